@@ -1,0 +1,42 @@
+"""Roles and what each may do. Navigation and view guards both read CAPABILITIES, nothing else."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", _("Office admin")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    CASEWORKER = "caseworker", _("Caseworker")
+    FRONT_DESK = "front_desk", _("Front desk")
+    CALLBACK_AGENT = "callback_agent", _("Callback agent")
+    KNOWLEDGE_EDITOR = "knowledge_editor", _("Knowledge editor")
+    MINISTRY = "ministry", _("Ministry (read-only, all offices)")
+
+
+class Capability(models.TextChoices):
+    VIEW_OFFICE = "office.view", _("See the office overview")
+    MANAGE_OFFICE = "office.manage", _("Edit office details, hours and closures")
+    MANAGE_DESKS = "desks.manage", _("Edit desks and locations")
+    VIEW_DESKS = "desks.view", _("See desks")
+    MANAGE_STAFF = "staff.manage", _("See staff and their roles")
+    VIEW_AUDIT = "audit.view", _("Read the audit log")
+    VIEW_FIGURES = "figures.view", _("See anonymised figures of all offices")
+
+
+C = Capability
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.OFFICE_ADMIN: frozenset({C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS,
+                                  C.MANAGE_STAFF, C.VIEW_AUDIT}),
+    Role.TEAM_LEAD: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF,
+                               C.VIEW_AUDIT}),
+    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
+    Role.FRONT_DESK: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
+    Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE}),
+    Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE}),
+    Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
+}
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return CAPABILITIES.get(role, frozenset())

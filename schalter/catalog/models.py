@@ -1,0 +1,29 @@
+"""The service catalogue, shared by all offices by design; offices choose what they offer."""
+
+from decimal import Decimal
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schalter.languages import translated
+
+leika_validator = RegexValidator(r"^\d{14}$", _("A LeiKa key has 14 digits."))
+
+
+class Service(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+    name = models.JSONField(default=dict)
+    leika_key = models.CharField(max_length=14, blank=True, validators=[leika_validator])
+    legal_basis = models.CharField(max_length=200, blank=True)
+    default_duration_minutes = models.PositiveSmallIntegerField(default=15)
+    base_fee = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name_in("de")
+
+    def name_in(self, language: str | None) -> str:
+        return translated(self.name, language)

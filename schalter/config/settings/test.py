@@ -1,0 +1,9 @@
+"""pytest: the database comes from DATABASE_URL (SQLite unless `make test` starts PostgreSQL)."""
+
+from .base import *  # noqa: F403
+from .base import PASSWORD_HASHERS
+
+# Hashing strength is not under test; argon2 stays first in production.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+ALLOWED_HOSTS = ["*"]

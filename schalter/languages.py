@@ -1,0 +1,79 @@
+"""The languages Schalter speaks: one list, used by settings, the switcher and the tests.
+
+Each language is named in itself in the switcher, so a client finds hers without reading German.
+Leichte Sprache is German in plain rules; BCP 47 gives it a private-use subtag.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # as in URLs and Django (lower case)
+    html_lang: str  # BCP 47 for <html lang>
+    name_local: str  # the language's name in itself
+    name_en: str
+    bidi: bool = False
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("de", "de", "Deutsch", "German"),
+    Language("de-x-ls", "de-x-ls", "Leichte Sprache", "German, easy-to-read"),
+    Language("en", "en", "English", "English"),
+    Language("ar", "ar", "العربية", "Arabic", bidi=True),
+    Language("tr", "tr", "Türkçe", "Turkish"),
+    Language("uk", "uk", "Українська", "Ukrainian"),
+    Language("ru", "ru", "Русский", "Russian"),
+    Language("fa", "fa", "فارسی", "Farsi", bidi=True),
+    Language("fa-af", "fa-AF", "دری", "Dari", bidi=True),
+    Language("fr", "fr", "Français", "French"),
+    Language("ro", "ro", "Română", "Romanian"),
+)
+DEFAULT = LANGUAGES[0]
+BY_CODE = {language.code: language for language in LANGUAGES}
+LANGUAGE_CODES = tuple(BY_CODE)
+LANGUAGE_CODES_BIDI = [language.code for language in LANGUAGES if language.bidi]
+TRANSLATED_CODES = tuple(code for code in LANGUAGE_CODES if code != DEFAULT.code)
+
+
+def django_languages() -> list[tuple[str, str]]:
+    return [(language.code, language.name_en) for language in LANGUAGES]
+
+
+def language_for(code: str | None) -> Language:
+    return BY_CODE.get((code or "").lower(), DEFAULT)
+
+
+def translated(texts: dict[str, str] | None, code: str | None) -> str:
+    """Pick the text for a language from a `{code: text}` field, falling back to German."""
+    if not texts:
+        return ""
+    code = (code or "").lower()
+    for candidate in (code, code.split("-")[0], DEFAULT.code):
+        if texts.get(candidate):
+            return texts[candidate]
+    return next(iter(texts.values()))
+
+
+# Languages offices serve at the desk beyond the website's own, named in themselves.
+OTHER_SPOKEN_LANGUAGES = {
+    "ku": "Kurmancî",
+    "ps": "پښتو",
+    "pl": "Polski",
+    "ti": "ትግርኛ",
+    "sq": "Shqip",
+    "sr": "Srpski",
+    "it": "Italiano",
+    "es": "Español",
+    "bg": "Български",
+    "hr": "Hrvatski",
+    "so": "Soomaali",
+    "hi": "हिन्दी",
+    "ur": "اردو",
+}
+
+
+def spoken_language_name(code: str) -> str:
+    if code in BY_CODE:
+        return BY_CODE[code].name_local
+    return OTHER_SPOKEN_LANGUAGES.get(code, code)

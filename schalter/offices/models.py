@@ -1,0 +1,160 @@
+"""Offices are the tenants. Everything an office owns carries `office` and is queried in its scope."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from schalter.languages import translated
+from schalter.offices import palette
+
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens."))
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+# Public pages share the URL level with office slugs: /<lang>/help/ vs /<lang>/<office>/.
+RESERVED_SLUGS = frozenset({"help", "accessibility", "imprint", "privacy", "staff", "api", "admin",
+                            "static", "healthz", "metrics"})
+
+
+def validate_not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("This name is reserved for a page of the website."))
+
+
+class Office(models.Model):
+    slug = models.SlugField(unique=True, max_length=40, validators=[slug_validator, validate_not_reserved])
+    # Short translatable texts are `{language code: text}`; German is always present.
+    name = models.JSONField(default=dict)
+    time_zone = models.CharField(max_length=64, default="Europe/Berlin",
+                                 choices=[(tz, tz) for tz in TIME_ZONES])
+    street = models.CharField(max_length=200)
+    postcode = models.CharField(max_length=10)
+    city = models.CharField(max_length=100)
+    phone = models.CharField(max_length=30, help_text=_("E.164, e.g. +496411234567"))
+    email = models.EmailField()
+    directions = models.JSONField(default=dict, blank=True)
+    # Languages staff speak with clients (may go beyond the website's languages, e.g. "ku", "pl").
+    languages_served = models.JSONField(default=list, blank=True)
+    subdivision = models.CharField(max_length=5, default="HE", help_text=_("For public holidays"))
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name_in("de")
+
+    def name_in(self, language: str | None) -> str:
+        return translated(self.name, language)
+
+    def directions_in(self, language: str | None) -> str:
+        return translated(self.directions, language)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """One opening period on a weekday; a day may have several (morning and afternoon)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.IntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
+                                   name="opening_hours_opens_before_closes"),
+        ]
+
+
+class Closure(models.Model):
+    """A day or several on which an office is closed beyond public holidays (staff training, move)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.JSONField(default=dict)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(first_day__lte=models.F("last_day")),
+                                   name="closure_first_day_not_after_last_day"),
+        ]
+
+    def reason_in(self, language: str | None) -> str:
+        return translated(self.reason, language)
+
+
+class Location(models.Model):
+    """A building of an office, with the floors clients may be sent to."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="locations")
+    name = models.JSONField(default=dict)
+    street = models.CharField(max_length=200)
+    lowest_floor = models.SmallIntegerField(default=0)
+    highest_floor = models.SmallIntegerField(default=0)
+    step_free = models.BooleanField(default=True, help_text=_("Reachable without steps"))
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(lowest_floor__lte=models.F("highest_floor")),
+                                   name="location_floors_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_in("de")
+
+    def name_in(self, language: str | None) -> str:
+        return translated(self.name, language)
+
+
+class Desk(models.Model):
+    """A counter a client is called to: a big number in a colour with a colour name and a shape."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="desks")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="desks")
+    number = models.PositiveSmallIntegerField()
+    colour = models.CharField(max_length=20, choices=palette.CHOICES)
+    floor = models.SmallIntegerField(default=0)
+    room = models.CharField(max_length=20, blank=True)
+    services = models.ManyToManyField("catalog.Service", blank=True, related_name="desks")
+    active = models.BooleanField(default=True)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="desk_number_unique_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    @property
+    def palette_colour(self) -> palette.DeskColour:
+        return palette.BY_KEY[self.colour]
+

@@ -1,0 +1,117 @@
+"""Reads about offices. Office-owned rows are read inside the office's scope."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_scopes import scope
+
+from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
+
+HOLIDAY_NAME_LANGUAGES = {"de", "en", "uk"}  # languages `holidays` names German holidays in
+
+
+@dataclass(frozen=True)
+class Period:
+    opens: time
+    closes: time
+
+
+@dataclass
+class Day:
+    day: date
+    periods: list[Period] = field(default_factory=list)
+    holiday: str = ""  # name of the public holiday
+    closure: str = ""  # reason the office is closed that day
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.periods) and not self.holiday and not self.closure
+
+
+def office_list() -> QuerySet[Office]:
+    return Office.objects.all()
+
+
+def office_by_slug(slug: str) -> Office:
+    return get_object_or_404(Office, slug=slug)
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(subdivision: str, year: int, language: str) -> dict[date, str]:
+    names = holidays.country_holidays("DE", subdiv=subdivision, years=year, language=language)
+    return dict(names.items())
+
+
+def public_holiday(office: Office, day: date, language: str) -> str:
+    language = language if language in HOLIDAY_NAME_LANGUAGES else "de"
+    return _public_holidays(office.subdivision, day.year, language).get(day, "")
+
+
+def week_schedule(office: Office, first_day: date, language: str, days: int = 7) -> list[Day]:
+    """Opening periods for each day from first_day, with holidays and closures marked."""
+    last_day = first_day + timedelta(days=days - 1)
+    with scope(office=office):
+        hours = list(OpeningHours.objects.filter(office=office))
+        closures = list(Closure.objects.filter(office=office, first_day__lte=last_day,
+                                               last_day__gte=first_day))
+    schedule = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        closure = next((c for c in closures if c.first_day <= day <= c.last_day), None)
+        schedule.append(Day(
+            day=day,
+            periods=[Period(h.opens, h.closes) for h in hours if h.weekday == day.weekday()],
+            holiday=public_holiday(office, day, language),
+            closure=closure.reason_in(language) if closure else "",
+        ))
+    return schedule
+
+
+def local_now(office: Office, now: datetime) -> datetime:
+    return now.astimezone(office.zone)
+
+
+def upcoming_closures(office: Office, today: date) -> list[Closure]:
+    with scope(office=office):
+        return list(Closure.objects.filter(office=office, last_day__gte=today))
+
+
+def desks_of(office: Office) -> list[Desk]:
+    with scope(office=office):
+        return list(Desk.objects.filter(office=office).select_related("location")
+                    .prefetch_related("services"))
+
+
+def desk_get(office: Office, pk: int) -> Desk:
+    """A desk of this office; 404 alike for missing desks and desks of other offices."""
+    with scope(office=office):
+        desk = Desk.objects.filter(office=office, pk=pk).select_related("location").first()
+    if desk is None:
+        raise Http404
+    return desk
+
+
+def locations_of(office: Office) -> list[Location]:
+    with scope(office=office):
+        return list(Location.objects.filter(office=office))
+
+
+def location_get(office: Office, pk: int) -> Location:
+    with scope(office=office):
+        location = Location.objects.filter(office=office, pk=pk).first()
+    if location is None:
+        raise Http404
+    return location
+
+
+def closure_get(office: Office, pk: int) -> Closure:
+    with scope(office=office):
+        closure = Closure.objects.filter(office=office, pk=pk).first()
+    if closure is None:
+        raise Http404
+    return closure

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from schalter.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.office_chooser, name="offices"),
+    path("help/", views.help_page, name="help"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("imprint/", views.imprint, name="imprint"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("<slug:office>/", views.office_home, name="office"),
+]

@@ -1,0 +1,71 @@
+"""Public pages: thin views that read through selectors and render."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from schalter.languages import spoken_language_name
+from schalter.offices import selectors
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def office_chooser(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    offices = [{"office": office, "name": office.name_in(language)}
+               for office in selectors.office_list()]
+    return render(request, "public/office_chooser.html", {"offices": offices})
+
+
+@require_GET
+def office_home(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = selectors.office_by_slug(office)
+    language = get_language()
+    now = selectors.local_now(office_obj, timezone.now())
+    week = selectors.week_schedule(office_obj, now.date(), language)
+    return render(request, "public/office_home.html", {
+        "office": office_obj,
+        "office_name": office_obj.name_in(language),
+        "directions": office_obj.directions_in(language),
+        "today": week[0],
+        "week": week,
+        "closures": [{"first_day": c.first_day, "last_day": c.last_day,
+                      "reason": c.reason_in(language)}
+                     for c in selectors.upcoming_closures(office_obj, now.date())],
+        "languages_served": [spoken_language_name(code) for code in office_obj.languages_served],
+        "locations": [{"name": location.name_in(language), "step_free": location.step_free}
+                      for location in selectors.locations_of(office_obj)],
+    })
+
+
+def _static_page(template: str):
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        language = get_language()
+        offices = [{"office": o, "name": o.name_in(language)} for o in selectors.office_list()]
+        return render(request, template, {"offices": offices})
+
+    return view
+
+
+help_page = _static_page("public/help.html")
+accessibility = _static_page("public/accessibility.html")
+imprint = _static_page("public/imprint.html")
+privacy = _static_page("public/privacy.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

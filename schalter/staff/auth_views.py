@@ -1,0 +1,126 @@
+"""Staff sign-in: password, then a TOTP code (enrolled on first sign-in). Failures lock for a while."""
+
+import segno
+from django.contrib import auth
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from schalter.accounts import services
+from schalter.staff.forms import CodeForm, PasswordForm
+
+PENDING = "staff_pending_user"
+NEXT = "staff_next"
+
+
+def _locked_message(until) -> str:
+    local = timezone.localtime(until)
+    return _("Too many failed attempts. Your account is locked until %(time)s.") % {
+        "time": formats.time_format(local, "H:i")}
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING)
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+@sensitive_post_parameters("password")
+def login_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request.POST or None)
+    error = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(username=form.cleaned_data["username"]).first()
+        locked = services.login_guard_locked_until(user=user) if user else None
+        if locked:
+            error, status = _locked_message(locked), 429
+        elif auth.authenticate(request, username=form.cleaned_data["username"],
+                               password=form.cleaned_data["password"]) is None:
+            locked = services.login_failure_record(user=user, step="password") if user else None
+            error = _locked_message(locked) if locked else _("Wrong user name or password.")
+            status = 429 if locked else 400
+        else:
+            request.session.cycle_key()
+            request.session[PENDING] = user.pk
+            next_url = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                request.session[NEXT] = next_url
+            has_device = services.totp_device_for(user=user, confirmed=True) is not None
+            return redirect("staff:login_code" if has_device else "staff:login_setup")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "staff/login.html", {"form": form, "error": error}, status=status)
+
+
+def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:
+    next_url = request.session.pop(NEXT, "") or "/staff/"
+    request.session.pop(PENDING, None)
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    services.login_success_record(user=user)
+    return redirect(next_url)
+
+
+def _check_code(request: HttpRequest, user: User, device, form: CodeForm) -> tuple[str, int]:
+    """Verify the code; count a wrong one. Returns an error and status, or ("", 200) on success."""
+    locked = services.login_guard_locked_until(user=user)
+    if locked:
+        return _locked_message(locked), 429
+    if device.verify_token(form.cleaned_data["code"]):
+        return "", 200
+    locked = services.login_failure_record(user=user, step="code")
+    if locked:
+        return _locked_message(locked), 429
+    return _("This code is not right. Check the time on your phone and try the newest code."), 400
+
+
+def login_code(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    device = services.totp_device_for(user=user, confirmed=True) if user else None
+    if device is None:
+        return redirect("staff:login")
+    form = CodeForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            error, status = _check_code(request, user, device, form)
+            if not error:
+                return _finish_login(request, user, device)
+        else:
+            status = 400
+    return render(request, "staff/login_code.html", {"form": form, "error": error}, status=status)
+
+
+def login_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: show the new secret as a QR code and confirm it with a first code."""
+    user = _pending_user(request)
+    if user is None or services.totp_device_for(user=user, confirmed=True) is not None:
+        return redirect("staff:login")
+    device = services.totp_device_start(user=user)
+    form = CodeForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            error, status = _check_code(request, user, device, form)
+            if not error:
+                services.totp_device_confirm(device=device)
+                return _finish_login(request, user, device)
+        else:
+            status = 400
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
+    return render(request, "staff/login_setup.html", {
+        "form": form, "error": error, "qr_svg": qr_svg,
+        "secret": device.config_url.split("secret=")[1].split("&")[0],
+    }, status=status)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    return redirect("staff:login")

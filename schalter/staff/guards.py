@@ -1,0 +1,45 @@
+"""Every staff view passes through these: two factors, office membership, capability, scope."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django_scopes import scope
+
+from schalter.accounts.selectors import office_access
+
+View = Callable[..., HttpResponse]
+
+
+def verified_staff(view: View) -> View:
+    """Signed in with password and a second factor."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (request.user.is_authenticated and request.user.is_verified()):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def office_view(capability: str) -> Callable[[View], View]:
+    """Resolve `office` from the URL among the user's offices (else 404), check the capability
+    (else 403), and run the view inside the office's scope with `request.access` set."""
+
+    def decorator(view: View) -> View:
+        @verified_staff
+        @wraps(view)
+        def wrapper(request: HttpRequest, office: str, *args, **kwargs) -> HttpResponse:
+            access = office_access(user=request.user, office_slug=office)
+            if not access.may(capability):
+                raise PermissionDenied
+            request.access = access
+            with scope(office=access.office):
+                return view(request, access.office, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,34 @@
+"""The staff menu: an entry shows only when the user's roles in the office allow it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from schalter.accounts.roles import Capability
+from schalter.accounts.selectors import OfficeAccess
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: Promise
+    url_name: str
+    capability: str
+
+
+OFFICE_NAVIGATION = (
+    NavEntry(_("Overview"), "staff:office", Capability.VIEW_OFFICE),
+    NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
+    NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
+    NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
+    NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
+)
+
+
+def office_navigation(access: OfficeAccess, current_url_name: str) -> list[dict[str, object]]:
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name, kwargs={"office": access.office.slug}),
+         "current": entry.url_name == current_url_name}
+        for entry in OFFICE_NAVIGATION if access.may(entry.capability)
+    ]
