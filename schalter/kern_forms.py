@@ -10,7 +10,10 @@ class KernFormMixin:
             widget = field.widget
             if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
                 widget.attrs.setdefault("class", "kern-form-input__select")
-            elif isinstance(widget, forms.widgets.Input) and widget.input_type not in {"checkbox", "radio"}:
+            elif isinstance(widget, forms.widgets.Input) and widget.input_type not in {
+                "checkbox",
+                "radio",
+            }:
                 widget.attrs.setdefault("class", "kern-form-input__input")
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"

@@ -33,7 +33,9 @@ DEFAULT = LANGUAGES[0]
 BY_CODE = {language.code: language for language in LANGUAGES}
 LANGUAGE_CODES = tuple(BY_CODE)
 LANGUAGE_CODES_BIDI = [language.code for language in LANGUAGES if language.bidi]
-TRANSLATED_CODES = tuple(code for code in LANGUAGE_CODES if code != DEFAULT.code)
+# Messages are written in English in the code; every other language has a catalogue (.po file).
+SOURCE_CODE = "en"
+TRANSLATED_CODES = tuple(code for code in LANGUAGE_CODES if code != SOURCE_CODE)
 
 
 def django_languages() -> list[tuple[str, str]]:

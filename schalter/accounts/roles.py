@@ -26,10 +26,12 @@ class Capability(models.TextChoices):
 
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.OFFICE_ADMIN: frozenset({C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS,
-                                  C.MANAGE_STAFF, C.VIEW_AUDIT}),
-    Role.TEAM_LEAD: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF,
-                               C.VIEW_AUDIT}),
+    Role.OFFICE_ADMIN: frozenset(
+        {C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+    ),
+    Role.TEAM_LEAD: frozenset(
+        {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+    ),
     Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
     Role.FRONT_DESK: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
     Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE}),

@@ -35,11 +35,13 @@ def is_ministry(*, user: User) -> bool:
 def office_access(*, user: User, office_slug: str) -> OfficeAccess:
     """The user's roles in an office; 404 alike for unknown offices and offices she is not in."""
     memberships = Membership.objects.filter(user=user, office__slug=office_slug).select_related(
-        "office")
+        "office"
+    )
     roles = frozenset(m.role for m in memberships)
-    if not roles:
+    office = memberships[0].office if roles else None
+    if office is None:
         raise Http404
-    return OfficeAccess(office=memberships[0].office, roles=roles)
+    return OfficeAccess(office=office, roles=roles)
 
 
 def audit_events(*, office: Office, limit: int = 200) -> QuerySet[AuditEvent]:
@@ -47,5 +49,8 @@ def audit_events(*, office: Office, limit: int = 200) -> QuerySet[AuditEvent]:
 
 
 def members_of(*, office: Office) -> QuerySet[Membership]:
-    return Membership.objects.filter(office=office).select_related("user").order_by(
-        "user__last_name", "user__username", "role")
+    return (
+        Membership.objects.filter(office=office)
+        .select_related("user")
+        .order_by("user__last_name", "user__username", "role")
+    )

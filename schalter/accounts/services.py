@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
@@ -13,11 +12,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schalter.accounts.models import AuditEvent, LoginGuard, Membership
 from schalter.offices.models import Office
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 
-def audit_record(*, office: Office | None, acting_user: Actor, action: str,
-                 target: models.Model | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    office: Office | None,
+    acting_user: Actor,
+    action: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
     return AuditEvent.objects.create(
         office=office,
@@ -45,9 +50,16 @@ def login_failure_record(*, user: User, step: str) -> datetime | None:
         guard.locked_until = timezone.now() + timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES)
         guard.failed_attempts = 0
     guard.save()
-    audit_record(office=None, acting_user=None, action=f"accounts.login.{step}_failed",
-                 target=user, data={"locked": guard.locked_until is not None})
-    return guard.locked_until if guard.locked_until and guard.locked_until > timezone.now() else None
+    audit_record(
+        office=None,
+        acting_user=None,
+        action=f"accounts.login.{step}_failed",
+        target=user,
+        data={"locked": guard.locked_until is not None},
+    )
+    return (
+        guard.locked_until if guard.locked_until and guard.locked_until > timezone.now() else None
+    )
 
 
 @transaction.atomic
@@ -75,24 +87,33 @@ def totp_device_confirm(*, device: TOTPDevice) -> None:
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(office=None, acting_user=device.user, action="accounts.totp.enrolled",
-                 target=device.user)
+    audit_record(
+        office=None, acting_user=device.user, action="accounts.totp.enrolled", target=device.user
+    )
 
 
 @transaction.atomic
-def staff_user_create(*, username: str, password: str, full_name: str = "",
-                      email: str = "", acting_user: Actor = None) -> User:
+def staff_user_create(
+    *, username: str, password: str, full_name: str = "", email: str = "", acting_user: Actor = None
+) -> User:
     first, _, last = full_name.partition(" ")
-    user = User.objects.create_user(username=username, password=password, email=email,
-                                    first_name=first, last_name=last)
+    user = User.objects.create_user(
+        username=username, password=password, email=email, first_name=first, last_name=last
+    )
     audit_record(office=None, acting_user=acting_user, action="accounts.user.created", target=user)
     return user
 
 
 @transaction.atomic
-def membership_grant(*, user: User, office: Office | None, role: str,
-                     acting_user: Actor = None) -> Membership:
+def membership_grant(
+    *, user: User, office: Office | None, role: str, acting_user: Actor = None
+) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, office=office, role=role)
-    audit_record(office=office, acting_user=acting_user, action="accounts.membership.granted",
-                 target=membership, data={"user": user.username, "role": role})
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="accounts.membership.granted",
+        target=membership,
+        data={"user": user.username, "role": role},
+    )
     return membership

@@ -28,74 +28,189 @@ def _e(slug, name, legal_basis, minutes, fee, leika="", counter=False) -> Catalo
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
     # Translators: German: Aufenthaltserlaubnis erteilen
-    _e("residence-permit", gettext_noop("Issue a residence permit"), "§§ 16–38a AufenthG", 30, "100"),
+    _e(
+        "residence-permit",
+        gettext_noop("Issue a residence permit"),
+        "§§ 16–38a AufenthG",
+        30,
+        "100",
+    ),
     # Translators: German: Aufenthaltserlaubnis verlängern
-    _e("residence-permit-extension", gettext_noop("Extend a residence permit"), "§ 8 AufenthG", 20,
-       "93"),
+    _e(
+        "residence-permit-extension",
+        gettext_noop("Extend a residence permit"),
+        "§ 8 AufenthG",
+        20,
+        "93",
+    ),
     # Translators: German: Zweckwechsel
-    _e("change-of-purpose", gettext_noop("Change the purpose of stay"), "§ 45 Nr. 3 AufenthV", 30,
-       "98"),
+    _e(
+        "change-of-purpose",
+        gettext_noop("Change the purpose of stay"),
+        "§ 45 Nr. 3 AufenthV",
+        30,
+        "98",
+    ),
     # Translators: German: Aufenthaltserlaubnis für Fachkräfte
-    _e("skilled-worker", gettext_noop("Residence permit for skilled workers"), "§§ 18a, 18b AufenthG",
-       25, "100"),
+    _e(
+        "skilled-worker",
+        gettext_noop("Residence permit for skilled workers"),
+        "§§ 18a, 18b AufenthG",
+        25,
+        "100",
+    ),
     # Translators: German: Blaue Karte EU
     _e("eu-blue-card", gettext_noop("EU Blue Card"), "§ 18g AufenthG", 30, "100"),
     # Translators: German: Chancenkarte
-    _e("opportunity-card", gettext_noop("Opportunity Card (Chancenkarte)"), "§ 20a AufenthG", 30,
-       "100"),
+    _e(
+        "opportunity-card",
+        gettext_noop("Opportunity Card (Chancenkarte)"),
+        "§ 20a AufenthG",
+        30,
+        "100",
+    ),
     # Translators: German: Aufenthaltserlaubnis zum Studium
     _e("study", gettext_noop("Residence permit for studies"), "§§ 16b, 16f AufenthG", 15, "100"),
     # Translators: German: Aufenthaltserlaubnis zur Ausbildung
-    _e("vocational-training", gettext_noop("Residence permit for vocational training"),
-       "§§ 16a, 16g AufenthG", 15, "100"),
+    _e(
+        "vocational-training",
+        gettext_noop("Residence permit for vocational training"),
+        "§§ 16a, 16g AufenthG",
+        15,
+        "100",
+    ),
     # Translators: German: Aufenthaltserlaubnis für Selbständige
-    _e("self-employment", gettext_noop("Residence permit for self-employment"), "§ 21 AufenthG", 15,
-       "100", "99010020001023"),
+    _e(
+        "self-employment",
+        gettext_noop("Residence permit for self-employment"),
+        "§ 21 AufenthG",
+        15,
+        "100",
+        "99010020001023",
+    ),
     # Translators: German: Familiennachzug
-    _e("family-reunification", gettext_noop("Family reunification"), "§§ 27–36 AufenthG", 30, "100",
-       "99010001000000"),
+    _e(
+        "family-reunification",
+        gettext_noop("Family reunification"),
+        "§§ 27–36 AufenthG",
+        30,
+        "100",
+        "99010001000000",
+    ),
     # Translators: German: Niederlassungserlaubnis
-    _e("settlement-permit", gettext_noop("Settlement permit"), "§ 9 AufenthG", 15, "113",
-       "99010003001000"),
+    _e(
+        "settlement-permit",
+        gettext_noop("Settlement permit"),
+        "§ 9 AufenthG",
+        15,
+        "113",
+        "99010003001000",
+    ),
     # Translators: German: Erlaubnis zum Daueraufenthalt-EU
-    _e("eu-long-term-residence", gettext_noop("EU long-term residence permit"), "§ 9a AufenthG", 30,
-       "109", "99010002005000"),
+    _e(
+        "eu-long-term-residence",
+        gettext_noop("EU long-term residence permit"),
+        "§ 9a AufenthG",
+        30,
+        "109",
+        "99010002005000",
+    ),
     # Translators: German: Aufenthaltskarte für Familienangehörige von Unionsbürgern
-    _e("eu-residence-card", gettext_noop("Residence card for family members of EU citizens"),
-       "§ 5 FreizügG/EU", 15, "46"),
+    _e(
+        "eu-residence-card",
+        gettext_noop("Residence card for family members of EU citizens"),
+        "§ 5 FreizügG/EU",
+        15,
+        "46",
+    ),
     # Translators: German: Bescheinigung des Daueraufenthalts für Unionsbürger
-    _e("eu-permanent-residence", gettext_noop("Certificate of permanent residence for EU citizens"),
-       "§ 5 Abs. 5 FreizügG/EU", 30, "10"),
+    _e(
+        "eu-permanent-residence",
+        gettext_noop("Certificate of permanent residence for EU citizens"),
+        "§ 5 Abs. 5 FreizügG/EU",
+        30,
+        "10",
+    ),
     # Translators: German: Fiktionsbescheinigung (keep the German word in brackets)
-    _e("fiktionsbescheinigung", gettext_noop("Provisional residence certificate "
-                                             "(Fiktionsbescheinigung)"), "§ 81 Abs. 5 AufenthG",
-       15, "13", counter=True),
+    _e(
+        "fiktionsbescheinigung",
+        gettext_noop("Provisional residence certificate (Fiktionsbescheinigung)"),
+        "§ 81 Abs. 5 AufenthG",
+        15,
+        "13",
+        counter=True,
+    ),
     # Translators: German: Übertrag des Aufenthaltstitels in einen neuen Pass
-    _e("transfer-to-new-passport", gettext_noop("Transfer your permit to a new passport"),
-       "§ 78 AufenthG", 15, "67"),
+    _e(
+        "transfer-to-new-passport",
+        gettext_noop("Transfer your permit to a new passport"),
+        "§ 78 AufenthG",
+        15,
+        "67",
+    ),
     # Translators: German: Abholung des elektronischen Aufenthaltstitels (eAT)
-    _e("card-pick-up", gettext_noop("Pick up your residence card"), "§ 78 AufenthG", 10, "0",
-       counter=True),
+    _e(
+        "card-pick-up",
+        gettext_noop("Pick up your residence card"),
+        "§ 78 AufenthG",
+        10,
+        "0",
+        counter=True,
+    ),
     # Translators: German: Adressänderung, PIN und Online-Ausweis des eAT
-    _e("card-address-pin", gettext_noop("Change of address or PIN on your residence card"),
-       "§ 78 Abs. 7 AufenthG", 10, "0", counter=True),
+    _e(
+        "card-address-pin",
+        gettext_noop("Change of address or PIN on your residence card"),
+        "§ 78 Abs. 7 AufenthG",
+        10,
+        "0",
+        counter=True,
+    ),
     # Translators: German: Verlust des Aufenthaltstitels
     _e("lost-card", gettext_noop("Lost residence card"), "§ 57a AufenthV", 15, "18", counter=True),
     # Translators: German: Verpflichtungserklärung
-    _e("declaration-of-commitment", gettext_noop("Declaration of commitment for a visitor "
-                                                 "(Verpflichtungserklärung)"), "§ 68 AufenthG", 20,
-       "29", "99010005000000"),
+    _e(
+        "declaration-of-commitment",
+        gettext_noop("Declaration of commitment for a visitor (Verpflichtungserklärung)"),
+        "§ 68 AufenthG",
+        20,
+        "29",
+        "99010005000000",
+    ),
     # Translators: German: Duldung
     _e("duldung", gettext_noop("Toleration (Duldung)"), "§ 60a AufenthG", 30, "62"),
     # Translators: German: Reiseausweis
-    _e("travel-document", gettext_noop("Travel document for foreigners or refugees"),
-       "§ 5 AufenthV", 15, "100", "99085005012000"),
+    _e(
+        "travel-document",
+        gettext_noop("Travel document for foreigners or refugees"),
+        "§ 5 AufenthV",
+        15,
+        "100",
+        "99085005012000",
+    ),
     # Translators: German: Aufenthaltserlaubnis aus humanitären Gründen
-    _e("humanitarian", gettext_noop("Residence permit on humanitarian grounds"),
-       "§§ 22–25b AufenthG", 30, "100"),
+    _e(
+        "humanitarian",
+        gettext_noop("Residence permit on humanitarian grounds"),
+        "§§ 22–25b AufenthG",
+        30,
+        "100",
+    ),
     # Translators: German: Beschäftigungserlaubnis
-    _e("employment-permission", gettext_noop("Permission to work"), "§ 4a AufenthG, § 61 AsylG", 15,
-       "0"),
+    _e(
+        "employment-permission",
+        gettext_noop("Permission to work"),
+        "§ 4a AufenthG, § 61 AsylG",
+        15,
+        "0",
+    ),
     # Translators: German: Einbürgerung
-    _e("naturalisation", gettext_noop("Naturalisation"), "§§ 8–10 StAG", 60, "255", "99099002000000"),
+    _e(
+        "naturalisation",
+        gettext_noop("Naturalisation"),
+        "§§ 8–10 StAG",
+        60,
+        "255",
+        "99099002000000",
+    ),
 )

@@ -49,22 +49,90 @@ class DemoOffice:
 
 
 OFFICES = (
-    DemoOffice("giessen", "Gießen", "Berliner Platz 1", "35390", "Gießen", "+496413060",
-               "Berliner Platz", 2, 3, 4, ("de", "en", "ar", "tr", "fa", "ru"), True),
-    DemoOffice("darmstadt", "Darmstadt", "Grafenstraße 30", "64283", "Darmstadt", "+496151130",
-               "Luisenplatz", 6, 3, 5, ("de", "en", "tr", "ar", "it", "pl"), True),
-    DemoOffice("wiesbaden", "Wiesbaden", "Alcide-de-Gasperi-Straße 2", "65197", "Wiesbaden",
-               "+49611310", "Wiesbaden Hauptbahnhof", 8, 4, 5, ("de", "en", "tr", "ar", "ru", "uk"),
-               True),
-    DemoOffice("offenbach", "Offenbach am Main", "Berliner Straße 100", "63065",
-               "Offenbach am Main", "+49698065", "Marktplatz", 4, 2, 6,
-               ("de", "en", "tr", "ro", "bg", "ar"), False),
-    DemoOffice("main-kinzig-kreis", "Main-Kinzig-Kreis", "Barbarossastraße 24", "63571",
-               "Gelnhausen", "+4960518500", "Gelnhausen Bahnhof", 10, 3, 4,
-               ("de", "en", "tr", "ru", "uk", "ar", "fa-af"), True),
-    DemoOffice("kreis-bergstrasse", "Kreis Bergstraße", "Gräffstraße 5", "64646", "Heppenheim",
-               "+4962522701", "Heppenheim Bahnhof", 7, 2, 4, ("de", "en", "tr", "ar", "fa", "fr"),
-               False),
+    DemoOffice(
+        "giessen",
+        "Gießen",
+        "Berliner Platz 1",
+        "35390",
+        "Gießen",
+        "+496413060",
+        "Berliner Platz",
+        2,
+        3,
+        4,
+        ("de", "en", "ar", "tr", "fa", "ru"),
+        True,
+    ),
+    DemoOffice(
+        "darmstadt",
+        "Darmstadt",
+        "Grafenstraße 30",
+        "64283",
+        "Darmstadt",
+        "+496151130",
+        "Luisenplatz",
+        6,
+        3,
+        5,
+        ("de", "en", "tr", "ar", "it", "pl"),
+        True,
+    ),
+    DemoOffice(
+        "wiesbaden",
+        "Wiesbaden",
+        "Alcide-de-Gasperi-Straße 2",
+        "65197",
+        "Wiesbaden",
+        "+49611310",
+        "Wiesbaden Hauptbahnhof",
+        8,
+        4,
+        5,
+        ("de", "en", "tr", "ar", "ru", "uk"),
+        True,
+    ),
+    DemoOffice(
+        "offenbach",
+        "Offenbach am Main",
+        "Berliner Straße 100",
+        "63065",
+        "Offenbach am Main",
+        "+49698065",
+        "Marktplatz",
+        4,
+        2,
+        6,
+        ("de", "en", "tr", "ro", "bg", "ar"),
+        False,
+    ),
+    DemoOffice(
+        "main-kinzig-kreis",
+        "Main-Kinzig-Kreis",
+        "Barbarossastraße 24",
+        "63571",
+        "Gelnhausen",
+        "+4960518500",
+        "Gelnhausen Bahnhof",
+        10,
+        3,
+        4,
+        ("de", "en", "tr", "ru", "uk", "ar", "fa-af"),
+        True,
+    ),
+    DemoOffice(
+        "kreis-bergstrasse",
+        "Kreis Bergstraße",
+        "Gräffstraße 5",
+        "64646",
+        "Heppenheim",
+        "+4962522701",
+        "Heppenheim Bahnhof",
+        7,
+        2,
+        4,
+        ("de", "en", "tr", "ar", "fa", "fr"),
+        False,
+    ),
 )
 
 ROLES_PER_OFFICE = (
@@ -79,16 +147,24 @@ ROLES_PER_OFFICE = (
 
 
 def _demo_user(username: str, full_name: str) -> User:
-    user = staff_user_create(username=username, password=DEMO_PASSWORD, full_name=full_name,
-                             email=f"{username}@demo.schalter.example")
+    user = staff_user_create(
+        username=username,
+        password=DEMO_PASSWORD,
+        full_name=full_name,
+        email=f"{username}@demo.schalter.example",
+    )
     TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_HEX, confirmed=True)
     return user
 
 
 def _opening_hours(demo: DemoOffice) -> dict[int, list[tuple[time, time]]]:
     morning = [(time(7, 30), time(12, 0))]
-    weekly: dict[int, list[tuple[time, time]]] = {0: morning, 1: morning, 3: list(morning),
-                                                  4: [(time(7, 30), time(11, 30))]}
+    weekly: dict[int, list[tuple[time, time]]] = {
+        0: morning,
+        1: morning,
+        3: list(morning),
+        4: [(time(7, 30), time(11, 30))],
+    }
     if demo.afternoon:
         weekly[3].append((time(14, 0), time(18, 0)))
     return weekly
@@ -98,35 +174,59 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
     office = services.office_create(
         slug=demo.slug,
         name=in_every_language(gettext_noop("Immigration office %(place)s"), place=demo.place),
-        street=demo.street, postcode=demo.postcode, city=demo.city, phone=demo.phone,
+        street=demo.street,
+        postcode=demo.postcode,
+        city=demo.city,
+        phone=demo.phone,
         email=f"auslaenderbehoerde@{demo.slug}.demo.schalter.example",
         directions=in_every_language(
-            gettext_noop("Take the bus or train to the stop %(stop)s. From there it is "
-                         "%(minutes)s minutes on foot."),
-            stop=demo.stop, minutes=demo.minutes_on_foot),
+            gettext_noop(
+                "Take the bus or train to the stop %(stop)s. From there it is "
+                "%(minutes)s minutes on foot."
+            ),
+            stop=demo.stop,
+            minutes=demo.minutes_on_foot,
+        ),
         languages_served=list(demo.languages_served),
     )
     services.opening_hours_set(office=office, weekly=_opening_hours(demo))
-    services.closure_add(office=office, first_day=today + timedelta(days=12),
-                         last_day=today + timedelta(days=12),
-                         reason=in_every_language(gettext_noop("Staff training")))
+    services.closure_add(
+        office=office,
+        first_day=today + timedelta(days=12),
+        last_day=today + timedelta(days=12),
+        reason=in_every_language(gettext_noop("Staff training")),
+    )
     building = services.location_create(
-        office=office, name=in_every_language(gettext_noop("Main building")), street=demo.street,
-        lowest_floor=0, highest_floor=demo.floors - 1)
-    counter_services = [s for s, entry in zip(catalogue, CATALOGUE, strict=True)
-                        if entry.desk_counter]
-    case_services = [s for s, entry in zip(catalogue, CATALOGUE, strict=True)
-                     if not entry.desk_counter]
+        office=office,
+        name=in_every_language(gettext_noop("Main building")),
+        street=demo.street,
+        lowest_floor=0,
+        highest_floor=demo.floors - 1,
+    )
+    counter_services = [
+        s for s, entry in zip(catalogue, CATALOGUE, strict=True) if entry.desk_counter
+    ]
+    case_services = [
+        s for s, entry in zip(catalogue, CATALOGUE, strict=True) if not entry.desk_counter
+    ]
     colour_index = 0
     for floor in range(demo.floors):
         for seat in range(demo.desks_per_floor):
             number = (floor * 10 + seat + 1) if floor else seat + 1
-            served = counter_services if floor == 0 else case_services[
-                (seat * 5) % len(case_services):][:8] or case_services[:8]
+            served = (
+                counter_services
+                if floor == 0
+                else case_services[(seat * 5) % len(case_services) :][:8] or case_services[:8]
+            )
             services.desk_create(
-                office=office, location=building, number=number,
-                colour=palette.PALETTE[colour_index % len(palette.PALETTE)].key, floor=floor,
-                room=f"{floor}.{seat + 1:02d}", services=served)
+                office=office,
+                location=building,
+                number=number,
+                colour=palette.PALETTE[colour_index % len(palette.PALETTE)].key,
+                floor=floor,
+                room=f"{floor}.{seat + 1:02d}",
+                services=served,
+            )
             colour_index += 1
     usernames = []
     for suffix, role, full_name in ROLES_PER_OFFICE:
@@ -140,10 +240,14 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
 def seed_demo(today: date) -> list[tuple[str, str]]:
     """Create the demo; returns (username, what the login is for)."""
     catalogue = [
-        Service.objects.create(slug=entry.slug, name=in_every_language(entry.name),
-                               leika_key=entry.leika_key, legal_basis=entry.legal_basis,
-                               default_duration_minutes=entry.duration_minutes,
-                               base_fee=entry.base_fee)
+        Service.objects.create(
+            slug=entry.slug,
+            name=in_every_language(entry.name),
+            leika_key=entry.leika_key,
+            legal_basis=entry.legal_basis,
+            default_duration_minutes=entry.duration_minutes,
+            base_fee=entry.base_fee,
+        )
         for entry in CATALOGUE
     ]
     logins: list[tuple[str, str]] = []
@@ -151,8 +255,10 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
     for demo in OFFICES:
         usernames = _seed_office(demo, catalogue, today)
         offices.append(Office.objects.get(slug=demo.slug))
-        logins += [(name, f"{demo.slug}: {role.label}") for name, (_, role, _n) in
-                   zip(usernames, ROLES_PER_OFFICE, strict=True)]
+        logins += [
+            (name, f"{demo.slug}: {role.label}")
+            for name, (_, role, _n) in zip(usernames, ROLES_PER_OFFICE, strict=True)
+        ]
     floater = _demo_user("springer", "Sam Springer")
     membership_grant(user=floater, office=offices[0], role=Role.CASEWORKER)
     membership_grant(user=floater, office=offices[1], role=Role.FRONT_DESK)

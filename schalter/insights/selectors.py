@@ -10,7 +10,8 @@ from schalter.offices.models import Desk, Office
 def office_figures(office: Office) -> dict[str, int]:
     with scopes_disabled():
         desks = Desk.objects.filter(office=office, active=True).count()
-        services = (Desk.objects.filter(office=office, active=True)
-                    .aggregate(n=Count("services", distinct=True))["n"])
+        services = Desk.objects.filter(office=office, active=True).aggregate(
+            n=Count("services", distinct=True)
+        )["n"]
     staff = Membership.objects.filter(office=office).values("user").distinct().count()
     return {"desks": desks, "services": services, "staff": staff}

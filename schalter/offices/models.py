@@ -1,4 +1,4 @@
-"""Offices are the tenants. Everything an office owns carries `office` and is queried in its scope."""
+"""Offices are the tenants: everything an office owns carries `office` and is read in its scope."""
 
 import zoneinfo
 
@@ -11,11 +11,25 @@ from django_scopes import ScopedManager
 from schalter.languages import translated
 from schalter.offices import palette
 
-slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens."))
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens.")
+)
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 # Public pages share the URL level with office slugs: /<lang>/help/ vs /<lang>/<office>/.
-RESERVED_SLUGS = frozenset({"help", "accessibility", "imprint", "privacy", "staff", "api", "admin",
-                            "static", "healthz", "metrics"})
+RESERVED_SLUGS = frozenset(
+    {
+        "help",
+        "accessibility",
+        "imprint",
+        "privacy",
+        "staff",
+        "api",
+        "admin",
+        "static",
+        "healthz",
+        "metrics",
+    }
+)
 
 
 def validate_not_reserved(slug: str) -> None:
@@ -24,11 +38,14 @@ def validate_not_reserved(slug: str) -> None:
 
 
 class Office(models.Model):
-    slug = models.SlugField(unique=True, max_length=40, validators=[slug_validator, validate_not_reserved])
+    slug = models.SlugField(
+        unique=True, max_length=40, validators=[slug_validator, validate_not_reserved]
+    )
     # Short translatable texts are `{language code: text}`; German is always present.
     name = models.JSONField(default=dict)
-    time_zone = models.CharField(max_length=64, default="Europe/Berlin",
-                                 choices=[(tz, tz) for tz in TIME_ZONES])
+    time_zone = models.CharField(
+        max_length=64, default="Europe/Berlin", choices=[(tz, tz) for tz in TIME_ZONES]
+    )
     street = models.CharField(max_length=200)
     postcode = models.CharField(max_length=10)
     city = models.CharField(max_length=100)
@@ -79,13 +96,15 @@ class OpeningHours(models.Model):
     class Meta:
         ordering = ["weekday", "opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")),
-                                   name="opening_hours_opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="opening_hours_opens_before_closes",
+            ),
         ]
 
 
 class Closure(models.Model):
-    """A day or several on which an office is closed beyond public holidays (staff training, move)."""
+    """Days an office is closed beyond public holidays (staff training, a move)."""
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closures")
     first_day = models.DateField()
@@ -97,8 +116,10 @@ class Closure(models.Model):
     class Meta:
         ordering = ["first_day"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(first_day__lte=models.F("last_day")),
-                                   name="closure_first_day_not_after_last_day"),
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")),
+                name="closure_first_day_not_after_last_day",
+            ),
         ]
 
     def reason_in(self, language: str | None) -> str:
@@ -120,8 +141,10 @@ class Location(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(lowest_floor__lte=models.F("highest_floor")),
-                                   name="location_floors_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(lowest_floor__lte=models.F("highest_floor")),
+                name="location_floors_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +171,9 @@ class Desk(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "number"], name="desk_number_unique_per_office"),
+            models.UniqueConstraint(
+                fields=["office", "number"], name="desk_number_unique_per_office"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,4 +182,3 @@ class Desk(models.Model):
     @property
     def palette_colour(self) -> palette.DeskColour:
         return palette.BY_KEY[self.colour]
-

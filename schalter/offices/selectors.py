@@ -12,7 +12,8 @@ from django_scopes import scope
 
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
 
-HOLIDAY_NAME_LANGUAGES = {"de", "en", "uk"}  # languages `holidays` names German holidays in
+# Languages `holidays` names German holidays in; others see the German name.
+HOLIDAY_NAME_LANGUAGES = {"de": "de", "en": "en_US", "uk": "uk"}
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def _public_holidays(subdivision: str, year: int, language: str) -> dict[date, s
 
 
 def public_holiday(office: Office, day: date, language: str) -> str:
-    language = language if language in HOLIDAY_NAME_LANGUAGES else "de"
-    return _public_holidays(office.subdivision, day.year, language).get(day, "")
+    names_in = HOLIDAY_NAME_LANGUAGES.get(language, "de")
+    return _public_holidays(office.subdivision, day.year, names_in).get(day, "")
 
 
 def week_schedule(office: Office, first_day: date, language: str, days: int = 7) -> list[Day]:
@@ -57,18 +58,21 @@ def week_schedule(office: Office, first_day: date, language: str, days: int = 7)
     last_day = first_day + timedelta(days=days - 1)
     with scope(office=office):
         hours = list(OpeningHours.objects.filter(office=office))
-        closures = list(Closure.objects.filter(office=office, first_day__lte=last_day,
-                                               last_day__gte=first_day))
+        closures = list(
+            Closure.objects.filter(office=office, first_day__lte=last_day, last_day__gte=first_day)
+        )
     schedule = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         closure = next((c for c in closures if c.first_day <= day <= c.last_day), None)
-        schedule.append(Day(
-            day=day,
-            periods=[Period(h.opens, h.closes) for h in hours if h.weekday == day.weekday()],
-            holiday=public_holiday(office, day, language),
-            closure=closure.reason_in(language) if closure else "",
-        ))
+        schedule.append(
+            Day(
+                day=day,
+                periods=[Period(h.opens, h.closes) for h in hours if h.weekday == day.weekday()],
+                holiday=public_holiday(office, day, language),
+                closure=closure.reason_in(language) if closure else "",
+            )
+        )
     return schedule
 
 
@@ -83,8 +87,11 @@ def upcoming_closures(office: Office, today: date) -> list[Closure]:
 
 def desks_of(office: Office) -> list[Desk]:
     with scope(office=office):
-        return list(Desk.objects.filter(office=office).select_related("location")
-                    .prefetch_related("services"))
+        return list(
+            Desk.objects.filter(office=office)
+            .select_related("location")
+            .prefetch_related("services")
+        )
 
 
 def desk_get(office: Office, pk: int) -> Desk:

@@ -1,4 +1,4 @@
-"""Writes for offices, their buildings, desks, hours and closures. One transaction, one audit row."""
+"""Writes for offices, buildings, desks, hours and closures: one transaction, one audit row."""
 
 from datetime import date, time
 from typing import Any
@@ -11,79 +11,151 @@ from schalter.offices.models import Closure, Desk, Location, Office, OpeningHour
 
 
 @transaction.atomic
-def office_create(*, slug: str, name: dict[str, str], street: str, postcode: str, city: str,
-                  phone: str, email: str, directions: dict[str, str] | None = None,
-                  languages_served: list[str] | None = None, acting_user: Actor = None) -> Office:
-    office = Office(slug=slug, name=name, street=street, postcode=postcode, city=city, phone=phone,
-                    email=email, directions=directions or {},
-                    languages_served=languages_served or [])
+def office_create(
+    *,
+    slug: str,
+    name: dict[str, str],
+    street: str,
+    postcode: str,
+    city: str,
+    phone: str,
+    email: str,
+    directions: dict[str, str] | None = None,
+    languages_served: list[str] | None = None,
+    acting_user: Actor = None,
+) -> Office:
+    office = Office(
+        slug=slug,
+        name=name,
+        street=street,
+        postcode=postcode,
+        city=city,
+        phone=phone,
+        email=email,
+        directions=directions or {},
+        languages_served=languages_served or [],
+    )
     office.full_clean()
     office.save()
-    audit_record(office=office, acting_user=acting_user, action="offices.office.created",
-                 target=office)
+    audit_record(
+        office=office, acting_user=acting_user, action="offices.office.created", target=office
+    )
     return office
 
 
 @transaction.atomic
-def opening_hours_set(*, office: Office, weekly: dict[int, list[tuple[time, time]]],
-                      acting_user: Actor = None) -> None:
+def opening_hours_set(
+    *, office: Office, weekly: dict[int, list[tuple[time, time]]], acting_user: Actor = None
+) -> None:
     """Replace the office's weekly opening hours: {weekday: [(opens, closes), …]}."""
     with scopes_disabled():
         OpeningHours.objects.filter(office=office).delete()
         OpeningHours.objects.bulk_create(
             OpeningHours(office=office, weekday=weekday, opens=opens, closes=closes)
-            for weekday, periods in weekly.items() for opens, closes in periods
+            for weekday, periods in weekly.items()
+            for opens, closes in periods
         )
-    audit_record(office=office, acting_user=acting_user, action="offices.hours.set", target=office,
-                 data={str(day): [[o.isoformat(), c.isoformat()] for o, c in periods]
-                       for day, periods in weekly.items()})
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="offices.hours.set",
+        target=office,
+        data={
+            str(day): [[o.isoformat(), c.isoformat()] for o, c in periods]
+            for day, periods in weekly.items()
+        },
+    )
 
 
 @transaction.atomic
-def closure_add(*, office: Office, first_day: date, last_day: date, reason: dict[str, str],
-                acting_user: Actor = None) -> Closure:
+def closure_add(
+    *,
+    office: Office,
+    first_day: date,
+    last_day: date,
+    reason: dict[str, str],
+    acting_user: Actor = None,
+) -> Closure:
     closure = Closure(office=office, first_day=first_day, last_day=last_day, reason=reason)
     closure.full_clean()
     closure.save()
-    audit_record(office=office, acting_user=acting_user, action="offices.closure.added",
-                 target=closure, data={"first_day": str(first_day), "last_day": str(last_day)})
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="offices.closure.added",
+        target=closure,
+        data={"first_day": str(first_day), "last_day": str(last_day)},
+    )
     return closure
 
 
 @transaction.atomic
 def closure_remove(*, closure: Closure, acting_user: Actor = None) -> None:
-    audit_record(office=closure.office, acting_user=acting_user, action="offices.closure.removed",
-                 target=closure, data={"first_day": str(closure.first_day)})
+    audit_record(
+        office=closure.office,
+        acting_user=acting_user,
+        action="offices.closure.removed",
+        target=closure,
+        data={"first_day": str(closure.first_day)},
+    )
     with scopes_disabled():
         closure.delete()
 
 
 @transaction.atomic
-def location_create(*, office: Office, name: dict[str, str], street: str, lowest_floor: int = 0,
-                    highest_floor: int = 0, step_free: bool = True,
-                    acting_user: Actor = None) -> Location:
-    location = Location(office=office, name=name, street=street, lowest_floor=lowest_floor,
-                        highest_floor=highest_floor, step_free=step_free)
+def location_create(
+    *,
+    office: Office,
+    name: dict[str, str],
+    street: str,
+    lowest_floor: int = 0,
+    highest_floor: int = 0,
+    step_free: bool = True,
+    acting_user: Actor = None,
+) -> Location:
+    location = Location(
+        office=office,
+        name=name,
+        street=street,
+        lowest_floor=lowest_floor,
+        highest_floor=highest_floor,
+        step_free=step_free,
+    )
     location.full_clean()
     location.save()
-    audit_record(office=office, acting_user=acting_user, action="offices.location.created",
-                 target=location)
+    audit_record(
+        office=office, acting_user=acting_user, action="offices.location.created", target=location
+    )
     return location
 
 
 @transaction.atomic
-def desk_create(*, office: Office, location: Location, number: int, colour: str, floor: int = 0,
-                room: str = "", services: list[Any] | None = None,
-                acting_user: Actor = None) -> Desk:
-    desk = Desk(office=office, location=location, number=number, colour=colour, floor=floor,
-                room=room)
+def desk_create(
+    *,
+    office: Office,
+    location: Location,
+    number: int,
+    colour: str,
+    floor: int = 0,
+    room: str = "",
+    services: list[Any] | None = None,
+    acting_user: Actor = None,
+) -> Desk:
+    desk = Desk(
+        office=office, location=location, number=number, colour=colour, floor=floor, room=room
+    )
     with scope(office=office):  # the unique-number check queries the office's desks
         desk.full_clean()
     desk.save()
     if services:
         desk.services.set(services)
-    audit_record(office=office, acting_user=acting_user, action="offices.desk.created", target=desk,
-                 data={"number": number, "colour": colour})
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="offices.desk.created",
+        target=desk,
+        data={"number": number, "colour": colour},
+    )
     return desk
 
 
@@ -97,7 +169,11 @@ def desk_update(*, desk: Desk, changes: dict[str, Any], acting_user: Actor = Non
     desk.save()
     if services is not None:
         desk.services.set(services)
-    audit_record(office=desk.office, acting_user=acting_user, action="offices.desk.updated",
-                 target=desk, data={"before": before,
-                                    "after": {k: str(v) for k, v in changes.items()}})
+    audit_record(
+        office=desk.office,
+        acting_user=acting_user,
+        action="offices.desk.updated",
+        target=desk,
+        data={"before": before, "after": {k: str(v) for k, v in changes.items()}},
+    )
     return desk

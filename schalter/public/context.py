@@ -1,7 +1,6 @@
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
-from django.utils.translation import override
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from schalter.languages import LANGUAGES, language_for
 
@@ -16,8 +15,11 @@ def languages(request: HttpRequest) -> dict[str, object]:
         "current_language": current,
         "easy_read_url": easy_read_url,
         "language_links": [
-            {"language": language, "url": translate_url(path, language.code),
-             "current": language.code == current.code}
+            {
+                "language": language,
+                "url": translate_url(path, language.code),
+                "current": language.code == current.code,
+            }
             for language in LANGUAGES
         ],
     }

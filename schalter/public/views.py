@@ -21,8 +21,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def office_chooser(request: HttpRequest) -> HttpResponse:
     language = get_language()
-    offices = [{"office": office, "name": office.name_in(language)}
-               for office in selectors.office_list()]
+    offices = [
+        {"office": office, "name": office.name_in(language)} for office in selectors.office_list()
+    ]
     return render(request, "public/office_chooser.html", {"offices": offices})
 
 
@@ -32,19 +33,28 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
     language = get_language()
     now = selectors.local_now(office_obj, timezone.now())
     week = selectors.week_schedule(office_obj, now.date(), language)
-    return render(request, "public/office_home.html", {
-        "office": office_obj,
-        "office_name": office_obj.name_in(language),
-        "directions": office_obj.directions_in(language),
-        "today": week[0],
-        "week": week,
-        "closures": [{"first_day": c.first_day, "last_day": c.last_day,
-                      "reason": c.reason_in(language)}
-                     for c in selectors.upcoming_closures(office_obj, now.date())],
-        "languages_served": [spoken_language_name(code) for code in office_obj.languages_served],
-        "locations": [{"name": location.name_in(language), "step_free": location.step_free}
-                      for location in selectors.locations_of(office_obj)],
-    })
+    return render(
+        request,
+        "public/office_home.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "directions": office_obj.directions_in(language),
+            "today": week[0],
+            "week": week,
+            "closures": [
+                {"first_day": c.first_day, "last_day": c.last_day, "reason": c.reason_in(language)}
+                for c in selectors.upcoming_closures(office_obj, now.date())
+            ],
+            "languages_served": [
+                spoken_language_name(code) for code in office_obj.languages_served
+            ],
+            "locations": [
+                {"name": location.name_in(language), "step_free": location.step_free}
+                for location in selectors.locations_of(office_obj)
+            ],
+        },
+    )
 
 
 def _static_page(template: str):

@@ -1,4 +1,4 @@
-"""Staff sign-in: password, then a TOTP code (enrolled on first sign-in). Failures lock for a while."""
+"""Staff sign-in: password, then a TOTP code (enrolled on first sign-in); failures lock."""
 
 import segno
 from django.contrib import auth
@@ -22,7 +22,8 @@ NEXT = "staff_next"
 def _locked_message(until) -> str:
     local = timezone.localtime(until)
     return _("Too many failed attempts. Your account is locked until %(time)s.") % {
-        "time": formats.time_format(local, "H:i")}
+        "time": formats.time_format(local, "H:i")
+    }
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -40,8 +41,14 @@ def login_password(request: HttpRequest) -> HttpResponse:
         locked = services.login_guard_locked_until(user=user) if user else None
         if locked:
             error, status = _locked_message(locked), 429
-        elif auth.authenticate(request, username=form.cleaned_data["username"],
-                               password=form.cleaned_data["password"]) is None:
+        elif (
+            auth.authenticate(
+                request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+            is None
+        ):
             locked = services.login_failure_record(user=user, step="password") if user else None
             error = _locked_message(locked) if locked else _("Wrong user name or password.")
             status = 429 if locked else 400
@@ -114,10 +121,17 @@ def login_setup(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
-    return render(request, "staff/login_setup.html", {
-        "form": form, "error": error, "qr_svg": qr_svg,
-        "secret": device.config_url.split("secret=")[1].split("&")[0],
-    }, status=status)
+    return render(
+        request,
+        "staff/login_setup.html",
+        {
+            "form": form,
+            "error": error,
+            "qr_svg": qr_svg,
+            "secret": device.config_url.split("secret=")[1].split("&")[0],
+        },
+        status=status,
+    )
 
 
 @require_POST

@@ -7,15 +7,23 @@ from schalter.offices.models import Desk, Location
 
 
 class PasswordForm(KernFormMixin, forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), max_length=200, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class CodeForm(KernFormMixin, forms.Form):
     code = forms.RegexField(
-        label=_("Six-digit code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Enter the six digits shown in your app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -31,9 +39,15 @@ class DeskForm(KernFormMixin, forms.ModelForm):
     class Meta:
         model = Desk
         fields = ["number", "colour", "location", "floor", "room", "services", "active"]
-        labels = {"number": _("Desk number"), "colour": _("Colour"), "location": _("Building"),
-                  "floor": _("Floor"), "room": _("Room"), "services": _("Services at this desk"),
-                  "active": _("In use")}
+        labels = {
+            "number": _("Desk number"),
+            "colour": _("Colour"),
+            "location": _("Building"),
+            "floor": _("Floor"),
+            "room": _("Room"),
+            "services": _("Services at this desk"),
+            "active": _("In use"),
+        }
         widgets = {"services": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, office, **kwargs):
@@ -48,25 +62,35 @@ class DeskForm(KernFormMixin, forms.ModelForm):
     def clean_number(self) -> int:
         number = self.cleaned_data["number"]
         taken = Desk.objects.filter(office=self.instance.office, number=number).exclude(
-            pk=self.instance.pk)
+            pk=self.instance.pk
+        )
         if taken.exists():
-            raise forms.ValidationError(_("Another desk already has number %(number)s."),
-                                        params={"number": number})
+            raise forms.ValidationError(
+                _("Another desk already has number %(number)s."), params={"number": number}
+            )
         return number
 
     def clean(self):
         cleaned = super().clean()
         location = cleaned.get("location")
         floor = cleaned.get("floor")
-        if location and floor is not None and not (
-                location.lowest_floor <= floor <= location.highest_floor):
-            self.add_error("floor", _("This building has floors %(lowest)s to %(highest)s.") % {
-                "lowest": location.lowest_floor, "highest": location.highest_floor})
+        if (
+            location
+            and floor is not None
+            and not (location.lowest_floor <= floor <= location.highest_floor)
+        ):
+            self.add_error(
+                "floor",
+                _("This building has floors %(lowest)s to %(highest)s.")
+                % {"lowest": location.lowest_floor, "highest": location.highest_floor},
+            )
         return cleaned
 
 
 class ClosureForm(KernFormMixin, forms.Form):
-    first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason (shown to clients)"), max_length=200)
 

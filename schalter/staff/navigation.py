@@ -28,7 +28,11 @@ OFFICE_NAVIGATION = (
 
 def office_navigation(access: OfficeAccess, current_url_name: str) -> list[dict[str, object]]:
     return [
-        {"label": entry.label, "url": reverse(entry.url_name, kwargs={"office": access.office.slug}),
-         "current": entry.url_name == current_url_name}
-        for entry in OFFICE_NAVIGATION if access.may(entry.capability)
+        {
+            "label": entry.label,
+            "url": reverse(entry.url_name, kwargs={"office": access.office.slug}),
+            "current": entry.url_name == current_url_name,
+        }
+        for entry in OFFICE_NAVIGATION
+        if access.may(entry.capability)
     ]

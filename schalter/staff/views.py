@@ -43,10 +43,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(offices) == 1 and not ministry:
         return redirect("staff:office", office=offices[0].slug)
     language = get_language()
-    return render(request, "staff/home.html", {
-        "offices": [{"office": o, "name": o.name_in(language)} for o in offices],
-        "ministry": ministry,
-    })
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "offices": [{"office": o, "name": o.name_in(language)} for o in offices],
+            "ministry": ministry,
+        },
+    )
 
 
 @verified_staff
@@ -55,8 +59,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     if not account_selectors.is_ministry(user=request.user):
         raise Http404
     language = get_language()
-    rows = [{"name": office.name_in(language), **office_figures(office)}
-            for office in selectors.office_list()]
+    rows = [
+        {"name": office.name_in(language), **office_figures(office)}
+        for office in selectors.office_list()
+    ]
     audit_record(office=None, acting_user=request.user, action="insights.figures.viewed")
     return render(request, "staff/figures.html", {"rows": rows})
 
@@ -64,48 +70,67 @@ def figures(request: HttpRequest) -> HttpResponse:
 @office_view(Capability.VIEW_OFFICE)
 def office_overview(request: HttpRequest, office: Office) -> HttpResponse:
     now = selectors.local_now(office, timezone.now())
-    return _render(request, "staff/office.html", {
-        "today": selectors.week_schedule(office, now.date(), get_language(), days=1)[0],
-        "figures": office_figures(office),
-    })
+    return _render(
+        request,
+        "staff/office.html",
+        {
+            "today": selectors.week_schedule(office, now.date(), get_language(), days=1)[0],
+            "figures": office_figures(office),
+        },
+    )
 
 
 @office_view(Capability.VIEW_DESKS)
 def desk_list(request: HttpRequest, office: Office) -> HttpResponse:
-    return _render(request, "staff/desks.html", {
-        "desks": selectors.desks_of(office),
-        "locations": selectors.locations_of(office),
-    })
+    return _render(
+        request,
+        "staff/desks.html",
+        {
+            "desks": selectors.desks_of(office),
+            "locations": selectors.locations_of(office),
+        },
+    )
 
 
 @office_view(Capability.VIEW_DESKS)
 def desk_edit(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
     desk = selectors.desk_get(office, pk)
     may_edit = request.access.may(Capability.MANAGE_DESKS)
-    form = DeskForm(request.POST if request.method == "POST" and may_edit else None,
-                    instance=desk, office=office)
+    form = DeskForm(
+        request.POST if request.method == "POST" and may_edit else None,
+        instance=desk,
+        office=office,
+    )
     status = 200
     if request.method == "POST":
         if not may_edit:
             status = 403
         elif form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.desk_update(desk=selectors.desk_get(office, pk), changes=changes,
-                                 acting_user=request.user)
+            services.desk_update(
+                desk=selectors.desk_get(office, pk), changes=changes, acting_user=request.user
+            )
             messages.success(request, _("Desk %(number)s saved.") % {"number": desk.number})
             return redirect("staff:desks", office=office.slug)
         else:
             status = 400
-    return _render(request, "staff/desk_edit.html",
-                   {"desk": desk, "form": form, "may_edit": may_edit}, status=status)
+    return _render(
+        request,
+        "staff/desk_edit.html",
+        {"desk": desk, "form": form, "may_edit": may_edit},
+        status=status,
+    )
 
 
 @office_view(Capability.VIEW_DESKS)
 def location_detail(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
     location = selectors.location_get(office, pk)
     desks = [d for d in selectors.desks_of(office) if d.location_id == location.pk]
-    return _render(request, "staff/location.html", {
-        "location": location, "location_name": location.name_in(get_language()), "desks": desks})
+    return _render(
+        request,
+        "staff/location.html",
+        {"location": location, "location_name": location.name_in(get_language()), "desks": desks},
+    )
 
 
 @office_view(Capability.MANAGE_OFFICE)
@@ -114,10 +139,13 @@ def closure_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.closure_add(office=office, first_day=form.cleaned_data["first_day"],
-                                 last_day=form.cleaned_data["last_day"],
-                                 reason={get_language(): form.cleaned_data["reason"]},
-                                 acting_user=request.user)
+            services.closure_add(
+                office=office,
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+                reason={get_language(): form.cleaned_data["reason"]},
+                acting_user=request.user,
+            )
             messages.success(request, _("Closure saved."))
             return redirect("staff:closures", office=office.slug)
         status = 400
@@ -125,8 +153,9 @@ def closure_list(request: HttpRequest, office: Office) -> HttpResponse:
     closures = selectors.upcoming_closures(office, today)
     for closure in closures:
         closure.reason_text = closure.reason_in(get_language())
-    return _render(request, "staff/closures.html", {"form": form, "closures": closures},
-                   status=status)
+    return _render(
+        request, "staff/closures.html", {"form": form, "closures": closures}, status=status
+    )
 
 
 @require_POST
@@ -139,8 +168,9 @@ def closure_delete(request: HttpRequest, office: Office, pk: int) -> HttpRespons
 
 @office_view(Capability.MANAGE_STAFF)
 def member_list(request: HttpRequest, office: Office) -> HttpResponse:
-    return _render(request, "staff/members.html",
-                   {"members": account_selectors.members_of(office=office)})
+    return _render(
+        request, "staff/members.html", {"members": account_selectors.members_of(office=office)}
+    )
 
 
 @office_view(Capability.MANAGE_STAFF)
@@ -148,13 +178,18 @@ def member_detail(request: HttpRequest, office: Office, pk: int) -> HttpResponse
     membership = Membership.objects.filter(office=office, pk=pk).select_related("user").first()
     if membership is None:
         raise Http404
-    audit_record(office=office, acting_user=request.user, action="accounts.membership.viewed",
-                 target=membership)
+    audit_record(
+        office=office,
+        acting_user=request.user,
+        action="accounts.membership.viewed",
+        target=membership,
+    )
     roles = account_selectors.members_of(office=office).filter(user=membership.user)
     return _render(request, "staff/member.html", {"member": membership.user, "memberships": roles})
 
 
 @office_view(Capability.VIEW_AUDIT)
 def audit_log(request: HttpRequest, office: Office) -> HttpResponse:
-    return _render(request, "staff/audit.html",
-                   {"events": account_selectors.audit_events(office=office)})
+    return _render(
+        request, "staff/audit.html", {"events": account_selectors.audit_events(office=office)}
+    )

@@ -10,7 +10,8 @@ register = template.Library()
 def palette_styles(context: template.Context) -> str:
     """One class per desk colour, from the palette itself, inside the page's CSP nonce."""
     rules = format_html_join(
-        "", ".desk-colour--{}{{background:{};color:{}}}",
+        "",
+        ".desk-colour--{}{{background:{};color:{}}}",
         ((c.key, c.background, c.text) for c in palette.PALETTE),
     )
     return format_html('<style nonce="{}">{}</style>', context.get("csp_nonce", ""), rules)

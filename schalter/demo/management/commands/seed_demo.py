@@ -9,8 +9,11 @@ class Command(BaseCommand):
     help = "Create the six Hessian demo offices, the catalogue and staff logins (once)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when offices exist already (used by `make run`).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when offices exist already (used by `make run`).",
+        )
 
     def handle(self, *args, if_empty: bool = False, **options):
         if Office.objects.exists():
@@ -25,5 +28,7 @@ class Command(BaseCommand):
         for name, what in logins:
             self.stdout.write(f"  {name.ljust(width)}  {what}")
         self.stdout.write(f"Password for all: {DEMO_PASSWORD}")
-        self.stdout.write(f"Second factor: TOTP key {DEMO_TOTP_BASE32} in any authenticator app, "
-                          "or `.venv/bin/python manage.py demo_totp` for the current code.")
+        self.stdout.write(
+            f"Second factor: TOTP key {DEMO_TOTP_BASE32} in any authenticator app, "
+            "or `.venv/bin/python manage.py demo_totp` for the current code."
+        )

@@ -1,0 +1,60 @@
+# Schalter: `make run` (demo on SQLite), `make test` (everything, both databases), `make bench`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+UV_VERSION := 0.13.8
+SYSTEM_PACKAGES := postgresql chromium fonts-noto-core redis-server espeak-ng poppler-utils gettext
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint bench install assets messages system-packages clean
+
+$(UV):
+	@python=$$(scripts/find-python) && "$$python" -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	@$(UV) sync --locked --quiet --python "$$(scripts/find-python)"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Compiled catalogues are build output: made from the committed .po files.
+messages: $(VENV)/.synced
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+install: $(VENV)/.synced node_modules/.installed messages
+
+run: install
+	@mkdir -p var
+	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py seed_demo --if-empty
+	@echo "Schalter runs on http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
+	@$(PY) manage.py runserver "127.0.0.1:$(PORT)" --skip-checks
+
+# Debian packages the tests need; installed only when one is missing.
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check --quiet .
+	@$(VENV)/bin/mypy --no-error-summary
+	@DJANGO_SETTINGS_MODULE=schalter.config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+
+test: system-packages install lint
+	@scripts/run-tests
+
+bench: system-packages install
+	@scripts/run-bench
+
+clean:
+	rm -rf $(VENV) .tools node_modules var

@@ -1,0 +1,122 @@
+"""Fixtures shared by every test: offices with desks and staff, built through the services."""
+
+import os
+from datetime import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schalter.accounts.roles import Role
+from schalter.accounts.services import membership_grant, staff_user_create
+from schalter.catalog.models import Service
+from schalter.offices import services
+from schalter.offices.models import Office
+
+# Playwright's sync API keeps an event loop in the test thread; Django's ORM is still only
+# touched synchronously from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+
+
+def build_office(slug: str, *, desks: int = 3) -> Office:
+    office = services.office_create(
+        slug=slug,
+        name={"de": f"Ausländerbehörde {slug.title()}", "en": f"Immigration office {slug}"},
+        street="Berliner Platz 1",
+        postcode="35390",
+        city=slug.title(),
+        phone="+496413060",
+        email=f"abh@{slug}.example",
+        directions={"de": "Bus 1 bis Rathaus."},
+        languages_served=["de", "en", "ar", "ku"],
+    )
+    morning = [(time(8, 0), time(12, 0))]
+    services.opening_hours_set(
+        office=office, weekly={0: morning, 1: morning, 3: morning, 4: morning}
+    )
+    building = services.location_create(
+        office=office,
+        name={"de": "Hauptgebäude"},
+        street="Berliner Platz 1",
+        lowest_floor=0,
+        highest_floor=2,
+    )
+    service = Service.objects.get_or_create(
+        slug="card-pick-up", defaults={"name": {"de": "eAT-Abholung"}}
+    )[0]
+    for number in range(1, desks + 1):
+        services.desk_create(
+            office=office,
+            location=building,
+            number=number,
+            colour=("blue", "green", "red")[number % 3],
+            floor=number % 3,
+            room=f"{number % 3}.{number:02d}",
+            services=[service],
+        )
+    return office
+
+
+@pytest.fixture
+def office(db) -> Office:
+    return build_office("giessen")
+
+
+@pytest.fixture
+def other_office(db) -> Office:
+    return build_office("darmstadt")
+
+
+def totp_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return (
+        f"{TOTP(device.bin_key, step=device.step, digits=device.digits).token():0{device.digits}d}"
+    )
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(office, role) -> a user with password, enrolled authenticator and the role."""
+    counter = iter(range(1, 10_000))
+
+    def make(office: Office | None, role: str, *, enrolled: bool = True) -> User:
+        user = staff_user_create(
+            username=f"{role}-{next(counter)}", password=PASSWORD, full_name="Test Person"
+        )
+        if enrolled:
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        membership_grant(user=user, office=office, role=role)
+        return user
+
+    return make
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """The real two-step sign-in: password, then the current TOTP code."""
+    response = client.post("/staff/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post("/staff/login/code/", {"code": totp_code(user)})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def staff_client(make_staff):
+    """staff_client(office, role) -> a Client signed in with two factors."""
+
+    def make(office: Office | None, role: str = Role.OFFICE_ADMIN) -> Client:
+        return sign_in(Client(), make_staff(office, role))
+
+    return make
+
+
+def german(msgid: str) -> str:
+    """The German text of a message: staff pages speak German unless the browser asks otherwise."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        return translation.gettext(msgid)

@@ -1,0 +1,57 @@
+import pytest
+from django.core.management import call_command
+from django_scopes import scopes_disabled
+
+from schalter.accounts.models import Membership
+from schalter.accounts.roles import Role
+from schalter.catalog.models import Service
+from schalter.languages import LANGUAGE_CODES
+from schalter.offices.models import Desk, Office
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = {"giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"}
+
+
+@pytest.fixture
+def seeded(capsys):
+    call_command("seed_demo")
+    return capsys.readouterr().out
+
+
+def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):
+    assert set(Office.objects.values_list("slug", flat=True)) == SLUGS
+    for office in Office.objects.all():
+        with scopes_disabled():
+            desks = list(Desk.objects.filter(office=office))
+        assert len(desks) >= 8
+        assert len({d.colour for d in desks}) >= 4
+        roles = set(Membership.objects.filter(office=office).values_list("role", flat=True))
+        assert roles == {r.value for r in Role} - {Role.MINISTRY}
+    assert Membership.objects.filter(role=Role.MINISTRY, office=None).exists()
+    assert Service.objects.count() == 25
+
+
+def test_demo_prints_the_logins(seeded):
+    assert "giessen.admin" in seeded and "ministerium" in seeded
+    assert "schalter-demo-2026" in seeded
+
+
+def test_demo_texts_exist_in_every_language(seeded):
+    office = Office.objects.get(slug="giessen")
+    assert set(office.name) == set(LANGUAGE_CODES)
+    assert office.name["de"] == "Ausländerbehörde Gießen"
+    assert office.name["ar"] != office.name["en"]
+    service = Service.objects.get(slug="fiktionsbescheinigung")
+    assert "Fiktionsbescheinigung" in service.name["tr"]
+
+
+def test_a_second_run_keeps_existing_data(seeded, capsys):
+    office = Office.objects.get(slug="giessen")
+    office.phone = "+49641999"
+    office.save()
+    call_command("seed_demo", "--if-empty")
+    assert Office.objects.get(slug="giessen").phone == "+49641999"
+    assert Office.objects.count() == 6
+    with pytest.raises(SystemExit):
+        call_command("seed_demo")
