@@ -48,6 +48,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check --quiet .
 	@$(VENV)/bin/mypy --no-error-summary
+	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=schalter.config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 
 test: system-packages install lint
