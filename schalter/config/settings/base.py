@@ -11,7 +11,7 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_flag(name: str, default: bool) -> bool:
