@@ -94,13 +94,20 @@ def desks_of(office: Office) -> list[Desk]:
         )
 
 
-def desk_get(office: Office, pk: int) -> Desk:
-    """A desk of this office; 404 alike for missing desks and desks of other offices."""
+def owned_by[M: (Desk, Location, Closure)](
+    office: Office, model: type[M], pk: int, *related: str
+) -> M:
+    """An office's object by id: 404 alike for missing objects and other offices' objects."""
     with scope(office=office):
-        desk = Desk.objects.filter(office=office, pk=pk).select_related("location").first()
-    if desk is None:
+        found_in = model.objects.filter(office=office, pk=pk)
+        found = (found_in.select_related(*related) if related else found_in).first()
+    if found is None:
         raise Http404
-    return desk
+    return found
+
+
+def desk_get(office: Office, pk: int) -> Desk:
+    return owned_by(office, Desk, pk, "location")
 
 
 def locations_of(office: Office) -> list[Location]:
@@ -109,16 +116,8 @@ def locations_of(office: Office) -> list[Location]:
 
 
 def location_get(office: Office, pk: int) -> Location:
-    with scope(office=office):
-        location = Location.objects.filter(office=office, pk=pk).first()
-    if location is None:
-        raise Http404
-    return location
+    return owned_by(office, Location, pk)
 
 
 def closure_get(office: Office, pk: int) -> Closure:
-    with scope(office=office):
-        closure = Closure.objects.filter(office=office, pk=pk).first()
-    if closure is None:
-        raise Http404
-    return closure
+    return owned_by(office, Closure, pk)

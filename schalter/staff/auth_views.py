@@ -74,7 +74,7 @@ def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:
     return redirect(next_url)
 
 
-def _check_code(request: HttpRequest, user: User, device, form: CodeForm) -> tuple[str, int]:
+def _check_code(user: User, device, form: CodeForm) -> tuple[str, int]:
     """Verify the code; count a wrong one. Returns an error and status, or ("", 200) on success."""
     locked = services.login_guard_locked_until(user=user)
     if locked:
@@ -87,20 +87,26 @@ def _check_code(request: HttpRequest, user: User, device, form: CodeForm) -> tup
     return _("This code is not right. Check the time on your phone and try the newest code."), 400
 
 
+def _code_step(request: HttpRequest, user: User, device) -> tuple[CodeForm, str, int]:
+    """Shared by sign-in and enrolment: check a posted code and count failures.
+    Status 200 after a POST means the code was right."""
+    form = CodeForm(request.POST or None)
+    if request.method != "POST":
+        return form, "", 200
+    if not form.is_valid():
+        return form, "", 400
+    error, status = _check_code(user, device, form)
+    return form, error, status
+
+
 def login_code(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     device = services.totp_device_for(user=user, confirmed=True) if user else None
     if device is None:
         return redirect("staff:login")
-    form = CodeForm(request.POST or None)
-    error, status = "", 200
-    if request.method == "POST":
-        if form.is_valid():
-            error, status = _check_code(request, user, device, form)
-            if not error:
-                return _finish_login(request, user, device)
-        else:
-            status = 400
+    form, error, status = _code_step(request, user, device)
+    if request.method == "POST" and status == 200:
+        return _finish_login(request, user, device)
     return render(request, "staff/login_code.html", {"form": form, "error": error}, status=status)
 
 
@@ -110,16 +116,10 @@ def login_setup(request: HttpRequest) -> HttpResponse:
     if user is None or services.totp_device_for(user=user, confirmed=True) is not None:
         return redirect("staff:login")
     device = services.totp_device_start(user=user)
-    form = CodeForm(request.POST or None)
-    error, status = "", 200
-    if request.method == "POST":
-        if form.is_valid():
-            error, status = _check_code(request, user, device, form)
-            if not error:
-                services.totp_device_confirm(device=device)
-                return _finish_login(request, user, device)
-        else:
-            status = 400
+    form, error, status = _code_step(request, user, device)
+    if request.method == "POST" and status == 200:
+        services.totp_device_confirm(device=device)
+        return _finish_login(request, user, device)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
     return render(
         request,
