@@ -120,3 +120,47 @@ def german(msgid: str) -> str:
 
     with translation.override("de"):
         return translation.gettext(msgid)
+
+
+def make_bookable(
+    office: Office, *, capacity_online: int = 2, capacity_staff: int = 1, days: int = 21
+) -> dict:
+    """Offer two services (10 and 30 minutes) on weekday mornings and create the seats."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from schalter.appointments import services as booking
+
+    short = Service.objects.get_or_create(
+        slug="card-pick-up", defaults={"name": {"de": "eAT-Abholung"}}
+    )[0]
+    long = Service.objects.get_or_create(
+        slug="residence-permit",
+        defaults={
+            "name": {"de": "Aufenthaltserlaubnis erteilen", "en": "Residence permit"},
+            "base_fee": "100.00",
+            "documents": [{"de": "Reisepass", "en": "Passport"}],
+        },
+    )[0]
+    booking.office_service_set(office=office, service=short, duration_minutes=10)
+    booking.office_service_set(office=office, service=long, duration_minutes=30, max_persons=3)
+    today = timezone.localdate()
+    for weekday in range(5):
+        booking.availability_rule_add(
+            office=office,
+            weekday=weekday,
+            start=time(8, 0),
+            end=time(12, 0),
+            capacity_online=capacity_online,
+            capacity_staff=capacity_staff,
+            services=[short, long],
+            valid_from=date(2020, 1, 1),
+        )
+    booking.seats_generate(office=office, first_day=today, last_day=today + timedelta(days=days))
+    return {"short": short, "long": long}
+
+
+@pytest.fixture
+def bookable(office):
+    return make_bookable(office)

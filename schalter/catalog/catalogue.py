@@ -214,3 +214,71 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
         "99099002000000",
     ),
 )
+
+# Documents to bring (§ 25 VwVfG: tell clients what to bring), shared by the services below.
+DOCUMENTS = {
+    "passport": gettext_noop("Valid passport"),
+    "photo": gettext_noop("One biometric photo (35 × 45 mm)"),
+    "current-permit": gettext_noop("Your current residence permit or visa"),
+    "registration": gettext_noop("Certificate of registration (Meldebescheinigung)"),
+    "health-insurance": gettext_noop("Proof of health insurance"),
+    "income": gettext_noop("Proof of income: last three payslips or bank statements"),
+    "rent": gettext_noop("Rental contract"),
+    "application": gettext_noop("Completed application form"),
+    "employment": gettext_noop("Employment contract and the employer's declaration"),
+    "degree": gettext_noop("Degree certificate and its recognition"),
+    "enrolment": gettext_noop("Certificate of enrolment from your university"),
+    "civil-status": gettext_noop("Marriage or birth certificates with translation"),
+    "german-b1": gettext_noop("Certificate of German language skills"),
+    "pickup-letter": gettext_noop("The letter saying your card is ready, and the PIN letter"),
+    "police-report": gettext_noop("Police report of the loss"),
+    "invitee": gettext_noop("Passport copy of the person you invite"),
+    "naturalisation-test": gettext_noop("Naturalisation test certificate"),
+}
+
+_BASIC = ("passport", "photo", "current-permit", "application")
+_STAY = (*_BASIC, "registration", "health-insurance", "income", "rent")
+SERVICE_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "residence-permit": _STAY,
+    "residence-permit-extension": _STAY,
+    "change-of-purpose": (*_STAY, "employment"),
+    "skilled-worker": (*_STAY, "employment", "degree"),
+    "eu-blue-card": (*_STAY, "employment", "degree"),
+    "opportunity-card": (*_STAY, "degree"),
+    "study": (*_BASIC, "enrolment", "health-insurance", "income"),
+    "vocational-training": (*_BASIC, "employment", "health-insurance"),
+    "self-employment": (*_STAY,),
+    "family-reunification": (*_STAY, "civil-status"),
+    "settlement-permit": (*_STAY, "german-b1"),
+    "eu-long-term-residence": (*_STAY, "german-b1"),
+    "eu-residence-card": (*_BASIC, "civil-status", "registration"),
+    "eu-permanent-residence": ("passport", "registration", "income"),
+    "fiktionsbescheinigung": ("passport", "current-permit"),
+    "transfer-to-new-passport": ("passport", "photo", "current-permit"),
+    "card-pick-up": ("passport", "pickup-letter"),
+    "card-address-pin": ("passport", "current-permit", "registration"),
+    "lost-card": ("passport", "photo", "police-report"),
+    "declaration-of-commitment": ("passport", "income", "rent", "invitee"),
+    "duldung": ("passport", "photo", "current-permit"),
+    "travel-document": (*_BASIC, "registration"),
+    "humanitarian": _STAY,
+    "employment-permission": ("passport", "current-permit", "employment"),
+    "naturalisation": (*_STAY, "german-b1", "naturalisation-test", "civil-status"),
+}
+
+# Fee reductions (AufenthV): half for minors (§ 50), none for the groups named (§§ 52, 53).
+FEE_EXEMPT_GROUPS = {
+    "refugee": gettext_noop("Recognised refugees and people with subsidiary protection"),
+    "benefits": gettext_noop("People receiving benefits (SGB II, SGB XII, AsylbLG)"),
+    "scholarship": gettext_noop("Holders of a public scholarship"),
+}
+SERVICE_FEE_EXEMPTIONS: dict[str, tuple[str, ...]] = {
+    "residence-permit": ("refugee", "benefits"),
+    "residence-permit-extension": ("refugee", "benefits"),
+    "study": ("scholarship",),
+    "settlement-permit": ("refugee", "benefits"),
+    "fiktionsbescheinigung": ("refugee", "benefits"),
+    "transfer-to-new-passport": ("benefits",),
+    "duldung": ("benefits",),
+    "humanitarian": ("refugee", "benefits"),
+}

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from schalter.catalog.fees import fee_for
 from schalter.languages import translated
 
 leika_validator = RegexValidator(r"^\d{14}$", _("A LeiKa key has 14 digits."))
@@ -18,6 +19,10 @@ class Service(models.Model):
     legal_basis = models.CharField(max_length=200, blank=True)
     default_duration_minutes = models.PositiveSmallIntegerField(default=15)
     base_fee = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    minors_half_fee = models.BooleanField(default=True)
+    exempt_groups = models.JSONField(default=list, blank=True)  # keys of FEE_EXEMPT_GROUPS
+    # Each document is `{language: text}`; the list is the checklist clients see.
+    documents = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -27,3 +32,15 @@ class Service(models.Model):
 
     def name_in(self, language: str | None) -> str:
         return translated(self.name, language)
+
+    def documents_in(self, language: str | None) -> list[str]:
+        return [translated(document, language) for document in self.documents]
+
+    def fee(self, *, minor: bool = False, group: str | None = None) -> Decimal:
+        return fee_for(
+            base_fee=self.base_fee,
+            minors_half_fee=self.minors_half_fee,
+            exempt_groups=self.exempt_groups,
+            minor=minor,
+            group=group,
+        )

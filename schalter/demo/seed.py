@@ -6,13 +6,22 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schalter.accounts.roles import Role
 from schalter.accounts.services import membership_grant, staff_user_create
-from schalter.catalog.catalogue import CATALOGUE
+from schalter.appointments import selectors as booking_selectors
+from schalter.appointments import services as booking
+from schalter.appointments import slots
+from schalter.appointments.models import Channel
+from schalter.catalog.catalogue import (
+    CATALOGUE,
+    DOCUMENTS,
+    SERVICE_DOCUMENTS,
+    SERVICE_FEE_EXEMPTIONS,
+)
 from schalter.catalog.models import Service
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices import palette, services
@@ -233,7 +242,67 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
         user = _demo_user(f"{demo.slug}.{suffix}", full_name)
         membership_grant(user=user, office=office, role=role)
         usernames.append(user.username)
+    _seed_appointments(demo, office, catalogue, today)
     return usernames
+
+
+# Services only staff book (the office invites), as in many offices.
+STAFF_ONLY_SERVICES = {"duldung", "humanitarian", "naturalisation"}
+
+
+def _seed_appointments(
+    demo: DemoOffice, office: Office, catalogue: list[Service], today: date
+) -> None:
+    """Appointment hours on the mornings the office opens, seats for the horizon, and some
+    bookings made by phone so calendars and figures have something to show."""
+    for service in catalogue:
+        booking.office_service_set(
+            office=office,
+            service=service,
+            duration_minutes=service.default_duration_minutes,
+            max_persons=3 if service.slug == "family-reunification" else 1,
+            bookable_online=service.slug not in STAFF_ONLY_SERVICES,
+        )
+    policy = booking.policy_for(office)
+    policy.slot_minutes = slots.unit_minutes_for([s.default_duration_minutes for s in catalogue])
+    policy.save()
+    for weekday, periods in _opening_hours(demo).items():
+        for opens, closes in periods:
+            booking.availability_rule_add(
+                office=office,
+                weekday=weekday,
+                start=max(opens, time(8, 0)),
+                end=closes,
+                capacity_online=demo.desks_per_floor,
+                capacity_staff=1,
+                services=catalogue,
+                valid_from=today,
+            )
+    booking.seats_generate(
+        office=office, first_day=today, last_day=today + timedelta(days=policy.horizon_days)
+    )
+    now = timezone.now()
+    callers = ("Olena Kovalenko", "Mehmet Demir", "Ahmad Karimi", "Ioana Popescu", "Lina Haddad")
+    for number, name in enumerate(callers):
+        service = catalogue[number * 4]
+        for offered in booking_selectors.offered_services(office, online_only=False):
+            if offered.service_id != service.pk:
+                continue
+            free = booking_selectors.free_times(
+                office, offered, today, today + timedelta(days=21), now=now, channel=Channel.STAFF
+            )
+            if free:
+                booking.appointment_book(
+                    office=office,
+                    service=service,
+                    start=free[number * 3 % len(free)].start,
+                    name=name,
+                    email="",
+                    phone=f"+4915112345{number:03d}"[:14],
+                    language=("uk", "tr", "fa-af", "ro", "ar")[number],
+                    channel=Channel.STAFF,
+                    now=now,
+                )
 
 
 @transaction.atomic
@@ -247,6 +316,8 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
             legal_basis=entry.legal_basis,
             default_duration_minutes=entry.duration_minutes,
             base_fee=entry.base_fee,
+            exempt_groups=list(SERVICE_FEE_EXEMPTIONS.get(entry.slug, ())),
+            documents=[in_every_language(DOCUMENTS[key]) for key in SERVICE_DOCUMENTS[entry.slug]],
         )
         for entry in CATALOGUE
     ]

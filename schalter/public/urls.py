@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schalter.public import views
+from schalter.public import booking_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -10,4 +10,14 @@ urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
     path("<slug:office>/", views.office_home, name="office"),
+    path(
+        "<slug:office>/book/confirm/<str:code>/<str:token>/",
+        booking_views.confirm,
+        name="booking_confirm",
+    ),
+    path(
+        "<slug:office>/book/manage/<str:code>/<str:token>/",
+        booking_views.manage,
+        name="booking_manage",
+    ),
 ]

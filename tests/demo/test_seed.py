@@ -32,18 +32,22 @@ def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):
     assert Service.objects.count() == 25
 
 
-def test_demo_prints_the_logins(seeded):
+def test_demo_prints_logins_and_has_texts_in_every_language(seeded):
     assert "giessen.admin" in seeded and "ministerium" in seeded
     assert "schalter-demo-2026" in seeded
-
-
-def test_demo_texts_exist_in_every_language(seeded):
     office = Office.objects.get(slug="giessen")
     assert set(office.name) == set(LANGUAGE_CODES)
     assert office.name["de"] == "Ausländerbehörde Gießen"
     assert office.name["ar"] != office.name["en"]
     service = Service.objects.get(slug="fiktionsbescheinigung")
     assert "Fiktionsbescheinigung" in service.name["tr"]
+
+    # Bookable: appointment hours, seats and some bookings made by phone.
+    from schalter.appointments.models import Appointment, Seat
+
+    with scopes_disabled():
+        assert Seat.objects.filter(office=office).count() > 1000
+        assert Appointment.objects.filter(office=office).exists()
 
 
 def test_a_second_run_keeps_existing_data(seeded, capsys):

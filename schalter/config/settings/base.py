@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "schalter.offices",
     "schalter.catalog",
     "schalter.accounts",
+    "schalter.appointments",
     "schalter.insights",
     "schalter.demo",
     "schalter.public",
@@ -161,3 +162,28 @@ LOGGING = {
 }
 
 SCHALTER_DEMO_TOTP = env_flag("SCHALTER_DEMO_TOTP", False)
+
+# Where clients reach this installation; e-mails link there.
+SCHALTER_PUBLIC_URL = env("SCHALTER_PUBLIC_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("SCHALTER_FROM_EMAIL", "Schalter <termine@schalter.example>")
+MAIL_BACKEND = env("SCHALTER_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS: dict[str, dict] = {"default": {"BACKEND": MAIL_BACKEND, "OPTIONS": {}}}
+if MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("SCHALTER_SMTP_HOST", "localhost"),
+        "port": int(env("SCHALTER_SMTP_PORT", "25")),
+        "username": env("SCHALTER_SMTP_USER"),
+        "password": env("SCHALTER_SMTP_PASSWORD"),
+        "use_tls": env_flag("SCHALTER_SMTP_STARTTLS", False),
+        "timeout": 10,
+    }
+
+# The anti-bot layers: on unless switched off for load tests (the server then warns).
+SCHALTER_CAPTCHA = env_flag("SCHALTER_CAPTCHA", True)
+SCHALTER_RATE_LIMITS = env_flag("SCHALTER_RATE_LIMITS", True)
+ALTCHA_HMAC_KEY = env("SCHALTER_ALTCHA_KEY", SECRET_KEY)
+# Test-only switch that removes the seat lock, so the concurrency tests prove they can fail.
+SCHALTER_UNSAFE_SEAT_CLAIM = False
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # no form or API body needs more

@@ -4,3 +4,6 @@ from .base import *  # noqa: F403
 
 DEBUG = True
 SCHALTER_DEMO_TOTP = True
+SCHALTER_PUBLIC_URL = "http://127.0.0.1:8000"
+# No mail server in the demo: e-mails (with their confirmation links) appear in the terminal.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

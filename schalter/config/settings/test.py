@@ -1,8 +1,10 @@
 """pytest: the database comes from DATABASE_URL (SQLite unless `make test` starts PostgreSQL)."""
 
 from .base import *  # noqa: F403
-from .base import PASSWORD_HASHERS
+from .base import PASSWORD_HASHERS, env_flag
 
 # Hashing strength is not under test; argon2 stays first in production.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 ALLOWED_HOSTS = ["*"]
+SCHALTER_UNSAFE_SEAT_CLAIM = env_flag("SCHALTER_UNSAFE_SEAT_CLAIM", False)
+SCHALTER_RATE_LIMITS = env_flag("SCHALTER_RATE_LIMITS", True)

@@ -1,0 +1,273 @@
+"""API v1: thin, like every interface. It parses, calls a service or selector, and answers."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from schalter.api.schemas import (
+    AppointmentOut,
+    AvailabilityOut,
+    AvailabilityQuery,
+    BookingIn,
+    BookingOut,
+    ConfirmIn,
+    ErrorOut,
+    OfficeOut,
+    RescheduleIn,
+    ServiceOut,
+)
+from schalter.appointments import ratelimit, selectors, services
+from schalter.appointments.calendar import appointment_ics
+from schalter.appointments.challenge import challenge_new, challenge_verify
+from schalter.appointments.errors import BookingError, ServiceNotOffered
+from schalter.appointments.identity import normalise_email
+from schalter.appointments.models import Appointment
+from schalter.languages import BY_CODE
+from schalter.offices import selectors as office_selectors
+
+MAX_AVAILABILITY_DAYS = 92
+
+
+class ManageToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> str | None:
+        return token or None
+
+
+api = NinjaAPI(
+    title="Schalter API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@api.exception_handler(BookingError)
+def booking_error(request: HttpRequest, error: BookingError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"error": error.code, "message": str(error.message), "field": error.field},
+        status=error.status,
+    )
+    if error.status in (429, 503):
+        response["Retry-After"] = "10"
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+            "message": e.get("msg", ""),
+        }
+        for e in error.errors
+    ]
+    return api.create_response(
+        request,
+        {"error": "invalid", "message": _("Please check the fields marked."), "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    code = "not_found" if error.status_code == 404 else "invalid"
+    return api.create_response(
+        request, {"error": code, "message": str(error)}, status=error.status_code
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": "token_missing", "message": _("This needs the manage token.")},
+        status=401,
+    )
+
+
+def _office(slug: str):
+    try:
+        return office_selectors.office_by_slug(slug)
+    except Exception as error:  # Http404 from the selector
+        raise HttpError(404, _("Unknown office.")) from error
+
+
+@api.get("/offices", response=list[OfficeOut])
+def offices(request: HttpRequest):
+    language = translation.get_language()
+    return [
+        {"slug": o.slug, "name": o.name_in(language), "city": o.city, "time_zone": o.time_zone}
+        for o in office_selectors.office_list()
+    ]
+
+
+@api.get("/offices/{office}/services", response=list[ServiceOut])
+def office_services(request: HttpRequest, office: str):
+    language = translation.get_language()
+    return [
+        {
+            "id": o.service_id,
+            "slug": o.service.slug,
+            "name": o.service.name_in(language),
+            "duration_minutes": o.duration_minutes,
+            "max_persons": o.max_persons,
+            "fee_eur": o.service.fee(),
+            "documents": o.service.documents_in(language),
+        }
+        for o in selectors.offered_services(_office(office))
+    ]
+
+
+@api.get(
+    "/offices/{office}/availability", response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut}
+)
+def availability(request: HttpRequest, office: str, query: Query[AvailabilityQuery]):
+    office_obj = _office(office)
+    if query.end < query.start or (query.end - query.start).days > MAX_AVAILABILITY_DAYS:
+        raise HttpError(422, _("Choose an end date after the start, at most three months later."))
+    offered = selectors.offered_service(office_obj, query.service)
+    if offered is None or not offered.bookable_online:
+        raise ServiceNotOffered(field="service")
+    times = selectors.free_times(
+        office_obj, offered, query.start, query.end, now=timezone.now(), persons=query.persons
+    )
+    return {
+        "slots": [
+            {"start": t.start.astimezone(office_obj.zone), "available": t.available} for t in times
+        ]
+    }
+
+
+@api.get("/challenge")
+def challenge(request: HttpRequest):
+    """A proof-of-work challenge for the booking form (ALTCHA)."""
+    return challenge_new(timezone.now())
+
+
+@api.post(
+    "/offices/{office}/appointments",
+    response={
+        201: BookingOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+)
+def book(request: HttpRequest, office: str, booking: BookingIn):
+    office_obj = _office(office)
+    now = timezone.now()
+    ratelimit.hit(f"book:ip:{client_address(request)}", limit=30, window_seconds=600, now=now)
+    if booking.language.lower() not in BY_CODE:
+        raise HttpError(422, _("Unknown language."))
+    if booking.start.tzinfo is None:
+        raise HttpError(
+            422, _("Give the time with its UTC offset, e.g. 2027-03-01T09:00:00+01:00.")
+        )
+    challenge_verify(booking.altcha, now)
+    if booking.email:
+        ratelimit.hit(
+            f"book:email:{normalise_email(booking.email)}", limit=5, window_seconds=3600, now=now
+        )
+    service = selectors.service_by_id(booking.service)
+    if service is None:
+        raise ServiceNotOffered(field="service")
+    booked = services.appointment_book(
+        office=office_obj,
+        service=service,
+        start=booking.start,
+        name=booking.name,
+        email=booking.email,
+        phone=booking.phone,
+        language=booking.language.lower(),
+        persons=booking.persons,
+        interpreter_language=booking.interpreter_language,
+        now=now,
+    )
+    appointment = booked.appointment
+    return Status(
+        201,
+        {
+            "code": appointment.code,
+            "manage_token": booked.manage_token,
+            "status": appointment.status,
+            "start": appointment.start.astimezone(office_obj.zone),
+            "end": appointment.end.astimezone(office_obj.zone),
+        },
+    )
+
+
+def _appointment_out(appointment: Appointment) -> dict:
+    zone = appointment.office.zone
+    return {
+        "code": appointment.code,
+        "status": appointment.status,
+        "office": appointment.office.slug,
+        "service": appointment.service_id,
+        "service_name": appointment.service.name_in(appointment.language),
+        "start": appointment.start.astimezone(zone),
+        "end": appointment.end.astimezone(zone),
+        "persons": appointment.persons,
+        "language": appointment.language,
+    }
+
+
+def _managed(request: HttpRequest, code: str) -> Appointment:
+    return services.appointment_by_token(code=code[:20], manage_token=request.auth)
+
+
+@api.get("/appointments/{code}", auth=ManageToken(), response={200: AppointmentOut, 403: ErrorOut})
+def appointment(request: HttpRequest, code: str):
+    return _appointment_out(_managed(request, code))
+
+
+@api.delete(
+    "/appointments/{code}",
+    auth=ManageToken(),
+    response={200: AppointmentOut, 403: ErrorOut, 409: ErrorOut},
+)
+def cancel(request: HttpRequest, code: str):
+    found = _managed(request, code)
+    services.appointment_cancel(appointment=found, now=timezone.now())
+    return _appointment_out(found)
+
+
+@api.get("/appointments/{code}/ics", auth=ManageToken())
+def ics(request: HttpRequest, code: str):
+    found = _managed(request, code)
+    response = HttpResponse(appointment_ics(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termin-{found.code}.ics"'
+    return response
+
+
+@api.post("/appointments/{code}/confirm", response={200: AppointmentOut, 403: ErrorOut})
+def confirm(request: HttpRequest, code: str, body: ConfirmIn):
+    found = services.appointment_by_confirm_token(code=code[:20], confirm_token=body.token)
+    services.appointment_confirm(appointment=found, confirm_token=body.token, now=timezone.now())
+    return _appointment_out(found)
+
+
+@api.post(
+    "/appointments/{code}/reschedule",
+    auth=ManageToken(),
+    response={200: AppointmentOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def reschedule(request: HttpRequest, code: str, body: RescheduleIn):
+    found = _managed(request, code)
+    if body.start.tzinfo is None:
+        raise HttpError(
+            422, _("Give the time with its UTC offset, e.g. 2027-03-01T09:00:00+01:00.")
+        )
+    services.appointment_reschedule(appointment=found, start=body.start, now=timezone.now())
+    return _appointment_out(found)

@@ -1,0 +1,33 @@
+"""Atomic fixed-window rate limits in the database, shared by every app process."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from schalter.appointments.errors import RateLimited
+from schalter.appointments.models import RateLimit
+
+TABLE = RateLimit._meta.db_table
+
+
+def hit(key: str, *, limit: int, window_seconds: int, now: datetime, always: bool = False) -> int:
+    """Count one hit; raise RateLimited above the limit. Returns the count in this window.
+    `always` counts even with SCHALTER_RATE_LIMITS=off (for one-time uses such as challenges)."""
+    if not (settings.SCHALTER_RATE_LIMITS or always):
+        return 0
+    window = datetime.fromtimestamp(
+        now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo
+    )
+    with connection.cursor() as cursor:
+        # One statement: insert or increment, and read the new count (SQLite ≥ 3.35, PostgreSQL).
+        cursor.execute(
+            f"INSERT INTO {TABLE} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+            "ON CONFLICT (key, window_start) DO UPDATE SET count = "
+            f"{TABLE}.count + 1 RETURNING count",
+            [key[:200], window],
+        )
+        count = cursor.fetchone()[0]
+    if count > limit:
+        raise RateLimited
+    return count

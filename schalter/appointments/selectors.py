@@ -1,0 +1,126 @@
+"""Reads for appointments: free times, always scoped to an office."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count
+from django_scopes import scope
+
+from schalter.appointments import slots
+from schalter.appointments.models import Channel, OfficeService, Seat
+from schalter.appointments.services import free_seat_q, policy_for
+from schalter.catalog.models import Service
+from schalter.offices.models import Office
+
+# Availability may be this many seconds old: a booking still checks under lock.
+AVAILABILITY_CACHE_SECONDS = 1
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start: datetime
+    available: int
+
+
+def offered_services(office: Office, *, online_only: bool = True) -> list[OfficeService]:
+    with scope(office=office):
+        offered = OfficeService.objects.filter(office=office, enabled=True).select_related(
+            "service"
+        )
+        if online_only:
+            offered = offered.filter(bookable_online=True)
+        return list(offered)
+
+
+def offered_service(office: Office, service_id: int) -> OfficeService | None:
+    with scope(office=office):
+        return (
+            OfficeService.objects.filter(office=office, service_id=service_id, enabled=True)
+            .select_related("service")
+            .first()
+        )
+
+
+def free_times(
+    office: Office,
+    offered: OfficeService,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime,
+    persons: int = 1,
+    channel: str = Channel.ONLINE,
+) -> list[FreeTime]:
+    """Start times at which the whole service (all its consecutive units) fits, with how many
+    more bookings would fit there, inside the booking window."""
+    key = f"free:{office.pk}:{offered.service_id}:{first_day}:{last_day}:{persons}:{channel}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = _free_times(
+        office, offered, first_day, last_day, now=now, persons=persons, channel=channel
+    )
+    cache.set(key, result, AVAILABILITY_CACHE_SECONDS)
+    return result
+
+
+def _free_times(
+    office: Office,
+    offered: OfficeService,
+    first_day: date,
+    last_day: date,
+    *,
+    now: datetime,
+    persons: int,
+    channel: str,
+) -> list[FreeTime]:
+    zone = office.zone
+    today = now.astimezone(zone).date()
+    first_day = max(first_day, today + timedelta(days=offered.booking_window_start_days))
+    last_day = min(last_day, today + timedelta(days=offered.booking_window_end_days))
+    if first_day > last_day:
+        return []
+    unit = policy_for(office).slot_minutes
+    needed = slots.units_needed(
+        duration_minutes=offered.duration_minutes, persons=persons, unit_minutes=unit
+    )
+    channels = [Channel.ONLINE] if channel == Channel.ONLINE else [Channel.ONLINE, Channel.STAFF]
+    window_start = datetime.combine(first_day, time.min, tzinfo=zone)
+    window_end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    with scope(office=office):
+        rows = (
+            Seat.objects.filter(
+                free_seat_q(now),
+                office=office,
+                channel__in=channels,
+                rule__services=offered.service_id,
+                start__gte=window_start,
+                start__lt=window_end,
+            )
+            .values("start")
+            .annotate(free=Count("id", distinct=True))
+            .order_by("start")
+        )
+        free_by_start = {row["start"]: row["free"] for row in rows}
+    step = timedelta(minutes=unit)
+    result = []
+    for start, free in free_by_start.items():
+        if start <= now:
+            continue
+        fits = min([free] + [free_by_start.get(start + step * i, 0) for i in range(1, needed)])
+        if fits > 0:
+            result.append(FreeTime(start, fits))
+    return result
+
+
+def earliest_by_day(times: list[FreeTime], office: Office) -> dict[date, list[FreeTime]]:
+    days: dict[date, list[FreeTime]] = defaultdict(list)
+    for free in times:
+        days[free.start.astimezone(office.zone).date()].append(free)
+    return dict(days)
+
+
+def service_by_id(service_id: int) -> Service | None:
+    return Service.objects.filter(pk=service_id).first()
