@@ -22,19 +22,32 @@ class Capability(models.TextChoices):
     MANAGE_STAFF = "staff.manage", _("See staff and their roles")
     VIEW_AUDIT = "audit.view", _("Read the audit log")
     VIEW_FIGURES = "figures.view", _("See anonymised figures of all offices")
+    VIEW_APPOINTMENTS = "appointments.view", _("See the appointment calendar")
+    MANAGE_APPOINTMENTS = (
+        "appointments.manage",
+        _("Book, move and cancel appointments, block time, mark arrivals"),
+    )
+    PLAN_APPOINTMENTS = (
+        "appointments.plan",
+        _("Cancel all appointments of a day and end availability rules"),
+    )
 
 
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         {C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
     ),
     Role.TEAM_LEAD: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
     ),
-    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
-    Role.FRONT_DESK: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS}),
-    Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE}),
+    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS}),
+    Role.FRONT_DESK: frozenset(
+        {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}
+    ),
+    Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
     Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE}),
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
 }

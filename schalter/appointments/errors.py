@@ -74,3 +74,9 @@ class ChallengeFailed(BookingError):
     status = 400
     code = "challenge_failed"
     message = _("The security check was not solved. Please try again.")
+
+
+class AlreadyWaiting(BookingError):
+    status = 409
+    code = "already_waiting"
+    message = _("You are already on the waiting list for this service.")

@@ -22,7 +22,10 @@ def normalise_email(email: str) -> str:
         raise InvalidContact(field="email") from None
     local, _, domain = email.rpartition("@")
     domain = domain.lower().rstrip(".")
-    local = local.lower().split("+", 1)[0]
+    local = local.lower()
+    if not local.startswith('"'):  # a quoted local part may hold a literal `+`
+        # `jane+tag` is `jane`; `+tag` alone has nothing before its tag and stays as it is.
+        local = local.split("+", 1)[0].rstrip(".") or local
     if domain in DOTLESS_DOMAINS:
         local = local.replace(".", "")
         domain = "gmail.com"

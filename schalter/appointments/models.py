@@ -1,8 +1,9 @@
 """Appointments. Capacity is a set of seat rows: a booking takes free seats under a row lock, so
 an overbooking would need a seat that does not exist (see docs/locking.md)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,8 @@ class BookingPolicy(models.Model):
     release_hour = models.PositiveSmallIntegerField(default=7)  # local time new days appear
     release_spread_minutes = models.PositiveSmallIntegerField(default=0)  # 0: all at once
     reminder_hours = models.PositiveSmallIntegerField(default=24)
+    waitlist_offer_minutes = models.PositiveSmallIntegerField(default=240)
+    waitlist_urgent_days = models.PositiveSmallIntegerField(default=42)  # permit expiring within
     horizon_days = models.PositiveSmallIntegerField(default=60)  # how far ahead days are released
 
     @property
@@ -207,4 +210,76 @@ class RateLimit(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_unique")
+        ]
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    OFFERED = "offered", _("offered a time")
+    BOOKED = "booked", _("booked")
+    EXPIRED = "expired", _("expired")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class WaitlistEntry(models.Model):
+    """A client waiting for a freed time. Offers go out in a fixed order: urgent first (a permit
+    expiring soon), then first come, first served (docs/waitlist.md)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="waitlist")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    email_normalised = models.CharField(max_length=254)
+    language = models.CharField(max_length=10, default="de")
+    permit_expires = models.DateField(null=True, blank=True)
+    urgency = models.IntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_at = models.DateTimeField()
+    offers_missed = models.PositiveSmallIntegerField(default=0)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["-urgency", "offers_missed", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "email_normalised"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_entry_per_person",
+            ),
+        ]
+
+
+class TimeBlock(models.Model):
+    """Time nobody can book (a meeting, a training, an office closed at short notice). Its seats
+    stay in place: their release moves SEAT_SHIFT into the future, which `free_seat_q` already
+    reads as "not yet bookable", and moves back exactly when the block is removed. Appointments
+    booked before the block keep their seats."""
+
+    SEAT_SHIFT = timedelta(days=365_000)
+    # A seat released this late is blocked: real release times are never centuries ahead.
+    BLOCKED_FROM = datetime(2500, 1, 1, tzinfo=UTC)
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="time_block_start_before_end"
+            ),
         ]

@@ -22,6 +22,8 @@ SUBJECTS = {
     "rescheduled": translation.gettext_noop("Your appointment has been moved"),
     "cancelled": translation.gettext_noop("Your appointment has been cancelled"),
     "reminder": translation.gettext_noop("Reminder of your appointment"),
+    "cancelled_by_office": translation.gettext_noop("The office had to cancel your appointment"),
+    "waitlist_offer": translation.gettext_noop("An appointment has become free for you"),
 }
 
 
@@ -50,10 +52,13 @@ def appointment_links(appointment: Appointment) -> dict[str, str]:
             "office": absolute(
                 reverse("public:office", kwargs={"office": appointment.office.slug})
             ),
+            "book": absolute(reverse("public:book", kwargs={"office": appointment.office.slug})),
         }
 
 
-def render_appointment_mail(appointment: Appointment, kind: str) -> EmailMultiAlternatives:
+def render_appointment_mail(
+    appointment: Appointment, kind: str, extra: dict | None = None
+) -> EmailMultiAlternatives:
     office = appointment.office
     language = appointment.language
     with translation.override(language):
@@ -70,6 +75,7 @@ def render_appointment_mail(appointment: Appointment, kind: str) -> EmailMultiAl
             "documents": appointment.service.documents_in(language),
             "directions": office.directions_in(language),
             "rtl": language_for(language).bidi,
+            **(extra or {}),
         }
         subject = translation.gettext(SUBJECTS[kind])
         body = render_to_string("emails/appointment.txt", context)
@@ -99,11 +105,13 @@ def _png_bytes(qr: segno.QRCode) -> bytes:
     return buffer.getvalue()
 
 
-def send_appointment_mail(appointment: Appointment, kind: str) -> None:
-    """Send now; an unreachable mail server is logged, never turned into a failed booking."""
+def send_appointment_mail(appointment: Appointment, kind: str, extra: dict | None = None) -> None:
+    """Send now; an unreachable mail server is logged, never turned into a failed booking.
+    `extra` adds to the template context, e.g. `alternatives` (local datetimes) for
+    `cancelled_by_office`, or `offer_until` for `waitlist_offer`."""
     if not appointment.email:
         return
     try:
-        render_appointment_mail(appointment, kind).send()
+        render_appointment_mail(appointment, kind, extra).send()
     except OSError:
         log.exception("appointment mail %s for %s not sent", kind, appointment.code)

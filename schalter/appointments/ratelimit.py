@@ -1,6 +1,6 @@
 """Atomic fixed-window rate limits in the database, shared by every app process."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -16,9 +16,8 @@ def hit(key: str, *, limit: int, window_seconds: int, now: datetime, always: boo
     `always` counts even with SCHALTER_RATE_LIMITS=off (for one-time uses such as challenges)."""
     if not (settings.SCHALTER_RATE_LIMITS or always):
         return 0
-    window = datetime.fromtimestamp(
-        now.timestamp() // window_seconds * window_seconds, tz=now.tzinfo
-    )
+    # Always in UTC: SQLite compares the stored text, so one window must have one spelling.
+    window = datetime.fromtimestamp(now.timestamp() // window_seconds * window_seconds, tz=UTC)
     with connection.cursor() as cursor:
         # One statement: insert or increment, and read the new count (SQLite ≥ 3.35, PostgreSQL).
         cursor.execute(

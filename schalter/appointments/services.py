@@ -36,6 +36,8 @@ from schalter.appointments.models import (
     OfficeService,
     Seat,
     Status,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from schalter.catalog.models import Service
 from schalter.offices import selectors as office_selectors
@@ -275,9 +277,12 @@ def appointment_book(
     channel: str = Channel.ONLINE,
     now: datetime,
     acting_user: Actor = None,
+    hold: timedelta | None = None,
+    notice: str = "confirm_request",
+    notice_extra: dict | None = None,
 ) -> Booked:
-    """Book a time. Online bookings wait for the e-mail confirmation (activation window);
-    staff bookings are confirmed at once and may use staff-only capacity."""
+    """Book a time. Online bookings wait for the e-mail confirmation (activation window, or
+    `hold`); staff bookings are confirmed at once and may use staff-only capacity."""
     offered = _offered(office, service, channel)
     if not 1 <= persons <= offered.max_persons:
         raise OutsideWindow(field="persons")
@@ -321,7 +326,7 @@ def appointment_book(
                 phone=phone_e164,
                 language=language,
                 interpreter_language=interpreter_language,
-                hold_expires_at=now + policy.activation if online else None,
+                hold_expires_at=now + (hold or policy.activation) if online else None,
                 confirmed_at=None if online else now,
             )
             channels = [Channel.ONLINE] if online else [Channel.STAFF, Channel.ONLINE]
@@ -341,7 +346,7 @@ def appointment_book(
                 target=appointment,
                 data={"channel": channel, "start": start.isoformat()},
             )
-            _notify_on_commit(appointment, "confirm_request" if online else "confirmed")
+            _notify_on_commit(appointment, notice if online else "confirmed", notice_extra)
     except IntegrityError as error:
         # The partial unique index saw a parallel booking of the same person.
         raise AlreadyBooked from error
@@ -428,6 +433,8 @@ def appointment_confirm(*, appointment: Appointment, confirm_token: str, now: da
             action="appointments.appointment.confirmed",
             target=locked,
         )
+        # An accepted waiting-list offer ends the wait.
+        WaitlistEntry.objects.filter(appointment=locked).update(status=WaitlistStatus.BOOKED)
         _notify_on_commit(locked, "confirmed")
     appointment.refresh_from_db()
 
@@ -514,7 +521,7 @@ def appointment_reschedule(
     appointment.refresh_from_db()
 
 
-def _notify_on_commit(appointment: Appointment, kind: str) -> None:
+def _notify_on_commit(appointment: Appointment, kind: str, extra: dict | None = None) -> None:
     from schalter.appointments.notifications import send_appointment_mail
 
-    transaction.on_commit(lambda: send_appointment_mail(appointment, kind))
+    transaction.on_commit(lambda: send_appointment_mail(appointment, kind, extra))

@@ -2,7 +2,7 @@
 
 import hashlib
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # ZMS's choice: the largest of these that divides every service duration of an office.
@@ -52,5 +52,8 @@ def release_time(
     moment = datetime.combine(day - timedelta(days=horizon_days), time(release_hour), tzinfo=zone)
     if spread_minutes:
         digest = hashlib.sha256(salt.encode()).digest()
-        moment += timedelta(seconds=int.from_bytes(digest[:4]) % (spread_minutes * 60))
+        offset = timedelta(seconds=int.from_bytes(digest[:4]) % (spread_minutes * 60))
+        # Added in UTC: aware arithmetic in one zone is wall-clock arithmetic, which would push
+        # the moment out of the spread on the night the clocks go back.
+        moment = (moment.astimezone(UTC) + offset).astimezone(zone)
     return moment

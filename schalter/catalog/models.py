@@ -26,6 +26,11 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(base_fee__gte=0), name="service_fee_not_negative"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_in("de")

@@ -1,55 +1,303 @@
-"""Public booking pages: confirm by e-mail link, manage (see, move, cancel) with the token."""
+"""Public booking: choose a service, see what to bring and the earliest times, give the minimum,
+prove you are not a bot, confirm by e-mail; later see, move or cancel with the link."""
+
+import json
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from schalter.appointments import services
-from schalter.appointments.errors import BookingError
+from schalter.appointments import ratelimit, selectors, services, waitlist
+from schalter.appointments.challenge import challenge_verify
+from schalter.appointments.errors import BookingError, ChallengeFailed, SlotUnavailable
+from schalter.appointments.identity import normalise_email
+from schalter.appointments.models import Appointment, OfficeService
+from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Office
+from schalter.public.booking_forms import BookingDetailsForm, WaitlistForm
+
+START_FORMAT = "%Y%m%dT%H%M"  # local wall-clock time in URLs, e.g. 20261201T0810
+DAYS_SHOWN = 5
+TIMES_PER_DAY = 12
+NO_SCRIPT_BOOKINGS_PER_DAY = 3  # without the proof of work, an address gets fewer tries
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
-    """GET shows a button (mail scanners follow links; only a person's POST confirms)."""
+def _offered(office: Office, service_slug: str) -> OfficeService:
+    for offered in selectors.offered_services(office):
+        if offered.service.slug == service_slug:
+            return offered
+    raise Http404
+
+
+def _persons(request: HttpRequest, offered: OfficeService) -> int:
     try:
-        appointment = services.appointment_by_confirm_token(code=code[:20], confirm_token=token)
-    except BookingError as error:
-        return render(
-            request, "public/booking_problem.html", {"message": error.message}, status=error.status
-        )
-    if appointment.office.slug != office:
-        raise Http404
-    if request.method == "POST":
-        try:
-            services.appointment_confirm(
-                appointment=appointment, confirm_token=token, now=timezone.now()
-            )
-        except BookingError as error:
-            return render(
-                request,
-                "public/booking_problem.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        messages.success(request, _("Your appointment is confirmed. We have sent you an e-mail."))
-        return redirect(
-            "public:booking_manage",
-            office=office,
-            code=appointment.code,
-            token=services.manage_token_for(appointment.code),
-        )
+        persons = int(request.GET.get("persons", "1"))
+    except ValueError:
+        return 1
+    return min(max(persons, 1), offered.max_persons)
+
+
+def _parse_start(office: Office, value: str) -> datetime:
+    try:
+        local = datetime.strptime(value, START_FORMAT)  # noqa: DTZ007 (zone added next line)
+    except ValueError:
+        raise Http404 from None
+    return local.replace(tzinfo=office.zone)
+
+
+def _service_context(offered: OfficeService, language: str) -> dict:
+    service = offered.service
+    return {
+        "offered": offered,
+        "service_name": service.name_in(language),
+        "documents": service.documents_in(language),
+        "fee": service.fee(),
+        "fee_minor": service.fee(minor=True),
+        "exempt_groups": [
+            _(FEE_EXEMPT_GROUPS[g]) for g in service.exempt_groups if g in FEE_EXEMPT_GROUPS
+        ],
+    }
+
+
+@require_GET
+def book_start(request: HttpRequest, office: str) -> HttpResponse:
+    office_obj = office_selectors.office_by_slug(office)
+    language = get_language()
+    offered = sorted(
+        selectors.offered_services(office_obj), key=lambda o: o.service.name_in(language)
+    )
     return render(
         request,
-        "public/booking_confirm.html",
-        {"appointment": appointment, **_details(appointment)},
+        "public/book_start.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "services": [{"offered": o, "name": o.service.name_in(language)} for o in offered],
+        },
     )
 
 
-def _details(appointment) -> dict:
+@require_GET
+def book_service(request: HttpRequest, office: str, service: str) -> HttpResponse:
+    """What to bring, fees and duration, then the earliest free times, day by day."""
+    office_obj = office_selectors.office_by_slug(office)
+    offered = _offered(office_obj, service)
+    language = get_language()
+    persons = _persons(request, offered)
+    now = timezone.now()
+    today = now.astimezone(office_obj.zone).date()
+    try:
+        first_day = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first_day = today
+    first_day = max(first_day, today)
+    times = selectors.free_times(
+        office_obj,
+        offered,
+        first_day,
+        today + timedelta(days=offered.booking_window_end_days),
+        now=now,
+        persons=persons,
+    )
+    days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
+    later = days[-1][0] + timedelta(days=1) if len(days) == DAYS_SHOWN else None
+    return render(
+        request,
+        "public/book_service.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "persons": persons,
+            "person_choices": range(1, offered.max_persons + 1),
+            "days": [
+                (
+                    day,
+                    [
+                        (t.start.astimezone(office_obj.zone), t.available)
+                        for t in day_times[:TIMES_PER_DAY]
+                    ],
+                )
+                for day, day_times in days
+            ],
+            "later": later,
+            "start_format": START_FORMAT,
+            **_service_context(offered, language),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_details(request: HttpRequest, office: str, service: str, start: str) -> HttpResponse:
+    office_obj = office_selectors.office_by_slug(office)
+    offered = _offered(office_obj, service)
+    start_at = _parse_start(office_obj, start)
+    persons = _persons(request, offered)
+    language = get_language()
+    form = BookingDetailsForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booked = _book(request, office_obj, offered, start_at, persons, form)
+            except BookingError as problem:
+                if problem.field in form.fields:
+                    form.add_error(problem.field, str(problem.message))
+                error, status = str(problem.message), problem.status
+            else:
+                return redirect(
+                    "public:book_sent", office=office_obj.slug, code=booked.appointment.code
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "public/book_details.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "form": form,
+            "start": start_at,
+            "persons": persons,
+            "error": error,
+            "slot_gone": status == SlotUnavailable.status,
+            "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            **_service_context(offered, language),
+        },
+        status=status,
+    )
+
+
+def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
+    """Rate limits per address and per identity, and the proof of work (or, without
+    JavaScript, a tight daily limit). Raises a BookingError."""
+    address = request.META.get("REMOTE_ADDR", "")
+    ratelimit.hit(f"book:ip:{address}", limit=30, window_seconds=600, now=now)
+    payload = request.POST.get("altcha", "")
+    if payload or request.POST.get("script") == "on":
+        challenge_verify(payload, now)
+    else:
+        # No JavaScript, so no proof of work: e-mail confirmation and a tight limit remain.
+        try:
+            ratelimit.hit(
+                f"book:noscript:{address}",
+                limit=NO_SCRIPT_BOOKINGS_PER_DAY,
+                window_seconds=86400,
+                now=now,
+            )
+        except BookingError:
+            raise ChallengeFailed from None
+    ratelimit.hit(f"book:email:{normalise_email(email)}", limit=5, window_seconds=3600, now=now)
+
+
+def _book(
+    request: HttpRequest,
+    office: Office,
+    offered: OfficeService,
+    start: datetime,
+    persons: int,
+    form: BookingDetailsForm,
+):
+    now = timezone.now()
+    _anti_bot(request, form.cleaned_data["email"], now)
+    return services.appointment_book(
+        office=office,
+        service=offered.service,
+        start=start,
+        name=form.cleaned_data["name"],
+        email=form.cleaned_data["email"],
+        phone=form.cleaned_data["phone"],
+        language=get_language(),
+        persons=persons,
+        interpreter_language=form.cleaned_data["interpreter_language"],
+        now=now,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpResponse:
+    office_obj = office_selectors.office_by_slug(office)
+    offered = _offered(office_obj, service)
+    language = get_language()
+    form = WaitlistForm(request.POST or None)
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            now = timezone.now()
+            try:
+                _anti_bot(request, form.cleaned_data["email"], now)
+                waitlist.waitlist_join(
+                    office=office_obj,
+                    service=offered.service,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    language=language,
+                    permit_expires=form.cleaned_data["permit_expires"],
+                    now=now,
+                )
+            except BookingError as problem:
+                if problem.field in form.fields:
+                    form.add_error(problem.field, str(problem.message))
+                error, status = str(problem.message), problem.status
+            else:
+                messages.success(
+                    request,
+                    _("You are on the waiting list. When a time becomes free, we write to you."),
+                )
+                return redirect(
+                    "public:book_service", office=office_obj.slug, service=offered.service.slug
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "public/waitlist_join.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "form": form,
+            "error": error,
+            "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            **_service_context(offered, language),
+        },
+        status=status,
+    )
+
+
+def _captcha_strings() -> dict:
+    return {
+        "label": _("I am not a robot"),
+        "verifying": _("Checking…"),
+        "verified": _("Checked"),
+        "error": _("The check failed. Please try again."),
+        "expired": _("The check has expired. Please try again."),
+        "verificationRequired": _("Please tick the box first."),
+        "waitAlert": _("Checking… please wait."),
+        "footer": "ALTCHA",
+    }
+
+
+@require_GET
+def book_sent(request: HttpRequest, office: str, code: str) -> HttpResponse:
+    office_obj = office_selectors.office_by_slug(office)
+    return render(
+        request,
+        "public/book_sent.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(get_language()),
+            "code": code[:12],
+        },
+    )
+
+
+def _details(appointment: Appointment) -> dict:
     language = get_language()
     return {
         "office_name": appointment.office.name_in(language),
@@ -59,14 +307,47 @@ def _details(appointment) -> dict:
     }
 
 
+def _problem(request: HttpRequest, error: BookingError) -> HttpResponse:
+    return render(
+        request, "public/booking_problem.html", {"message": error.message}, status=error.status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links; only a person's POST confirms)."""
+    try:
+        appointment = services.appointment_by_confirm_token(code=code[:20], confirm_token=token)
+        if appointment.office.slug != office:
+            raise Http404
+        if request.method == "POST":
+            services.appointment_confirm(
+                appointment=appointment, confirm_token=token, now=timezone.now()
+            )
+            messages.success(
+                request, _("Your appointment is confirmed. We have sent you an e-mail.")
+            )
+            return redirect(
+                "public:booking_manage",
+                office=office,
+                code=appointment.code,
+                token=services.manage_token_for(appointment.code),
+            )
+    except BookingError as error:
+        return _problem(request, error)
+    return render(
+        request,
+        "public/booking_confirm.html",
+        {"appointment": appointment, **_details(appointment)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
     try:
         appointment = services.appointment_by_token(code=code[:20], manage_token=token)
     except BookingError as error:
-        return render(
-            request, "public/booking_problem.html", {"message": error.message}, status=error.status
-        )
+        return _problem(request, error)
     if appointment.office.slug != office:
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "cancel":
@@ -76,6 +357,64 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
         except BookingError as error:
             messages.error(request, str(error.message))
         return redirect(request.path)
+    move_url = reverse(
+        "public:booking_move", kwargs={"office": office, "code": appointment.code, "token": token}
+    )
     return render(
-        request, "public/booking_manage.html", {"appointment": appointment, **_details(appointment)}
+        request,
+        "public/booking_manage.html",
+        {"appointment": appointment, "move_url": move_url, **_details(appointment)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
+    """Choose a new time; the old one is let go only once the new one is taken."""
+    try:
+        appointment = services.appointment_by_token(code=code[:20], manage_token=token)
+    except BookingError as error:
+        return _problem(request, error)
+    office_obj = appointment.office
+    if office_obj.slug != office:
+        raise Http404
+    manage_url = reverse(
+        "public:booking_manage", kwargs={"office": office, "code": appointment.code, "token": token}
+    )
+    if request.method == "POST":
+        try:
+            services.appointment_reschedule(
+                appointment=appointment,
+                start=_parse_start(office_obj, request.POST.get("start", "")),
+                now=timezone.now(),
+            )
+        except BookingError as error:
+            messages.error(request, str(error.message))
+            return redirect(request.path)
+        messages.success(request, _("Your appointment has been moved. We have sent you an e-mail."))
+        return redirect(manage_url)
+    offered = _offered(office_obj, appointment.service.slug)
+    now = timezone.now()
+    today = now.astimezone(office_obj.zone).date()
+    times = selectors.free_times(
+        office_obj,
+        offered,
+        today,
+        today + timedelta(days=offered.booking_window_end_days),
+        now=now,
+        persons=appointment.persons,
+    )
+    days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
+    return render(
+        request,
+        "public/booking_move.html",
+        {
+            "appointment": appointment,
+            "manage_url": manage_url,
+            "start_format": START_FORMAT,
+            "days": [
+                (day, [t.start.astimezone(office_obj.zone) for t in day_times[:TIMES_PER_DAY]])
+                for day, day_times in days
+            ],
+            **_details(appointment),
+        },
     )

@@ -3,6 +3,7 @@ from django.urls import path
 from schalter.public import booking_views, views
 
 app_name = "public"
+BOOK = "<slug:office>/book/"
 urlpatterns = [
     path("", views.office_chooser, name="offices"),
     path("help/", views.help_page, name="help"),
@@ -10,14 +11,12 @@ urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
     path("<slug:office>/", views.office_home, name="office"),
-    path(
-        "<slug:office>/book/confirm/<str:code>/<str:token>/",
-        booking_views.confirm,
-        name="booking_confirm",
-    ),
-    path(
-        "<slug:office>/book/manage/<str:code>/<str:token>/",
-        booking_views.manage,
-        name="booking_manage",
-    ),
+    path(BOOK, booking_views.book_start, name="book"),
+    path(BOOK + "sent/<str:code>/", booking_views.book_sent, name="book_sent"),
+    path(BOOK + "confirm/<str:code>/<str:token>/", booking_views.confirm, name="booking_confirm"),
+    path(BOOK + "manage/<str:code>/<str:token>/", booking_views.manage, name="booking_manage"),
+    path(BOOK + "move/<str:code>/<str:token>/", booking_views.move, name="booking_move"),
+    path(BOOK + "<slug:service>/", booking_views.book_service, name="book_service"),
+    path(BOOK + "<slug:service>/waitlist/", booking_views.waitlist_join, name="waitlist_join"),
+    path(BOOK + "<slug:service>/<str:start>/", booking_views.book_details, name="book_details"),
 ]

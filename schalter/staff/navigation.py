@@ -19,6 +19,8 @@ class NavEntry:
 
 OFFICE_NAVIGATION = (
     NavEntry(_("Overview"), "staff:office", Capability.VIEW_OFFICE),
+    NavEntry(_("Appointments"), "staff:appointments", Capability.VIEW_APPOINTMENTS),
+    NavEntry(_("Waiting list"), "staff:waitlist", Capability.VIEW_APPOINTMENTS),
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
     NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schalter.staff import auth_views, views
+from schalter.staff import appointment_views, auth_views, views, waitlist_views
 
 app_name = "staff"
 urlpatterns = [
@@ -19,4 +19,52 @@ urlpatterns = [
     path("<slug:office>/members/", views.member_list, name="members"),
     path("<slug:office>/members/<int:pk>/", views.member_detail, name="member"),
     path("<slug:office>/audit/", views.audit_log, name="audit"),
+    path("<slug:office>/appointments/", appointment_views.calendar_day, name="appointments"),
+    path(
+        "<slug:office>/appointments/week/",
+        appointment_views.calendar_week,
+        name="appointment_week",
+    ),
+    path(
+        "<slug:office>/appointments/book/",
+        appointment_views.appointment_book,
+        name="appointment_book",
+    ),
+    path(
+        "<slug:office>/appointments/<int:pk>/",
+        appointment_views.appointment_detail,
+        name="appointment",
+    ),
+    path(
+        "<slug:office>/appointments/blocks/",
+        appointment_views.time_blocks,
+        name="appointment_blocks",
+    ),
+    path(
+        "<slug:office>/appointments/blocks/<int:pk>/delete/",
+        appointment_views.time_block_delete,
+        name="appointment_block_delete",
+    ),
+    path(
+        "<slug:office>/appointments/cancel-day/",
+        appointment_views.mass_cancellation,
+        name="appointment_mass_cancel",
+    ),
+    path(
+        "<slug:office>/appointments/conflicts/",
+        appointment_views.conflicts,
+        name="appointment_conflicts",
+    ),
+    path(
+        "<slug:office>/appointments/rules/<int:pk>/",
+        appointment_views.availability_rule,
+        name="availability_rule",
+    ),
+    path("<slug:office>/waitlist/", waitlist_views.waitlist_list, name="waitlist"),
+    path("<slug:office>/waitlist/offer/", waitlist_views.waitlist_offer_now, name="waitlist_offer"),
+    path(
+        "<slug:office>/waitlist/<int:pk>/update/",
+        waitlist_views.waitlist_entry,
+        name="waitlist_entry_update",
+    ),
 ]

@@ -47,7 +47,7 @@ def open_page(browser, live_server):
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(5000)
+        page.set_default_timeout(15000)  # the machine may be busy (CI, benchmarks)
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.ok, (path, response and response.status)
         return page

@@ -1,11 +1,21 @@
 """Staff of one office get a 404 for another office's objects, on every staff URL with an id."""
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
 from schalter.accounts.roles import Role
+from schalter.appointments.models import (
+    Appointment,
+    AvailabilityRule,
+    Channel,
+    TimeBlock,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from schalter.offices.models import Closure, Desk, Location
 from schalter.offices.services import closure_add
 
@@ -35,22 +45,87 @@ def object_of(office, url_name: str) -> int:
             return Location.objects.filter(office=office).first().pk
         if url_name == "staff:closure_delete":
             if not Closure.objects.filter(office=office).exists():
-                import datetime
-
                 day = datetime.date(2030, 1, 2)
                 closure_add(office=office, first_day=day, last_day=day, reason={"de": "x"})
             return Closure.objects.filter(office=office).first().pk
         if url_name == "staff:member":
             return Membership.objects.filter(office=office).first().pk
+        if url_name == "staff:appointment":
+            return _appointment_of(office).pk
+        if url_name == "staff:availability_rule":
+            _appointment_of(office)
+            return AvailabilityRule.objects.filter(office=office).first().pk
+        if url_name == "staff:appointment_block_delete":
+            from django.utils import timezone
+
+            from schalter.appointments.staff_actions import time_block_add
+
+            start = timezone.now() + datetime.timedelta(days=400)
+            block = time_block_add(
+                office=office,
+                start=start,
+                end=start + datetime.timedelta(hours=1),
+                reason="",
+                now=timezone.now(),
+            ).block
+            return block.pk
+        if url_name == "staff:waitlist_entry_update":
+            from django.utils import timezone
+
+            from schalter.appointments.waitlist import waitlist_join
+
+            service = _appointment_of(office).service
+            return waitlist_join(
+                office=office,
+                service=service,
+                name="W",
+                email=f"w@{office.slug}.example",
+                language="de",
+                permit_expires=None,
+                now=timezone.now(),
+            ).pk
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
+
+
+def _appointment_of(office) -> Appointment:
+    """A booked appointment of the office (offering services and seats first)."""
+    from django.utils import timezone
+
+    from schalter.appointments import selectors, services
+    from tests.conftest import make_bookable
+
+    if not Appointment.objects.filter(office=office).exists():
+        offered = make_bookable(office)["short"]
+        now = timezone.now()
+        free = selectors.free_times(
+            office,
+            selectors.offered_service(office, offered.pk),
+            now.date(),
+            now.date() + datetime.timedelta(days=14),
+            now=now,
+        )
+        services.appointment_book(
+            office=office,
+            service=offered,
+            start=free[0].start,
+            name="Test Client",
+            email=f"client@{office.slug}.example",
+            channel=Channel.STAFF,
+            now=now,
+        )
+    return Appointment.objects.filter(office=office).first()
 
 
 def test_every_staff_url_with_an_id_is_covered():
     assert staff_patterns_with_ids() == [
+        "staff:appointment",
+        "staff:appointment_block_delete",
+        "staff:availability_rule",
         "staff:closure_delete",
         "staff:desk",
         "staff:location",
         "staff:member",
+        "staff:waitlist_entry_update",
     ]
 
 
@@ -62,7 +137,12 @@ def test_other_offices_objects_are_404(staff_client, make_staff, office, other_o
     foreign_pk = object_of(other_office, url_name)
     foreign = reverse(url_name, kwargs={"office": office.slug, "pk": foreign_pk})
     through_other_slug = reverse(url_name, kwargs={"office": other_office.slug, "pk": foreign_pk})
-    method = client.post if url_name.endswith("_delete") else client.get
+    if url_name.endswith(("_delete", "_update")):  # POST-only views
+
+        def method(url):
+            return client.post(url, {"action": "withdraw"})
+    else:
+        method = client.get
     assert method(foreign).status_code == 404
     assert method(through_other_slug).status_code == 404
     missing = reverse(url_name, kwargs={"office": office.slug, "pk": 987654})
@@ -71,6 +151,14 @@ def test_other_offices_objects_are_404(staff_client, make_staff, office, other_o
     with scopes_disabled():  # nothing of the other office was changed
         assert Closure.objects.filter(office=other_office).count() == (
             1 if url_name == "staff:closure_delete" else 0
+        )
+        assert TimeBlock.objects.filter(office=other_office).count() == (
+            1 if url_name == "staff:appointment_block_delete" else 0
+        )
+        assert (
+            not WaitlistEntry.objects.filter(office=other_office)
+            .exclude(status=WaitlistStatus.WAITING)
+            .exists()
         )
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "schalter.overload.OverloadMiddleware",  # first: refusing surplus must cost next to nothing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +96,10 @@ else:
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Requests one process works on at once; more get 503 + Retry-After (schalter/overload.py).
+# 0 switches shedding off. The WSGI server needs more threads than this.
+SCHALTER_MAX_IN_FLIGHT = int(env("SCHALTER_MAX_IN_FLIGHT", "100"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -130,6 +135,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "schalter" / "static",
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
+    ("altcha", BASE_DIR / "node_modules" / "altcha" / "dist" / "external"),
+    ("altcha-workers", BASE_DIR / "node_modules" / "altcha" / "dist" / "workers"),
 ]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -149,6 +156,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],  # the ALTCHA widget hashes in a worker
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
@@ -184,6 +192,11 @@ SCHALTER_RATE_LIMITS = env_flag("SCHALTER_RATE_LIMITS", True)
 ALTCHA_HMAC_KEY = env("SCHALTER_ALTCHA_KEY", SECRET_KEY)
 # Test-only switch that removes the seat lock, so the concurrency tests prove they can fail.
 SCHALTER_UNSAFE_SEAT_CLAIM = False
+
+# Text messages (reminders); see schalter/sms.py.
+SCHALTER_SMS_BACKEND = env("SCHALTER_SMS_BACKEND", "schalter.sms.ConsoleSms")
+SCHALTER_SMS_URL = env("SCHALTER_SMS_URL")
+SCHALTER_SMS_KEY = env("SCHALTER_SMS_KEY")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # no form or API body needs more

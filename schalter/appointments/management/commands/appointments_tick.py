@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from schalter.appointments.reminders import reminders_send
+from schalter.appointments.services import policy_for, seats_generate
+from schalter.appointments.staff_actions import time_blocks_reapply
+from schalter.appointments.waitlist import waitlist_offer_freed
+from schalter.offices.models import Office
+
+
+class Command(BaseCommand):
+    help = (
+        "Run every minute (cron or a worker): create seats for newly released days, offer "
+        "freed times to the waiting list, send reminders."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        for office in Office.objects.all():
+            today = now.astimezone(office.zone).date()
+            horizon = policy_for(office).horizon_days
+            seats = seats_generate(
+                office=office, first_day=today, last_day=today + timedelta(days=horizon)
+            )
+            time_blocks_reapply(office=office, now=now)  # new seats inside blocked times
+            offers = waitlist_offer_freed(office=office, now=now)
+            reminded = reminders_send(office=office, now=now)
+            self.stdout.write(
+                f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
+                f"{reminded} reminders"
+            )
