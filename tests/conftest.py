@@ -164,3 +164,11 @@ def make_bookable(
 @pytest.fixture
 def bookable(office):
     return make_bookable(office)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Availability is cached for a second per process; each test starts without it."""
+    from django.core.cache import cache
+
+    cache.clear()

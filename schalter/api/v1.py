@@ -1,6 +1,10 @@
 """API v1: thin, like every interface. It parses, calls a service or selector, and answers."""
 
-from django.http import HttpRequest, HttpResponse
+import json
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
@@ -98,7 +102,7 @@ def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpRespon
 def _office(slug: str):
     try:
         return office_selectors.office_by_slug(slug)
-    except Exception as error:  # Http404 from the selector
+    except Http404 as error:
         raise HttpError(404, _("Unknown office.")) from error
 
 
@@ -129,9 +133,21 @@ def office_services(request: HttpRequest, office: str):
 
 
 @api.get(
-    "/offices/{office}/availability", response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut}
+    "/offices/{office}/availability",
+    response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut},
 )
 def availability(request: HttpRequest, office: str, query: Query[AvailabilityQuery]):
+    """Free times. The finished answer is kept for a second: clients polling the same days
+    share it, and a booking still checks capacity under lock."""
+    key = f"api:availability:{office}:{query.service}:{query.start}:{query.end}:{query.persons}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
+        cache.set(key, body, selectors.AVAILABILITY_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _availability(office: str, query: AvailabilityQuery) -> dict:
     office_obj = _office(office)
     if query.end < query.start or (query.end - query.start).days > MAX_AVAILABILITY_DAYS:
         raise HttpError(422, _("Choose an end date after the start, at most three months later."))
@@ -143,7 +159,8 @@ def availability(request: HttpRequest, office: str, query: Query[AvailabilityQue
     )
     return {
         "slots": [
-            {"start": t.start.astimezone(office_obj.zone), "available": t.available} for t in times
+            {"start": t.start.astimezone(office_obj.zone).isoformat(), "available": t.available}
+            for t in times
         ]
     }
 

@@ -2,13 +2,17 @@
 
 import io
 import logging
+from datetime import datetime
 
 import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.models import Appointment
@@ -77,6 +81,10 @@ def render_appointment_mail(
             "rtl": language_for(language).bidi,
             **(extra or {}),
         }
+        if "reason_key" in context:
+            from schalter.appointments.staff_actions import CANCELLATION_REASONS
+
+            context["reason"] = str(CANCELLATION_REASONS.get(context["reason_key"], ""))
         subject = translation.gettext(SUBJECTS[kind])
         body = render_to_string("emails/appointment.txt", context)
         html = render_to_string("emails/appointment.html", context)
@@ -115,3 +123,46 @@ def send_appointment_mail(appointment: Appointment, kind: str, extra: dict | Non
         render_appointment_mail(appointment, kind, extra).send()
     except OSError:
         log.exception("appointment mail %s for %s not sent", kind, appointment.code)
+
+
+def _to_json(extra: dict | None) -> dict:
+    """Task arguments must be JSON: times travel as ISO strings."""
+    out: dict = {}
+    for key, value in (extra or {}).items():
+        if isinstance(value, datetime):
+            out[key] = {"at": value.isoformat()}
+        elif isinstance(value, list) and value and isinstance(value[0], datetime):
+            out[key] = [{"at": v.isoformat()} for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def _from_json(extra: dict) -> dict:
+    def back(value):
+        if isinstance(value, dict) and set(value) == {"at"}:
+            return datetime.fromisoformat(value["at"])
+        if isinstance(value, list):
+            return [back(v) for v in value]
+        return value
+
+    return {key: back(value) for key, value in extra.items()}
+
+
+@task
+def appointment_mail_task(appointment_id: int, kind: str, extra: dict) -> None:
+    with scopes_disabled():
+        appointment = (
+            Appointment.objects.select_related("office", "service")
+            .filter(pk=appointment_id)
+            .first()
+        )
+    if appointment is not None:
+        send_appointment_mail(appointment, kind, _from_json(extra))
+
+
+def queue_appointment_mail(appointment: Appointment, kind: str, extra: dict | None = None) -> None:
+    """Send after the transaction commits, through the task backend (a worker in production)."""
+    transaction.on_commit(
+        lambda: appointment_mail_task.enqueue(appointment.pk, kind, _to_json(extra))
+    )

@@ -254,9 +254,8 @@ def _claim_seats(
 
 
 def _unit_starts_for(
-    office: Office, offered: OfficeService, start: datetime, persons: int
+    offered: OfficeService, start: datetime, persons: int, unit: int
 ) -> list[datetime]:
-    unit = policy_for(office).slot_minutes
     count = slots.units_needed(
         duration_minutes=offered.duration_minutes, persons=persons, unit_minutes=unit
     )
@@ -291,8 +290,8 @@ def appointment_book(
     phone_e164 = normalise_phone(phone)
     if not email_key and not phone_e164:
         raise InvalidContact(field="email")
-    starts = _unit_starts_for(office, offered, start, persons)
     policy = policy_for(office)
+    starts = _unit_starts_for(offered, start, persons, policy.slot_minutes)
     online = channel == Channel.ONLINE
     try:
         with transaction.atomic(), scope(office=office):
@@ -477,7 +476,7 @@ def appointment_reschedule(
     office = appointment.office
     offered = _offered(office, appointment.service, appointment.channel)
     _check_window(office, offered, start, now)
-    starts = _unit_starts_for(office, offered, start, appointment.persons)
+    starts = _unit_starts_for(offered, start, appointment.persons, policy_for(office).slot_minutes)
     try:
         with transaction.atomic(), scope(office=office):
             _bounded_lock_wait()
@@ -522,6 +521,6 @@ def appointment_reschedule(
 
 
 def _notify_on_commit(appointment: Appointment, kind: str, extra: dict | None = None) -> None:
-    from schalter.appointments.notifications import send_appointment_mail
+    from schalter.appointments.notifications import queue_appointment_mail
 
-    transaction.on_commit(lambda: send_appointment_mail(appointment, kind, extra))
+    queue_appointment_mail(appointment, kind, extra)

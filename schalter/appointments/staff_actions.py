@@ -4,7 +4,6 @@ its audit row; booking, moving and cancelling one appointment are in services.py
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.db import OperationalError, transaction
 from django.db.models import F, Q
@@ -24,6 +23,7 @@ from schalter.appointments.models import (
     Status,
     TimeBlock,
 )
+from schalter.appointments.notifications import queue_appointment_mail
 from schalter.appointments.services import (
     _bounded_lock_wait,  # the same ≈3 s lock wait as every booking write
     appointment_cancel,
@@ -304,10 +304,10 @@ def appointments_cancel_by_office(
                     result.unreachable.append(appointment)
                     continue
                 extra = {
-                    "reason": reason_text,
+                    "reason_key": reason,  # translated into her language when the mail renders
                     "alternatives": _alternatives(office, appointment, now, alternatives_cache),
                 }
-                transaction.on_commit(partial(_send, appointment, extra))
+                queue_appointment_mail(appointment, "cancelled_by_office", extra)
                 result.notified.append(appointment)
             audit_record(
                 office=office,
@@ -326,12 +326,6 @@ def appointments_cancel_by_office(
     except OperationalError as error:
         raise Busy from error
     return result
-
-
-def _send(appointment: Appointment, extra: dict) -> None:
-    from schalter.appointments.notifications import send_appointment_mail
-
-    send_appointment_mail(appointment, "cancelled_by_office", extra)
 
 
 @dataclass(frozen=True)

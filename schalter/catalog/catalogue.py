@@ -282,3 +282,110 @@ SERVICE_FEE_EXEMPTIONS: dict[str, tuple[str, ...]] = {
     "duldung": ("benefits",),
     "humanitarian": ("refugee", "benefits"),
 }
+
+# What each service is (summary) and who needs it (audience), shown on the service pages. Short:
+# one or two sentences each, so the page stays small and translators keep up.
+SERVICE_TEXTS: dict[str, tuple[str, str]] = {
+    "residence-permit": (
+        gettext_noop("A residence permit lets you live in Germany for a set purpose and time."),
+        gettext_noop("For people from outside the EU who want to stay longer than a visa allows."),
+    ),
+    "residence-permit-extension": (
+        gettext_noop("We extend your residence permit if the reason for your stay continues."),
+        gettext_noop("For people whose permit ends soon. Apply before it runs out."),
+    ),
+    "change-of-purpose": (
+        gettext_noop("You get a new permit when the reason for your stay changes."),
+        gettext_noop("For example, if you finish your studies and start a job."),
+    ),
+    "skilled-worker": (
+        gettext_noop("A residence permit for work that needs a vocational or university degree."),
+        gettext_noop("For qualified people with a job offer in Germany."),
+    ),
+    "eu-blue-card": (
+        gettext_noop("A residence permit for highly qualified workers with a good salary."),
+        gettext_noop("For university graduates with a job offer above the Blue Card salary."),
+    ),
+    "opportunity-card": (
+        gettext_noop("The Opportunity Card lets you look for work in Germany for up to a year."),
+        gettext_noop("For qualified people who want to find a job here."),
+    ),
+    "study": (
+        gettext_noop("A residence permit for studying at a university in Germany."),
+        gettext_noop("For students from outside the EU and for people preparing to study."),
+    ),
+    "vocational-training": (
+        gettext_noop("A residence permit for vocational training in a company or school."),
+        gettext_noop("For people from outside the EU with a training contract."),
+    ),
+    "self-employment": (
+        gettext_noop("A residence permit to run your own business or work freelance."),
+        gettext_noop("For founders and freelancers with a business plan and financing."),
+    ),
+    "family-reunification": (
+        gettext_noop("Spouses, children and some parents can join family members in Germany."),
+        gettext_noop("For family members of people who live in Germany."),
+    ),
+    "settlement-permit": (
+        gettext_noop("A settlement permit lets you stay in Germany without a time limit."),
+        gettext_noop("For people who have lived here for some years and meet the conditions."),
+    ),
+    "eu-long-term-residence": (
+        gettext_noop("A permanent permit that also makes it easier to move to other EU states."),
+        gettext_noop("For people who have lived in Germany for five years."),
+    ),
+    "eu-residence-card": (
+        gettext_noop("A card that confirms the right of residence of family members."),
+        gettext_noop("For non-EU family members of EU citizens who live in Germany."),
+    ),
+    "eu-permanent-residence": (
+        gettext_noop("A certificate that you have the right of permanent residence."),
+        gettext_noop("For EU citizens and their families after five years in Germany."),
+    ),
+    "fiktionsbescheinigung": (
+        gettext_noop("A paper that proves your stay is legal while we decide on your application."),
+        gettext_noop("For people who applied in time and are waiting for a decision."),
+    ),
+    "transfer-to-new-passport": (
+        gettext_noop("We link your residence permit to your new passport."),
+        gettext_noop("For people who got a new passport."),
+    ),
+    "card-pick-up": (
+        gettext_noop("Collect your electronic residence card (eAT) when it is ready."),
+        gettext_noop("For people who received a letter that their card is ready."),
+    ),
+    "card-address-pin": (
+        gettext_noop("We update the address on your card or reset its PIN."),
+        gettext_noop("For people who moved or forgot their PIN."),
+    ),
+    "lost-card": (
+        gettext_noop("Report a lost or stolen residence card and apply for a new one."),
+        gettext_noop("For people whose card was lost, stolen or damaged."),
+    ),
+    "declaration-of-commitment": (
+        gettext_noop("You promise to pay the costs of a visitor's stay in Germany."),
+        gettext_noop("For people who invite a visitor who needs a visa."),
+    ),
+    "duldung": (
+        gettext_noop("A Duldung means your deportation is suspended for a time."),
+        gettext_noop("For people who must leave but cannot leave for now."),
+    ),
+    "travel-document": (
+        gettext_noop("A travel document replaces a passport when you cannot get one."),
+        gettext_noop("For refugees, stateless people and people without a passport."),
+    ),
+    "humanitarian": (
+        gettext_noop("A residence permit for protection and humanitarian reasons."),
+        gettext_noop("For refugees and people with a protection status."),
+    ),
+    "employment-permission": (
+        gettext_noop("Permission to take up a job when your permit does not allow work."),
+        gettext_noop("For asylum seekers, people with a Duldung and others with a job offer."),
+    ),
+    "naturalisation": (
+        gettext_noop("Become a German citizen."),
+        gettext_noop(
+            "For people who have lived in Germany for five years and meet the conditions."
+        ),
+    ),
+}

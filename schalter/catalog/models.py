@@ -15,6 +15,9 @@ leika_validator = RegexValidator(r"^\d{14}$", _("A LeiKa key has 14 digits."))
 class Service(models.Model):
     slug = models.SlugField(unique=True, max_length=60)
     name = models.JSONField(default=dict)
+    # What the service is and who needs it: `{language: text}`, one or two sentences each.
+    summary = models.JSONField(default=dict, blank=True)
+    audience = models.JSONField(default=dict, blank=True)
     leika_key = models.CharField(max_length=14, blank=True, validators=[leika_validator])
     legal_basis = models.CharField(max_length=200, blank=True)
     default_duration_minutes = models.PositiveSmallIntegerField(default=15)

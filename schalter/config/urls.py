@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from schalter.api.v1 import api
+from schalter.public import print_views
 from schalter.public import views as public_views
 
 urlpatterns = [
@@ -10,6 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("schalter.staff.urls")),
     path("api/v1/", api.urls),
+    # Printed signs: public (nothing personal), German first, so outside the language prefix.
+    path("<slug:office>/signs/desks.pdf", print_views.desk_signs, name="signs_desks"),
+    path("<slug:office>/signs/floors.pdf", print_views.floor_directory, name="signs_floors"),
+    path("<slug:office>/signs/arrow.pdf", print_views.arrow_sign, name="signs_arrow"),
     *i18n_patterns(path("", include("schalter.public.urls")), prefix_default_language=True),
 ]
 

@@ -21,6 +21,7 @@ from schalter.catalog.catalogue import (
     DOCUMENTS,
     SERVICE_DOCUMENTS,
     SERVICE_FEE_EXEMPTIONS,
+    SERVICE_TEXTS,
 )
 from schalter.catalog.models import Service
 from schalter.languages import LANGUAGE_CODES
@@ -312,6 +313,8 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
         Service.objects.create(
             slug=entry.slug,
             name=in_every_language(entry.name),
+            summary=in_every_language(SERVICE_TEXTS[entry.slug][0]),
+            audience=in_every_language(SERVICE_TEXTS[entry.slug][1]),
             leika_key=entry.leika_key,
             legal_basis=entry.legal_basis,
             default_duration_minutes=entry.duration_minutes,

@@ -18,10 +18,10 @@ from schalter.appointments.challenge import challenge_verify
 from schalter.appointments.errors import BookingError, ChallengeFailed, SlotUnavailable
 from schalter.appointments.identity import normalise_email
 from schalter.appointments.models import Appointment, OfficeService
-from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 from schalter.public.booking_forms import BookingDetailsForm, WaitlistForm
+from schalter.public.service_views import service_context as _service_context
 
 START_FORMAT = "%Y%m%dT%H%M"  # local wall-clock time in URLs, e.g. 20261201T0810
 DAYS_SHOWN = 5
@@ -50,20 +50,6 @@ def _parse_start(office: Office, value: str) -> datetime:
     except ValueError:
         raise Http404 from None
     return local.replace(tzinfo=office.zone)
-
-
-def _service_context(offered: OfficeService, language: str) -> dict:
-    service = offered.service
-    return {
-        "offered": offered,
-        "service_name": service.name_in(language),
-        "documents": service.documents_in(language),
-        "fee": service.fee(),
-        "fee_minor": service.fee(minor=True),
-        "exempt_groups": [
-            _(FEE_EXEMPT_GROUPS[g]) for g in service.exempt_groups if g in FEE_EXEMPT_GROUPS
-        ],
-    }
 
 
 @require_GET

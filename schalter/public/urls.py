@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schalter.public import booking_views, views
+from schalter.public import booking_views, print_views, service_views, views
 
 app_name = "public"
 BOOK = "<slug:office>/book/"
@@ -11,6 +11,14 @@ urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
     path("<slug:office>/", views.office_home, name="office"),
+    path("<slug:office>/first-visit/", service_views.first_visit, name="first_visit"),
+    path("<slug:office>/services/<slug:service>/", service_views.service_page, name="service"),
+    path("<slug:office>/flyer.pdf", print_views.office_flyer, name="office_flyer"),
+    path(
+        "<slug:office>/services/<slug:service>/flyer.pdf",
+        print_views.service_flyer,
+        name="service_flyer",
+    ),
     path(BOOK, booking_views.book_start, name="book"),
     path(BOOK + "sent/<str:code>/", booking_views.book_sent, name="book_sent"),
     path(BOOK + "confirm/<str:code>/<str:token>/", booking_views.confirm, name="booking_confirm"),

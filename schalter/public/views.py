@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from schalter.languages import spoken_language_name
 from schalter.offices import selectors
+from schalter.public.service_views import office_home_extras
 
 
 @require_GET
@@ -53,6 +54,7 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
                 {"name": location.name_in(language), "step_free": location.step_free}
                 for location in selectors.locations_of(office_obj)
             ],
+            **office_home_extras(request, office_obj, language),
         },
     )
 

@@ -33,12 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "schalter.offices",
     "schalter.catalog",
     "schalter.accounts",
     "schalter.appointments",
     "schalter.insights",
     "schalter.demo",
+    "schalter.printing",
     "schalter.public",
     "schalter.staff",
 ]
@@ -197,6 +199,14 @@ SCHALTER_UNSAFE_SEAT_CLAIM = False
 SCHALTER_SMS_BACKEND = env("SCHALTER_SMS_BACKEND", "schalter.sms.ConsoleSms")
 SCHALTER_SMS_URL = env("SCHALTER_SMS_URL")
 SCHALTER_SMS_KEY = env("SCHALTER_SMS_KEY")
+
+# Background work (e-mails, text messages). Immediate runs it inside the request (demo, tests);
+# production sets django_tasks_db.DatabaseBackend and runs `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env("SCHALTER_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    }
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # no form or API body needs more

@@ -1,0 +1,503 @@
+"""The load generator of `make bench`: runs every phase over HTTP against the server that
+scripts/run-bench started, measures the ceilings in the same run, checks the database for
+overbookings, prints a table and writes JSON to bench/results/.
+
+    python -m bench.load --port 8000 --office bench-office --service 1 --server-pid PID
+
+Exit status: 0 when the bench ran (missed targets are reported, not fatal); 1 when it broke."""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bench.client import Connection, PhaseResult, run_phase
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float | None
+    unit: str
+    ceiling: float | None = None
+    ceiling_name: str = ""
+    target: str = ""
+    passed: bool | None = None  # None: informational
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.ceiling:
+            return None
+        return self.value / self.ceiling
+
+    def as_dict(self) -> dict:
+        return {
+            "figure": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "ceiling": self.ceiling,
+            "ceiling_name": self.ceiling_name,
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "target": self.target,
+            "passed": self.passed,
+        }
+
+
+# ---------------------------------------------------------------------------- server processes
+
+
+def server_pids(main_pid: int) -> list[int]:
+    """The granian main process and its workers (direct children)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may contain spaces; the fields after its closing bracket do not.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == main_pid:
+            children.append(int(entry.name))
+    return [main_pid, *sorted(children)]
+
+
+def proc_status_kib(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ---------------------------------------------------------------------------------- the bench
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.host, self.port = "127.0.0.1", args.port
+        self.pids = server_pids(args.server_pid)
+        self.phases: dict[str, dict] = {}
+        self.figures: list[Figure] = []
+        self.rng = random.Random(20261125)
+        self.today = date.today()  # noqa: DTZ011 - the server's local day is what we book in
+
+    async def phase(self, name: str, **kwargs) -> PhaseResult:
+        print(f"  {name} ...", end="", flush=True, file=sys.stderr)
+        cpu_server, cpu_client = cpu_seconds(self.pids), own_cpu_seconds()
+        result = await run_phase(name, host=self.host, port=self.port, **kwargs)
+        server_cores = (cpu_seconds(self.pids) - cpu_server) / result.duration
+        client_cores = (own_cpu_seconds() - cpu_client) / result.duration
+        p = result.percentile
+        self.phases[name] = {
+            "connections": result.connections,
+            "requests": len(result.samples),
+            "duration_s": round(result.duration, 3),
+            "statuses": result.statuses(),
+            "errors": dict(result.errors),
+            "requests_per_s": round(len(result.samples) / result.duration, 1),
+            "latency_ms": {
+                q: None if p(v) is None else round(p(v) * 1000, 1)
+                for q, v in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
+            },
+            "latency_ms_by_status": {
+                status: {
+                    q: round(p(v, int(status)) * 1000, 1)
+                    for q, v in (("p50", 0.5), ("p99", 0.99), ("max", 1.0))
+                }
+                for status in result.statuses()
+                if status != "error"
+            },
+            "server_cpu_cores": round(server_cores, 2),
+            "load_generator_cpu_cores": round(client_cores, 2),
+        }
+        print(
+            f" {len(result.samples)} requests in {result.duration:.1f} s {result.statuses()}",
+            file=sys.stderr,
+        )
+        return result
+
+    # -- helpers
+
+    def availability_path(self, first: date, last: date) -> str:
+        return (
+            f"/api/v1/offices/{self.args.office}/availability"
+            f"?service={self.args.service}&start={first.isoformat()}&end={last.isoformat()}"
+        )
+
+    def booking_request(self, start: str, tag: str, n: int):
+        body = {
+            "service": self.args.service,
+            "start": start,
+            "name": f"Bench Client {tag} {n}",
+            "email": f"{tag}-{n}@bench.example",
+            "language": "de",
+        }
+        return (
+            "POST",
+            f"/api/v1/offices/{self.args.office}/appointments",
+            json.dumps(body).encode(),
+        )
+
+    async def fetch(self, path: str) -> dict:
+        connection = Connection(self.host, self.port)
+        try:
+            status, _headers, body = await connection.request("GET", path)
+        finally:
+            connection.close()
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+        return json.loads(body)
+
+    def verify(self) -> dict:
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.verify", "--office", self.args.office],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(out.stdout)
+
+    # -- phases
+
+    async def run(self) -> dict:
+        a = self.args
+        window = min(a.days, 92)
+        slots = (
+            await self.fetch(self.availability_path(self.today, self.today + timedelta(window)))
+        )["slots"]
+        needed = a.rush_slots + a.overload_slots + 10
+        if len(slots) < needed:
+            raise RuntimeError(f"only {len(slots)} free slots, the bench needs {needed}")
+        starts = [s["start"] for s in slots]
+        rush_slots = starts[: a.rush_slots]
+        stale_slots = starts[a.rush_slots : a.rush_slots + 3]
+        hot_slot = starts[a.rush_slots + 5]
+        overload_slots = starts[a.rush_slots + 10 : a.rush_slots + 10 + a.overload_slots]
+        print(f"{len(starts)} free slots; rush on {len(rush_slots)}", file=sys.stderr)
+
+        # Ceilings.
+        hello = await self.phase(
+            "hello",
+            connections=a.availability_connections,
+            make_request=lambda n: ("GET", "/bench/hello", None),
+            duration=a.seconds,
+        )
+        bare = await self.phase(
+            "bare_booking",
+            connections=a.rush_clients,
+            make_request=lambda n: (
+                "POST",
+                "/bench/bare-booking",
+                json.dumps(
+                    {"slot": 1 + self.rng.randrange(a.rush_slots), "email": f"bare-{n}@x"}
+                ).encode(),
+            ),
+            duration=a.seconds,
+        )
+
+        # Availability, then how stale it can be.
+        week = self.availability_path(self.today, self.today + timedelta(days=7))
+        availability = await self.phase(
+            "availability",
+            connections=a.availability_connections,
+            make_request=lambda n: ("GET", week, None),
+            duration=a.seconds,
+        )
+        staleness = [await self.staleness(start) for start in stale_slots]
+
+        # The rush, with memory sampled throughout.
+        peak_rss: dict[int, int] = {}
+        sampling = asyncio.create_task(self.sample_rss(peak_rss))
+        rush = await self.phase(
+            "rush",
+            connections=a.rush_clients,
+            make_request=lambda n: self.booking_request(self.rng.choice(rush_slots), "rush", n),
+            total=a.rush_attempts,
+            duration=a.rush_max_seconds,
+        )
+        sampling.cancel()
+        memory = {
+            str(pid): {
+                "role": "main" if pid == a.server_pid else "worker",
+                "vm_hwm_mb": round((proc_status_kib(pid, "VmHWM") or 0) / 1024, 1),
+                "rss_peak_sampled_mb": round(peak_rss.get(pid, 0) / 1024, 1),
+            }
+            for pid in self.pids
+        }
+        after_rush = self.verify()
+
+        hot = await self.phase(
+            "hot_slot",
+            connections=a.hot_clients,
+            make_request=lambda n: self.booking_request(hot_slot, "hot", n),
+            total=a.hot_attempts,
+            duration=a.rush_max_seconds,
+        )
+        overload = await self.phase(
+            "overload",
+            connections=a.overload_connections,
+            make_request=lambda n: self.booking_request(
+                self.rng.choice(overload_slots), "overload", n
+            ),
+            duration=a.overload_seconds,
+            timeout=a.overload_timeout,
+            connect_first=False,
+        )
+        final = self.verify()
+        self.collect(
+            hello, bare, availability, staleness, rush, memory, after_rush, hot, overload, final
+        )
+        return {
+            "memory": memory,
+            "staleness_s": staleness,
+            "verify_after_rush": after_rush,
+            "verify_at_end": final,
+        }
+
+    async def staleness(self, start: str) -> float:
+        """Seconds after a booking's 201 during which availability still showed the old count:
+        several pollers (so both workers answer) watch the slot's day before and after."""
+        day = datetime.fromisoformat(start).date()
+        path = self.availability_path(day, day)
+        observations: list[tuple[float, float, int]] = []  # sent, received, available
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        async def poll() -> None:
+            connection = Connection(self.host, self.port)
+            while not stop.is_set():
+                sent = loop.time()
+                status, _h, body = await connection.request("GET", path)
+                if status == 200:
+                    free = {s["start"]: s["available"] for s in json.loads(body)["slots"]}
+                    observations.append((sent, loop.time(), free.get(start, 0)))
+                await asyncio.sleep(0.005)
+            connection.close()
+
+        pollers = [asyncio.create_task(poll()) for _ in range(8)]
+        await asyncio.sleep(1.5)  # both workers' caches hold the old answer now
+        before = min(o[2] for o in observations if o[0] > loop.time() - 0.5)
+        connection = Connection(self.host, self.port)
+        method, url, body = self.booking_request(start, "stale", int(loop.time() * 1000))
+        status, _h, answer = await connection.request(method, url, body)
+        connection.close()
+        booked = loop.time()
+        if status != 201:
+            raise RuntimeError(f"staleness booking answered {status}: {answer[:300]!r}")
+        await asyncio.sleep(2.5)
+        stop.set()
+        await asyncio.gather(*pollers)
+        stale = [
+            received - booked
+            for sent, received, free in observations
+            if sent > booked and free >= before
+        ]
+        return round(max(stale, default=0.0), 3)
+
+    async def sample_rss(self, peak: dict[int, int]) -> None:
+        while True:
+            for pid in self.pids:
+                rss = proc_status_kib(pid, "VmRSS") or 0
+                peak[pid] = max(peak.get(pid, 0), rss)
+            await asyncio.sleep(0.25)
+
+    # -- figures
+
+    # fmt: off
+    def collect(self, hello, bare, availability, staleness, rush, memory, after_rush, hot,
+                overload, final) -> None:
+        a = self.args
+
+        def row(name, value, unit, ceiling=None, ceiling_name="", target="", passed=None):
+            self.figures.append(Figure(name, value, unit, ceiling, ceiling_name, target, passed))
+
+        hello_rate, hello_p99 = hello.rate(200), hello.percentile(0.99, 200)
+        bare_rate, bare_p99 = bare.rate(201), bare.percentile(0.99, 201)
+
+        booked, refused = rush.count(201), rush.count(429, 503)
+        others = len(rush.samples) - rush.count(201, 409, 429, 503)
+        clean = after_rush["overbookings"] == 0 and after_rush["without_seat"] == 0
+        row(f"rush: attempts ({a.rush_clients} clients)", len(rush.samples), "requests",
+            target=f">= {a.rush_attempts}", passed=len(rush.samples) >= a.rush_attempts)
+        row("rush: 201 booked", booked, "requests")
+        row("rush: 409 slot taken", rush.count(409), "requests")
+        row("rush: 503 busy (client waited Retry-After)", refused, "requests")
+        row("rush: other answers", others, "requests", target="0", passed=others == 0)
+        row("rush: overbookings (database)", after_rush["overbookings"], "seats",
+            target="0", passed=clean)
+        row("rush: active rows in database", after_rush["rush_active"], "rows", booked,
+            "201 answers", "= 201s", after_rush["rush_active"] == booked)
+        row("rush: booked/s", rush.rate(201), "/s", bare_rate, "bare booking/s",
+            ">= 0.5 x ceiling", rush.rate(201) >= 0.5 * bare_rate)
+        row("rush: p99 latency (201/409)", rush.percentile(0.99, 201, 409), "s", bare_p99,
+            "bare p99")
+
+        decisions, hot_p99 = hot.rate(201, 409), hot.percentile(0.99, 201, 409)
+        row(f"hot slot: decisions/s ({a.hot_clients} clients)", decisions, "/s", bare_rate,
+            "bare booking/s", ">= 100/s", decisions >= 100)
+        row("hot slot: p99 latency (201/409)", hot_p99, "s", bare_p99, "bare p99", "<= 1 s",
+            hot_p99 is not None and hot_p99 <= 1.0)
+        row("hot slot: 201 booked", hot.count(201), "requests", final["seats_per_slot"],
+            "seats in slot", "= seats", hot.count(201) == final["seats_per_slot"])
+        row("hot slot: 503 busy", hot.count(429, 503), "requests")
+
+        av_rate, av_p99 = availability.rate(200), availability.percentile(0.99, 200)
+        row(f"availability: req/s ({a.availability_connections} conns)", av_rate, "/s",
+            hello_rate, "hello/s", ">= 0.5 x ceiling", av_rate >= 0.5 * hello_rate)
+        row("availability: p99 latency", av_p99, "s", hello_p99, "hello p99", "<= 50 ms",
+            av_p99 is not None and av_p99 <= 0.05)
+        row("availability: stale after a booking", max(staleness), "s", target="<= 1 s",
+            passed=max(staleness) <= 1.0)
+
+        failed = sum(1 for s in overload.samples if s.status >= 500 and s.status != 503)
+        shed = [s for s in overload.samples if s.status in (429, 503)]
+        with_retry = sum(1 for s in shed if s.retry_after)
+        shed_p99 = overload.percentile(0.99, 429, 503)
+        broken = overload.count(0)
+        row(f"overload: 500s ({a.overload_connections} conns)", failed, "requests",
+            target="0", passed=failed == 0)
+        row("overload: refused 429/503", len(shed), "requests", len(overload.samples),
+            "all answers")
+        row("overload: refusals with Retry-After", with_retry, "requests", len(shed),
+            "refusals", "all", bool(shed) and with_retry == len(shed))
+        row("overload: refusal p50 latency", overload.percentile(0.5, 429, 503), "s",
+            hello.percentile(0.5, 200), "hello p50")
+        row("overload: refusal p99 latency", shed_p99, "s", hello_p99, "hello p99", "<= 1 s",
+            shed_p99 is not None and shed_p99 <= 1.0)
+        row("overload: timeouts, connection errors", broken, "requests", target="0",
+            passed=broken == 0)
+        wrong = len(overload.samples) - overload.count(0, 201, 409, 429, 503) - failed
+        row("overload: other answers (not 201/409/429/503)", wrong, "requests", target="0",
+            passed=wrong == 0)
+        row("overload: 201/409 decided per s", overload.rate(201, 409), "/s", bare_rate,
+            "bare booking/s")
+        row("overbookings after all phases", final["overbookings"], "seats", target="0",
+            passed=final["overbookings"] == 0 and final["without_seat"] == 0)
+        for pid, m in memory.items():
+            row(f"memory: peak RSS, {m['role']} {pid}", m["vm_hwm_mb"], "MB",
+                target="<= 250 MB", passed=m["vm_hwm_mb"] <= 250)
+    # fmt: on
+
+
+# ------------------------------------------------------------------------------------ output
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value * 1000:.1f} ms"
+    if isinstance(value, float):
+        return f"{value:,.1f} {unit}".strip()
+    return f"{value:,} {unit}".strip()
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "ceiling", "ratio", "target", "result")]
+    for f in figures:
+        ceiling = fmt(f.ceiling, f.unit if f.unit in ("s", "/s") else "")
+        if f.ceiling is not None and f.ceiling_name:
+            ceiling += f" ({f.ceiling_name})"
+        rows.append(
+            (
+                f.name,
+                fmt(f.value, f.unit),
+                ceiling if f.ceiling is not None else "",
+                "" if f.ratio is None else f"{f.ratio:.2f}",
+                f.target,
+                {True: "pass", False: "FAIL", None: ""}[f.passed],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add = parser.add_argument
+    add("--port", type=int, required=True)
+    add("--office", required=True)
+    add("--service", type=int, required=True)
+    add("--server-pid", type=int, required=True)
+    add("--days", type=int, default=90)
+    add("--config", default="{}", help="JSON describing the server set-up, stored with the results")
+    add("--seconds", type=float, default=8.0, help="length of the ceiling and availability phases")
+    add("--availability-connections", type=int, default=64)
+    add("--rush-clients", type=int, default=200)
+    add("--rush-attempts", type=int, default=10_000)
+    add("--rush-slots", type=int, default=2000)
+    add("--rush-max-seconds", type=float, default=150.0)
+    add("--hot-clients", type=int, default=200)
+    add("--hot-attempts", type=int, default=3000)
+    add("--overload-connections", type=int, default=2000)
+    add("--overload-seconds", type=float, default=15.0)
+    add("--overload-timeout", type=float, default=10.0)
+    add("--overload-slots", type=int, default=500)
+    args = parser.parse_args()
+
+    bench = Bench(args)
+    started = datetime.now(UTC)
+    details = asyncio.run(bench.run())
+    report = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "server": json.loads(args.config),
+        "parameters": {k: v for k, v in vars(args).items() if k != "config"},
+        "figures": [f.as_dict() for f in bench.figures],
+        "phases": bench.phases,
+        **details,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+
+    print()
+    print(table(bench.figures))
+    print()
+    cpu = ", ".join(
+        f"{name} {p['server_cpu_cores']}/{p['load_generator_cpu_cores']}"
+        for name, p in bench.phases.items()
+    )
+    print(f"CPU cores used, server/load generator: {cpu} (of {os.cpu_count()})")
+    missed = [f.name for f in bench.figures if f.passed is False]
+    print(f"targets missed: {len(missed)}" + (f" ({'; '.join(missed)})" if missed else ""))
+    print(f"results: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

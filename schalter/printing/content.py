@@ -1,0 +1,303 @@
+"""What flyers and signs say, read from the same data as the website: the office, its opening
+hours, the catalogue and the desks. Change a desk or a service and the next PDF shows it.
+
+Each language's text is computed inside `translation.override`, so a paired flyer has a German
+column and a client-language column built from the same rows.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from schalter.appointments import selectors as booking_selectors
+from schalter.appointments.models import OfficeService
+from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
+from schalter.languages import BY_CODE, DEFAULT, Language, spoken_language_name
+from schalter.offices import palette, selectors
+from schalter.offices.models import Desk, Office, Weekday
+from schalter.printing.render import check_pages
+
+PAPER_SIZES = ("A4", "A5")
+# A sign is read from a distance: German plus a few small lines, not a wall of text.
+MAX_SIGN_LANGUAGES = 3
+# Degrees the right-pointing arrow is turned.
+ARROW_DIRECTIONS = {"right": 0, "down": 90, "left": 180, "up": 270}
+
+
+class BadPrintRequest(ValueError):
+    """A combination the printing code refuses politely (answered with 400)."""
+
+
+def paper_size(value: str | None) -> str:
+    size = (value or "A4").upper()
+    if size not in PAPER_SIZES:
+        raise BadPrintRequest(
+            _("Unknown paper size %(size)s: choose %(sizes)s.")
+            % {"size": value, "sizes": " / ".join(PAPER_SIZES)}
+        )
+    return size
+
+
+def language_or_404(code: str) -> Language:
+    language = BY_CODE.get(code.strip().lower())
+    if language is None:
+        raise Http404
+    return language
+
+
+def flyer_languages(code: str, *, pair: bool) -> list[Language]:
+    """One column in the client's language; with `pair`, German first and hers beside it."""
+    if "," in code:
+        raise BadPrintRequest(
+            _("A flyer has one client language; add pair=1 to print German beside it.")
+        )
+    client = language_or_404(code)
+    if pair and client.code != DEFAULT.code:
+        return [DEFAULT, client]
+    return [client]
+
+
+def sign_languages(office: Office, requested: str | None) -> list[Language]:
+    """German, then the requested languages or else the office's website languages."""
+    if requested:
+        codes = list(dict.fromkeys(c.strip().lower() for c in requested.split(",") if c.strip()))
+        codes = [code for code in codes if code != DEFAULT.code]
+        if len(codes) > MAX_SIGN_LANGUAGES:
+            raise BadPrintRequest(
+                _("A sign has room for German and at most %(limit)s more languages.")
+                % {"limit": MAX_SIGN_LANGUAGES}
+            )
+        extra = [language_or_404(code) for code in codes]
+    else:
+        extra = [
+            BY_CODE[code]
+            for code in dict.fromkeys(office.languages_served)
+            if code in BY_CODE and code != DEFAULT.code
+        ]
+    return [DEFAULT, *extra]
+
+
+def qr_svg(url: str) -> SafeString:
+    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
+    return mark_safe(  # noqa: S308
+        segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
+    )
+
+
+def public_url(path: str) -> str:
+    return settings.SCHALTER_PUBLIC_URL.rstrip("/") + path
+
+
+def office_page_path(office: Office, language: Language) -> str:
+    with translation.override(language.code):
+        return reverse("public:office", kwargs={"office": office.slug})
+
+
+def service_page_path(office: Office, offered: OfficeService, language: Language) -> str:
+    with translation.override(language.code):
+        return reverse(
+            "public:service", kwargs={"office": office.slug, "service": offered.service.slug}
+        )
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    weekday: str
+    periods: str
+
+
+def weekly_hours(office: Office) -> list[HoursLine]:
+    """The regular week (Monday first), weekday names in the active language."""
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    lines = []
+    for day in selectors.week_schedule(office, monday, DEFAULT.code):
+        if day.periods:
+            periods = ", ".join(f"{p.opens:%H:%M}–{p.closes:%H:%M}" for p in day.periods)
+            lines.append(HoursLine(str(Weekday(day.day.weekday()).label), periods))
+    return lines
+
+
+def _column(language: Language) -> dict[str, Any]:
+    return {"language": language, "dir": "rtl" if language.bidi else "ltr"}
+
+
+def _office_facts(office: Office, language: Language) -> dict[str, Any]:
+    code = language.code
+    return {
+        **_column(language),
+        "office_name": office.name_in(code),
+        "directions": office.directions_in(code),
+        "hours": weekly_hours(office),
+        "languages_served": [spoken_language_name(c) for c in office.languages_served],
+        "locations": [
+            {"name": location.name_in(code), "step_free": location.step_free}
+            for location in selectors.locations_of(office)
+        ],
+    }
+
+
+def offered_service_or_404(office: Office, slug: str) -> OfficeService:
+    for offered in booking_selectors.offered_services(office, online_only=False):
+        if offered.service.slug == slug:
+            return offered
+    raise Http404
+
+
+def service_flyer(
+    office: Office, offered: OfficeService, languages: list[Language], size: str
+) -> dict[str, Any]:
+    service = offered.service
+    columns = []
+    for language in languages:
+        with translation.override(language.code):
+            fee: Decimal = service.fee()
+            columns.append(
+                {
+                    **_office_facts(office, language),
+                    "service_name": service.name_in(language.code),
+                    "documents": service.documents_in(language.code),
+                    "fee": fee,
+                    "fee_minor": service.fee(minor=True),
+                    "exempt_groups": [
+                        gettext(FEE_EXEMPT_GROUPS[group])
+                        for group in service.exempt_groups
+                        if group in FEE_EXEMPT_GROUPS
+                    ],
+                }
+            )
+    client = languages[-1]
+    return {
+        "office": office,
+        "offered": offered,
+        "service": service,
+        "columns": columns,
+        # A pair reads German first (on the left); each column carries its own lang and dir.
+        "page_language": languages[0],
+        "size": size,
+        "qr": qr_svg(public_url(service_page_path(office, offered, client))),
+        "qr_url": public_url(service_page_path(office, offered, client)),
+    }
+
+
+def office_flyer(office: Office, languages: list[Language], size: str) -> dict[str, Any]:
+    offered = booking_selectors.offered_services(office, online_only=False)
+    columns = []
+    for language in languages:
+        with translation.override(language.code):
+            columns.append(
+                {
+                    **_office_facts(office, language),
+                    "services": [o.service.name_in(language.code) for o in offered],
+                }
+            )
+    client = languages[-1]
+    url = public_url(office_page_path(office, client))
+    return {
+        "office": office,
+        "columns": columns,
+        # A pair reads German first (on the left); each column carries its own lang and dir.
+        "page_language": languages[0],
+        "size": size,
+        "qr": qr_svg(url),
+        "qr_url": url,
+    }
+
+
+def _desk_lines(desk: Desk, languages: list[Language]) -> list[dict[str, Any]]:
+    colour = desk.palette_colour
+    lines = []
+    for language in languages:
+        with translation.override(language.code):
+            lines.append(
+                {
+                    **_column(language),
+                    "colour_name": str(colour.name),
+                    "shape_name": str(palette.SHAPES[colour.shape]),
+                    "location": desk.location.name_in(language.code),
+                    "services": [s.name_in(language.code) for s in desk.services.all()],
+                }
+            )
+    return lines
+
+
+def _desk_entry(desk: Desk, languages: list[Language]) -> dict[str, Any]:
+    lines = _desk_lines(desk, languages)
+    return {"desk": desk, "colour": desk.palette_colour, "main": lines[0], "others": lines[1:]}
+
+
+def active_desks(office: Office) -> list[Desk]:
+    return [desk for desk in selectors.desks_of(office) if desk.active]
+
+
+def desk_signs(office: Office, languages: list[Language]) -> dict[str, Any]:
+    desks = active_desks(office)
+    check_pages(len(desks))  # one page per desk
+    return {
+        "office": office,
+        "page_language": DEFAULT,
+        "languages": languages,
+        "signs": [_desk_entry(desk, languages) for desk in desks],
+    }
+
+
+def floor_directory(office: Office, languages: list[Language]) -> dict[str, Any]:
+    """One page per building: its floors from the top down, with the desks on each."""
+    locations = selectors.locations_of(office)
+    check_pages(len(locations))
+    desks = active_desks(office)
+    buildings = []
+    for location in locations:
+        here = [desk for desk in desks if desk.location_id == location.pk]
+        floors = []
+        for floor in sorted({desk.floor for desk in here}, reverse=True):
+            floors.append(
+                {
+                    "floor": floor,
+                    "desks": [
+                        {
+                            "desk": desk,
+                            "colour": desk.palette_colour,
+                            "lines": _desk_lines(desk, languages),
+                        }
+                        for desk in here
+                        if desk.floor == floor
+                    ],
+                }
+            )
+        names = []
+        for language in languages:
+            names.append({**_column(language), "name": location.name_in(language.code)})
+        buildings.append({"location": location, "names": names, "floors": floors})
+    return {
+        "office": office,
+        "page_language": DEFAULT,
+        "languages": [_column(language) for language in languages],
+        "buildings": buildings,
+    }
+
+
+def arrow_sign(
+    office: Office, desk: Desk, direction: str, languages: list[Language]
+) -> dict[str, Any]:
+    if direction not in ARROW_DIRECTIONS:
+        raise BadPrintRequest(
+            _("Unknown direction %(direction)s: choose %(directions)s.")
+            % {"direction": direction, "directions": " / ".join(ARROW_DIRECTIONS)}
+        )
+    return {
+        "office": office,
+        "page_language": DEFAULT,
+        "rotation": ARROW_DIRECTIONS[direction],
+        "sign": _desk_entry(desk, languages),
+    }
