@@ -244,13 +244,12 @@ def _claim_seats(
             seat = candidates.first()
             time_module.sleep(0.05)
         else:
-            seat = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+            seat = candidates.select_for_update(skip_locked=True, of=("self",)).only("pk").first()
         if seat is None:
             raise SlotUnavailable(field="start")
-        seat.appointment = appointment
-        seat.held_until = held_until
-        seat.free_from = None
-        seat.save(update_fields=["appointment", "held_until", "free_from"])
+        Seat.objects.filter(pk=seat.pk).update(
+            appointment=appointment, held_until=held_until, free_from=None
+        )
 
 
 def _unit_starts_for(
@@ -296,16 +295,20 @@ def appointment_book(
     try:
         with transaction.atomic(), scope(office=office):
             _bounded_lock_wait()
-            _expire_stale(
-                office=office, service=service, email_key=email_key, phone=phone_e164, now=now
-            )
             same_person = Q(email_normalised=email_key) if email_key else Q(pk__in=[])
             if phone_e164:
                 same_person |= Q(phone=phone_e164)
-            if Appointment.objects.filter(
+            active = Appointment.objects.filter(
                 same_person, office=office, service=service, status__in=ACTIVE_STATUSES
-            ).exists():
-                raise AlreadyBooked
+            )
+            # Usually nobody is found and one query suffices; stale holds are expired only
+            # when they are in the way.
+            if active.exists():
+                _expire_stale(
+                    office=office, service=service, email_key=email_key, phone=phone_e164, now=now
+                )
+                if active.exists():
+                    raise AlreadyBooked
             code = _new_code()
             manage_token, confirm_token = manage_token_for(code), confirm_token_for(code)
             appointment = Appointment.objects.create(
