@@ -133,9 +133,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
             try:
                 booked = _book(request, office_obj, offered, start_at, persons, form)
             except BookingError as problem:
-                if problem.field in form.fields:
-                    form.add_error(problem.field, str(problem.message))
-                error, status = str(problem.message), problem.status
+                error, status = _refusal_on_form(form, problem)
             else:
                 return redirect(
                     "public:book_sent", office=office_obj.slug, code=booked.appointment.code
@@ -158,6 +156,13 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
         },
         status=status,
     )
+
+
+def _refusal_on_form(form, problem: BookingError) -> tuple[str, int]:
+    """Show a refused booking step next to its field (if it has one) and above the form."""
+    if problem.field in form.fields:
+        form.add_error(problem.field, str(problem.message))
+    return str(problem.message), problem.status
 
 
 def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
@@ -228,9 +233,7 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
                     now=now,
                 )
             except BookingError as problem:
-                if problem.field in form.fields:
-                    form.add_error(problem.field, str(problem.message))
-                error, status = str(problem.message), problem.status
+                error, status = _refusal_on_form(form, problem)
             else:
                 messages.success(
                     request,

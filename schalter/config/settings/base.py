@@ -38,7 +38,9 @@ INSTALLED_APPS = [
     "schalter.catalog",
     "schalter.accounts",
     "schalter.appointments",
+    "schalter.visits",
     "schalter.insights",
+    "schalter.content",
     "schalter.demo",
     "schalter.printing",
     "schalter.public",
@@ -169,6 +171,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("SCHALTER_LOG_LEVEL", "WARNING")},
+    # One line per task state is noise; failures still show as errors.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
 SCHALTER_DEMO_TOTP = env_flag("SCHALTER_DEMO_TOTP", False)
