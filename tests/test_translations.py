@@ -77,9 +77,9 @@ def test_source_catalogue_is_up_to_date(tmp_path):
     )
     in_code = {e.msgid for e in polib.pofile(str(pot)) if e.msgid}
     template_strings = set()
-    tag = re.compile(r"""\{%\s*translate\s+["'](.+?)["']""")
+    tag = re.compile(r"""\{%\s*translate\s+(["'])(.+?)\1""")
     for template in templates:
-        template_strings |= set(tag.findall(Path(template).read_text()))
+        template_strings |= {text for _quote, text in tag.findall(Path(template).read_text())}
     known = source_messages()
     assert in_code - known == set()
     assert template_strings - known == set()

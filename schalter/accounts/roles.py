@@ -31,24 +31,30 @@ class Capability(models.TextChoices):
         "appointments.plan",
         _("Cancel all appointments of a day and end availability rules"),
     )
+    WORK_AT_DESK = "visits.desk", _("Take a desk and call clients")
+    RUN_QUEUE = "visits.queue", _("See the queue and issue tickets at the front desk")
+    EDIT_CONTENT = "content.edit", _("Edit public texts and their translations")
 
 
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
         {C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
-        | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
+        | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS, C.EDIT_CONTENT}
+        | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
     Role.TEAM_LEAD: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
+        | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
-    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS}),
+    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.WORK_AT_DESK}),
     Role.FRONT_DESK: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}
+        | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
     Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
-    Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE}),
+    Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
 }
 

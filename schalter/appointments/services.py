@@ -224,6 +224,31 @@ def _bounded_lock_wait() -> None:
             cursor.execute("SET LOCAL lock_timeout = '3s'")
 
 
+def _looks_free(
+    *,
+    office: Office,
+    service: Service,
+    starts: list[datetime],
+    channels: Sequence[str],
+    now: datetime,
+) -> bool:
+    """Every unit has a free seat right now (an unlocked read: a hint, not a decision)."""
+    with scope(office=office):
+        units = (
+            Seat.objects.filter(
+                free_seat_q(now),
+                office=office,
+                rule__services=service,
+                channel__in=channels,
+                start__in=starts,
+            )
+            .values("start")
+            .distinct()
+            .count()
+        )
+    return units == len(starts)
+
+
 def _claim_seats(
     *,
     office: Office,
@@ -292,23 +317,21 @@ def appointment_book(
     policy = policy_for(office)
     starts = _unit_starts_for(offered, start, persons, policy.slot_minutes)
     online = channel == Channel.ONLINE
+    channels = [Channel.ONLINE] if online else [Channel.STAFF, Channel.ONLINE]
+    if not _looks_free(office=office, service=service, starts=starts, channels=channels, now=now):
+        # A full slot is refused without a transaction: under a rush on one time most
+        # requests end here, cheaply. The locked claim below still decides the rest.
+        with scope(office=office):
+            _refuse_second_booking(
+                office=office, service=service, email_key=email_key, phone=phone_e164, now=now
+            )
+        raise SlotUnavailable(field="start")
     try:
         with transaction.atomic(), scope(office=office):
             _bounded_lock_wait()
-            same_person = Q(email_normalised=email_key) if email_key else Q(pk__in=[])
-            if phone_e164:
-                same_person |= Q(phone=phone_e164)
-            active = Appointment.objects.filter(
-                same_person, office=office, service=service, status__in=ACTIVE_STATUSES
+            _refuse_second_booking(
+                office=office, service=service, email_key=email_key, phone=phone_e164, now=now
             )
-            # Usually nobody is found and one query suffices; stale holds are expired only
-            # when they are in the way.
-            if active.exists():
-                _expire_stale(
-                    office=office, service=service, email_key=email_key, phone=phone_e164, now=now
-                )
-                if active.exists():
-                    raise AlreadyBooked
             code = _new_code()
             manage_token, confirm_token = manage_token_for(code), confirm_token_for(code)
             appointment = Appointment.objects.create(
@@ -331,7 +354,6 @@ def appointment_book(
                 hold_expires_at=now + (hold or policy.activation) if online else None,
                 confirmed_at=None if online else now,
             )
-            channels = [Channel.ONLINE] if online else [Channel.STAFF, Channel.ONLINE]
             _claim_seats(
                 office=office,
                 service=service,
@@ -355,6 +377,23 @@ def appointment_book(
     except OperationalError as error:
         raise Busy from error
     return Booked(appointment, manage_token, confirm_token)
+
+
+def _refuse_second_booking(
+    *, office: Office, service: Service, email_key: str, phone: str, now: datetime
+) -> None:
+    """AlreadyBooked if this person has an active appointment for the service. Usually nobody
+    is found and one query suffices; stale holds are expired only when they are in the way."""
+    same_person = Q(email_normalised=email_key) if email_key else Q(pk__in=[])
+    if phone:
+        same_person |= Q(phone=phone)
+    active = Appointment.objects.filter(
+        same_person, office=office, service=service, status__in=ACTIVE_STATUSES
+    )
+    if active.exists():
+        _expire_stale(office=office, service=service, email_key=email_key, phone=phone, now=now)
+        if active.exists():
+            raise AlreadyBooked
 
 
 def _expire_stale(

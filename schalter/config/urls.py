@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from schalter.api.v1 import api
-from schalter.public import print_views
+from schalter.public import kiosk_views, print_views
 from schalter.public import views as public_views
 
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     # Printed signs: public (nothing personal), German first, so outside the language prefix.
     path("<slug:office>/signs/desks.pdf", print_views.desk_signs, name="signs_desks"),
     path("<slug:office>/signs/floors.pdf", print_views.floor_directory, name="signs_floors"),
+    path("<slug:office>/kiosk/<slug:kiosk>/", kiosk_views.kiosk, name="kiosk"),
+    path(
+        "<slug:office>/kiosk/<slug:kiosk>/ticket/<str:token>/",
+        kiosk_views.kiosk_ticket,
+        name="kiosk_ticket",
+    ),
     path("<slug:office>/signs/arrow.pdf", print_views.arrow_sign, name="signs_arrow"),
     *i18n_patterns(path("", include("schalter.public.urls")), prefix_default_language=True),
 ]

@@ -244,7 +244,36 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
         membership_grant(user=user, office=office, role=role)
         usernames.append(user.username)
     _seed_appointments(demo, office, catalogue, today)
+    _seed_visits(demo, office, counter_services, case_services)
     return usernames
+
+
+def _seed_visits(
+    demo: DemoOffice, office: Office, counter_services: list[Service], case_services: list[Service]
+) -> None:
+    """Two queues and one kiosk per office; its key derives from the secret key
+    (visits.services.kiosk_key_for), so `/<office>/kiosk/<office>-eingang/?key=…` unlocks it."""
+    from schalter.visits import services as visits
+
+    visits.service_group_create(
+        office=office,
+        name=in_every_language(gettext_noop("Pick-up and short matters")),
+        prefix="A",
+        services=counter_services,
+        daily_walk_in_quota=80,
+        waiting_zone=in_every_language(gettext_noop("Waiting area A, ground floor")),
+    )
+    visits.service_group_create(
+        office=office,
+        name=in_every_language(gettext_noop("Residence matters")),
+        prefix="B",
+        services=case_services,
+        walk_ins_allowed=demo.slug != "wiesbaden",  # appointment-only since 2014
+        daily_walk_in_quota=20,
+        waiting_zone=in_every_language(gettext_noop("Waiting area B, first floor")),
+        position=1,
+    )
+    visits.kiosk_create(office=office, name="Eingang", public_id=f"{demo.slug}-eingang")
 
 
 # Services only staff book (the office invites), as in many offices.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schalter.public import booking_views, print_views, service_views, views
+from schalter.public import booking_views, kiosk_views, print_views, service_views, views
 
 app_name = "public"
 BOOK = "<slug:office>/book/"
@@ -19,6 +19,7 @@ urlpatterns = [
         print_views.service_flyer,
         name="service_flyer",
     ),
+    path("<slug:office>/ticket/<str:token>/", kiosk_views.ticket_live, name="ticket"),
     path(BOOK, booking_views.book_start, name="book"),
     path(BOOK + "sent/<str:code>/", booking_views.book_sent, name="book_sent"),
     path(BOOK + "confirm/<str:code>/<str:token>/", booking_views.confirm, name="booking_confirm"),

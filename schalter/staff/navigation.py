@@ -21,8 +21,11 @@ OFFICE_NAVIGATION = (
     NavEntry(_("Overview"), "staff:office", Capability.VIEW_OFFICE),
     NavEntry(_("Appointments"), "staff:appointments", Capability.VIEW_APPOINTMENTS),
     NavEntry(_("Waiting list"), "staff:waitlist", Capability.VIEW_APPOINTMENTS),
+    NavEntry(_("My desk"), "staff:visit_desk", Capability.WORK_AT_DESK),
+    NavEntry(_("Queue"), "staff:visit_queue", Capability.RUN_QUEUE),
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
+    NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
     NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
 )

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from schalter.staff import appointment_views, auth_views, views, waitlist_views
+from schalter.staff import (
+    appointment_views,
+    auth_views,
+    content_views,
+    views,
+    visit_views,
+    waitlist_views,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -19,6 +26,14 @@ urlpatterns = [
     path("<slug:office>/members/", views.member_list, name="members"),
     path("<slug:office>/members/<int:pk>/", views.member_detail, name="member"),
     path("<slug:office>/audit/", views.audit_log, name="audit"),
+    path("<slug:office>/content/", content_views.content_list, name="content"),
+    path("<slug:office>/content/export.po", content_views.content_export, name="content_export"),
+    path("<slug:office>/content/import/", content_views.content_import, name="content_import"),
+    path(
+        "<slug:office>/content/<str:kind>/<int:pk>/<str:field>/",
+        content_views.content_text,
+        name="content_text",
+    ),
     path("<slug:office>/appointments/", appointment_views.calendar_day, name="appointments"),
     path(
         "<slug:office>/appointments/week/",
@@ -60,6 +75,8 @@ urlpatterns = [
         appointment_views.availability_rule,
         name="availability_rule",
     ),
+    path("<slug:office>/desk/", visit_views.desk_workspace, name="visit_desk"),
+    path("<slug:office>/queue/", visit_views.queue_dashboard, name="visit_queue"),
     path("<slug:office>/waitlist/", waitlist_views.waitlist_list, name="waitlist"),
     path("<slug:office>/waitlist/offer/", waitlist_views.waitlist_offer_now, name="waitlist_offer"),
     path(

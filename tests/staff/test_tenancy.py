@@ -36,9 +36,19 @@ def staff_patterns_with_ids() -> list[str]:
     )
 
 
+# URL arguments besides the office and the id, per URL name.
+OTHER_KWARGS = {"staff:content_text": {"kind": "office", "field": "directions"}}
+
+
+def id_kwargs(url_name: str, pk: int) -> dict:
+    return {"pk": pk, **OTHER_KWARGS.get(url_name, {})}
+
+
 def object_of(office, url_name: str) -> int:
     """An object of `office` for each kind of id a staff URL takes."""
     with scopes_disabled():
+        if url_name == "staff:content_text":  # the office's own texts (directions)
+            return office.pk
         if url_name == "staff:desk":
             return Desk.objects.filter(office=office).first().pk
         if url_name == "staff:location":
@@ -122,6 +132,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:appointment_block_delete",
         "staff:availability_rule",
         "staff:closure_delete",
+        "staff:content_text",
         "staff:desk",
         "staff:location",
         "staff:member",
@@ -133,10 +144,14 @@ def test_every_staff_url_with_an_id_is_covered():
 def test_other_offices_objects_are_404(staff_client, make_staff, office, other_office, url_name):
     make_staff(other_office, Role.CASEWORKER)  # so the other office has a member
     client = staff_client(office, Role.OFFICE_ADMIN)
-    own = reverse(url_name, kwargs={"office": office.slug, "pk": object_of(office, url_name)})
+    own = reverse(
+        url_name, kwargs={"office": office.slug, **id_kwargs(url_name, object_of(office, url_name))}
+    )
     foreign_pk = object_of(other_office, url_name)
-    foreign = reverse(url_name, kwargs={"office": office.slug, "pk": foreign_pk})
-    through_other_slug = reverse(url_name, kwargs={"office": other_office.slug, "pk": foreign_pk})
+    foreign = reverse(url_name, kwargs={"office": office.slug, **id_kwargs(url_name, foreign_pk)})
+    through_other_slug = reverse(
+        url_name, kwargs={"office": other_office.slug, **id_kwargs(url_name, foreign_pk)}
+    )
     if url_name.endswith(("_delete", "_update")):  # POST-only views
 
         def method(url):
@@ -145,7 +160,7 @@ def test_other_offices_objects_are_404(staff_client, make_staff, office, other_o
         method = client.get
     assert method(foreign).status_code == 404
     assert method(through_other_slug).status_code == 404
-    missing = reverse(url_name, kwargs={"office": office.slug, "pk": 987654})
+    missing = reverse(url_name, kwargs={"office": office.slug, **id_kwargs(url_name, 987654)})
     assert method(missing).status_code == 404
     assert method(own).status_code in {200, 302}
     with scopes_disabled():  # nothing of the other office was changed

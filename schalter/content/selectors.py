@@ -1,0 +1,122 @@
+"""Reads for the content editor: an office's texts and the translation status per language.
+
+An office's texts are its own (name, directions) and those of the catalogue services it offers.
+Lookups answer 404 alike for "missing" and "not this office's"."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.http import Http404
+
+from schalter.appointments import selectors as booking_selectors
+from schalter.catalog.models import Service
+from schalter.content.models import TranslationState
+from schalter.content.texts import (
+    KIND_OFFICE,
+    KIND_SERVICE,
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    TextRef,
+    fields_of,
+    is_field_of,
+    source_hash,
+)
+from schalter.offices.models import Office
+
+
+class Status(StrEnum):
+    MISSING = "missing"
+    OUTDATED = "outdated"
+    CURRENT = "current"
+
+
+StateKey = tuple[str, int, str, str]  # kind, object id, field, language
+
+
+@dataclass(frozen=True)
+class TextStatus:
+    ref: TextRef
+    statuses: dict[str, Status]  # per translation language
+
+
+def offered_catalogue(office: Office) -> list[Service]:
+    return [
+        offered.service for offered in booking_selectors.offered_services(office, online_only=False)
+    ]
+
+
+def content_object_get(office: Office, kind: str, pk: int) -> Office | Service:
+    if kind == KIND_OFFICE and pk == office.pk:
+        return office
+    if kind == KIND_SERVICE:
+        for service in offered_catalogue(office):
+            if service.pk == pk:
+                return service
+    raise Http404
+
+
+def content_text_get(office: Office, kind: str, pk: int, field: str) -> TextRef:
+    obj = content_object_get(office, kind, pk)
+    if not is_field_of(obj, field):
+        raise Http404
+    return TextRef(kind, obj, field)
+
+
+def content_texts_of(office: Office) -> list[TextRef]:
+    refs = [TextRef(KIND_OFFICE, office, field) for field in fields_of(office)]
+    for service in offered_catalogue(office):
+        refs += [TextRef(KIND_SERVICE, service, field) for field in fields_of(service)]
+    return refs
+
+
+def content_index(office: Office) -> dict[str, TextRef]:
+    return {ref.key: ref for ref in content_texts_of(office)}
+
+
+def states_for(refs: Iterable[TextRef]) -> dict[StateKey, str]:
+    """The recorded source hashes of these texts, in one query per kind."""
+    ids: dict[str, set[int]] = {}
+    for ref in refs:
+        ids.setdefault(ref.kind, set()).add(ref.obj.pk)
+    states: dict[StateKey, str] = {}
+    for kind, pks in ids.items():
+        for state in TranslationState.objects.filter(object_type=kind, object_id__in=pks):
+            key = (state.object_type, state.object_id, state.field, state.language)
+            states[key] = state.source_hash
+    return states
+
+
+def translation_status(ref: TextRef, language: str, states: dict[StateKey, str]) -> Status:
+    texts = ref.texts
+    if not texts.get(language):
+        return Status.MISSING
+    if language == SOURCE_LANGUAGE:
+        return Status.CURRENT
+    recorded = states.get((ref.kind, ref.obj.pk, ref.field, language))
+    # No record: the translation predates the editor and the German text has not changed since.
+    if recorded is None or recorded == source_hash(texts.get(SOURCE_LANGUAGE, "")):
+        return Status.CURRENT
+    return Status.OUTDATED
+
+
+def content_status_table(
+    office: Office, languages: Iterable[str] = TRANSLATION_LANGUAGES
+) -> list[TextStatus]:
+    refs = content_texts_of(office)
+    states = states_for(refs)
+    languages = tuple(languages)
+    return [
+        TextStatus(
+            ref, {language: translation_status(ref, language, states) for language in languages}
+        )
+        for ref in refs
+    ]
+
+
+def text_statuses(ref: TextRef) -> dict[str, Status]:
+    states = states_for([ref])
+    return {
+        language: translation_status(ref, language, states)
+        for language in (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES)
+    }

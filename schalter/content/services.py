@@ -1,0 +1,195 @@
+"""Writes for the content editor: one text in one language, and a translator's PO file.
+
+Content is plain text: HTML tags and control characters are removed on the way in (the editor),
+or the whole file is refused (imports, where markup means a tampered or broken file)."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from schalter.accounts.services import Actor, audit_record
+from schalter.catalog.models import Service
+from schalter.content import po
+from schalter.content.models import TranslationState
+from schalter.content.po import ContentImportError
+from schalter.content.selectors import content_index, states_for, translation_status
+from schalter.content.texts import (
+    MAX_TEXT_LENGTH,
+    SOURCE_LANGUAGE,
+    TextRef,
+    is_field_of,
+    kind_of,
+    model_field_of,
+    sanitise,
+    source_hash,
+    texts_of,
+    texts_set,
+)
+from schalter.languages import LANGUAGE_CODES
+from schalter.offices.models import Office
+
+
+@transaction.atomic
+def content_text_update(
+    *,
+    obj: Office | Service,
+    field: str,
+    language: str,
+    text: str,
+    acting_user: Actor,
+    office: Office | None = None,
+) -> str:
+    """Store one text in one language (sanitised) and remember which German text a translation
+    was made from. Changing the German text leaves the other languages outdated. Returns the
+    text as stored. `office` is where the change was made, for the audit log."""
+    kind = kind_of(obj)
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(_("Unknown language."))
+    if not is_field_of(obj, field):
+        raise ValidationError(_("Unknown text."))
+    multiline = TextRef(kind, obj, field).multiline
+    clean = sanitise(text, multiline=multiline)
+    if len(clean) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            _("A text may have at most %(limit)s characters.") % {"limit": MAX_TEXT_LENGTH}
+        )
+    # Lock the row: texts of all languages live in one JSON value, so two editors saving
+    # different languages at once must not overwrite each other.
+    fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
+    texts = texts_of(fresh, field)
+    before = texts.get(language, "")
+    german = texts.get(SOURCE_LANGUAGE, "")
+    if language == SOURCE_LANGUAGE:
+        if not clean and field == "name":
+            raise ValidationError(_("The German name is the source of all translations."))
+        if clean != before:
+            # Translations without a record were made from the German text as it was until now.
+            recorded = set(
+                TranslationState.objects.filter(
+                    object_type=kind, object_id=obj.pk, field=field
+                ).values_list("language", flat=True)
+            )
+            TranslationState.objects.bulk_create(
+                TranslationState(
+                    object_type=kind,
+                    object_id=obj.pk,
+                    field=field,
+                    language=other,
+                    source_hash=source_hash(before),
+                )
+                for other, value in texts.items()
+                if value and other != SOURCE_LANGUAGE and other not in recorded
+            )
+    elif clean:
+        TranslationState.objects.update_or_create(
+            object_type=kind,
+            object_id=obj.pk,
+            field=field,
+            language=language,
+            defaults={
+                "source_hash": source_hash(german),
+                "updated_by": acting_user if acting_user and acting_user.is_authenticated else None,
+            },
+        )
+    else:
+        TranslationState.objects.filter(
+            object_type=kind, object_id=obj.pk, field=field, language=language
+        ).delete()
+    texts[language] = clean
+    texts_set(fresh, field, texts)
+    fresh.save(update_fields=[model_field_of(field)])
+    texts_set(obj, field, texts)  # the caller's copy shows the change too
+    audit_record(
+        office=office if office is not None else (obj if isinstance(obj, Office) else None),
+        acting_user=acting_user,
+        action="content.text.updated",
+        target=obj,
+        data={
+            "field": field,
+            "language": language,
+            "changed": clean != before,
+            "length": len(clean),
+            "shared": isinstance(obj, Service),
+        },
+    )
+    return clean
+
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    key: str
+    label: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    language: str
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    untranslated: int = 0
+    skipped: list[SkippedEntry] = field(default_factory=list)
+
+
+def translations_import(*, office: Office, data: bytes, acting_user: Actor) -> ImportReport:
+    """Apply a PO file made by `po.po_export`: all or nothing. Entries whose German text has
+    changed since the export are skipped and reported; anything hostile (markup, another
+    office's texts, unknown fields, wrong language) refuses the whole file."""
+    parsed = po.po_parse(data)
+    language = parsed.language
+    if parsed.office_slug and parsed.office_slug != office.slug:
+        raise ContentImportError(_("This file was exported for another office."))
+    report = ImportReport(language=language)
+    index = content_index(office)
+    refs: list[TextRef] = []
+    for entry in parsed.entries:
+        if entry.context not in index:  # another office's text, or no such text
+            raise ContentImportError(
+                _("The entry %(context)s is not one of this office's texts.")
+                % {"context": entry.context}
+            )
+        refs.append(index[entry.context])
+    states = states_for(refs)
+    changes: list[tuple[TextRef, str]] = []
+    for ref, entry in zip(refs, parsed.entries, strict=True):
+        if ref.german != entry.msgid:
+            report.skipped.append(
+                SkippedEntry(ref.key, ref.label, _("the German text has changed since the export"))
+            )
+            continue
+        if entry.fuzzy:
+            report.skipped.append(SkippedEntry(ref.key, ref.label, _("marked as fuzzy")))
+            continue
+        if not entry.msgstr:
+            report.untranslated += 1
+            continue
+        current = ref.texts.get(language, "")
+        clean = sanitise(entry.msgstr, multiline=ref.multiline)
+        if clean == current and translation_status(ref, language, states) != "outdated":
+            report.unchanged += 1
+            continue
+        changes.append((ref, clean))
+    with transaction.atomic():
+        for ref, text in changes:
+            content_text_update(
+                obj=ref.obj,
+                field=ref.field,
+                language=language,
+                text=text,
+                acting_user=acting_user,
+                office=office,
+            )
+            report.updated.append(ref.key)
+        audit_record(
+            office=office,
+            acting_user=acting_user,
+            action="content.translations.imported",
+            data={
+                "language": language,
+                "updated": len(report.updated),
+                "skipped": [entry.key for entry in report.skipped],
+            },
+        )
+    return report

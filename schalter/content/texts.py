@@ -1,0 +1,141 @@
+"""Translatable texts as staff edit them: which fields exist, how they are read, written and
+cleaned. A text is addressed as `<kind>:<id>:<field>` (also the msgctxt of exported PO files)."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from schalter.catalog.models import Service
+from schalter.languages import DEFAULT, LANGUAGE_CODES
+from schalter.offices.models import Office
+
+SOURCE_LANGUAGE = DEFAULT.code  # German: every translation is made from it
+TRANSLATION_LANGUAGES = tuple(code for code in LANGUAGE_CODES if code != SOURCE_LANGUAGE)
+MAX_TEXT_LENGTH = 4000
+
+KIND_OFFICE = "office"
+KIND_SERVICE = "service"
+KIND_MODELS: dict[str, type[models.Model]] = {KIND_OFFICE: Office, KIND_SERVICE: Service}
+# Fields that are one `{language: text}` dict; Service.documents is a list of them ("documents.N").
+PLAIN_FIELDS = {KIND_OFFICE: ("name", "directions"), KIND_SERVICE: ("name", "summary", "audience")}
+FIELD_LABELS: dict[str, Promise] = {
+    "name": _("Name"),
+    "directions": _("Directions"),
+    "summary": _("What it is"),
+    "audience": _("Who needs it"),
+}
+MULTILINE_FIELDS = {"directions", "summary", "audience"}
+DOCUMENT_FIELD = re.compile(r"^documents\.(\d{1,3})$")
+# Keep line breaks and tabs; every other control or format character (NUL, bidi overrides,
+# zero-width joiners excepted) goes.
+_KEEP = {"\n", "\t", "\u200c", "\u200d"}
+
+
+@dataclass(frozen=True)
+class TextRef:
+    kind: str
+    obj: Office | Service
+    field: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.obj.pk}:{self.field}"
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return texts_of(self.obj, self.field)
+
+    @property
+    def german(self) -> str:
+        return self.texts.get(SOURCE_LANGUAGE, "")
+
+    @property
+    def multiline(self) -> bool:
+        return self.field in MULTILINE_FIELDS or self.field.startswith("documents.")
+
+    @property
+    def label(self) -> str:
+        match = DOCUMENT_FIELD.match(self.field)
+        if match:
+            return str(_("Document %(number)s") % {"number": int(match.group(1)) + 1})
+        return str(FIELD_LABELS.get(self.field, self.field))
+
+    @property
+    def shared(self) -> bool:
+        """Catalogue texts are the same for every office that offers the service."""
+        return self.kind == KIND_SERVICE
+
+
+def kind_of(obj: models.Model) -> str:
+    for kind, model in KIND_MODELS.items():
+        if isinstance(obj, model):
+            return kind
+    raise ValueError(f"{obj!r} has no translatable texts")
+
+
+def fields_of(obj: Office | Service) -> list[str]:
+    kind = kind_of(obj)
+    fields = list(PLAIN_FIELDS[kind])
+    if isinstance(obj, Service):
+        fields += [f"documents.{index}" for index in range(len(obj.documents or []))]
+    return fields
+
+
+def is_field_of(obj: Office | Service, field: str) -> bool:
+    return field in fields_of(obj)
+
+
+def texts_of(obj: Office | Service, field: str) -> dict[str, str]:
+    match = DOCUMENT_FIELD.match(field)
+    value = obj.documents[int(match.group(1))] if match else getattr(obj, field)  # type: ignore[union-attr]
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def texts_set(obj: Office | Service, field: str, texts: dict[str, str]) -> None:
+    """Put the texts on the object (not saved). Empty languages are dropped."""
+    cleaned = {language: text for language, text in texts.items() if text}
+    match = DOCUMENT_FIELD.match(field)
+    if match:
+        documents = list(obj.documents)  # type: ignore[union-attr]
+        documents[int(match.group(1))] = cleaned
+        obj.documents = documents  # type: ignore[union-attr]
+    else:
+        setattr(obj, field, cleaned)
+
+
+def model_field_of(field: str) -> str:
+    return "documents" if DOCUMENT_FIELD.match(field) else field
+
+
+def sanitise(text: str, *, multiline: bool = True) -> str:
+    """Plain text only: no HTML tags, no control characters, Unix line ends, trimmed."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_tags(text)
+    text = "".join(
+        char
+        for char in text
+        if char in _KEEP or unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co"}
+    )
+    if not multiline:
+        text = " ".join(text.split())
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    return "\n".join(lines)
+
+
+def is_clean(text: str, *, multiline: bool = True) -> bool:
+    """True when sanitising would change nothing but line ends and surrounding white space."""
+    normalised = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        normalised = " ".join(normalised.split())
+    normalised = "\n".join(line.rstrip() for line in normalised.strip().split("\n"))
+    return sanitise(text, multiline=multiline) == normalised
+
+
+def source_hash(german: str) -> str:
+    return hashlib.sha256(german.encode()).hexdigest()

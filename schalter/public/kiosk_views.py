@@ -1,0 +1,179 @@
+"""The kiosk in the waiting area and the live ticket page on the client's phone. Both work
+without JavaScript; neither shows anything personal."""
+
+import secrets
+
+import segno
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schalter.appointments.errors import BookingError
+from schalter.languages import BY_CODE, LANGUAGES, language_for
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Office
+from schalter.visits import selectors, services
+from schalter.visits.errors import KioskLocked
+from schalter.visits.models import Kiosk, Ticket, TicketState
+
+SESSION_KEY = "schalter.kiosks"  # public ids of the kiosks this browser was unlocked for
+
+
+def _kiosk_language(request: HttpRequest) -> str:
+    code = (request.POST.get("lang") or request.GET.get("lang") or "").lower()
+    return code if code in BY_CODE else ""
+
+
+def _qr(url: str) -> str:
+    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
+    return segno.make(url, error="m").svg_inline(scale=5, title=_("QR code of your ticket page"))
+
+
+def _live_url(request: HttpRequest, ticket: Ticket, token: str, language: str) -> str:
+    with translation.override(language):
+        path = reverse("public:ticket", kwargs={"office": ticket.office.slug, "token": token})
+    return request.build_absolute_uri(path)
+
+
+def _ticket_context(ticket: Ticket, language: str) -> dict[str, object]:
+    position = selectors.ticket_position(ticket, timezone.now())
+    return {
+        "ticket": ticket,
+        "group_name": ticket.group.name_in(language),
+        "waiting_zone": ticket.group.waiting_zone_in(language),
+        "position": position,
+        "place": position.ahead + 1,
+        "waiting": ticket.state in (TicketState.WAITING, TicketState.TRANSFERRED),
+        "called": ticket.state == TicketState.CALLED,
+    }
+
+
+def _render_kiosk(
+    request: HttpRequest,
+    office: Office,
+    kiosk: Kiosk,
+    language: str,
+    *,
+    error: BookingError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    groups = [
+        {"group": g, "name": g.name_in(language)}
+        for g in selectors.groups_of(office)
+        if g.walk_ins_allowed
+    ]
+    return render(
+        request,
+        "visits/kiosk.html",
+        {
+            "office": office,
+            "office_name": office.name_in(language),
+            "kiosk": kiosk,
+            "language": language,
+            "languages": LANGUAGES,
+            "groups": groups,
+            "issue_key": secrets.token_urlsafe(16),
+            "error": error,
+            "unlocked": kiosk.public_id in request.session.get(SESSION_KEY, []),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
+    """Choose a language, then check in with a booking code or take a walk-in ticket."""
+    office_obj = office_selectors.office_by_slug(office)
+    kiosk_obj = selectors.kiosk_get(office_obj, kiosk)
+    key = request.GET.get("key", "")
+    if key:
+        if services.kiosk_key_valid(kiosk_obj, key):
+            unlocked = set(request.session.get(SESSION_KEY, [])) | {kiosk_obj.public_id}
+            request.session[SESSION_KEY] = sorted(unlocked)
+        return redirect("kiosk", office=office_obj.slug, kiosk=kiosk_obj.public_id)
+    language = _kiosk_language(request)
+    with translation.override(language or "de"):
+        if request.method == "GET" or not language:
+            return _render_kiosk(request, office_obj, kiosk_obj, language)
+        try:
+            if kiosk_obj.public_id not in request.session.get(SESSION_KEY, []):
+                raise KioskLocked
+            issue_key = request.POST.get("issue_key", "")[:64]
+            now = timezone.now()
+            if request.POST.get("action") == "check_in":
+                issued = services.ticket_check_in(
+                    office=office_obj,
+                    code=request.POST.get("code", "")[:20],
+                    now=now,
+                    language=language,
+                    kiosk=kiosk_obj,
+                    issue_key=issue_key,
+                )
+            else:
+                group = selectors.group_get(office_obj, request.POST.get("group") or 0)
+                issued = services.ticket_issue_walk_in(
+                    office=office_obj,
+                    group=group,
+                    now=now,
+                    language=language,
+                    kiosk=kiosk_obj,
+                    issue_key=issue_key,
+                )
+        except BookingError as error:
+            return _render_kiosk(
+                request, office_obj, kiosk_obj, language, error=error, status=error.status
+            )
+    url = reverse(
+        "kiosk_ticket",
+        kwargs={"office": office_obj.slug, "kiosk": kiosk_obj.public_id, "token": issued.token},
+    )
+    return redirect(f"{url}?lang={language}")
+
+
+@require_GET
+def kiosk_ticket(request: HttpRequest, office: str, kiosk: str, token: str) -> HttpResponse:
+    """The ticket as the kiosk shows and prints it: number, expected wait, zone, QR code."""
+    office_obj = office_selectors.office_by_slug(office)
+    kiosk_obj = selectors.kiosk_get(office_obj, kiosk)
+    ticket = selectors.ticket_by_token(office_obj, token)
+    language = _kiosk_language(request) or ticket.language
+    with translation.override(language):
+        live_url = _live_url(request, ticket, token, language)
+        return render(
+            request,
+            "visits/kiosk_ticket.html",
+            {
+                "office": office_obj,
+                "office_name": office_obj.name_in(language),
+                "kiosk": kiosk_obj,
+                "language": language,
+                "qr": _qr(live_url),
+                "live_url": live_url,
+                "printable": request.GET.get("print") == "1",
+                **_ticket_context(ticket, language),
+            },
+        )
+
+
+@require_GET
+def ticket_live(request: HttpRequest, office: str, token: str) -> HttpResponse:
+    """The client's own page: her place and wait, and where to go once called."""
+    office_obj = office_selectors.office_by_slug(office)
+    ticket = selectors.ticket_by_token(office_obj, token)
+    language = language_for(get_language()).code
+    desk = ticket.desk if ticket.state == TicketState.CALLED else None
+    return render(
+        request,
+        "visits/ticket_live.html",
+        {
+            "office": office_obj,
+            "office_name": office_obj.name_in(language),
+            "desk": desk,
+            "building": desk.location.name_in(language) if desk else "",
+            **_ticket_context(ticket, language),
+        },
+    )

@@ -1,0 +1,185 @@
+"""The desk workspace and the front-desk queue dashboard. Thin: parse, call one service, render.
+Ticket ids come in POST bodies and are looked up in the office's scope (404 otherwise); the
+services then check that the ticket is at the caller's desk."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from schalter.accounts.roles import Capability
+from schalter.appointments.errors import BookingError
+from schalter.languages import spoken_language_name
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Office
+from schalter.staff.guards import office_view
+from schalter.staff.views import _render
+from schalter.visits import selectors, services
+from schalter.visits.models import Outcome, Priority, Ticket
+
+
+def _ticket(office: Office, pk: str) -> Ticket:
+    ticket = Ticket.objects.filter(office=office, pk=pk if pk.isdigit() else 0).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def _desk_action(request: HttpRequest, office: Office) -> str:
+    """Run one desk action; returns a message for the person at the desk."""
+    now = timezone.now()
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "take":
+        desk = office_selectors.desk_get(office, int(request.POST.get("desk") or 0))
+        services.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
+        return _("You are now at desk %(number)s.") % {"number": desk.number}
+    session = selectors.desk_session_of(office, user)
+    if session is None:
+        return _("Take a desk first.")
+    if action == "leave":
+        services.desk_session_close(session=session, now=now, acting_user=user)
+        return _("You have left the desk.")
+    if action == "call_next":
+        called = services.ticket_call_next(desk_session=session, now=now, acting_user=user)
+        if called is None:
+            return _("Nobody is waiting.")
+        return _("Called %(code)s.") % {"code": called.code}
+    ticket = _ticket(office, request.POST.get("ticket", ""))
+    common = {"desk_session": session, "ticket": ticket, "now": now, "acting_user": user}
+    if action == "recall":
+        ticket = services.ticket_recall(**common)
+    elif action == "start":
+        ticket = services.ticket_start(**common)
+    elif action == "finish":
+        ticket = services.ticket_finish(outcome=request.POST.get("outcome", ""), **common)
+    elif action == "park":
+        ticket = services.ticket_park(**common)
+    elif action == "no_show":
+        ticket = services.ticket_no_show(**common)
+    elif action == "transfer":
+        target = request.POST.get("to", "")
+        kind, _sep, pk = target.partition(":")
+        if kind == "desk":
+            to_desk = office_selectors.desk_get(office, int(pk or 0))
+            ticket = services.ticket_transfer(to_desk=to_desk, **common)
+        else:
+            to_group = selectors.group_get(office, pk or 0)
+            ticket = services.ticket_transfer(to_group=to_group, **common)
+    else:
+        raise Http404
+    return _("%(code)s: %(state)s.") % {"code": ticket.code, "state": ticket.get_state_display()}
+
+
+@office_view(Capability.WORK_AT_DESK)
+@require_http_methods(["GET", "POST"])
+def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            messages.info(request, _desk_action(request, office))
+        except BookingError as error:
+            messages.error(request, error.message)
+        return redirect("staff:visit_desk", office=office.slug)
+    language = get_language()
+    session = selectors.desk_session_of(office, request.user)
+    ticket = selectors.desk_ticket(session) if session else None
+    taken = {s.desk_id: s for s in selectors.open_sessions(office)}
+    desks = [d for d in office_selectors.desks_of(office) if d.active]
+    client = None
+    if ticket is not None:
+        service = ticket.service
+        client = {
+            "service": service.name_in(language) if service else ticket.group.name_in(language),
+            "documents": service.documents_in(language) if service else [],
+            "language": spoken_language_name(ticket.language),
+            "interpreter": spoken_language_name(ticket.interpreter_language)
+            if ticket.interpreter_language
+            else "",
+            "booking_code": ticket.appointment.code if ticket.appointment else "",
+        }
+    overview = selectors.queue_overview(office, timezone.now())
+    return _render(
+        request,
+        "visits/staff_desk.html",
+        {
+            "session": session,
+            "ticket": ticket,
+            "client": client,
+            "parked": selectors.parked_at(session) if session else [],
+            "free_desks": [d for d in desks if d.pk not in taken],
+            "other_desks": [d for d in desks if not session or d.pk != session.desk_id],
+            "groups": [
+                {"group": g.group, "name": g.group.name_in(language)} for g in overview.groups
+            ],
+            "waiting": sum(g.waiting for g in overview.groups),
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+# The traffic light says its state in words too: colour is never the only cue.
+LIGHT_WORDS = {
+    "green": gettext_lazy("short wait"),
+    "yellow": gettext_lazy("moderate wait"),
+    "red": gettext_lazy("long wait"),
+}
+
+
+def _front_desk_issue(request: HttpRequest, office: Office) -> str:
+    now = timezone.now()
+    language = request.POST.get("language", "de")[:10] or "de"
+    if request.POST.get("action") == "check_in":
+        issued = services.ticket_check_in(
+            office=office,
+            code=request.POST.get("code", "")[:20],
+            now=now,
+            language=language,
+            acting_user=request.user,
+        )
+    else:
+        priority = int(request.POST.get("priority") or 0)
+        if priority not in Priority.values:
+            raise Http404
+        issued = services.ticket_issue_walk_in(
+            office=office,
+            group=selectors.group_get(office, request.POST.get("group") or 0),
+            now=now,
+            language=language,
+            priority=priority,
+            acting_user=request.user,
+        )
+    return _("Ticket %(code)s issued.") % {"code": issued.ticket.code}
+
+
+@office_view(Capability.RUN_QUEUE)
+@require_http_methods(["GET", "POST"])
+def queue_dashboard(request: HttpRequest, office: Office) -> HttpResponse:
+    """Waiting clients per group with a traffic light, average wait, open desks; the front desk
+    issues tickets here for clients at the counter."""
+    if request.method == "POST":
+        try:
+            messages.success(request, _front_desk_issue(request, office))
+        except BookingError as error:
+            messages.error(request, error.message)
+        return redirect("staff:visit_queue", office=office.slug)
+    language = get_language()
+    overview = selectors.queue_overview(office, timezone.now())
+    return _render(
+        request,
+        "visits/staff_queue.html",
+        {
+            "overview": overview,
+            "groups": [
+                {
+                    "status": status,
+                    "name": status.group.name_in(language),
+                    "light_word": LIGHT_WORDS[status.light],
+                }
+                for status in overview.groups
+            ],
+            "priorities": Priority.choices,
+        },
+    )

@@ -1,0 +1,268 @@
+"""Reads about visits, always for one office: queue positions, expected waits, the dashboard."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import mean
+
+from django.http import Http404
+from django_scopes import scope, scopes_disabled
+
+from schalter.appointments.models import OfficeService
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Office
+from schalter.visits.models import (
+    QUEUED_STATES,
+    CallEvent,
+    DeskSession,
+    Kiosk,
+    Priority,
+    ServiceGroup,
+    Ticket,
+    TicketState,
+)
+from schalter.visits.services import DUE_NOW, token_hash
+
+FALLBACK_SERVICE_MINUTES = 15.0
+
+
+def groups_of(office: Office) -> list[ServiceGroup]:
+    with scope(office=office):
+        return list(ServiceGroup.objects.filter(office=office).prefetch_related("services"))
+
+
+def group_get(office: Office, pk: int | str) -> ServiceGroup:
+    with scope(office=office):
+        group = ServiceGroup.objects.filter(office=office, pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def kiosk_get(office: Office, public_id: str) -> Kiosk:
+    with scope(office=office):
+        kiosk = Kiosk.objects.filter(office=office, public_id=public_id, active=True).first()
+    if kiosk is None:
+        raise Http404
+    return kiosk
+
+
+def ticket_by_token(office: Office, token: str) -> Ticket:
+    with scope(office=office):
+        ticket = (
+            Ticket.objects.filter(office=office, token_hash=token_hash(token))
+            .select_related("group", "desk", "desk__location")
+            .first()
+        )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def local_day(office: Office, now: datetime) -> date:
+    return office_selectors.local_now(office, now).date()
+
+
+def open_sessions(office: Office) -> list[DeskSession]:
+    with scope(office=office):
+        return list(
+            DeskSession.objects.filter(office=office, ended_at__isnull=True).select_related(
+                "desk", "user"
+            )
+        )
+
+
+def desk_session_of(office: Office, user) -> DeskSession | None:
+    with scope(office=office):
+        return (
+            DeskSession.objects.filter(office=office, user=user, ended_at__isnull=True)
+            .select_related("desk", "desk__location")
+            .first()
+        )
+
+
+def mean_service_minutes(office: Office, group: ServiceGroup, day: date) -> float:
+    """Mean service time of today's finished tickets; before the first, the group's booked
+    service lengths; before any, a default."""
+    with scope(office=office):
+        spans = list(
+            Ticket.objects.filter(
+                office=office,
+                day=day,
+                state=TicketState.DONE,
+                started_at__isnull=False,
+                finished_at__isnull=False,
+            ).values_list("started_at", "finished_at")
+        )
+        if spans:
+            return max(
+                1.0,
+                mean((end - start).total_seconds() / 60 for start, end in spans if start and end),
+            )
+        services = [s.pk for s in group.services.all()]
+        durations = list(
+            OfficeService.objects.filter(office=office, service_id__in=services).values_list(
+                "duration_minutes", flat=True
+            )
+        )
+    if durations:
+        return float(mean(durations))
+    defaults = [s.default_duration_minutes for s in group.services.all()]
+    return float(mean(defaults)) if defaults else FALLBACK_SERVICE_MINUTES
+
+
+def rank_of(ticket: Ticket, now: datetime) -> int:
+    """The rank `services.queue_rank` gives a ticket, seen from no particular desk."""
+    appointment = ticket.appointment
+    if appointment is not None and abs(appointment.start - now) <= DUE_NOW:
+        return 1
+    if ticket.priority > Priority.NORMAL or ticket.state == TicketState.TRANSFERRED:
+        return 2
+    return 3
+
+
+def queue_order(tickets: list[Ticket], now: datetime) -> list[Ticket]:
+    return sorted(tickets, key=lambda t: (rank_of(t, now), t.created_at, t.pk))
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int
+    open_desks: int
+    mean_service_minutes: float
+    expected_wait_minutes: int
+
+
+def expected_wait(ahead: int, open_desks: int, service_minutes: float) -> int:
+    """Clients ahead shared among the open desks, times the mean service time."""
+    return math.ceil(ahead / max(open_desks, 1) * service_minutes)
+
+
+def _queued(office: Office, group: ServiceGroup, day: date) -> list[Ticket]:
+    with scope(office=office):
+        return list(
+            Ticket.objects.filter(
+                office=office, group=group, day=day, state__in=QUEUED_STATES
+            ).select_related("appointment")
+        )
+
+
+def _open_desks(office: Office) -> int:
+    with scope(office=office):
+        return DeskSession.objects.filter(office=office, ended_at__isnull=True).count()
+
+
+def ticket_position(ticket: Ticket, now: datetime) -> Position:
+    """Where a ticket stands in its group's queue, and how long it will likely wait."""
+    office = ticket.office
+    group = ticket.group
+    service = mean_service_minutes(office, group, ticket.day)
+    desks = _open_desks(office)
+    ahead = 0
+    if ticket.state in QUEUED_STATES:
+        order = [t.pk for t in queue_order(_queued(office, group, ticket.day), now)]
+        ahead = order.index(ticket.pk) if ticket.pk in order else len(order)
+    return Position(ahead, desks, service, expected_wait(ahead, desks, service))
+
+
+TRAFFIC_GREEN_MINUTES = 20
+TRAFFIC_RED_MINUTES = 45
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    group: ServiceGroup
+    waiting: int
+    expected_wait_minutes: int
+    light: str  # green, yellow, red
+
+
+def traffic_light(minutes: int) -> str:
+    if minutes < TRAFFIC_GREEN_MINUTES:
+        return "green"
+    if minutes < TRAFFIC_RED_MINUTES:
+        return "yellow"
+    return "red"
+
+
+@dataclass(frozen=True)
+class QueueOverview:
+    groups: list[GroupStatus]
+    sessions: list[DeskSession]
+    average_wait_minutes: int | None  # from issue to first call, today
+    served_today: int
+
+
+def queue_overview(office: Office, now: datetime) -> QueueOverview:
+    day = local_day(office, now)
+    sessions = open_sessions(office)
+    statuses = []
+    for group in groups_of(office):
+        waiting = len(_queued(office, group, day))
+        minutes = expected_wait(waiting, len(sessions), mean_service_minutes(office, group, day))
+        statuses.append(GroupStatus(group, waiting, minutes, traffic_light(minutes)))
+    with scope(office=office):
+        waits = list(
+            Ticket.objects.filter(
+                office=office, day=day, first_called_at__isnull=False
+            ).values_list("created_at", "first_called_at")
+        )
+        served = Ticket.objects.filter(office=office, day=day, state=TicketState.DONE).count()
+    average = (
+        round(mean((called - created).total_seconds() / 60 for created, called in waits if called))
+        if waits
+        else None
+    )
+    return QueueOverview(statuses, sessions, average, served)
+
+
+def desk_ticket(session: DeskSession) -> Ticket | None:
+    """The client at this desk now (called or in service), else a parked one."""
+    with scope(office=session.office):
+        tickets = list(
+            Ticket.objects.filter(
+                desk_id=session.desk_id,
+                state__in=(TicketState.CALLED, TicketState.IN_SERVICE, TicketState.PARKED),
+            )
+            .select_related("group", "service", "appointment")
+            .order_by("state", "-called_at")
+        )
+    active = [t for t in tickets if t.state != TicketState.PARKED]
+    found = active or tickets
+    return found[0] if found else None
+
+
+def parked_at(session: DeskSession) -> list[Ticket]:
+    with scope(office=session.office):
+        return list(
+            Ticket.objects.filter(desk_id=session.desk_id, state=TicketState.PARKED).order_by(
+                "called_at"
+            )
+        )
+
+
+def recent_calls(office: Office, since: datetime | None = None, limit: int = 10) -> list[CallEvent]:
+    """The latest call events, newest first: what a call display shows."""
+    with scope(office=office):
+        events = CallEvent.objects.filter(office=office).select_related(
+            "ticket", "desk", "desk__location"
+        )
+        if since is not None:
+            events = events.filter(at__gt=since)
+        return list(events[:limit])
+
+
+def prediction_errors(office: Office, day: date) -> list[float]:
+    """Actual minus predicted wait, in minutes, for today's called tickets (for the figures)."""
+    with scopes_disabled():
+        rows = Ticket.objects.filter(
+            office=office,
+            day=day,
+            first_called_at__isnull=False,
+            predicted_wait_minutes__isnull=False,
+        ).values_list("created_at", "first_called_at", "predicted_wait_minutes")
+        return [
+            (called - created).total_seconds() / 60 - predicted
+            for created, called, predicted in rows
+            if called and predicted is not None
+        ]

@@ -1,0 +1,702 @@
+"""Writes for visits: issuing tickets, desk sessions and calling. Each is one transaction with an
+audit row; every call, recall and finish also writes a CallEvent for the displays."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.crypto import salted_hmac
+from django_scopes import scope, scopes_disabled
+
+from schalter.accounts.services import Actor, audit_record
+from schalter.appointments.models import Appointment, Status
+from schalter.catalog.models import Service
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Desk, Office
+from schalter.visits.errors import (
+    AlreadyCheckedIn,
+    Busy,
+    CodeNotConfirmed,
+    CodeOtherDay,
+    CodeOtherOffice,
+    CodeUnknown,
+    DeskBusy,
+    DeskTaken,
+    NoQueue,
+    NotAtDesk,
+    OfficeClosed,
+    QuotaReached,
+    WalkInsNotAllowed,
+    WrongState,
+)
+from schalter.visits.models import (
+    QUEUED_STATES,
+    CallEvent,
+    CallKind,
+    DeskSession,
+    Kiosk,
+    Outcome,
+    Priority,
+    ServiceGroup,
+    Ticket,
+    TicketCounter,
+    TicketState,
+)
+
+MAX_CALLS = 3  # a ticket called this often without the client coming is missed (ZMS default)
+DUE_NOW = timedelta(minutes=15)  # an appointment starting within this much is "due now"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ticket_token_for(*, office_id: int, day: date, group_id: int, number: int) -> str:
+    """The token of the live ticket page. Derived with the secret key, so the kiosk can print
+    it again; only its hash is stored."""
+    value = f"{office_id}:{day.isoformat()}:{group_id}:{number}"
+    return salted_hmac("schalter.visits.ticket", value, algorithm="sha256").hexdigest()[:40]
+
+
+def token_of(ticket: Ticket) -> str:
+    return ticket_token_for(
+        office_id=ticket.office_id, day=ticket.day, group_id=ticket.group_id, number=ticket.number
+    )
+
+
+def kiosk_key_for(public_id: str) -> str:
+    """The key that unlocks a kiosk; only its hash is stored."""
+    return salted_hmac("schalter.visits.kiosk", public_id, algorithm="sha256").hexdigest()[:32]
+
+
+def kiosk_key_valid(kiosk: Kiosk, key: str) -> bool:
+    return bool(key) and secrets.compare_digest(kiosk.key_hash, token_hash(key))
+
+
+def _bounded_lock_wait() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")
+
+
+# --- set-up -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_group_create(
+    *,
+    office: Office,
+    name: dict[str, str],
+    prefix: str,
+    services: list[Service],
+    walk_ins_allowed: bool = True,
+    daily_walk_in_quota: int = 0,
+    waiting_zone: dict[str, str] | None = None,
+    position: int = 0,
+    acting_user: Actor = None,
+) -> ServiceGroup:
+    group = ServiceGroup(
+        office=office,
+        name=name,
+        prefix=prefix.upper(),
+        walk_ins_allowed=walk_ins_allowed,
+        daily_walk_in_quota=daily_walk_in_quota,
+        waiting_zone=waiting_zone or {},
+        position=position,
+    )
+    with scope(office=office):
+        group.full_clean()
+        group.save()
+        group.services.set(services)
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="visits.group.created",
+        target=group,
+        data={"prefix": group.prefix},
+    )
+    return group
+
+
+@transaction.atomic
+def kiosk_create(
+    *, office: Office, name: str, public_id: str = "", acting_user: Actor = None
+) -> tuple[Kiosk, str]:
+    """A kiosk and its key (shown once; derived, so an admin can recover it with the secret)."""
+    public_id = public_id or secrets.token_urlsafe(9).lower().replace("_", "-")
+    key = kiosk_key_for(public_id)
+    with scope(office=office):
+        kiosk = Kiosk.objects.create(
+            office=office, name=name, public_id=public_id, key_hash=token_hash(key)
+        )
+    audit_record(
+        office=office, acting_user=acting_user, action="visits.kiosk.created", target=kiosk
+    )
+    return kiosk, key
+
+
+# --- issuing tickets ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: Ticket
+    token: str
+    created: bool  # False when a repeated POST returned the ticket issued before
+
+
+def _repeat(kiosk: Kiosk | None, issue_key: str) -> Ticket | None:
+    if kiosk is None or not issue_key:
+        return None
+    with scopes_disabled():
+        return Ticket.objects.filter(kiosk=kiosk, issue_key=issue_key).first()
+
+
+def _issue(
+    *,
+    office: Office,
+    group: ServiceGroup,
+    now: datetime,
+    language: str,
+    priority: int,
+    kiosk: Kiosk | None,
+    issue_key: str,
+    acting_user: Actor,
+    appointment: Appointment | None = None,
+    walk_in: bool,
+) -> Ticket:
+    """Take the next number of the group's day under the counter's row lock and create the
+    ticket. Runs inside the caller's transaction and scope."""
+    day = office_selectors.local_now(office, now).date()
+    # Insert the day's counter if missing (no error when a parallel issue did it first), then
+    # lock it: every issue of this group and day waits here for the one before.
+    TicketCounter.objects.bulk_create(
+        [TicketCounter(office=office, group=group, day=day)], ignore_conflicts=True
+    )
+    counter = TicketCounter.objects.select_for_update().get(office=office, group=group, day=day)
+    if walk_in and group.daily_walk_in_quota:
+        issued = Ticket.objects.filter(
+            office=office, group=group, day=day, appointment__isnull=True
+        ).count()
+        if issued >= group.daily_walk_in_quota:
+            raise QuotaReached
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    number = counter.last_number
+    ticket = Ticket.objects.create(
+        office=office,
+        group=group,
+        number=number,
+        code=f"{group.prefix}-{number:03d}",
+        day=day,
+        priority=priority,
+        appointment=appointment,
+        service=appointment.service if appointment else None,
+        interpreter_language=appointment.interpreter_language if appointment else "",
+        token_hash=token_hash(
+            ticket_token_for(office_id=office.pk, day=day, group_id=group.pk, number=number)
+        ),
+        kiosk=kiosk,
+        issue_key=issue_key if kiosk else "",
+        language=language,
+        created_at=now,
+    )
+    from schalter.visits.selectors import ticket_position
+
+    ticket.predicted_wait_minutes = ticket_position(ticket, now).expected_wait_minutes
+    ticket.save(update_fields=["predicted_wait_minutes"])
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="visits.ticket.checked_in" if appointment else "visits.ticket.issued",
+        target=ticket,
+        data={"code": ticket.code, "kiosk": kiosk.public_id if kiosk else ""},
+    )
+    return ticket
+
+
+def _issued(ticket: Ticket, created: bool) -> Issued:
+    return Issued(ticket, token_of(ticket), created)
+
+
+def ticket_issue_walk_in(
+    *,
+    office: Office,
+    group: ServiceGroup,
+    now: datetime,
+    language: str = "de",
+    priority: int = Priority.NORMAL,
+    kiosk: Kiosk | None = None,
+    issue_key: str = "",
+    acting_user: Actor = None,
+) -> Issued:
+    """A walk-in ticket, during opening hours and within the group's daily quota."""
+    if (repeated := _repeat(kiosk, issue_key)) is not None:
+        return _issued(repeated, False)
+    if group.office_id != office.pk:
+        raise NoQueue
+    if not group.walk_ins_allowed:
+        raise WalkInsNotAllowed
+    local = office_selectors.local_now(office, now)
+    today = office_selectors.week_schedule(office, local.date(), "de", days=1)[0]
+    if not today.is_open or not any(p.opens <= local.time() < p.closes for p in today.periods):
+        raise OfficeClosed
+    try:
+        with transaction.atomic(), scope(office=office):
+            _bounded_lock_wait()
+            ticket = _issue(
+                office=office,
+                group=group,
+                now=now,
+                language=language,
+                priority=priority,
+                kiosk=kiosk,
+                issue_key=issue_key,
+                acting_user=acting_user,
+                walk_in=True,
+            )
+    except IntegrityError as error:
+        if (repeated := _repeat(kiosk, issue_key)) is not None:
+            return _issued(repeated, False)
+        raise Busy from error
+    except OperationalError as error:
+        raise Busy from error
+    return _issued(ticket, True)
+
+
+def group_for_service(office: Office, service: Service) -> ServiceGroup:
+    with scope(office=office):
+        groups = list(ServiceGroup.objects.filter(office=office).prefetch_related("services"))
+    for group in groups:
+        if any(s.pk == service.pk for s in group.services.all()):
+            return group
+    if not groups:
+        raise NoQueue
+    return groups[0]
+
+
+def ticket_check_in(
+    *,
+    office: Office,
+    code: str,
+    now: datetime,
+    language: str = "de",
+    kiosk: Kiosk | None = None,
+    issue_key: str = "",
+    acting_user: Actor = None,
+) -> Issued:
+    """Check in with a booking code: a confirmed appointment of this office, today, once."""
+    if (repeated := _repeat(kiosk, issue_key)) is not None:
+        return _issued(repeated, False)
+    code = "".join(code.split()).upper().replace("-", "")
+    with scopes_disabled():
+        found = Appointment.objects.filter(code=code).select_related("service").first()
+    if found is None:
+        raise CodeUnknown(field="code")
+    if found.office_id != office.pk:
+        raise CodeOtherOffice(field="code")
+    if found.start.astimezone(office.zone).date() != now.astimezone(office.zone).date():
+        raise CodeOtherDay(field="code")
+    group = group_for_service(office, found.service)
+    try:
+        with transaction.atomic(), scope(office=office):
+            _bounded_lock_wait()
+            appointment = Appointment.objects.select_for_update().get(pk=found.pk)
+            if Ticket.objects.filter(appointment=appointment).exists():
+                raise AlreadyCheckedIn(field="code")
+            if appointment.status != Status.CONFIRMED:
+                raise CodeNotConfirmed(field="code")
+            ticket = _issue(
+                office=office,
+                group=group,
+                now=now,
+                language=language,
+                priority=Priority.NORMAL,
+                kiosk=kiosk,
+                issue_key=issue_key,
+                acting_user=acting_user,
+                appointment=appointment,
+                walk_in=False,
+            )
+            appointment.status = Status.ARRIVED
+            appointment.save(update_fields=["status"])
+    except IntegrityError as error:
+        if (repeated := _repeat(kiosk, issue_key)) is not None:
+            return _issued(repeated, False)
+        raise AlreadyCheckedIn(field="code") from error
+    except OperationalError as error:
+        raise Busy from error
+    return _issued(ticket, True)
+
+
+# --- desks --------------------------------------------------------------------------------------
+
+
+def desk_session_open(
+    *, office: Office, desk: Desk, user, now: datetime, acting_user: Actor = None
+) -> DeskSession:
+    """Take a desk. A person at another desk leaves it first; a desk someone else holds is
+    refused."""
+    if desk.office_id != office.pk:
+        raise NotAtDesk
+    try:
+        with transaction.atomic(), scope(office=office):
+            _bounded_lock_wait()
+            Desk.objects.select_for_update().get(pk=desk.pk)
+            current = DeskSession.objects.filter(desk=desk, ended_at__isnull=True).first()
+            if current is not None:
+                if current.user_id == user.pk:
+                    return current
+                raise DeskTaken
+            with scopes_disabled():
+                mine = list(DeskSession.objects.filter(user=user, ended_at__isnull=True))
+            for session in mine:
+                _close(session, now, acting_user or user)
+            session = DeskSession.objects.create(
+                office=office, desk=desk, user=user, started_at=now
+            )
+            audit_record(
+                office=office,
+                acting_user=acting_user or user,
+                action="visits.desk.taken",
+                target=session,
+                data={"desk": desk.number},
+            )
+    except IntegrityError as error:
+        raise DeskTaken from error
+    except OperationalError as error:
+        raise Busy from error
+    return session
+
+
+def _close(session: DeskSession, now: datetime, acting_user: Actor) -> None:
+    """Leave a desk: a client called but not yet served goes back to the queue, nothing lost."""
+    with scope(office=session.office):
+        left = Ticket.objects.select_for_update().filter(
+            desk_id=session.desk_id, state__in=(TicketState.CALLED, TicketState.PARKED)
+        )
+        for ticket in left:
+            ticket.state = (
+                TicketState.WAITING
+                if ticket.state == TicketState.CALLED
+                else (TicketState.TRANSFERRED)
+            )
+            ticket.desk = None
+            ticket.call_count = 0
+            ticket.save(update_fields=["state", "desk", "call_count"])
+        session.ended_at = now
+        session.save(update_fields=["ended_at"])
+    audit_record(
+        office=session.office,
+        acting_user=acting_user,
+        action="visits.desk.left",
+        target=session,
+        data={"returned": [t.code for t in left]},
+    )
+
+
+def desk_session_close(*, session: DeskSession, now: datetime, acting_user: Actor = None) -> None:
+    with transaction.atomic(), scope(office=session.office):
+        locked = DeskSession.objects.select_for_update().get(pk=session.pk)
+        if locked.ended_at is not None:
+            return
+        if Ticket.objects.filter(desk_id=locked.desk_id, state=TicketState.IN_SERVICE).exists():
+            raise DeskBusy
+        _close(locked, now, acting_user)
+    session.refresh_from_db()
+
+
+# --- calling ------------------------------------------------------------------------------------
+
+
+def groups_served_by(desk: Desk) -> list[int]:
+    """Groups a desk calls from: those sharing a service with it (all, for a desk or group
+    without services)."""
+    desk_services = {s.pk for s in desk.services.all()}
+    with scope(office=desk.office):
+        groups = list(ServiceGroup.objects.filter(office=desk.office).prefetch_related("services"))
+    return [
+        g.pk
+        for g in groups
+        if not desk_services
+        or not (group_services := {s.pk for s in g.services.all()})
+        or group_services & desk_services
+    ]
+
+
+def queue_rank(*, now: datetime, desk: Desk | None = None) -> Case:
+    """The priority rules as an SQL expression, lower first: a ticket transferred to this desk,
+    an appointment due now, urgent or vulnerable clients and transfers to the group, then
+    everyone else in order of arrival. `selectors.queue_order` mirrors this in Python."""
+    whens = []
+    if desk is not None:
+        whens.append(When(state=TicketState.TRANSFERRED, desk=desk, then=Value(0)))
+    whens += [
+        When(appointment__start__range=(now - DUE_NOW, now + DUE_NOW), then=Value(1)),
+        When(priority__gt=Priority.NORMAL, then=Value(2)),
+        When(state=TicketState.TRANSFERRED, then=Value(2)),
+    ]
+    return Case(*whens, default=Value(3), output_field=IntegerField())
+
+
+def callable_by(desk: Desk, now: datetime) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(
+            Q(desk__isnull=True) | Q(desk=desk),
+            office=desk.office,
+            day=office_selectors.local_now(desk.office, now).date(),
+            state__in=QUEUED_STATES,
+            group_id__in=groups_served_by(desk),
+        )
+        .annotate(rank=queue_rank(now=now, desk=desk))
+        .order_by("rank", "created_at", "id")
+    )
+
+
+def _event(ticket: Ticket, kind: str, now: datetime) -> None:
+    CallEvent.objects.create(
+        office_id=ticket.office_id, ticket=ticket, desk_id=ticket.desk_id, kind=kind, at=now
+    )
+
+
+def _open_session(session: DeskSession) -> DeskSession:
+    locked = DeskSession.objects.select_for_update().select_related("desk").get(pk=session.pk)
+    if locked.ended_at is not None:
+        raise NotAtDesk
+    return locked
+
+
+def ticket_call_next(
+    *, desk_session: DeskSession, now: datetime, acting_user: Actor = None
+) -> Ticket | None:
+    """Call the first ticket in priority order that no other desk is calling right now; None
+    when nobody waits. Rows other desks hold are skipped, never waited for or shared."""
+    office = desk_session.office
+    try:
+        with transaction.atomic(), scope(office=office):
+            _bounded_lock_wait()
+            session = _open_session(desk_session)
+            desk = session.desk
+            if Ticket.objects.filter(
+                desk=desk, state__in=(TicketState.CALLED, TicketState.IN_SERVICE)
+            ).exists():
+                raise DeskBusy
+            ticket = (
+                callable_by(desk, now).select_for_update(skip_locked=True, of=("self",)).first()
+            )
+            if ticket is None:
+                return None
+            ticket.state = TicketState.CALLED
+            ticket.desk = desk
+            ticket.called_at = now
+            ticket.first_called_at = ticket.first_called_at or now
+            ticket.call_count = 1
+            ticket.save(
+                update_fields=["state", "desk", "called_at", "first_called_at", "call_count"]
+            )
+            _event(ticket, CallKind.CALL, now)
+            audit_record(
+                office=office,
+                acting_user=acting_user,
+                action="visits.ticket.called",
+                target=ticket,
+                data={"code": ticket.code, "desk": desk.number},
+            )
+    except OperationalError as error:
+        raise Busy from error
+    return ticket
+
+
+def _at_desk(session: DeskSession, ticket: Ticket, states: tuple[str, ...]) -> Ticket:
+    """The ticket locked, if it is at this desk in one of these states."""
+    _open_session(session)
+    locked = Ticket.objects.select_for_update().filter(pk=ticket.pk, office=session.office).first()
+    if locked is None or locked.desk_id != session.desk_id:
+        raise NotAtDesk
+    if locked.state not in states:
+        raise WrongState
+    return locked
+
+
+def _step(
+    *,
+    desk_session: DeskSession,
+    ticket: Ticket,
+    states: tuple[str, ...],
+    action: str,
+    acting_user: Actor,
+    change,
+) -> Ticket:
+    try:
+        with transaction.atomic(), scope(office=desk_session.office):
+            _bounded_lock_wait()
+            locked = _at_desk(desk_session, ticket, states)
+            fields, data = change(locked)
+            locked.save(update_fields=fields)
+            audit_record(
+                office=desk_session.office,
+                acting_user=acting_user,
+                action=action,
+                target=locked,
+                data={"code": locked.code, "state": locked.state, **data},
+            )
+    except OperationalError as error:
+        raise Busy from error
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_recall(
+    *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
+) -> Ticket:
+    """Call again; a ticket already called MAX_CALLS times is missed instead."""
+
+    def change(t: Ticket):
+        if t.state == TicketState.CALLED and t.call_count >= MAX_CALLS:
+            t.state = TicketState.MISSED
+            t.finished_at = now
+            _event(t, CallKind.MISSED, now)
+            return ["state", "finished_at"], {"missed": True}
+        t.call_count = 1 if t.state == TicketState.PARKED else t.call_count + 1
+        t.state = TicketState.CALLED
+        t.called_at = now
+        _event(t, CallKind.RECALL, now)
+        return ["state", "call_count", "called_at"], {"calls": t.call_count}
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.CALLED, TicketState.PARKED),
+        action="visits.ticket.recalled",
+        acting_user=acting_user,
+        change=change,
+    )
+
+
+def ticket_start(
+    *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
+) -> Ticket:
+    def change(t: Ticket):
+        t.state = TicketState.IN_SERVICE
+        t.started_at = t.started_at or now
+        return ["state", "started_at"], {}
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.CALLED,),
+        action="visits.ticket.started",
+        acting_user=acting_user,
+        change=change,
+    )
+
+
+def ticket_finish(
+    *,
+    desk_session: DeskSession,
+    ticket: Ticket,
+    outcome: str,
+    now: datetime,
+    acting_user: Actor = None,
+) -> Ticket:
+    if outcome not in Outcome.values:
+        raise WrongState(field="outcome")
+
+    def change(t: Ticket):
+        t.state = TicketState.DONE
+        t.outcome = outcome
+        t.finished_at = now
+        _event(t, CallKind.FINISH, now)
+        return ["state", "outcome", "finished_at"], {"outcome": outcome}
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.IN_SERVICE,),
+        action="visits.ticket.finished",
+        acting_user=acting_user,
+        change=change,
+    )
+
+
+def ticket_park(
+    *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
+) -> Ticket:
+    """The client steps out (to fetch a document); the desk recalls her later."""
+
+    def change(t: Ticket):
+        t.state = TicketState.PARKED
+        return ["state"], {}
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.CALLED, TicketState.IN_SERVICE),
+        action="visits.ticket.parked",
+        acting_user=acting_user,
+        change=change,
+    )
+
+
+def ticket_transfer(
+    *,
+    desk_session: DeskSession,
+    ticket: Ticket,
+    now: datetime,
+    to_desk: Desk | None = None,
+    to_group: ServiceGroup | None = None,
+    acting_user: Actor = None,
+) -> Ticket:
+    """Send the client on to another desk or another group's queue, ahead of new arrivals."""
+    office = desk_session.office
+    if (to_desk is None) == (to_group is None):
+        raise WrongState(field="to")
+    if to_desk is not None and (
+        to_desk.office_id != office.pk or to_desk.pk == desk_session.desk_id
+    ):
+        raise NotAtDesk(field="to")
+    if to_group is not None and to_group.office_id != office.pk:
+        raise NoQueue(field="to")
+
+    def change(t: Ticket):
+        t.state = TicketState.TRANSFERRED
+        t.desk = to_desk
+        if to_group is not None:
+            t.group = to_group
+        t.call_count = 0
+        data: dict[str, object] = {
+            "to_desk": to_desk.number if to_desk else None,
+            "to_group": to_group.prefix if to_group else None,
+        }
+        return ["state", "desk", "group", "call_count"], data
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.CALLED, TicketState.IN_SERVICE, TicketState.PARKED),
+        action="visits.ticket.transferred",
+        acting_user=acting_user,
+        change=change,
+    )
+
+
+def ticket_no_show(
+    *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
+) -> Ticket:
+    def change(t: Ticket):
+        t.state = TicketState.MISSED
+        t.finished_at = now
+        _event(t, CallKind.MISSED, now)
+        return ["state", "finished_at"], {}
+
+    return _step(
+        desk_session=desk_session,
+        ticket=ticket,
+        states=(TicketState.CALLED, TicketState.PARKED),
+        action="visits.ticket.no_show",
+        acting_user=acting_user,
+        change=change,
+    )
