@@ -65,6 +65,8 @@ class BookingPolicy(models.Model):
     waitlist_offer_minutes = models.PositiveSmallIntegerField(default=240)
     waitlist_urgent_days = models.PositiveSmallIntegerField(default=42)  # permit expiring within
     horizon_days = models.PositiveSmallIntegerField(default=60)  # how far ahead days are released
+    # Personal data is removed this many days after the appointment; figures stay.
+    retention_days = models.PositiveSmallIntegerField(default=90)
 
     @property
     def hold(self) -> timedelta:
@@ -173,6 +175,7 @@ class Appointment(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(office="office")
 
@@ -191,8 +194,10 @@ class Appointment(models.Model):
                 condition=Q(status__in=ACTIVE_STATUSES) & ~Q(phone=""),
                 name="appointment_one_active_per_phone",
             ),
+            # A way to reach the client, until the record is anonymised after retention.
             models.CheckConstraint(
-                condition=~Q(email="", phone=""), name="appointment_has_a_contact"
+                condition=~Q(email="", phone="") | Q(anonymised_at__isnull=False),
+                name="appointment_has_a_contact",
             ),
         ]
 

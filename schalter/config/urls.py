@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from schalter.api.v1 import api
-from schalter.public import kiosk_views, print_views
+from schalter.public import display_views, kiosk_views, metrics, print_views
 from schalter.public import views as public_views
 
 urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("staff/", include("schalter.staff.urls")),
     path("api/v1/", api.urls),
@@ -19,6 +20,12 @@ urlpatterns = [
         "<slug:office>/kiosk/<slug:kiosk>/ticket/<str:token>/",
         kiosk_views.kiosk_ticket,
         name="kiosk_ticket",
+    ),
+    path("<slug:office>/display/<slug:screen>/", display_views.display, name="display"),
+    path(
+        "<slug:office>/display/<slug:screen>/calls.json",
+        display_views.display_calls,
+        name="display_calls",
     ),
     path("<slug:office>/signs/arrow.pdf", print_views.arrow_sign, name="signs_arrow"),
     *i18n_patterns(path("", include("schalter.public.urls")), prefix_default_language=True),

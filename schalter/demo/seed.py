@@ -251,8 +251,9 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
 def _seed_visits(
     demo: DemoOffice, office: Office, counter_services: list[Service], case_services: list[Service]
 ) -> None:
-    """Two queues and one kiosk per office; its key derives from the secret key
-    (visits.services.kiosk_key_for), so `/<office>/kiosk/<office>-eingang/?key=…` unlocks it."""
+    """Two queues, one kiosk and one call display per office (`/<office>/display/<office>-
+    wartebereich/`). The kiosk's key derives from the secret key (visits.services.kiosk_key_for),
+    so `/<office>/kiosk/<office>-eingang/?key=…` unlocks it."""
     from schalter.visits import services as visits
 
     visits.service_group_create(
@@ -274,6 +275,7 @@ def _seed_visits(
         position=1,
     )
     visits.kiosk_create(office=office, name="Eingang", public_id=f"{demo.slug}-eingang")
+    visits.screen_create(office=office, name="Wartebereich", public_id=f"{demo.slug}-wartebereich")
 
 
 # Services only staff book (the office invites), as in many offices.

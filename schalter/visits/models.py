@@ -79,6 +79,25 @@ class Kiosk(models.Model):
         return self.name
 
 
+class Screen(models.Model):
+    """A call display in the waiting area. Its URL carries the public id; it may show only some
+    service groups (a zone or floor); an empty list shows every group."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="screens")
+    name = models.CharField(max_length=80)
+    public_id = models.SlugField(max_length=40, unique=True)
+    groups = models.JSONField(default=list, blank=True)  # ServiceGroup ids; empty: all
+    active = models.BooleanField(default=True)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TicketState(models.TextChoices):
     WAITING = "waiting", _("waiting")
     CALLED = "called", _("called")

@@ -14,9 +14,11 @@ from schalter.offices.models import Office
 from schalter.visits.models import (
     QUEUED_STATES,
     CallEvent,
+    CallKind,
     DeskSession,
     Kiosk,
     Priority,
+    Screen,
     ServiceGroup,
     Ticket,
     TicketState,
@@ -266,3 +268,44 @@ def prediction_errors(office: Office, day: date) -> list[float]:
             for created, called, predicted in rows
             if called and predicted is not None
         ]
+
+
+def screen_get(office: Office, public_id: str) -> Screen:
+    with scope(office=office):
+        screen = Screen.objects.filter(office=office, public_id=public_id, active=True).first()
+    if screen is None:
+        raise Http404
+    return screen
+
+
+@dataclass(frozen=True)
+class DisplayCalls:
+    calls: list[CallEvent]  # newest first, one per ticket
+    last_event_id: int  # the newest event looked at; the display asks for events after it
+
+
+def display_calls(screen: Screen, now: datetime, after: int = 0, limit: int = 8) -> DisplayCalls:
+    """Today's calls and recalls for a screen, newer than event `after`. The bound is read
+    first, so a call written meanwhile comes with the next poll, never twice."""
+    office = screen.office
+    with scope(office=office):
+        today = CallEvent.objects.filter(
+            office=office, ticket__day=local_day(office, now), id__gt=after
+        )
+        last = today.order_by("-id").values_list("id", flat=True).first() or after
+        events = today.filter(id__lte=last, kind__in=(CallKind.CALL, CallKind.RECALL))
+        if screen.groups:
+            events = events.filter(ticket__group_id__in=screen.groups)
+        found = list(events.select_related("ticket", "desk").order_by("-id")[: limit * 3])
+    seen: set[int] = set()
+    calls = []
+    for event in found:
+        if event.ticket_id not in seen and event.desk is not None:
+            seen.add(event.ticket_id)
+            calls.append(event)
+    return DisplayCalls(calls[:limit], last)
+
+
+def display_groups(screen: Screen, now: datetime) -> list[GroupStatus]:
+    groups = queue_overview(screen.office, now).groups
+    return [s for s in groups if not screen.groups or s.group.pk in screen.groups]

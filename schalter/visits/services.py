@@ -40,6 +40,7 @@ from schalter.visits.models import (
     Kiosk,
     Outcome,
     Priority,
+    Screen,
     ServiceGroup,
     Ticket,
     TicketCounter,
@@ -136,6 +137,31 @@ def kiosk_create(
         office=office, acting_user=acting_user, action="visits.kiosk.created", target=kiosk
     )
     return kiosk, key
+
+
+def screen_create(
+    *,
+    office: Office,
+    name: str,
+    public_id: str = "",
+    groups: list[ServiceGroup] | None = None,
+    acting_user: Actor = None,
+) -> Screen:
+    """A call display; with groups, it shows only those (a waiting zone or a floor)."""
+    public_id = public_id or secrets.token_urlsafe(9).lower().replace("_", "-")
+    with scope(office=office):
+        screen = Screen(
+            office=office,
+            name=name,
+            public_id=public_id,
+            groups=[g.pk for g in groups or [] if g.office_id == office.pk],
+        )
+        screen.full_clean()
+        screen.save()
+    audit_record(
+        office=office, acting_user=acting_user, action="visits.screen.created", target=screen
+    )
+    return screen
 
 
 # --- issuing tickets ----------------------------------------------------------------------------

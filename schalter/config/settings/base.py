@@ -199,6 +199,9 @@ ALTCHA_HMAC_KEY = env("SCHALTER_ALTCHA_KEY", SECRET_KEY)
 # Test-only switch that removes the seat lock, so the concurrency tests prove they can fail.
 SCHALTER_UNSAFE_SEAT_CLAIM = False
 
+# /metrics for Prometheus: loopback only, or with this bearer token.
+SCHALTER_METRICS_TOKEN = env("SCHALTER_METRICS_TOKEN")
+
 # Text messages (reminders); see schalter/sms.py.
 SCHALTER_SMS_BACKEND = env("SCHALTER_SMS_BACKEND", "schalter.sms.ConsoleSms")
 SCHALTER_SMS_URL = env("SCHALTER_SMS_URL")

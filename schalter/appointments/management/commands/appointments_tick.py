@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from schalter.appointments.reminders import reminders_send
+from schalter.appointments.retention import personal_data_purge, rate_limits_prune
 from schalter.appointments.services import policy_for, seats_generate
 from schalter.appointments.staff_actions import time_blocks_reapply
 from schalter.appointments.waitlist import waitlist_offer_freed
@@ -13,11 +14,12 @@ from schalter.offices.models import Office
 class Command(BaseCommand):
     help = (
         "Run every minute (cron or a worker): create seats for newly released days, offer "
-        "freed times to the waiting list, send reminders."
+        "freed times to the waiting list, send reminders, delete personal data on schedule."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
+        rate_limits_prune(now=now)
         for office in Office.objects.all():
             today = now.astimezone(office.zone).date()
             horizon = policy_for(office).horizon_days
@@ -27,7 +29,8 @@ class Command(BaseCommand):
             time_blocks_reapply(office=office, now=now)  # new seats inside blocked times
             offers = waitlist_offer_freed(office=office, now=now)
             reminded = reminders_send(office=office, now=now)
+            purged = personal_data_purge(office=office, now=now)
             self.stdout.write(
                 f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
-                f"{reminded} reminders"
+                f"{reminded} reminders, {purged} records anonymised"
             )

@@ -1,0 +1,130 @@
+"""The call display in the waiting area: the latest calls with the desk's number, colour and
+shape, and the waiting per group. Nothing personal: a ticket code, a desk, a colour name.
+
+The page embeds the id of the newest call event it shows; its script asks `calls.json` only for
+newer ones, so a reload or a reconnect never shows an old call as new."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from schalter.languages import BY_CODE
+from schalter.offices import palette
+from schalter.offices import selectors as office_selectors
+from schalter.offices.models import Desk, Office
+from schalter.visits import selectors
+from schalter.visits.models import CallEvent, Screen
+
+EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
+AFTER = re.compile(r"[0-9]{1,18}")
+
+
+def _languages(office: Office) -> list[str]:
+    served = [c for c in office.languages_served if c in BY_CODE and c != "de"]
+    return served[:EXTRA_LANGUAGES]
+
+
+def _label(text: str, languages: list[str]) -> list[dict[str, object]]:
+    """A label in German, then in the office's languages (where they say it differently)."""
+    lines: list[dict[str, object]] = []
+    for code in ["de", *languages]:
+        with translation.override(code):
+            said = _(text)
+        if all(line["text"] != said for line in lines):
+            language = BY_CODE[code]
+            lines.append({"lang": language.html_lang, "rtl": language.bidi, "text": said})
+    return lines
+
+
+def _desk(desk: Desk) -> dict[str, object]:
+    colour = desk.palette_colour
+    return {
+        "number": desk.number,
+        "colour": colour.key,
+        "symbol": colour.symbol,
+        "name": _("%(colour)s, %(shape)s")
+        % {"colour": colour.name, "shape": palette.SHAPES[colour.shape]},
+    }
+
+
+def _call(event: CallEvent) -> dict[str, object]:
+    assert event.desk is not None  # display_calls leaves out calls without a desk
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "code": event.ticket.code,
+        "desk": _desk(event.desk),
+    }
+
+
+def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
+    return [
+        {
+            "id": status.group.pk,
+            "name": status.group.name_in("de"),
+            "waiting": status.waiting,
+            "wait": _("%(minutes)s min") % {"minutes": status.expected_wait_minutes},
+        }
+        for status in selectors.display_groups(screen, now)
+    ]
+
+
+def _screen(office: str, screen: str) -> Screen:
+    office_obj = office_selectors.office_by_slug(office)
+    return selectors.screen_get(office_obj, screen)
+
+
+@require_GET
+def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
+    screen_obj = _screen(office, screen)
+    office_obj = screen_obj.office
+    now = timezone.now()
+    with translation.override("de"):
+        found = selectors.display_calls(screen_obj, now)
+        languages = _languages(office_obj)
+        context: dict[str, Any] = {
+            "office": office_obj,
+            "office_name": office_obj.name_in("de"),
+            "screen": screen_obj,
+            "calls": [{"event": e, "code": e.ticket.code, "desk": e.desk} for e in found.calls],
+            "last_event_id": found.last_event_id,
+            "groups": _groups(screen_obj, now),
+            "time_zone": office_obj.time_zone,
+            "local_now": office_selectors.local_now(office_obj, now),
+            "labels": {
+                "calls": _label(gettext_noop("Calls"), languages),
+                "desk": _label(gettext_noop("Desk"), languages),
+                "group": _label(gettext_noop("Group"), languages),
+                "waiting": _label(gettext_noop("Waiting"), languages),
+                "wait": _label(gettext_noop("Expected wait"), languages),
+            },
+        }
+        response = render(request, "visits/display.html", context)
+    return response
+
+
+@never_cache
+@require_GET
+def display_calls(request: HttpRequest, office: str, screen: str) -> HttpResponse:
+    """Calls newer than event `after`, newest first, and the waiting per group."""
+    screen_obj = _screen(office, screen)
+    raw = request.GET.get("after", "0") or "0"
+    if not AFTER.fullmatch(raw):
+        return JsonResponse({"error": "after"}, status=400)
+    now = timezone.now()
+    with translation.override("de"):
+        found = selectors.display_calls(screen_obj, now, after=int(raw))
+        data = {
+            "last": found.last_event_id,
+            "calls": [_call(e) for e in found.calls],
+            "groups": _groups(screen_obj, now),
+        }
+    return JsonResponse(data)

@@ -1,0 +1,123 @@
+"""The call display's page and its calls.json: only newer calls, per screen, nothing personal."""
+
+import pytest
+import time_machine
+from django.test import Client
+
+from schalter.visits import services
+from tests.visits.conftest import later, walk_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def screens(office, groups):
+    return {
+        "all": services.screen_create(office=office, name="Alle", public_id="alle"),
+        "b": services.screen_create(
+            office=office, name="1. OG", public_id="og1", groups=[groups["B"]]
+        ),
+    }
+
+
+def calls(screen: str, after: object = None) -> dict:
+    url = f"/giessen/display/{screen}/calls.json"
+    response = Client().get(url, {} if after is None else {"after": after})
+    assert response.status_code == 200, response.content
+    assert response["Cache-Control"].startswith("max-age=0")
+    return response.json()
+
+
+def test_only_calls_after_the_given_event_come_back(screens, groups, office, sessions, now):
+    desk_a, desk_b = sessions(2)
+    with time_machine.travel(now, tick=False):
+        walk_in(office, groups["A"], now)
+        walk_in(office, groups["A"], now)
+        first = services.ticket_call_next(desk_session=desk_a, now=later(now, 1))
+        seen = calls("alle")
+        assert [c["code"] for c in seen["calls"]] == ["A-001"]
+        assert calls("alle", seen["last"])["calls"] == []
+        services.ticket_call_next(desk_session=desk_b, now=later(now, 2))
+        services.ticket_recall(desk_session=desk_a, ticket=first, now=later(now, 3))
+        newer = calls("alle", seen["last"])
+        assert [c["code"] for c in newer["calls"]] == ["A-001", "A-002"]  # newest first
+        assert [c["kind"] for c in newer["calls"]] == ["recall", "call"]
+        assert newer["last"] > seen["last"]
+        assert calls("alle", newer["last"])["calls"] == []
+        page = Client().get("/giessen/display/alle/").content.decode()
+    # The page embeds the newest event it shows, so its script never repeats one as new.
+    assert f'data-after="{newer["last"]}"' in page
+    assert "A-001" in page and "A-002" in page
+
+
+def test_a_screen_shows_only_its_groups(screens, groups, office, sessions, now):
+    desk_a, desk_b = sessions(2)
+    with time_machine.travel(now, tick=False):
+        walk_in(office, groups["A"], now)
+        walk_in(office, groups["B"], now)
+        services.ticket_call_next(desk_session=desk_a, now=later(now, 1))
+        services.ticket_call_next(desk_session=desk_b, now=later(now, 2))
+        everything = calls("alle")
+        upstairs = calls("og1")
+    assert sorted(c["code"] for c in everything["calls"]) == ["A-001", "B-001"]
+    assert [c["code"] for c in upstairs["calls"]] == ["B-001"]
+    assert [g["name"] for g in upstairs["groups"]] == ["Aufenthalt"]
+    assert len(everything["groups"]) == 2
+
+
+def test_waiting_count_and_expected_wait_per_group(screens, groups, office, sessions, now):
+    sessions(1)
+    with time_machine.travel(now, tick=False):
+        for _ in range(3):
+            walk_in(office, groups["A"], now)
+        data = calls("alle")
+    pick_up = data["groups"][0]
+    assert pick_up["name"] == "Abholung" and pick_up["waiting"] == 3
+    assert pick_up["wait"].endswith("Min.")
+
+
+def test_the_json_carries_nothing_personal(screens, office, sessions, now, book):
+    (desk,) = sessions(1)
+    appointment = book(later(now, 10), "ayse@example.org")
+    with time_machine.travel(now, tick=False):
+        services.ticket_check_in(office=office, code=appointment.code, now=now, language="tr")
+        services.ticket_call_next(desk_session=desk, now=later(now, 1))
+        data = calls("alle")
+        page = Client().get("/giessen/display/alle/").content.decode()
+    (call,) = data["calls"]
+    assert set(call) == {"id", "kind", "code", "desk"}
+    assert set(call["desk"]) == {"number", "colour", "symbol", "name"}
+    text = repr(data) + page
+    for personal in ("Ayşe", "Yılmaz", "ayse@example.org", appointment.code):
+        assert personal not in text
+    assert call["desk"]["colour"] in page  # the desk's colour class, on the page too
+
+
+@pytest.mark.parametrize(
+    "after", ["-1", "abc", "1e5", "0x10", "99999999999999999999999", "1;DROP", " 1", "١٢"]
+)
+def test_hostile_after_values_are_refused(screens, after):
+    response = Client().get("/giessen/display/alle/calls.json", {"after": after})
+    assert response.status_code == 400
+
+
+def test_empty_after_counts_as_zero(screens):
+    assert calls("alle", "")["calls"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/giessen/display/nirgends/",
+        "/giessen/display/nirgends/calls.json",
+        "/nowhere/display/alle/",
+        "/nowhere/display/alle/calls.json",
+    ],
+)
+def test_unknown_screen_or_office_is_404(screens, path):
+    assert Client().get(path).status_code == 404
+
+
+def test_a_screen_of_another_office_is_404_here(other_office, groups):
+    services.screen_create(office=other_office, name="Fremd", public_id="fremd")
+    assert Client().get("/giessen/display/fremd/").status_code == 404
