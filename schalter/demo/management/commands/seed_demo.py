@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from schalter.demo.seed import DEMO_PASSWORD, DEMO_TOTP_BASE32, seed_demo
 from schalter.offices.models import Office
+from schalter.visits.services import kiosk_key_for
 
 
 class Command(BaseCommand):
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         for name, what in logins:
             self.stdout.write(f"  {name.ljust(width)}  {what}")
         self.stdout.write(f"Password for all: {DEMO_PASSWORD}")
+        self.stdout.write("Kiosks (the key unlocks a browser once) and call displays:")
+        for office in Office.objects.order_by("slug"):
+            kiosk = f"{office.slug}-eingang"
+            self.stdout.write(f"  /{office.slug}/kiosk/{kiosk}/?key={kiosk_key_for(kiosk)}")
+            self.stdout.write(f"  /{office.slug}/display/{office.slug}-wartebereich/")
         self.stdout.write(
             f"Second factor: TOTP key {DEMO_TOTP_BASE32} in any authenticator app, "
             "or `.venv/bin/python manage.py demo_totp` for the current code."
