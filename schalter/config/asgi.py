@@ -1,6 +1,23 @@
+"""ASGI: pages and the API as in WSGI, and the call displays' WebSockets (Channels)."""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schalter.config.settings.production")
-application = get_asgi_application()
+django_application = get_asgi_application()  # set up Django before importing the consumers
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from schalter.visits.consumers import DisplayConsumer  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            URLRouter([path("ws/<slug:office>/display/<str:screen>/", DisplayConsumer.as_asgi())])
+        ),
+    }
+)

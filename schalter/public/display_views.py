@@ -17,11 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from schalter.languages import BY_CODE
-from schalter.offices import palette
 from schalter.offices import selectors as office_selectors
-from schalter.offices.models import Desk, Office
+from schalter.offices.models import Office
 from schalter.visits import selectors
-from schalter.visits.models import CallEvent, Screen
+from schalter.visits.models import Screen
 
 EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
 AFTER = re.compile(r"[0-9]{1,18}")
@@ -42,27 +41,6 @@ def _label(text: str, languages: list[str]) -> list[dict[str, object]]:
             language = BY_CODE[code]
             lines.append({"lang": language.html_lang, "rtl": language.bidi, "text": said})
     return lines
-
-
-def _desk(desk: Desk) -> dict[str, object]:
-    colour = desk.palette_colour
-    return {
-        "number": desk.number,
-        "colour": colour.key,
-        "symbol": colour.symbol,
-        "name": _("%(colour)s, %(shape)s")
-        % {"colour": colour.name, "shape": palette.SHAPES[colour.shape]},
-    }
-
-
-def _call(event: CallEvent) -> dict[str, object]:
-    assert event.desk is not None  # display_calls leaves out calls without a desk
-    return {
-        "id": event.pk,
-        "kind": event.kind,
-        "code": event.ticket.code,
-        "desk": _desk(event.desk),
-    }
 
 
 def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
@@ -124,7 +102,7 @@ def display_calls(request: HttpRequest, office: str, screen: str) -> HttpRespons
         found = selectors.display_calls(screen_obj, now, after=int(raw))
         data = {
             "last": found.last_event_id,
-            "calls": [_call(e) for e in found.calls],
+            "calls": [selectors.display_call_data(e) for e in found.calls],
             "groups": _groups(screen_obj, now),
         }
     return JsonResponse(data)

@@ -6,11 +6,13 @@ from datetime import date, datetime
 from statistics import mean
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from schalter.appointments.models import OfficeService
+from schalter.offices import palette
 from schalter.offices import selectors as office_selectors
-from schalter.offices.models import Office
+from schalter.offices.models import Desk, Office
 from schalter.visits.models import (
     QUEUED_STATES,
     CallEvent,
@@ -304,6 +306,28 @@ def display_calls(screen: Screen, now: datetime, after: int = 0, limit: int = 8)
             seen.add(event.ticket_id)
             calls.append(event)
     return DisplayCalls(calls[:limit], last)
+
+
+def _display_desk(desk: Desk) -> dict[str, object]:
+    colour = desk.palette_colour
+    return {
+        "number": desk.number,
+        "colour": colour.key,
+        "symbol": colour.symbol,
+        "name": _("%(colour)s, %(shape)s")
+        % {"colour": colour.name, "shape": palette.SHAPES[colour.shape]},
+    }
+
+
+def display_call_data(event: CallEvent) -> dict[str, object]:
+    """One call as the displays get it (calls.json and the live updates), in the active language."""
+    assert event.desk is not None  # display_calls leaves out calls without a desk
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "code": event.ticket.code,
+        "desk": _display_desk(event.desk),
+    }
 
 
 def display_groups(screen: Screen, now: datetime) -> list[GroupStatus]:

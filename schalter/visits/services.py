@@ -16,6 +16,7 @@ from schalter.appointments.models import Appointment, Status
 from schalter.catalog.models import Service
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Desk, Office
+from schalter.visits import live
 from schalter.visits.errors import (
     AlreadyCheckedIn,
     Busy,
@@ -483,9 +484,10 @@ def callable_by(desk: Desk, now: datetime) -> QuerySet[Ticket]:
 
 
 def _event(ticket: Ticket, kind: str, now: datetime) -> None:
-    CallEvent.objects.create(
+    event = CallEvent.objects.create(
         office_id=ticket.office_id, ticket=ticket, desk_id=ticket.desk_id, kind=kind, at=now
     )
+    live.publish_on_commit(event)
 
 
 def _open_session(session: DeskSession) -> DeskSession:

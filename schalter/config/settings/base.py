@@ -64,6 +64,19 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "schalter.config.urls"
 WSGI_APPLICATION = "schalter.config.wsgi.application"
+ASGI_APPLICATION = "schalter.config.asgi.application"
+
+# Live call displays: in memory for one process (`make run`); Redis when several app processes run.
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [env("SCHALTER_REDIS_URL")]},
+        }
+        if env("SCHALTER_REDIS_URL")
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {

@@ -2,11 +2,16 @@
 // keeps asking after network or server errors (waiting longer each time, at most 10 seconds).
 // The page carries the id of the newest call it was rendered with, so after a reload or a
 // reconnect only calls made since then are shown as new.
+// Where the server offers it, a WebSocket brings each call the moment it is made; while it is
+// open, polling only refreshes the waiting figures (and catches anything the socket missed).
+// A call arriving both ways is shown once (by its event id); a closed socket is reopened with
+// the same backoff.
 const root = document.querySelector("[data-calls-url]");
 const POLL_MS = 2000;
 const MAX_BACKOFF_MS = 10000;
 const NEW_FOR_MS = 15000;
 const MAX_CALLS = 8;
+const LIVE_POLL_MS = 15000;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -79,8 +84,50 @@ if (root) {
   const deskLabel = root.dataset.deskLabel || "";
   let after = Number(root.dataset.after) || 0;
   let delay = POLL_MS;
+  let live = null; // the open WebSocket, if any
+  const shown = new Set(); // event ids shown since the page loaded
+
+  function show(call) {
+    if (call.id <= after || shown.has(call.id)) return;
+    shown.add(call.id);
+    showCall(list, call, deskLabel);
+  }
+
+  function connect(retry) {
+    let socket;
+    try {
+      const url = new URL(root.dataset.liveUrl, window.location.href);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      socket = new WebSocket(url);
+    } catch {
+      return;
+    }
+    socket.addEventListener("open", () => {
+      live = socket;
+      retry = POLL_MS;
+    });
+    socket.addEventListener("message", (message) => {
+      try {
+        show(JSON.parse(message.data));
+      } catch {
+        // A malformed frame is skipped; polling brings the call.
+      }
+    });
+    socket.addEventListener("close", (event) => {
+      if (live === socket) live = null;
+      if (event.code === 4404) return; // the screen is gone: polling says so
+      setTimeout(() => connect(Math.min(retry * 2, MAX_BACKOFF_MS)), retry);
+    });
+  }
+
+  let polled = 0;
 
   async function poll() {
+    if (live && Date.now() - polled < LIVE_POLL_MS) {
+      setTimeout(poll, POLL_MS);
+      return;
+    }
+    polled = Date.now();
     const controller = new AbortController();
     const timeout = setTimeout(() => controller.abort(), 8000);
     try {
@@ -90,7 +137,7 @@ if (root) {
       const data = await response.json();
       // Newest first from the server; shown oldest first so the newest ends up on top.
       for (const call of [...data.calls].reverse()) {
-        if (call.id > after) showCall(list, call, deskLabel);
+        show(call);
       }
       after = Math.max(after, Number(data.last) || 0);
       showGroups(groups, data.groups);
@@ -106,4 +153,5 @@ if (root) {
 
   startClock(document.getElementById("display-clock"), root.dataset.timeZone);
   setTimeout(poll, POLL_MS);
+  if (root.dataset.liveUrl && "WebSocket" in window) connect(POLL_MS);
 }
