@@ -172,3 +172,34 @@ def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def book_earliest_by_phone(office: Office, service: Service, **client):
+    """Book the earliest free online time of a service as staff would for a caller (confirmed at
+    once). `client` gives name, email, phone, language."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schalter.appointments import selectors
+    from schalter.appointments import services as booking
+    from schalter.appointments.models import Channel
+
+    now = timezone.now()
+    free = selectors._free_times(
+        office,
+        selectors.offered_service(office, service.pk),
+        now.date(),
+        now.date() + timedelta(days=10),
+        now=now,
+        persons=1,
+        channel=Channel.ONLINE,
+    )
+    return booking.appointment_book(
+        office=office,
+        service=service,
+        start=free[0].start,
+        channel=Channel.STAFF,
+        now=now,
+        **client,
+    ).appointment

@@ -5,36 +5,22 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import AuditEvent
-from schalter.appointments import selectors, services
-from schalter.appointments.models import Appointment, Channel, RateLimit, Status
+from schalter.appointments.models import Appointment, RateLimit, Status
 from schalter.appointments.retention import personal_data_purge, rate_limits_prune
-from tests.conftest import make_bookable
+from tests.conftest import book_earliest_by_phone, make_bookable
 
 pytestmark = pytest.mark.django_db
 
 
 def test_personal_data_goes_after_the_retention_period_and_figures_stay(office):
     offered = make_bookable(office)
-    now = timezone.now()
-    free = selectors._free_times(
+    appointment = book_earliest_by_phone(
         office,
-        selectors.offered_service(office, offered["short"].pk),
-        now.date(),
-        now.date() + timedelta(days=10),
-        now=now,
-        persons=1,
-        channel=Channel.ONLINE,
-    )
-    appointment = services.appointment_book(
-        office=office,
-        service=offered["short"],
-        start=free[0].start,
+        offered["short"],
         name="Olena Kovalenko",
         email="olena@example.org",
         phone="0151 23456789",
-        channel=Channel.STAFF,
-        now=now,
-    ).appointment
+    )
     soon_after = appointment.end + timedelta(days=30)
     assert personal_data_purge(office=office, now=soon_after) == 0
     later = appointment.end + timedelta(days=91)

@@ -20,7 +20,7 @@ from schalter.appointments.models import (
     WaitlistStatus,
 )
 from schalter.appointments.reminders import reminders_send
-from tests.conftest import make_bookable
+from tests.conftest import book_earliest_by_phone, make_bookable
 
 pytestmark = pytest.mark.django_db
 
@@ -158,27 +158,14 @@ def test_reminders_by_mail_and_text_message_through_the_gateway(office, settings
     settings.SCHALTER_SMS_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
     settings.SCHALTER_SMS_KEY = "k3y"
     offered = make_bookable(office)
-    now = timezone.now()
-    free = selectors._free_times(
+    appointment = book_earliest_by_phone(
         office,
-        selectors.offered_service(office, offered["short"].pk),
-        now.date(),
-        now.date() + timedelta(days=10),
-        now=now,
-        persons=1,
-        channel=Channel.ONLINE,
-    )
-    appointment = services.appointment_book(
-        office=office,
-        service=offered["short"],
-        start=free[0].start,
+        offered["short"],
         name="Mehmet",
         email="mehmet@example.org",
         phone="0151 23456789",
         language="tr",
-        channel=Channel.STAFF,
-        now=now,
-    ).appointment
+    )
     before = appointment.start - timedelta(hours=30)
     assert reminders_send(office=office, now=before) == 0
     day_before = appointment.start - timedelta(hours=20)
