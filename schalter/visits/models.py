@@ -24,6 +24,8 @@ class ServiceGroup(models.Model):
     walk_ins_allowed = models.BooleanField(default=True)
     daily_walk_in_quota = models.PositiveIntegerField(default=0, help_text=_("0: no limit"))
     waiting_zone = models.JSONField(default=dict, blank=True)
+    # "Wait anywhere": the SMS goes when this many clients or fewer are ahead.
+    notify_when_ahead = models.PositiveSmallIntegerField(default=3)
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedManager(office="office")
@@ -87,6 +89,7 @@ class Screen(models.Model):
     name = models.CharField(max_length=80)
     public_id = models.SlugField(max_length=40, unique=True)
     groups = models.JSONField(default=list, blank=True)  # ServiceGroup ids; empty: all
+    floors = models.JSONField(default=list, blank=True)  # Desk floors shown; empty: all
     active = models.BooleanField(default=True)
 
     objects = ScopedManager(office="office")
@@ -165,6 +168,10 @@ class Ticket(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     # Expected wait told to the client at issue, to measure how good the estimate was.
     predicted_wait_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # "Wait anywhere": a mobile number the client left for one SMS when her turn is near; erased
+    # when the SMS has gone or the ticket is closed.
+    notify_phone = models.CharField(max_length=20, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(office="office")
 
