@@ -31,14 +31,24 @@ class Connection:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes | None = None):
-        """Returns (status, headers with lower-case names, body)."""
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        """Returns (status, headers with lower-case names, body). A body is JSON unless
+        `headers` give another Content-Type."""
         if self.writer is None:
             await self.open()
         assert self.reader is not None and self.writer is not None
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        extra = dict(headers or {})
         if body is not None:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            content_type = extra.pop("Content-Type", "application/json")
+            head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in extra.items())
         self.writer.write(head.encode() + b"\r\n" + (body or b""))
         try:
             raw = await self.reader.readuntil(b"\r\n\r\n")

@@ -1,6 +1,9 @@
 """The load generator of `make bench`: runs every phase over HTTP against the server that
 scripts/run-bench started, measures the ceilings in the same run, checks the database for
-overbookings, prints a table and writes JSON to bench/results/.
+overbookings, prints a table and writes JSON to bench/results/. Phases come in groups
+(`--phases`): booking (hello and bare_booking ceilings, availability, rush, hot slot, overload),
+fanout (a call reaching 1,000 WebSockets, against the raw fan-out ceiling) and tickets (kiosk
+and desk operations, against the bare_booking ceiling; see bench/live.py).
 
     python -m bench.load --port 8000 --office bench-office --service 1 --server-pid PID
 
@@ -19,9 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import live
 from bench.client import Connection, PhaseResult, run_phase
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PHASE_GROUPS = ("booking", "fanout", "tickets")
 
 
 @dataclass
@@ -107,6 +112,10 @@ class Bench:
         self.args = args
         self.host, self.port = "127.0.0.1", args.port
         self.pids = server_pids(args.server_pid)
+        self.asgi_pids = server_pids(args.asgi_pid) if args.asgi_pid else []
+        self.raw_pids = server_pids(args.raw_pid) if args.raw_pid else []
+        self.visits = json.loads(Path(args.visits).read_text()) if args.visits else {}
+        self.selected = {p.strip() for p in args.phases.split(",") if p.strip()}
         self.phases: dict[str, dict] = {}
         self.figures: list[Figure] = []
         self.rng = random.Random(20261125)
@@ -191,22 +200,23 @@ class Bench:
     # -- phases
 
     async def run(self) -> dict:
-        a = self.args
-        window = min(a.days, 92)
-        slots = (
-            await self.fetch(self.availability_path(self.today, self.today + timedelta(window)))
-        )["slots"]
-        needed = a.rush_slots + a.overload_slots + 10
-        if len(slots) < needed:
-            raise RuntimeError(f"only {len(slots)} free slots, the bench needs {needed}")
-        starts = [s["start"] for s in slots]
-        rush_slots = starts[: a.rush_slots]
-        stale_slots = starts[a.rush_slots : a.rush_slots + 3]
-        hot_slot = starts[a.rush_slots + 5]
-        overload_slots = starts[a.rush_slots + 10 : a.rush_slots + 10 + a.overload_slots]
-        print(f"{len(starts)} free slots; rush on {len(rush_slots)}", file=sys.stderr)
+        details: dict = {}
+        hello = bare = None
+        if self.selected & {"booking", "tickets"}:
+            hello, bare = await self.ceilings()
+        if "booking" in self.selected:
+            assert hello is not None and bare is not None
+            details |= await self.booking(hello, bare)
+        if "fanout" in self.selected:
+            details["fanout"] = await self.fanout()
+        if "tickets" in self.selected:
+            assert bare is not None
+            details["tickets"] = await self.tickets(bare)
+        details["phases_run"] = [p for p in PHASE_GROUPS if p in self.selected]
+        return details
 
-        # Ceilings.
+    async def ceilings(self) -> tuple[PhaseResult, PhaseResult]:
+        a = self.args
         hello = await self.phase(
             "hello",
             connections=a.availability_connections,
@@ -225,6 +235,23 @@ class Bench:
             ),
             duration=a.seconds,
         )
+        return hello, bare
+
+    async def booking(self, hello: PhaseResult, bare: PhaseResult) -> dict:
+        a = self.args
+        window = min(a.days, 92)
+        slots = (
+            await self.fetch(self.availability_path(self.today, self.today + timedelta(window)))
+        )["slots"]
+        needed = a.rush_slots + a.overload_slots + 10
+        if len(slots) < needed:
+            raise RuntimeError(f"only {len(slots)} free slots, the bench needs {needed}")
+        starts = [s["start"] for s in slots]
+        rush_slots = starts[: a.rush_slots]
+        stale_slots = starts[a.rush_slots : a.rush_slots + 3]
+        hot_slot = starts[a.rush_slots + 5]
+        overload_slots = starts[a.rush_slots + 10 : a.rush_slots + 10 + a.overload_slots]
+        print(f"{len(starts)} free slots; rush on {len(rush_slots)}", file=sys.stderr)
 
         # Availability, then how stale it can be.
         week = self.availability_path(self.today, self.today + timedelta(days=7))
@@ -331,6 +358,221 @@ class Bench:
                 rss = proc_status_kib(pid, "VmRSS") or 0
                 peak[pid] = max(peak.get(pid, 0), rss)
             await asyncio.sleep(0.25)
+
+    # -- the day of the visit
+
+    def row(self, name, value, unit, ceiling=None, ceiling_name="", target="", passed=None):
+        self.figures.append(Figure(name, value, unit, ceiling, ceiling_name, target, passed))
+
+    def desk_headers(self, cookie: str) -> dict[str, str]:
+        return {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+
+    async def fanout(self) -> dict:
+        """A call through the real desk page, to every display (and phone) connected to the
+        application's ASGI server; then the same number of frames of the same size through the
+        raw fan-out app. Latency per (call, socket): from sending the call to the frame."""
+        a, v = self.args, self.visits
+        office = v["office"]
+        screens = v["screens"]
+        phones_wanted = a.phones
+        if phones_wanted is None:  # as many phones as displays, if the ticket socket exists
+            probe = f"/ws/{office}/ticket/{v['waiting_tokens'][-1]}/"
+            phones_wanted = (
+                a.sockets // 2 if await live.accepted(self.host, a.ws_port, probe) else 0
+            )
+        displays = a.sockets - phones_wanted
+        phones = v["waiting_tokens"][-phones_wanted:] if phones_wanted else []
+        paths = [f"/ws/{office}/display/{screens[i % len(screens)]}/" for i in range(displays)] + [
+            f"/ws/{office}/ticket/{token}/" for token in phones
+        ]
+        callers = v["staff"][a.ticket_desks :]
+        if len(callers) < a.fanout_rounds:
+            raise RuntimeError(f"{len(callers)} desks for {a.fanout_rounds} calls")
+        desk = f"/staff/{office}/desk/"
+        body = f"action=call_next&csrfmiddlewaretoken={v['csrf']}".encode()
+        http = Connection(self.host, self.port)
+
+        async def warm() -> None:
+            await http.request("GET", "/healthz")
+
+        async def call(r: int) -> bool:
+            headers = self.desk_headers(callers[r]["cookie"])
+            status, _h, _b = await http.request("POST", desk, body, headers)
+            return status == 302
+
+        print(f"  fanout ({len(paths)} sockets) ...", end="", flush=True, file=sys.stderr)
+        cpu = [cpu_seconds(p) for p in (self.pids, self.asgi_pids, self.raw_pids)]
+        client_cpu = own_cpu_seconds()
+        real = await live.fanout(
+            "fanout",
+            host=self.host,
+            port=a.ws_port,
+            paths=paths,
+            trigger=call,
+            before_rounds=warm,
+            rounds=a.fanout_rounds,
+            interval=a.fanout_interval,
+        )
+        http.close()
+        used = [
+            cpu_seconds(p) - c
+            for p, c in zip((self.pids, self.asgi_pids, self.raw_pids), cpu, strict=True)
+        ]
+        real_client = own_cpu_seconds() - client_cpu
+        print(f" p99 {real.percentile(0.99)}; raw ...", end="", flush=True, file=sys.stderr)
+
+        raw_http = Connection(self.host, a.raw_port)
+        pad = max(0, real.frame_bytes or 300)
+
+        async def warm_raw() -> None:
+            await raw_http.request("GET", "/healthz")
+
+        async def publish(r: int) -> bool:
+            head = json.dumps({"round": r, "pad": ""})
+            frame = head[:-2] + "x" * max(0, pad - len(head)) + '"}'
+            status, _h, _b = await raw_http.request(
+                "POST", "/fanout", frame.encode(), {"Content-Type": "text/plain"}
+            )
+            return status == 200
+
+        cpu_raw = [cpu_seconds(p) for p in (self.pids, self.asgi_pids, self.raw_pids)]
+        client_cpu = own_cpu_seconds()
+        raw = await live.fanout(
+            "fanout_raw",
+            host=self.host,
+            port=a.raw_port,
+            paths=["/ws/raw/"] * len(paths),
+            trigger=publish,
+            before_rounds=warm_raw,
+            rounds=a.fanout_rounds,
+            interval=a.fanout_interval,
+        )
+        raw_http.close()
+        used_raw = [
+            cpu_seconds(p) - c
+            for p, c in zip((self.pids, self.asgi_pids, self.raw_pids), cpu_raw, strict=True)
+        ]
+        raw_client = own_cpu_seconds() - client_cpu
+        print(f" p99 {raw.percentile(0.99)}", file=sys.stderr)
+        for result, cpu_used, client in ((real, used, real_client), (raw, used_raw, raw_client)):
+            self.phases[result.name] = {
+                **result.as_dict(),
+                "server_cpu_cores": round(sum(cpu_used) / result.duration, 2),
+                "cpu_cores_wsgi_asgi_raw": [round(c / result.duration, 2) for c in cpu_used],
+                "load_generator_cpu_cores": round(client / result.duration, 2),
+            }
+
+        sockets = f"{displays} displays" + (f" + {len(phones)} phones" if phones else "")
+        p50, p99, top = (real.percentile(q) for q in (0.5, 0.99, 1.0))
+        raw50, raw99, rawtop = (raw.percentile(q) for q in (0.5, 0.99, 1.0))
+        self.row(f"fanout: call -> frame p50 ({sockets})", p50, "s", raw50, "raw p50")
+        within = None if p99 is None or raw99 is None else p99 <= 2 * raw99
+        self.row(f"fanout: call -> frame p99 ({sockets})", p99, "s", raw99, "raw p99",
+                 "<= 2 x ceiling", within)  # fmt: skip
+        self.row("fanout: call -> frame max", top, "s", rawtop, "raw max")
+        self.row(f"fanout: (call, socket) without a frame ({a.fanout_rounds} calls)",
+                 real.missed, "frames", target="0", passed=real.missed == 0)  # fmt: skip
+        self.row("fanout: calls not answered 302", sum(real.trigger_failures.values()), "requests",
+                 target="0", passed=not real.trigger_failures)  # fmt: skip
+        self.row(
+            "fanout: call request p50",
+            sorted(real.trigger_latencies)[len(real.trigger_latencies) // 2]
+            if real.trigger_latencies
+            else None,
+            "s",
+        )
+        self.row("fanout: sockets the server closed", real.closed, "sockets", target="0",
+                 passed=real.closed == 0)  # fmt: skip
+        self.row("fanout raw: (round, socket) without a frame", raw.missed, "frames")
+        return {"fanout": self.phases["fanout"], "fanout_raw": self.phases["fanout_raw"]}
+
+    async def tickets(self, bare: PhaseResult) -> dict:
+        """Kiosks issue, desks call, start and finish, for `--ticket-seconds`; the operations
+        that count are the ones the database shows afterwards."""
+        a, v = self.args, self.visits
+        since = datetime.now(UTC)
+        print("  tickets ...", end="", flush=True, file=sys.stderr)
+        cpu_server, cpu_client = cpu_seconds(self.pids), own_cpu_seconds()
+        ops = await live.ticket_ops(
+            host=self.host,
+            port=self.port,
+            office=v["office"],
+            staff=v["staff"][: a.ticket_desks],
+            kiosks=[v["kiosks"][n % len(v["kiosks"])] for n in range(a.ticket_kiosks)],
+            groups=v["groups"],
+            csrf=v["csrf"],
+            duration=a.ticket_seconds,
+        )
+        server_cores = (cpu_seconds(self.pids) - cpu_server) / ops.duration
+        client_cores = (own_cpu_seconds() - cpu_client) / ops.duration
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.verify_visits", "--office", v["office"],
+             "--since", since.isoformat()],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        db = json.loads(out.stdout)
+        done = db["issued"] + db["called"] + db["started"] + db["finished"]
+        rate = done / ops.duration
+        print(f" {done} operations in {ops.duration:.1f} s {dict(ops.answers)}", file=sys.stderr)
+
+        def ms(operation: str, q: float) -> float | None:
+            value = ops.percentile(operation, q)
+            return None if value is None else round(value * 1000, 1)
+
+        self.phases["tickets"] = {
+            "desks": a.ticket_desks,
+            "kiosks": a.ticket_kiosks,
+            "duration_s": round(ops.duration, 3),
+            "answers": dict(sorted(ops.answers.items())),
+            "answered_as_success": dict(ops.ok),
+            "errors": dict(ops.errors),
+            "calls_finding_nobody": ops.nobody_waiting,
+            "database": db,
+            "operations_per_s": round(rate, 1),
+            "latency_ms": {
+                op: {"p50": ms(op, 0.5), "p99": ms(op, 0.99), "max": ms(op, 1.0)}
+                for op in sorted(ops.latencies)
+            },
+            "server_cpu_cores": round(server_cores, 2),
+            "load_generator_cpu_cores": round(client_cores, 2),
+        }
+        expected = {"issue": 302, "call": 302, "start": 302, "finish": 302, "page": 200}
+        wrong = sum(
+            n for key, n in ops.answers.items()
+            if int(key.split()[1]) != expected[key.split()[0]]
+        ) + sum(ops.errors.values())  # fmt: skip
+        bare_rate = bare.rate(201)
+        self.row(f"tickets: operations/s ({a.ticket_kiosks} kiosks, {a.ticket_desks} desks)",
+                 rate, "/s", bare_rate, "bare booking/s", ">= 0.5 x ceiling",
+                 rate >= 0.5 * bare_rate)  # fmt: skip
+        for name, key in (("issued", "issued"), ("called", "called"), ("finished", "finished")):
+            self.row(f"tickets: {name}/s", db[key] / ops.duration, "/s")
+        self.row(
+            "tickets: call p99 latency",
+            ops.percentile("call", 0.99),
+            "s",
+            bare.percentile(0.99, 201),
+            "bare p99",
+        )
+        self.row(
+            "tickets: issue p99 latency",
+            ops.percentile("issue", 0.99),
+            "s",
+            bare.percentile(0.99, 201),
+            "bare p99",
+        )
+        self.row(
+            "tickets: unexpected answers, errors", wrong, "requests", target="0", passed=wrong == 0
+        )
+        twice = db["tickets_called_twice"] + db["desks_with_two_clients"]
+        self.row(
+            "tickets: called twice, desks with two clients",
+            twice,
+            "tickets",
+            target="0",
+            passed=twice == 0,
+        )
+        return self.phases["tickets"]
 
     # -- figures
 
@@ -466,7 +708,37 @@ def main() -> int:
     add("--overload-seconds", type=float, default=15.0)
     add("--overload-timeout", type=float, default=10.0)
     add("--overload-slots", type=int, default=500)
+    add(
+        "--phases",
+        default=",".join(PHASE_GROUPS),
+        help="comma-separated: " + ", ".join(PHASE_GROUPS),
+    )
+    add("--visits", help="the day-of-visit data bench.seed wrote (cookies, screens, tokens)")
+    add("--ws-port", type=int, help="the application's ASGI server (WebSockets)")
+    add("--asgi-pid", type=int)
+    add("--raw-port", type=int, help="the raw fan-out app (bench/fanout.py)")
+    add("--raw-pid", type=int)
+    add("--sockets", type=int, default=1000, help="WebSockets open during the fan-out")
+    add(
+        "--phones",
+        type=int,
+        default=None,
+        help="of these, phones on the ticket page (default: half, if that socket exists)",
+    )
+    add("--fanout-rounds", type=int, default=50)
+    add("--fanout-interval", type=float, default=0.2)
+    add("--ticket-desks", type=int, default=50)
+    add("--ticket-kiosks", type=int, default=12)
+    add("--ticket-seconds", type=float, default=15.0)
     args = parser.parse_args()
+    unknown = {p.strip() for p in args.phases.split(",")} - set(PHASE_GROUPS)
+    if unknown:
+        parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
+    if {"fanout", "tickets"} & {p.strip() for p in args.phases.split(",")} and not args.visits:
+        parser.error("the fanout and tickets phases need --visits")
+    # 1,000 WebSockets and the HTTP clients: more descriptors than the usual soft limit.
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     bench = Bench(args)
     started = datetime.now(UTC)

@@ -203,3 +203,37 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
         now=now,
         **client,
     ).appointment
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real HTTP SMS gateway on this machine, with settings pointing `HttpSms` at it.
+    `received` holds (Authorization header, JSON body) per message; set `status` to a 5xx to
+    make the gateway refuse."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from types import SimpleNamespace
+
+    gateway = SimpleNamespace(received=[], status=202)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            body = json.loads(self.rfile.read(length))
+            if gateway.status < 300:
+                gateway.received.append((self.headers["Authorization"], body))
+            self.send_response(gateway.status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    settings.SCHALTER_SMS_BACKEND = "schalter.sms.HttpSms"
+    settings.SCHALTER_SMS_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
+    settings.SCHALTER_SMS_KEY = "k3y"
+    yield gateway
+    server.shutdown()
+    server.server_close()

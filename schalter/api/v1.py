@@ -1,9 +1,11 @@
 """API v1: thin, like every interface. It parses, calls a service or selector, and answers."""
 
 import json
+import threading
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from schalter.api.schemas import (
 from schalter.appointments import ratelimit, selectors, services
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.challenge import challenge_new, challenge_verify
-from schalter.appointments.errors import BookingError, ServiceNotOffered
+from schalter.appointments.errors import BookingError, ServiceNotOffered, SlotUnavailable
 from schalter.appointments.identity import normalise_email
 from schalter.appointments.models import Appointment
 from schalter.languages import BY_CODE
@@ -63,6 +65,10 @@ def booking_error(request: HttpRequest, error: BookingError) -> HttpResponse:
     )
     if error.status in (429, 503):
         response["Retry-After"] = "10"
+    if isinstance(error, SlotUnavailable):
+        # Losing a race for a time is an everyday answer, not a warning: under a rush Django
+        # would log thousands of lines a second.
+        response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -138,13 +144,21 @@ def office_services(request: HttpRequest, office: str):
 )
 def availability(request: HttpRequest, office: str, query: Query[AvailabilityQuery]):
     """Free times. The finished answer is kept for a second: clients polling the same days
-    share it, and a booking still checks capacity under lock."""
+    share it, and a booking still checks capacity under lock. When it runs out, one thread of
+    the process computes it again while the others asking for it wait for that answer (rather
+    than all of them querying at once, which made the slowest answers slow)."""
     key = f"api:availability:{office}:{query.service}:{query.start}:{query.end}:{query.persons}"
     body = cache.get(key)
     if body is None:
-        body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
-        cache.set(key, body, selectors.AVAILABILITY_CACHE_SECONDS)
+        with _AVAILABILITY_LOCKS[hash(key) % len(_AVAILABILITY_LOCKS)]:
+            body = cache.get(key)
+            if body is None:
+                body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
+                cache.set(key, body, selectors.AVAILABILITY_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
+
+
+_AVAILABILITY_LOCKS = [threading.Lock() for _ in range(32)]
 
 
 def _availability(office: str, query: AvailabilityQuery) -> dict:
@@ -155,7 +169,13 @@ def _availability(office: str, query: AvailabilityQuery) -> dict:
     if offered is None or not offered.bookable_online:
         raise ServiceNotOffered(field="service")
     times = selectors.free_times(
-        office_obj, offered, query.start, query.end, now=timezone.now(), persons=query.persons
+        office_obj,
+        offered,
+        query.start,
+        query.end,
+        now=timezone.now(),
+        persons=query.persons,
+        cached=False,  # the caller keeps the finished answer
     )
     return {
         "slots": [
@@ -183,7 +203,13 @@ def challenge(request: HttpRequest):
     },
 )
 def book(request: HttpRequest, office: str, booking: BookingIn):
-    office_obj = _office(office)
+    # One query finds office, service and booking policy; the 404 for an unknown office first.
+    offered = (
+        selectors.offered_for_booking(office, booking.service)
+        if 0 < booking.service < 2**63
+        else None
+    )
+    office_obj = offered.office if offered is not None else _office(office)
     now = timezone.now()
     ratelimit.hit(f"book:ip:{client_address(request)}", limit=30, window_seconds=600, now=now)
     if booking.language.lower() not in BY_CODE:
@@ -197,21 +223,25 @@ def book(request: HttpRequest, office: str, booking: BookingIn):
         ratelimit.hit(
             f"book:email:{normalise_email(booking.email)}", limit=5, window_seconds=3600, now=now
         )
-    service = selectors.service_by_id(booking.service)
-    if service is None:
-        raise ServiceNotOffered(field="service")
-    booked = services.appointment_book(
-        office=office_obj,
-        service=service,
-        start=booking.start,
-        name=booking.name,
-        email=booking.email,
-        phone=booking.phone,
-        language=booking.language.lower(),
-        persons=booking.persons,
-        interpreter_language=booking.interpreter_language,
-        now=now,
-    )
+    if offered is None:
+        known = 0 < booking.service < 2**63 and selectors.service_by_id(booking.service)
+        raise ServiceNotOffered(field=None if known else "service")
+    try:
+        booked = services.appointment_book(
+            office=office_obj,
+            service=offered.service,
+            offered=offered,
+            start=booking.start,
+            name=booking.name,
+            email=booking.email,
+            phone=booking.phone,
+            language=booking.language.lower(),
+            persons=booking.persons,
+            interpreter_language=booking.interpreter_language,
+            now=now,
+        )
+    finally:
+        _release_database()
     appointment = booked.appointment
     return Status(
         201,
@@ -223,6 +253,14 @@ def book(request: HttpRequest, office: str, booking: BookingIn):
             "end": appointment.end.astimezone(office_obj.zone),
         },
     )
+
+
+def _release_database() -> None:
+    """Hand the pooled database connection back once the booking is decided, rather than keep
+    it idle while the answer is rendered and sent. (Django takes a connection again should
+    anything later need one.)"""
+    if connection.settings_dict["OPTIONS"].get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def _appointment_out(appointment: Appointment) -> dict:

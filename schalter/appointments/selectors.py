@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from schalter.appointments import slots
 from schalter.appointments.models import Channel, OfficeService, Seat
@@ -43,6 +43,18 @@ def offered_service(office: Office, service_id: int) -> OfficeService | None:
         )
 
 
+def offered_for_booking(office_slug: str, service_id: int) -> OfficeService | None:
+    """An office's offer of a service, found by the office's slug, with the office, the service
+    and the booking policy in one query: all the booking API reads before it books. Disabled
+    offers are returned too (the booking refuses them)."""
+    with scopes_disabled():  # scoped by the slug in the query itself
+        return (
+            OfficeService.objects.filter(office__slug=office_slug, service_id=service_id)
+            .select_related("office", "service", "office__booking_policy")
+            .first()
+        )
+
+
 def free_times(
     office: Office,
     offered: OfficeService,
@@ -52,13 +64,20 @@ def free_times(
     now: datetime,
     persons: int = 1,
     channel: str = Channel.ONLINE,
+    cached: bool = True,
 ) -> list[FreeTime]:
     """Start times at which the whole service (all its consecutive units) fits, with how many
-    more bookings would fit there, inside the booking window."""
+    more bookings would fit there, inside the booking window. `cached`: the answer may be up to
+    AVAILABILITY_CACHE_SECONDS old (False for a caller that keeps its own answer that long, so
+    the two ages do not add up)."""
+    if not cached:
+        return _free_times(
+            office, offered, first_day, last_day, now=now, persons=persons, channel=channel
+        )
     key = f"free:{office.pk}:{offered.service_id}:{first_day}:{last_day}:{persons}:{channel}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
     result = _free_times(
         office, offered, first_day, last_day, now=now, persons=persons, channel=channel
     )

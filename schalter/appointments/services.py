@@ -196,12 +196,34 @@ class Booked:
     confirm_token: str
 
 
-def _offered(office: Office, service: Service, channel: str) -> OfficeService:
-    with scope(office=office):
-        offered = OfficeService.objects.filter(office=office, service=service, enabled=True).first()
-    if offered is None or (channel == Channel.ONLINE and not offered.bookable_online):
+def _offered(
+    office: Office, service: Service, channel: str, offered: OfficeService | None = None
+) -> OfficeService:
+    """The office's offer of the service, with its office and booking policy in the same query.
+    `offered` may be one read that way in this request already (`selectors.offered_for_booking`)."""
+    if offered is None or offered.office_id != office.pk or offered.service_id != service.pk:
+        with scope(office=office):
+            offered = (
+                OfficeService.objects.filter(office=office, service=service)
+                .select_related("office__booking_policy")
+                .first()
+            )
+    if (
+        offered is None
+        or not offered.enabled
+        or (channel == Channel.ONLINE and not offered.bookable_online)
+    ):
         raise ServiceNotOffered
     return offered
+
+
+def _policy_of(offered: OfficeService) -> BookingPolicy:
+    """The policy read with the offer (no further query), or created as `policy_for` does. Read
+    afresh for every booking: never kept on a longer-lived instance."""
+    try:
+        return offered.office.booking_policy
+    except BookingPolicy.DoesNotExist:
+        return policy_for(offered.office)
 
 
 def _check_window(office: Office, offered: OfficeService, start: datetime, now: datetime) -> None:
@@ -224,29 +246,95 @@ def _bounded_lock_wait() -> None:
             cursor.execute("SET LOCAL lock_timeout = '3s'")
 
 
-def _looks_free(
+# The booking path's two statements on seats, in SQL (`_precheck`, `_claim_seats`): `s` is a seat
+# that may serve the service in the office, and `_FREE_SQL` is `free_seat_q` (keep them in step).
+_SEAT = Seat._meta.db_table
+_ELIGIBLE_SQL = (
+    "s.office_id = %s AND s.rule_id IN (SELECT availabilityrule_id FROM "  # noqa: S608
+    f"{AvailabilityRule.services.through._meta.db_table} WHERE service_id = %s)"
+)
+_FREE_SQL = (
+    "(s.appointment_id IS NULL OR s.held_until < %s) AND s.released_at <= %s"
+    " AND (s.free_from IS NULL OR s.free_from <= %s)"
+)
+_ACTIVE = [status.value for status in ACTIVE_STATUSES]
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+def _db_time(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _precheck(
     *,
     office: Office,
     service: Service,
     starts: list[datetime],
     channels: Sequence[str],
+    email_key: str,
+    phone: str,
     now: datetime,
-) -> bool:
-    """Every unit has a free seat right now (an unlocked read: a hint, not a decision)."""
-    with scope(office=office):
-        units = (
-            Seat.objects.filter(
-                free_seat_q(now),
-                office=office,
-                rule__services=service,
-                channel__in=channels,
-                start__in=starts,
-            )
-            .values("start")
-            .distinct()
-            .count()
-        )
-    return units == len(starts)
+) -> tuple[bool, bool]:
+    """(every unit has a free seat, the person already has an active appointment for the
+    service), in one unlocked read: hints that refuse early and cheaply, not decisions. The
+    locked claim and the unique indexes decide."""
+    at, channels = _db_time(now), [str(c) for c in channels]
+    same_person = []
+    person_params: list[object] = []
+    if email_key:
+        same_person.append("a.email_normalised = %s")
+        person_params.append(email_key)
+    if phone:
+        same_person.append("a.phone = %s")
+        person_params.append(phone)
+    sql = (
+        f"SELECT (SELECT COUNT(DISTINCT s.start) FROM {_SEAT} s WHERE {_ELIGIBLE_SQL}"  # noqa: S608
+        f" AND s.channel IN {_placeholders(channels)} AND s.start IN {_placeholders(starts)}"
+        f" AND {_FREE_SQL}),"
+        f" EXISTS (SELECT 1 FROM {Appointment._meta.db_table} a"
+        f" WHERE a.office_id = %s AND a.service_id = %s AND a.status IN {_placeholders(_ACTIVE)}"
+        f" AND ({' OR '.join(same_person)}))"
+    )
+    params = [
+        office.pk,
+        service.pk,
+        *channels,
+        *[_db_time(start) for start in starts],
+        at,
+        at,
+        at,
+        office.pk,
+        service.pk,
+        *_ACTIVE,
+        *person_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        units, taken = cursor.fetchone()
+    return units == len(starts), bool(taken)
+
+
+# PostgreSQL: one statement takes a seat in every unit. Each unit's best free seat is locked
+# with SKIP LOCKED (a seat another booking is taking is passed over, never waited for); a unit
+# without one simply returns no row, and the caller rolls back.
+_CLAIM_POSTGRESQL = (
+    f"UPDATE {_SEAT} SET appointment_id = %s, held_until = %s, free_from = NULL"  # noqa: S608
+    " WHERE id IN (SELECT c.id FROM unnest(%s::timestamptz[]) AS u(start) CROSS JOIN LATERAL"
+    f" (SELECT s.id FROM {_SEAT} s WHERE s.start = u.start AND {_ELIGIBLE_SQL}"
+    f" AND s.channel = ANY(%s) AND {_FREE_SQL}"
+    ' ORDER BY s.channel DESC, s."index" LIMIT 1 FOR UPDATE OF s SKIP LOCKED) c) RETURNING id'
+)
+# Elsewhere (SQLite): one unit per statement; the database lets one writer in at a time
+# (transactions start IMMEDIATE), which serialises bookings.
+_CLAIM_ONE = (
+    f"UPDATE {_SEAT} SET appointment_id = %s, held_until = %s, free_from = NULL"  # noqa: S608
+    f" WHERE id = (SELECT s.id FROM {_SEAT} s WHERE s.start = %s AND {_ELIGIBLE_SQL}"
+    f" AND s.channel IN {{channels}} AND {_FREE_SQL}"
+    ' ORDER BY s.channel DESC, s."index" LIMIT 1)'
+)
 
 
 def _claim_seats(
@@ -260,16 +348,55 @@ def _claim_seats(
     now: datetime,
 ) -> None:
     """Take one free seat in each unit, or raise SlotUnavailable (the transaction rolls back)."""
+    if settings.SCHALTER_UNSAFE_SEAT_CLAIM:
+        _claim_seats_unlocked(
+            office=office,
+            service=service,
+            starts=starts,
+            channels=channels,
+            appointment=appointment,
+            held_until=held_until,
+            now=now,
+        )
+        return
+    at, until = _db_time(now), None if held_until is None else _db_time(held_until)
+    channels = [str(c) for c in channels]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                _CLAIM_POSTGRESQL,
+                [appointment.pk, until, starts, office.pk, service.pk, channels, at, at, at],
+            )
+            claimed = len(cursor.fetchall())
+        else:
+            sql = _CLAIM_ONE.format(channels=_placeholders(channels))
+            ids = [office.pk, service.pk]
+            claimed = 0
+            for start in starts:
+                cursor.execute(
+                    sql, [appointment.pk, until, _db_time(start), *ids, *channels, at, at, at]
+                )
+                claimed += cursor.rowcount
+    if claimed != len(starts):
+        raise SlotUnavailable(field="start")
+
+
+def _claim_seats_unlocked(
+    *,
+    office: Office,
+    service: Service,
+    starts: list[datetime],
+    channels: Sequence[str],
+    appointment: Appointment,
+    held_until: datetime | None,
+    now: datetime,
+) -> None:
+    """Test-only (SCHALTER_UNSAFE_SEAT_CLAIM): read, pause as a slow request would, then write,
+    without a lock: proves that the concurrency tests catch an overbooking."""
     eligible = Seat.objects.filter(office=office, rule__services=service, channel__in=channels)
     for start in starts:
-        candidates = eligible.filter(free_seat_q(now), start=start).order_by("-channel", "index")
-        if settings.SCHALTER_UNSAFE_SEAT_CLAIM:
-            # Test-only: read, pause as a slow request would, then write, without a lock:
-            # proves that the concurrency tests catch an overbooking.
-            seat = candidates.first()
-            time_module.sleep(0.05)
-        else:
-            seat = candidates.select_for_update(skip_locked=True, of=("self",)).only("pk").first()
+        seat = eligible.filter(free_seat_q(now), start=start).order_by("-channel", "index").first()
+        time_module.sleep(0.05)
         if seat is None:
             raise SlotUnavailable(field="start")
         Seat.objects.filter(pk=seat.pk).update(
@@ -303,10 +430,13 @@ def appointment_book(
     hold: timedelta | None = None,
     notice: str = "confirm_request",
     notice_extra: dict | None = None,
+    offered: OfficeService | None = None,
 ) -> Booked:
     """Book a time. Online bookings wait for the e-mail confirmation (activation window, or
-    `hold`); staff bookings are confirmed at once and may use staff-only capacity."""
-    offered = _offered(office, service, channel)
+    `hold`); staff bookings are confirmed at once and may use staff-only capacity. `offered`:
+    the office's offer of the service as `selectors.offered_for_booking` read it in this request
+    (saves a query)."""
+    offered = _offered(office, service, channel, offered)
     if not 1 <= persons <= offered.max_persons:
         raise OutsideWindow(field="persons")
     _check_window(office, offered, start, now)
@@ -314,24 +444,33 @@ def appointment_book(
     phone_e164 = normalise_phone(phone)
     if not email_key and not phone_e164:
         raise InvalidContact(field="email")
-    policy = policy_for(office)
+    policy = _policy_of(offered)
     starts = _unit_starts_for(offered, start, persons, policy.slot_minutes)
     online = channel == Channel.ONLINE
     channels = [Channel.ONLINE] if online else [Channel.STAFF, Channel.ONLINE]
-    if not _looks_free(office=office, service=service, starts=starts, channels=channels, now=now):
-        # A full slot is refused without a transaction: under a rush on one time most
-        # requests end here, cheaply. The locked claim below still decides the rest.
+    free, taken = _precheck(
+        office=office,
+        service=service,
+        starts=starts,
+        channels=channels,
+        email_key=email_key,
+        phone=phone_e164,
+        now=now,
+    )
+    if taken:
         with scope(office=office):
             _refuse_second_booking(
                 office=office, service=service, email_key=email_key, phone=phone_e164, now=now
             )
+    if not free:
+        # A full slot is refused without a transaction: under a rush on one time most
+        # requests end here, cheaply. The locked claim below still decides the rest.
         raise SlotUnavailable(field="start")
     try:
+        # The person's second active booking is refused above, or, when two race, by the
+        # partial unique indexes (IntegrityError below).
         with transaction.atomic(), scope(office=office):
             _bounded_lock_wait()
-            _refuse_second_booking(
-                office=office, service=service, email_key=email_key, phone=phone_e164, now=now
-            )
             code = _new_code()
             manage_token, confirm_token = manage_token_for(code), confirm_token_for(code)
             appointment = Appointment.objects.create(
@@ -518,7 +657,8 @@ def appointment_reschedule(
     office = appointment.office
     offered = _offered(office, appointment.service, appointment.channel)
     _check_window(office, offered, start, now)
-    starts = _unit_starts_for(offered, start, appointment.persons, policy_for(office).slot_minutes)
+    policy = _policy_of(offered)
+    starts = _unit_starts_for(offered, start, appointment.persons, policy.slot_minutes)
     try:
         with transaction.atomic(), scope(office=office):
             _bounded_lock_wait()
@@ -540,7 +680,7 @@ def appointment_reschedule(
                 held_until=locked.hold_expires_at,
                 now=now,
             )
-            delay = timedelta(minutes=policy_for(office).deallocation_minutes)
+            delay = timedelta(minutes=policy.deallocation_minutes)
             Seat.objects.filter(pk__in=old_seats).update(
                 appointment=None, held_until=None, free_from=now + delay
             )

@@ -11,13 +11,18 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from schalter.visits.consumers import DisplayConsumer  # noqa: E402
+from schalter.visits.consumers import DisplayConsumer, TicketConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
         "websocket": AllowedHostsOriginValidator(
-            URLRouter([path("ws/<slug:office>/display/<str:screen>/", DisplayConsumer.as_asgi())])
+            URLRouter(
+                [
+                    path("ws/<slug:office>/display/<str:screen>/", DisplayConsumer.as_asgi()),
+                    path("ws/<slug:office>/ticket/<str:token>/", TicketConsumer.as_asgi()),
+                ]
+            )
         ),
     }
 )

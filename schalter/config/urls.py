@@ -27,6 +27,11 @@ urlpatterns = [
         display_views.display_calls,
         name="display_calls",
     ),
+    path(
+        "<slug:office>/display/<slug:screen>/announce/<int:event>.wav",
+        display_views.display_announcement,
+        name="display_announcement",
+    ),
     path("<slug:office>/signs/arrow.pdf", print_views.arrow_sign, name="signs_arrow"),
     *i18n_patterns(path("", include("schalter.public.urls")), prefix_default_language=True),
 ]

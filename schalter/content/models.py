@@ -9,6 +9,9 @@ records the old German text for it, so it shows as outdated from then on.
 
 from django.conf import settings
 from django.db import models
+from django_scopes import ScopedManager
+
+from schalter.languages import translated
 
 
 class TranslationState(models.Model):
@@ -35,3 +38,35 @@ class TranslationState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id}:{self.field} [{self.language}]"
+
+
+class OfficeNotice(models.Model):
+    """A short notice for the call displays' ticker ("Today the cash desk closes at 12:00"),
+    with its text per language (`{language: text}`, German required). Shown from `active_from`
+    until `active_until`; either may be open."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="notices")
+    text = models.JSONField(default=dict)
+    active_from = models.DateTimeField(null=True, blank=True)
+    active_until = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_from__isnull=True)
+                | models.Q(active_until__isnull=True)
+                | models.Q(active_until__gt=models.F("active_from")),
+                name="office_notice_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_in("de")
+
+    def text_in(self, language: str | None) -> str:
+        return translated(self.text, language)

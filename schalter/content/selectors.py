@@ -5,13 +5,16 @@ Lookups answer 404 alike for "missing" and "not this office's"."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from django.db.models import Q
 from django.http import Http404
+from django_scopes import scope
 
 from schalter.appointments import selectors as booking_selectors
 from schalter.catalog.models import Service
-from schalter.content.models import TranslationState
+from schalter.content.models import OfficeNotice, TranslationState
 from schalter.content.texts import (
     KIND_OFFICE,
     KIND_SERVICE,
@@ -22,6 +25,7 @@ from schalter.content.texts import (
     is_field_of,
     source_hash,
 )
+from schalter.languages import LANGUAGES
 from schalter.offices.models import Office
 
 
@@ -120,3 +124,63 @@ def text_statuses(ref: TextRef) -> dict[str, Status]:
         language: translation_status(ref, language, states)
         for language in (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES)
     }
+
+
+# --- office notices (the call displays' ticker) -------------------------------------------------
+
+
+def notices_of(office: Office) -> list[OfficeNotice]:
+    """All of the office's notices, past and future, for the staff list."""
+    with scope(office=office):
+        return list(OfficeNotice.objects.filter(office=office))
+
+
+def notice_get(office: Office, pk: int) -> OfficeNotice:
+    with scope(office=office):
+        notice = OfficeNotice.objects.filter(office=office, pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def notice_is_active(notice: OfficeNotice, now: datetime) -> bool:
+    return (notice.active_from is None or notice.active_from <= now) and (
+        notice.active_until is None or now < notice.active_until
+    )
+
+
+def notices_active(office: Office, now: datetime) -> list[OfficeNotice]:
+    """The notices the displays show now, in the office's order."""
+    with scope(office=office):
+        return list(
+            OfficeNotice.objects.filter(office=office)
+            .filter(Q(active_from__isnull=True) | Q(active_from__lte=now))
+            .filter(Q(active_until__isnull=True) | Q(active_until__gt=now))
+        )
+
+
+def notice_texts(notice: OfficeNotice) -> list[dict[str, str]]:
+    """The notice's texts in the order a display rotates through them: German first, then the
+    other languages in the order of `languages.LANGUAGES`; each with its `lang` and `dir`. A
+    language saying exactly what an earlier one said is left out."""
+    lines: list[dict[str, str]] = []
+    for language in LANGUAGES:
+        text = (notice.text or {}).get(language.code) or ""
+        if text and all(line["text"] != text for line in lines):
+            lines.append(
+                {
+                    "lang": language.html_lang,
+                    "dir": "rtl" if language.bidi else "ltr",
+                    "text": text,
+                }
+            )
+    return lines
+
+
+def notices_display_data(office: Office, now: datetime) -> list[dict[str, object]]:
+    """The active notices as the displays get them (page and calls.json)."""
+    return [
+        {"id": notice.pk, "texts": texts}
+        for notice in notices_active(office, now)
+        if (texts := notice_texts(notice))
+    ]

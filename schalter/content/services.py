@@ -4,15 +4,18 @@ Content is plain text: HTML tags and control characters are removed on the way i
 or the whole file is refused (imports, where markup means a tampered or broken file)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.catalog.models import Service
 from schalter.content import po
-from schalter.content.models import TranslationState
+from schalter.content.models import OfficeNotice, TranslationState
 from schalter.content.po import ContentImportError
 from schalter.content.selectors import content_index, states_for, translation_status
 from schalter.content.texts import (
@@ -193,3 +196,106 @@ def translations_import(*, office: Office, data: bytes, acting_user: Actor) -> I
             },
         )
     return report
+
+
+# --- office notices (the call displays' ticker) -------------------------------------------------
+
+NOTICE_MAX_LENGTH = 280  # one line on a display, read in the eight seconds it shows
+
+
+def _notice_texts(texts: dict[str, str]) -> dict[str, str]:
+    """Plain one-line texts in known languages, German required; empty languages dropped."""
+    clean: dict[str, str] = {}
+    for language, text in texts.items():
+        if language not in LANGUAGE_CODES:
+            raise ValidationError(_("Unknown language."))
+        value = sanitise(text or "", multiline=False)
+        if len(value) > NOTICE_MAX_LENGTH:
+            raise ValidationError(
+                _("A notice may have at most %(limit)s characters.") % {"limit": NOTICE_MAX_LENGTH}
+            )
+        if value:
+            clean[language] = value
+    if not clean.get(SOURCE_LANGUAGE):
+        raise ValidationError(_("Enter the notice in German; it is shown first."))
+    return clean
+
+
+def _notice_period(active_from: datetime | None, active_until: datetime | None) -> None:
+    for moment in (active_from, active_until):
+        if moment is not None and timezone.is_naive(moment):
+            raise ValueError("notice times must be aware")  # a programming error, not input
+    if active_from and active_until and active_until <= active_from:
+        raise ValidationError(_("The notice must end after it starts."))
+
+
+@transaction.atomic
+def office_notice_create(
+    *,
+    office: Office,
+    texts: dict[str, str],
+    active_from: datetime | None = None,
+    active_until: datetime | None = None,
+    position: int = 0,
+    acting_user: Actor,
+) -> OfficeNotice:
+    _notice_period(active_from, active_until)
+    notice = OfficeNotice(
+        office=office,
+        text=_notice_texts(texts),
+        active_from=active_from,
+        active_until=active_until,
+        position=position,
+    )
+    with scope(office=office):
+        notice.save()
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="content.notice.created",
+        target=notice,
+        data={"languages": sorted(notice.text), "position": position},
+    )
+    return notice
+
+
+@transaction.atomic
+def office_notice_update(
+    *,
+    notice: OfficeNotice,
+    texts: dict[str, str],
+    active_from: datetime | None,
+    active_until: datetime | None,
+    position: int,
+    acting_user: Actor,
+) -> OfficeNotice:
+    _notice_period(active_from, active_until)
+    clean = _notice_texts(texts)
+    with scope(office=notice.office):
+        changed = clean != notice.text
+        notice.text = clean
+        notice.active_from = active_from
+        notice.active_until = active_until
+        notice.position = position
+        notice.save()
+    audit_record(
+        office=notice.office,
+        acting_user=acting_user,
+        action="content.notice.updated",
+        target=notice,
+        data={"languages": sorted(clean), "text_changed": changed, "position": position},
+    )
+    return notice
+
+
+@transaction.atomic
+def office_notice_delete(*, notice: OfficeNotice, acting_user: Actor) -> None:
+    audit_record(
+        office=notice.office,
+        acting_user=acting_user,
+        action="content.notice.deleted",
+        target=notice,
+        data={"languages": sorted(notice.text)},
+    )
+    with scope(office=notice.office):
+        notice.delete()

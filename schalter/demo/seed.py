@@ -276,6 +276,36 @@ def _seed_visits(
     )
     visits.kiosk_create(office=office, name="Eingang", public_id=f"{demo.slug}-eingang")
     visits.screen_create(office=office, name="Wartebereich", public_id=f"{demo.slug}-wartebereich")
+    _seed_notices(office)
+
+
+# The display's ticker: notices as staff would type them, in the languages they have.
+DEMO_NOTICES = (
+    {
+        "de": "Bitte halten Sie Ihren Pass und Ihre Wartenummer bereit.",
+        "en": "Please have your passport and your waiting number ready.",
+        "ar": "يرجى تجهيز جواز سفرك ورقم الانتظار.",
+        "tr": "Lütfen pasaportunuzu ve sıra numaranızı hazır bulundurun.",
+        "uk": "Будь ласка, тримайте напоготові паспорт і номер черги.",
+        "fa": "لطفاً گذرنامه و شماره نوبت خود را آماده داشته باشید.",
+    },
+    {
+        "de": "Sie können die Warteschlange auch auf Ihrem Handy verfolgen: QR-Code scannen.",
+        "en": "You can also follow the queue on your phone: scan the QR code.",
+        "ar": "يمكنك أيضًا متابعة الدور على هاتفك: امسح رمز QR.",
+        "tr": "Sırayı telefonunuzdan da takip edebilirsiniz: QR kodunu tarayın.",
+        "ru": "Следить за очередью можно и на телефоне: отсканируйте QR-код.",
+    },
+)
+
+
+def _seed_notices(office: Office) -> None:
+    from schalter.content import services as content
+
+    for position, texts in enumerate(DEMO_NOTICES):
+        content.office_notice_create(
+            office=office, texts=texts, position=position, acting_user=None
+        )
 
 
 # Services only staff book (the office invites), as in many offices.

@@ -8,18 +8,21 @@ import re
 from datetime import datetime
 from typing import Any
 
+import segno
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from schalter.content import selectors as content_selectors
 from schalter.languages import BY_CODE
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
-from schalter.visits import selectors
+from schalter.visits import announce, selectors
 from schalter.visits.models import Screen
 
 EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
@@ -55,6 +58,18 @@ def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
     ]
 
 
+def _queue_qr(request: HttpRequest, office: Office) -> str:
+    """A QR code to the office's public queue page. The link carries no language: the phone's
+    own language settings pick one (the site redirects to it)."""
+    with translation.override("de"):
+        path = reverse("public:queue", kwargs={"office": office.slug})
+    url = request.build_absolute_uri(path.replace("/de/", "/", 1))  # without the language
+    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
+    return segno.make(url, error="m").svg_inline(
+        scale=4, border=2, title=_("QR code to follow the queue on your phone")
+    )
+
+
 def _screen(office: str, screen: str) -> Screen:
     office_obj = office_selectors.office_by_slug(office)
     return selectors.screen_get(office_obj, screen)
@@ -75,6 +90,8 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
             "calls": [{"event": e, "code": e.ticket.code, "desk": e.desk} for e in found.calls],
             "last_event_id": found.last_event_id,
             "groups": _groups(screen_obj, now),
+            "notices": content_selectors.notices_display_data(office_obj, now),
+            "queue_qr": _queue_qr(request, office_obj),
             "time_zone": office_obj.time_zone,
             "local_now": office_selectors.local_now(office_obj, now),
             "labels": {
@@ -83,7 +100,10 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
                 "group": _label(gettext_noop("Group"), languages),
                 "waiting": _label(gettext_noop("Waiting"), languages),
                 "wait": _label(gettext_noop("Expected wait"), languages),
+                "follow": _label(gettext_noop("Follow the queue on your phone"), languages),
+                "notices": _label(gettext_noop("Notices"), languages),
             },
+            "pause_label": _("Pause the notices"),
         }
         response = render(request, "visits/display.html", context)
     return response
@@ -104,5 +124,19 @@ def display_calls(request: HttpRequest, office: str, screen: str) -> HttpRespons
             "last": found.last_event_id,
             "calls": [selectors.display_call_data(e) for e in found.calls],
             "groups": _groups(screen_obj, now),
+            # Small, and read on every poll, so edits reach running displays without a reload.
+            "notices": content_selectors.notices_display_data(screen_obj.office, now),
         }
     return JsonResponse(data)
+
+
+@cache_control(private=True, max_age=3600)
+@require_GET
+def display_announcement(
+    request: HttpRequest, office: str, screen: str, event: int
+) -> HttpResponse:
+    """The gong and the spoken call (German, then the client's language) as one WAV, for a call
+    this screen shows; made by espeak-ng on the first request and cached."""
+    screen_obj = _screen(office, screen)
+    called = announce.announced_call(screen_obj, event, timezone.now())
+    return HttpResponse(announce.call_announcement(called), content_type="audio/wav")

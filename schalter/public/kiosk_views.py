@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schalter.appointments import ratelimit
 from schalter.appointments.errors import BookingError
 from schalter.languages import BY_CODE, LANGUAGES, language_for
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
+from schalter.printing.ticket import ticket_pdf_path
 from schalter.visits import selectors, services
 from schalter.visits.errors import KioskLocked
 from schalter.visits.models import Kiosk, Ticket, TicketState
@@ -154,6 +156,7 @@ def kiosk_ticket(request: HttpRequest, office: str, kiosk: str, token: str) -> H
                 "qr": _qr(live_url),
                 "live_url": live_url,
                 "printable": request.GET.get("print") == "1",
+                "pdf_url": ticket_pdf_path(ticket, token, language),
                 **_ticket_context(ticket, language),
             },
         )
@@ -162,6 +165,12 @@ def kiosk_ticket(request: HttpRequest, office: str, kiosk: str, token: str) -> H
 @require_GET
 def ticket_live(request: HttpRequest, office: str, token: str) -> HttpResponse:
     """The client's own page: her place and wait, and where to go once called."""
+    return _ticket_live(request, office, token)
+
+
+def _ticket_live(
+    request: HttpRequest, office: str, token: str, *, notify_error: str = "", status: int = 200
+) -> HttpResponse:
     office_obj = office_selectors.office_by_slug(office)
     ticket = selectors.ticket_by_token(office_obj, token)
     language = language_for(get_language()).code
@@ -174,6 +183,55 @@ def ticket_live(request: HttpRequest, office: str, token: str) -> HttpResponse:
             "office_name": office_obj.name_in(language),
             "desk": desk,
             "building": desk.location.name_in(language) if desk else "",
+            "pdf_url": ticket_pdf_path(ticket, token, language),
+            "live_url": f"/ws/{office_obj.slug}/ticket/{token}/",
             **_ticket_context(ticket, language),
+            **_notify_context(request, ticket, token, notify_error),
         },
+        status=status,
     )
+
+
+def _notify_context(
+    request: HttpRequest, ticket: Ticket, token: str, error: str
+) -> dict[str, object]:
+    appointment = ticket.appointment if ticket.appointment_id else None
+    return {
+        "notify_url": reverse(
+            "public:ticket_notify", kwargs={"office": ticket.office.slug, "token": token}
+        ),
+        "notify_threshold": ticket.group.notify_when_ahead,
+        "notify_from_booking": bool(appointment and appointment.phone),
+        "notify_error": error,
+        "notify_phone_given": request.POST.get("phone", "")[:30] if error else "",
+    }
+
+
+@require_POST
+def ticket_notify(request: HttpRequest, office: str, token: str) -> HttpResponse:
+    """Leave a mobile number for one text message when the turn is near, or take it back."""
+    office_obj = office_selectors.office_by_slug(office)
+    ticket = selectors.ticket_by_token(office_obj, token)  # an unknown token: 404
+    now = timezone.now()
+    action = request.POST.get("action", "set")
+    try:
+        ratelimit.hit(
+            f"ticket-notify:ip:{request.META.get('REMOTE_ADDR', '')}",
+            limit=20,
+            window_seconds=600,
+            now=now,
+        )
+        ratelimit.hit(f"ticket-notify:ticket:{ticket.pk}", limit=10, window_seconds=3600, now=now)
+        if action == "withdraw":
+            services.ticket_notify_withdraw(ticket=ticket)
+        else:
+            services.ticket_notify_set(
+                ticket=ticket,
+                phone=request.POST.get("phone", "")[:30],
+                from_booking=action == "booking",
+            )
+    except BookingError as error:
+        return _ticket_live(
+            request, office, token, notify_error=str(error.message), status=error.status
+        )
+    return redirect("public:ticket", office=office_obj.slug, token=token)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from schalter.public import booking_views, kiosk_views, print_views, service_views, views
+from schalter.public import (
+    booking_views,
+    kiosk_views,
+    print_views,
+    queue_views,
+    service_views,
+    ticket_print_views,
+    views,
+)
 
 app_name = "public"
 BOOK = "<slug:office>/book/"
@@ -20,6 +28,22 @@ urlpatterns = [
         name="service_flyer",
     ),
     path("<slug:office>/ticket/<str:token>/", kiosk_views.ticket_live, name="ticket"),
+    path(
+        "<slug:office>/ticket/<str:token>/notify/",
+        kiosk_views.ticket_notify,
+        name="ticket_notify",
+    ),
+    path("<slug:office>/queue/", queue_views.queue_status, name="queue"),
+    path(
+        "<slug:office>/ticket/<str:token>/ticket.pdf",
+        ticket_print_views.ticket_pdf,
+        name="ticket_pdf",
+    ),
+    path(
+        "<slug:office>/ticket/<str:token>/ticket.escpos",
+        ticket_print_views.ticket_escpos,
+        name="ticket_escpos",
+    ),
     path(BOOK, booking_views.book_start, name="book"),
     path(BOOK + "sent/<str:code>/", booking_views.book_sent, name="book_sent"),
     path(BOOK + "confirm/<str:code>/<str:token>/", booking_views.confirm, name="booking_confirm"),

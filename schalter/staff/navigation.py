@@ -25,6 +25,8 @@ OFFICE_NAVIGATION = (
     NavEntry(_("Queue"), "staff:visit_queue", Capability.RUN_QUEUE),
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
+    NavEntry(_("Call displays"), "staff:screens", Capability.MANAGE_OFFICE),
+    NavEntry(_("Notices"), "staff:notices", Capability.MANAGE_OFFICE),
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
     NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),

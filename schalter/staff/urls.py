@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     auth_views,
     content_views,
+    screen_views,
     views,
     visit_views,
     waitlist_views,
@@ -23,6 +24,15 @@ urlpatterns = [
     path("<slug:office>/locations/<int:pk>/", views.location_detail, name="location"),
     path("<slug:office>/closures/", views.closure_list, name="closures"),
     path("<slug:office>/closures/<int:pk>/delete/", views.closure_delete, name="closure_delete"),
+    path("<slug:office>/screens/", screen_views.screen_list, name="screens"),
+    path("<slug:office>/screens/new/", screen_views.screen_create, name="screen_create"),
+    path("<slug:office>/screens/<int:pk>/", screen_views.screen_edit, name="screen"),
+    path("<slug:office>/notices/", screen_views.notice_list, name="notices"),
+    path("<slug:office>/notices/new/", screen_views.notice_create, name="notice_create"),
+    path("<slug:office>/notices/<int:pk>/", screen_views.notice_edit, name="notice"),
+    path(
+        "<slug:office>/notices/<int:pk>/delete/", screen_views.notice_delete, name="notice_delete"
+    ),
     path("<slug:office>/members/", views.member_list, name="members"),
     path("<slug:office>/members/<int:pk>/", views.member_detail, name="member"),
     path("<slug:office>/audit/", views.audit_log, name="audit"),

@@ -19,6 +19,7 @@ from schalter.offices.models import Office
 from schalter.staff.forms import ClosureForm, DeskForm
 from schalter.staff.guards import office_view, verified_staff
 from schalter.staff.navigation import office_navigation
+from schalter.visits import selectors as visit_selectors
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -64,7 +65,11 @@ def figures(request: HttpRequest) -> HttpResponse:
         for office in selectors.office_list()
     ]
     audit_record(office=None, acting_user=request.user, action="insights.figures.viewed")
-    return render(request, "staff/figures.html", {"rows": rows})
+    return render(
+        request,
+        "staff/figures.html",
+        {"rows": rows, "close_enough": visit_selectors.CLOSE_ENOUGH_MINUTES},
+    )
 
 
 @office_view(Capability.VIEW_OFFICE)

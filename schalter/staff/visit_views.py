@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods
 
 from schalter.accounts.roles import Capability
 from schalter.appointments.errors import BookingError
-from schalter.languages import spoken_language_name
+from schalter.languages import LANGUAGES, language_for, spoken_language_name
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
+from schalter.printing.ticket import ticket_pdf_path
 from schalter.staff.guards import office_view
 from schalter.staff.views import _render
 from schalter.visits import selectors, services
-from schalter.visits.models import Outcome, Priority, Ticket
+from schalter.visits.models import NOTE_MAX_LENGTH, Outcome, Priority, Ticket
 
 
 def _ticket(office: Office, pk: str) -> Ticket:
@@ -60,6 +61,9 @@ def _desk_action(request: HttpRequest, office: Office) -> str:
         ticket = services.ticket_park(**common)
     elif action == "no_show":
         ticket = services.ticket_no_show(**common)
+    elif action == "note":
+        services.ticket_note_set(ticket=ticket, note=request.POST.get("note", ""), acting_user=user)
+        return _("%(code)s: note saved.") % {"code": ticket.code}
     elif action == "transfer":
         target = request.POST.get("to", "")
         kind, _sep, pk = target.partition(":")
@@ -116,6 +120,7 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             ],
             "waiting": sum(g.waiting for g in overview.groups),
             "outcomes": Outcome.choices,
+            "note_max_length": NOTE_MAX_LENGTH,
         },
     )
 
@@ -128,9 +133,22 @@ LIGHT_WORDS = {
 }
 
 
+# The ticket this browser's front desk issued last, offered for printing on the dashboard.
+LAST_ISSUED_KEY = "schalter.front_desk_ticket"
+
+
+def _last_issued(request: HttpRequest, office: Office) -> dict[str, str] | None:
+    pk = request.session.get(LAST_ISSUED_KEY)
+    ticket = Ticket.objects.filter(office=office, pk=pk).first() if isinstance(pk, int) else None
+    if ticket is None or ticket.day != selectors.local_day(office, timezone.now()):
+        return None
+    token = services.token_of(ticket)
+    return {"code": ticket.code, "pdf_url": ticket_pdf_path(ticket, token, ticket.language)}
+
+
 def _front_desk_issue(request: HttpRequest, office: Office) -> str:
     now = timezone.now()
-    language = request.POST.get("language", "de")[:10] or "de"
+    language = language_for(request.POST.get("language")).code
     if request.POST.get("action") == "check_in":
         issued = services.ticket_check_in(
             office=office,
@@ -151,6 +169,9 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
             priority=priority,
             acting_user=request.user,
         )
+    if note := request.POST.get("note", "").strip():
+        services.ticket_note_set(ticket=issued.ticket, note=note, acting_user=request.user)
+    request.session[LAST_ISSUED_KEY] = issued.ticket.pk
     return _("Ticket %(code)s issued.") % {"code": issued.ticket.code}
 
 
@@ -166,12 +187,16 @@ def queue_dashboard(request: HttpRequest, office: Office) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("staff:visit_queue", office=office.slug)
     language = get_language()
-    overview = selectors.queue_overview(office, timezone.now())
+    now = timezone.now()
+    overview = selectors.queue_overview(office, now)
     return _render(
         request,
         "visits/staff_queue.html",
         {
             "overview": overview,
+            "estimates": selectors.wait_estimates(office, selectors.local_day(office, now)),
+            "close_enough": selectors.CLOSE_ENOUGH_MINUTES,
+            "note_max_length": NOTE_MAX_LENGTH,
             "groups": [
                 {
                     "status": status,
@@ -181,5 +206,7 @@ def queue_dashboard(request: HttpRequest, office: Office) -> HttpResponse:
                 for status in overview.groups
             ],
             "priorities": Priority.choices,
+            "languages": LANGUAGES,
+            "last_issued": _last_issued(request, office),
         },
     )

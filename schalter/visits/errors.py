@@ -97,3 +97,9 @@ class NoQueue(VisitError):
     status = 409
     code = "no_queue"
     message = _("There is no queue for this service here. Please ask at the front desk.")
+
+
+class NoteTooLong(VisitError):
+    status = 400
+    code = "note_too_long"
+    message = _("Please keep the note to 500 characters.")

@@ -1,7 +1,9 @@
-"""Live updates for the call displays: every call and recall goes, once committed, to the
-office's channel group; each connected display (consumers.DisplayConsumer) forwards it if its
-screen shows the ticket's group. Polling calls.json stays the fallback, so a failure here is
-logged and never breaks the call."""
+"""Live updates for the call displays and the clients' phones: every call and recall goes, once
+committed, to the office's display group; each connected display (consumers.DisplayConsumer)
+forwards it if its screen shows the ticket's group. Every change of a ticket goes to the office's
+queue group, and each live ticket page (consumers.TicketConsumer) refreshes when its own ticket or
+its group's queue moved. Polling stays the fallback, so a failure here is logged and never breaks
+the call."""
 
 import logging
 
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django_scopes import scope
 
-from schalter.visits.models import CallEvent, CallKind
+from schalter.visits.models import CallEvent, CallKind, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +22,27 @@ SHOWN_KINDS = (CallKind.CALL, CallKind.RECALL)  # what the displays show, as in 
 
 def group_name(office_id: int) -> str:
     return f"display.{office_id}"
+
+
+def queue_group_name(office_id: int) -> str:
+    """The clients' phones of an office: told that the queue moved, never who moved."""
+    return f"queue.{office_id}"
+
+
+def queue_changed_on_commit(ticket: Ticket) -> None:
+    """The ticket changed (called, parked, transferred, finished …): once committed, phones
+    waiting in its group refresh their place, and its own phone refreshes what it shows."""
+    message = {"type": "queue.changed", "group": ticket.group_id, "ticket": ticket.pk}
+    transaction.on_commit(lambda: _send(queue_group_name(ticket.office_id), message))
+
+
+def _send(group: str, message: dict) -> None:
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        logger.exception("could not tell %s", group)
 
 
 def publish_on_commit(event: CallEvent) -> None:
@@ -31,12 +54,12 @@ def publish_call_event(event: CallEvent) -> None:
     from schalter.visits.selectors import display_call_data  # selectors imports services
 
     try:
-        layer = get_channel_layer()
-        if layer is None:
-            return
         with scope(office=event.office_id), translation.override("de"):
             call = display_call_data(event)
-        message = {"type": "display.call", "call": call, "group": event.ticket.group_id}
-        async_to_sync(layer.group_send)(group_name(event.office_id), message)
     except Exception:
-        logger.exception("could not publish call event %s", event.pk)
+        logger.exception("could not describe call event %s", event.pk)
+        return
+    # The desk was read above (display_call_data); its floor lets screens limited to floors filter.
+    floor = event.desk.floor if event.desk is not None else None
+    message = {"type": "display.call", "call": call, "group": event.ticket.group_id, "floor": floor}
+    _send(group_name(event.office_id), message)

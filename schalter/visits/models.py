@@ -129,6 +129,9 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("referred elsewhere")
 
 
+NOTE_MAX_LENGTH = 500
+
+
 class Ticket(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="tickets")
     group = models.ForeignKey(ServiceGroup, on_delete=models.PROTECT, related_name="tickets")
@@ -172,14 +175,19 @@ class Ticket(models.Model):
     # when the SMS has gone or the ticket is closed.
     notify_phone = models.CharField(max_length=20, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Staff's note on the visit ("fetches the passport copy"), for the next desk; erased with the
+    # ticket's other personal data.
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = ScopedManager(office="office")
 
     class Meta:
         ordering = ["id"]
         constraints = [
+            # The code keeps its issuing group's prefix when the ticket is transferred to
+            # another group, where the same number may already exist.
             models.UniqueConstraint(
-                fields=["office", "group", "day", "number"], name="ticket_number_once_a_day"
+                fields=["office", "day", "code"], name="ticket_code_once_a_day"
             ),
             models.UniqueConstraint(
                 fields=["kiosk", "issue_key"],

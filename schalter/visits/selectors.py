@@ -2,9 +2,10 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
-from statistics import mean
+from datetime import date, datetime, timedelta
+from statistics import mean, median
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -202,7 +203,10 @@ def queue_overview(office: Office, now: datetime) -> QueueOverview:
     sessions = open_sessions(office)
     statuses = []
     for group in groups_of(office):
-        waiting = len(_queued(office, group, day))
+        with scope(office=office):  # a count: the desk page shows it, and the queue can be long
+            waiting = Ticket.objects.filter(
+                office=office, group=group, day=day, state__in=QUEUED_STATES
+            ).count()
         minutes = expected_wait(waiting, len(sessions), mean_service_minutes(office, group, day))
         statuses.append(GroupStatus(group, waiting, minutes, traffic_light(minutes)))
     with scope(office=office):
@@ -256,12 +260,12 @@ def recent_calls(office: Office, since: datetime | None = None, limit: int = 10)
         return list(events[:limit])
 
 
-def prediction_errors(office: Office, day: date) -> list[float]:
-    """Actual minus predicted wait, in minutes, for today's called tickets (for the figures)."""
+def prediction_errors(office: Office, first_day: date, last_day: date | None = None) -> list[float]:
+    """Actual minus predicted wait, in minutes, of the tickets called on these days."""
     with scopes_disabled():
         rows = Ticket.objects.filter(
             office=office,
-            day=day,
+            day__range=(first_day, last_day or first_day),
             first_called_at__isnull=False,
             predicted_wait_minutes__isnull=False,
         ).values_list("created_at", "first_called_at", "predicted_wait_minutes")
@@ -270,6 +274,47 @@ def prediction_errors(office: Office, day: date) -> list[float]:
             for created, called, predicted in rows
             if called and predicted is not None
         ]
+
+
+CLOSE_ENOUGH_MINUTES = 10  # an estimate this close to the real wait counts as right
+
+
+@dataclass(frozen=True)
+class WaitEstimates:
+    """How good the expected waits told to clients were: the figures for staff and ministry."""
+
+    called: int  # tickets with an estimate that were called
+    median_error_minutes: float | None  # positive: clients waited longer than told
+    close_share: int | None  # per cent within CLOSE_ENOUGH_MINUTES
+
+
+def wait_estimates(office: Office, first_day: date, last_day: date | None = None) -> WaitEstimates:
+    errors = prediction_errors(office, first_day, last_day)
+    if not errors:
+        return WaitEstimates(0, None, None)
+    close = sum(1 for e in errors if abs(e) <= CLOSE_ENOUGH_MINUTES)
+    return WaitEstimates(len(errors), round(median(errors), 1), round(100 * close / len(errors)))
+
+
+def screens_of(office: Office) -> list[Screen]:
+    """All of the office's screens, switched off ones too, for the staff list."""
+    with scope(office=office):
+        return list(Screen.objects.filter(office=office))
+
+
+def screen_by_pk(office: Office, pk: int) -> Screen:
+    """A screen for staff to edit, active or not; 404 alike for missing and another office's."""
+    with scope(office=office):
+        screen = Screen.objects.filter(office=office, pk=pk).first()
+    if screen is None:
+        raise Http404
+    return screen
+
+
+def desk_floors(office: Office) -> list[int]:
+    """The floors the office's desks are on: what a screen may be limited to."""
+    with scope(office=office):
+        return sorted(set(Desk.objects.filter(office=office).values_list("floor", flat=True)))
 
 
 def screen_get(office: Office, public_id: str) -> Screen:
@@ -286,18 +331,26 @@ class DisplayCalls:
     last_event_id: int  # the newest event looked at; the display asks for events after it
 
 
+# Event ids are handed out before commit: a call committed a moment after a later one has the
+# lower id. Calls this recent come again whatever `after` says; the display drops repeats by id.
+LATE_COMMIT_WINDOW = timedelta(seconds=30)
+
+
 def display_calls(screen: Screen, now: datetime, after: int = 0, limit: int = 8) -> DisplayCalls:
-    """Today's calls and recalls for a screen, newer than event `after`. The bound is read
-    first, so a call written meanwhile comes with the next poll, never twice."""
+    """Today's calls and recalls for a screen, newer than event `after` or made in the last
+    LATE_COMMIT_WINDOW. The bound is read first, so a call written meanwhile comes with the
+    next poll."""
     office = screen.office
     with scope(office=office):
-        today = CallEvent.objects.filter(
-            office=office, ticket__day=local_day(office, now), id__gt=after
+        today = CallEvent.objects.filter(office=office, ticket__day=local_day(office, now)).filter(
+            Q(id__gt=after) | Q(at__gte=now - LATE_COMMIT_WINDOW)
         )
-        last = today.order_by("-id").values_list("id", flat=True).first() or after
+        last = max(today.order_by("-id").values_list("id", flat=True).first() or 0, after)
         events = today.filter(id__lte=last, kind__in=(CallKind.CALL, CallKind.RECALL))
         if screen.groups:
             events = events.filter(ticket__group_id__in=screen.groups)
+        if screen.floors:
+            events = events.filter(desk__floor__in=screen.floors)
         found = list(events.select_related("ticket", "desk").order_by("-id")[: limit * 3])
     seen: set[int] = set()
     calls = []

@@ -2,20 +2,28 @@
 audit row; every call, recall and finish also writes a CallEvent for the displays."""
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.services import Actor, audit_record
+from schalter.appointments import ratelimit
+from schalter.appointments.errors import InvalidContact, RateLimited
+from schalter.appointments.identity import normalise_phone
 from schalter.appointments.models import Appointment, Status
 from schalter.catalog.models import Service
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Desk, Office
+from schalter.sms import send_sms
 from schalter.visits import live
 from schalter.visits.errors import (
     AlreadyCheckedIn,
@@ -28,12 +36,14 @@ from schalter.visits.errors import (
     DeskTaken,
     NoQueue,
     NotAtDesk,
+    NoteTooLong,
     OfficeClosed,
     QuotaReached,
     WalkInsNotAllowed,
     WrongState,
 )
 from schalter.visits.models import (
+    NOTE_MAX_LENGTH,
     QUEUED_STATES,
     CallEvent,
     CallKind,
@@ -48,8 +58,12 @@ from schalter.visits.models import (
     TicketState,
 )
 
+log = logging.getLogger(__name__)
+
 MAX_CALLS = 3  # a ticket called this often without the client coming is missed (ZMS default)
 DUE_NOW = timedelta(minutes=15)  # an appointment starting within this much is "due now"
+CLOSED_STATES = (TicketState.DONE, TicketState.MISSED)
+SMS_TRIES = 3  # "wait anywhere": sends tried per ticket before giving up on a failing gateway
 
 
 def token_hash(token: str) -> str:
@@ -146,9 +160,12 @@ def screen_create(
     name: str,
     public_id: str = "",
     groups: list[ServiceGroup] | None = None,
+    floors: list[int] | None = None,
+    active: bool = True,
     acting_user: Actor = None,
 ) -> Screen:
-    """A call display; with groups, it shows only those (a waiting zone or a floor)."""
+    """A call display; with groups, it shows only those (a waiting zone); with floors, only
+    calls to desks on those floors."""
     public_id = public_id or secrets.token_urlsafe(9).lower().replace("_", "-")
     with scope(office=office):
         screen = Screen(
@@ -156,11 +173,52 @@ def screen_create(
             name=name,
             public_id=public_id,
             groups=[g.pk for g in groups or [] if g.office_id == office.pk],
+            floors=sorted({int(f) for f in floors or []}),
+            active=active,
         )
         screen.full_clean()
         screen.save()
     audit_record(
-        office=office, acting_user=acting_user, action="visits.screen.created", target=screen
+        office=office,
+        acting_user=acting_user,
+        action="visits.screen.created",
+        target=screen,
+        data={"groups": screen.groups, "floors": screen.floors},
+    )
+    return screen
+
+
+@transaction.atomic
+def screen_update(
+    *,
+    screen: Screen,
+    name: str,
+    groups: list[ServiceGroup],
+    floors: list[int],
+    active: bool = True,
+    acting_user: Actor = None,
+) -> Screen:
+    """Change what a display shows. Its polling sees the change at once; a connected WebSocket
+    keeps filtering by what the screen showed when it connected, until it reconnects."""
+    office = screen.office
+    before = {"name": screen.name, "groups": screen.groups, "floors": screen.floors}
+    with scope(office=office):
+        screen.name = name
+        screen.groups = [g.pk for g in groups if g.office_id == office.pk]
+        screen.floors = sorted({int(f) for f in floors})
+        screen.active = active
+        screen.full_clean()
+        screen.save()
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="visits.screen.updated",
+        target=screen,
+        data={
+            "before": before,
+            "after": {"name": screen.name, "groups": screen.groups, "floors": screen.floors},
+            "active": active,
+        },
     )
     return screen
 
@@ -414,6 +472,7 @@ def _close(session: DeskSession, now: datetime, acting_user: Actor) -> None:
             ticket.desk = None
             ticket.call_count = 0
             ticket.save(update_fields=["state", "desk", "call_count"])
+            _queue_moved(session.office, ticket)
         session.ended_at = now
         session.save(update_fields=["ended_at"])
     audit_record(
@@ -526,6 +585,7 @@ def ticket_call_next(
                 update_fields=["state", "desk", "called_at", "first_called_at", "call_count"]
             )
             _event(ticket, CallKind.CALL, now)
+            _queue_moved(office, ticket, now)
             audit_record(
                 office=office,
                 acting_user=acting_user,
@@ -563,7 +623,11 @@ def _step(
             _bounded_lock_wait()
             locked = _at_desk(desk_session, ticket, states)
             fields, data = change(locked)
+            if locked.state in CLOSED_STATES and locked.notify_phone:
+                locked.notify_phone = ""  # the number was only for this visit
+                fields = [*fields, "notify_phone"]
             locked.save(update_fields=fields)
+            _queue_moved(desk_session.office, locked)
             audit_record(
                 office=desk_session.office,
                 acting_user=acting_user,
@@ -728,3 +792,199 @@ def ticket_no_show(
         acting_user=acting_user,
         change=change,
     )
+
+
+# --- wait anywhere ------------------------------------------------------------------------------
+
+
+def ticket_notify_set(
+    *, ticket: Ticket, phone: str = "", from_booking: bool = False, acting_user: Actor = None
+) -> Ticket:
+    """Leave a mobile number for one text message when the turn is near, so the client can wait
+    outside. With `from_booking`, the number given when booking is used. Only while the ticket
+    waits and before that message went; the check runs at once after commit, so a client already
+    near the front gets it right away."""
+    office = ticket.office
+    with transaction.atomic(), scope(office=office):
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if from_booking:
+            phone = locked.appointment.phone if locked.appointment else ""
+        e164 = normalise_phone(phone)
+        if not e164:
+            raise InvalidContact(field="phone")
+        if locked.state not in QUEUED_STATES or locked.notified_at is not None:
+            raise WrongState(field="phone")
+        locked.notify_phone = e164
+        locked.save(update_fields=["notify_phone"])
+        # The number itself stays out of the audit log.
+        audit_record(
+            office=office,
+            acting_user=acting_user,
+            action="visits.ticket.notify_set",
+            target=locked,
+            data={"code": locked.code, "from_booking": from_booking},
+        )
+        _notify_near_on_commit(office, locked.group_id, locked.day)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_notify_withdraw(*, ticket: Ticket, acting_user: Actor = None) -> Ticket:
+    """Take the number back: it is erased, and no message goes."""
+    office = ticket.office
+    with transaction.atomic(), scope(office=office):
+        if Ticket.objects.filter(pk=ticket.pk).exclude(notify_phone="").update(notify_phone=""):
+            audit_record(
+                office=office,
+                acting_user=acting_user,
+                action="visits.ticket.notify_withdrawn",
+                target=ticket,
+                data={"code": ticket.code},
+            )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _queue_moved(office: Office, ticket: Ticket, now: datetime | None = None) -> None:
+    """Once committed: the phones of the ticket and of its queue refresh, and the next clients
+    in line may get their text message."""
+    live.queue_changed_on_commit(ticket)
+    _notify_near_on_commit(office, ticket.group_id, ticket.day, now)
+
+
+def _notify_near_on_commit(
+    office: Office, group_id: int, day: date, now: datetime | None = None
+) -> None:
+    # robust: whatever goes wrong after the commit is logged, never turned into a failed call.
+    transaction.on_commit(
+        lambda: tickets_notify_near(office=office, group=group_id, day=day, now=now), robust=True
+    )
+
+
+def near_text(ticket: Ticket, ahead: int, language: str) -> str:
+    values = {"office": ticket.office.name_in(language), "code": ticket.code, "ahead": ahead}
+    with translation.override(language):
+        if ahead == 0:
+            return (
+                _(
+                    "%(office)s: your number %(code)s is next. "
+                    "Please come back to the waiting area now."
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(office)s: your number %(code)s will be called soon (about %(ahead)d client "
+                "ahead of you). Please come back to the waiting area.",
+                "%(office)s: your number %(code)s will be called soon (about %(ahead)d clients "
+                "ahead of you). Please come back to the waiting area.",
+                ahead,
+            )
+            % values
+        )
+
+
+def tickets_notify_near(
+    *,
+    office: Office,
+    group: ServiceGroup | int,
+    day: date | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Send the one "your turn is near" text message to each waiting client of the group who
+    left a number and now has at most `group.notify_when_ahead` clients ahead (the order of
+    `selectors.queue_order`). Runs after the commit of a queue change, outside any transaction
+    and lock. Returns how many messages went.
+
+    Each ticket is first claimed with an update guarded by `notified_at IS NULL`, so two desks
+    calling at once never send twice. After a sent message the number is erased. A failing
+    gateway is logged and the claim undone, so the next queue change tries again; after
+    SMS_TRIES failed tries the number is erased and no message goes (each try may wait for the
+    gateway's timeout, so a broken gateway must not slow every call of the day)."""
+    from schalter.visits import selectors  # selectors imports this module
+
+    now = now or timezone.now()
+    day = day or office_selectors.local_now(office, now).date()
+    with scope(office=office):
+        if isinstance(group, int):
+            group = ServiceGroup.objects.get(office=office, pk=group)
+        pending = Ticket.objects.filter(
+            office=office,
+            group=group,
+            day=day,
+            state__in=QUEUED_STATES,
+            notified_at__isnull=True,
+        ).exclude(notify_phone="")
+        if not pending.exists():  # the usual case: one cheap query per queue change
+            return 0
+        order = selectors.queue_order(selectors._queued(office, group, day), now)
+    sent = 0
+    for ahead, ticket in enumerate(order[: group.notify_when_ahead + 1]):
+        if ticket.notify_phone and ticket.notified_at is None:
+            sent += _notify_one(office, ticket, ahead, now)
+    return sent
+
+
+def _notify_one(office: Office, ticket: Ticket, ahead: int, now: datetime) -> int:
+    with scope(office=office):
+        mine = Ticket.objects.filter(
+            pk=ticket.pk, state__in=QUEUED_STATES, notified_at__isnull=True
+        ).exclude(notify_phone="")
+        if not mine.update(notified_at=now):
+            return 0  # another process claimed it, or the client withdrew or was called
+        phone = Ticket.objects.filter(pk=ticket.pk).values_list("notify_phone", flat=True)[0]
+        claimed = Ticket.objects.filter(pk=ticket.pk)
+    try:
+        ratelimit.hit(
+            f"visits.sms:{ticket.pk}", limit=SMS_TRIES, window_seconds=86400, now=now, always=True
+        )
+    except RateLimited:
+        log.warning("ticket %s: gave up on the text message after %s tries", ticket.pk, SMS_TRIES)
+        with scope(office=office):
+            claimed.update(notify_phone="", notified_at=None)
+        return 0
+    ticket.office = office
+    if not send_sms(to=phone, text=near_text(ticket, ahead, ticket.language)):
+        with scope(office=office):
+            claimed.update(notified_at=None)  # the next queue change tries again
+        return 0
+    with scope(office=office):
+        claimed.update(notify_phone="")
+    audit_record(
+        office=office,
+        acting_user=None,
+        action="visits.ticket.notified",
+        target=ticket,
+        data={"code": ticket.code, "ahead": ahead},
+    )
+    return 1
+
+
+def tickets_personal_erase(*, office: Office, now: datetime) -> int:
+    """The day after a visit, its ticket keeps no personal data: the number left for the SMS
+    (closed tickets lose it at once) and staff's note. Run by the retention job."""
+    day = office_selectors.local_now(office, now).date()
+    with scope(office=office):
+        return (
+            Ticket.objects.filter(office=office, day__lt=day)
+            .exclude(notify_phone="", note="")
+            .update(notify_phone="", note="")
+        )
+
+
+def ticket_note_set(*, ticket: Ticket, note: str, acting_user: Actor = None) -> Ticket:
+    """Staff's note on a visit, for the next desk; the audit row says that, not what."""
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise NoteTooLong(field="note")
+    with transaction.atomic(), scope(office=ticket.office):
+        Ticket.objects.filter(pk=ticket.pk).update(note=note)
+        audit_record(
+            office=ticket.office,
+            acting_user=acting_user,
+            action="visits.ticket.noted",
+            target=ticket,
+            data={"code": ticket.code, "length": len(note)},
+        )
+    ticket.note = note
+    return ticket

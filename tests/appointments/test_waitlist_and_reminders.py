@@ -1,7 +1,4 @@
-import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
@@ -139,24 +136,8 @@ def test_an_unanswered_offer_passes_to_the_next_client(office, full_office):
         assert expired.status == Status.EXPIRED
 
 
-def test_reminders_by_mail_and_text_message_through_the_gateway(office, settings, mailoutbox):
-    received = []
-
-    class Gateway(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            received.append((self.headers["Authorization"], json.loads(self.rfile.read(length))))
-            self.send_response(202)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SCHALTER_SMS_BACKEND = "schalter.sms.HttpSms"
-    settings.SCHALTER_SMS_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
-    settings.SCHALTER_SMS_KEY = "k3y"
+def test_reminders_by_mail_and_text_message_through_the_gateway(office, sms_gateway, mailoutbox):
+    received = sms_gateway.received
     offered = make_bookable(office)
     appointment = book_earliest_by_phone(
         office,
@@ -171,7 +152,6 @@ def test_reminders_by_mail_and_text_message_through_the_gateway(office, settings
     day_before = appointment.start - timedelta(hours=20)
     assert reminders_send(office=office, now=day_before) == 1
     assert reminders_send(office=office, now=day_before + timedelta(minutes=1)) == 0  # once
-    server.shutdown()
     assert received[0][0] == "Bearer k3y"
     assert received[0][1]["to"] == "+4915123456789"
     assert appointment.code in received[0][1]["text"]

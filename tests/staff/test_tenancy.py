@@ -60,6 +60,14 @@ def object_of(office, url_name: str) -> int:
             return Closure.objects.filter(office=office).first().pk
         if url_name == "staff:member":
             return Membership.objects.filter(office=office).first().pk
+        if url_name == "staff:screen":
+            from schalter.visits.services import screen_create
+
+            return screen_create(office=office, name="Wartebereich").pk
+        if url_name in ("staff:notice", "staff:notice_delete"):
+            from schalter.content.services import office_notice_create
+
+            return office_notice_create(office=office, texts={"de": "x"}, acting_user=None).pk
         if url_name == "staff:appointment":
             return _appointment_of(office).pk
         if url_name == "staff:availability_rule":
@@ -136,6 +144,9 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:desk",
         "staff:location",
         "staff:member",
+        "staff:notice",
+        "staff:notice_delete",
+        "staff:screen",
         "staff:waitlist_entry_update",
     ]
 

@@ -111,6 +111,17 @@ def test_transfer_to_a_desk_or_a_group(office, groups, now, sessions):
     assert call(desk_2, now).pk == ticket.pk
 
 
+def test_a_ticket_keeps_its_code_in_a_group_that_has_the_same_number(office, groups, now, sessions):
+    walk_in(office, groups["A"], now)
+    waiting_in_b = walk_in(office, groups["B"], now)
+    (desk,) = sessions(1)
+    ticket = call(desk, now)
+    assert (ticket.number, waiting_in_b.number) == (1, 1)
+    services.ticket_transfer(desk_session=desk, ticket=ticket, to_group=groups["B"], now=now)
+    ticket.refresh_from_db()
+    assert (ticket.group_id, ticket.code) == (groups["B"].pk, "A-001")
+
+
 def test_leaving_a_desk_mid_call_puts_the_client_back_in_the_queue(
     office, groups, now, sessions, make_staff
 ):

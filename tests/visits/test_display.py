@@ -1,10 +1,12 @@
 """The call display's page and its calls.json: only newer calls, per screen, nothing personal."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.test import Client
 
-from schalter.visits import services
+from schalter.visits import selectors, services
 from tests.visits.conftest import later, walk_in
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +32,17 @@ def calls(screen: str, after: object = None) -> dict:
 
 def test_only_calls_after_the_given_event_come_back(screens, groups, office, sessions, now):
     desk_a, desk_b = sessions(2)
-    with time_machine.travel(now, tick=False):
+    with time_machine.travel(now, tick=False) as clock:
         walk_in(office, groups["A"], now)
         walk_in(office, groups["A"], now)
         first = services.ticket_call_next(desk_session=desk_a, now=later(now, 1))
+        clock.move_to(later(now, 2))  # past the window in which calls come again
         seen = calls("alle")
         assert [c["code"] for c in seen["calls"]] == ["A-001"]
         assert calls("alle", seen["last"])["calls"] == []
         services.ticket_call_next(desk_session=desk_b, now=later(now, 2))
         services.ticket_recall(desk_session=desk_a, ticket=first, now=later(now, 3))
+        clock.move_to(later(now, 4))
         newer = calls("alle", seen["last"])
         assert [c["code"] for c in newer["calls"]] == ["A-001", "A-002"]  # newest first
         assert [c["kind"] for c in newer["calls"]] == ["recall", "call"]
@@ -48,6 +52,24 @@ def test_only_calls_after_the_given_event_come_back(screens, groups, office, ses
     # The page embeds the newest event it shows, so its script never repeats one as new.
     assert f'data-after="{newer["last"]}"' in page
     assert "A-001" in page and "A-002" in page
+
+
+def test_a_call_that_commits_after_a_later_one_still_comes(screens, groups, office, sessions, now):
+    desk_a, desk_b = sessions(2)
+    called_at = later(now, 1)
+    with time_machine.travel(called_at, tick=False) as clock:
+        walk_in(office, groups["A"], now)
+        walk_in(office, groups["A"], now)
+        services.ticket_call_next(desk_session=desk_a, now=called_at)
+        services.ticket_call_next(desk_session=desk_b, now=called_at)
+        newest = max(e["id"] for e in calls("alle")["calls"])
+        # A display that already saw the newer event still gets the older one for a while ...
+        repeated = calls("alle", newest)
+        assert sorted(c["code"] for c in repeated["calls"]) == ["A-001", "A-002"]
+        assert repeated["last"] == newest
+        # ... and only for a while.
+        clock.move_to(called_at + selectors.LATE_COMMIT_WINDOW + timedelta(seconds=1))
+        assert calls("alle", newest)["calls"] == []
 
 
 def test_a_screen_shows_only_its_groups(screens, groups, office, sessions, now):

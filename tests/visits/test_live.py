@@ -11,6 +11,7 @@ from django.db import connections
 
 from schalter.config.asgi import application
 from schalter.visits import services
+from schalter.visits.models import Priority
 from tests.visits.conftest import later, walk_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,6 +84,56 @@ def test_a_call_reaches_the_displays_that_show_its_group(screens, groups, office
 def test_an_unknown_screen_is_closed(screens, path):
     async def scenario():
         connected, code = await connect(path).connect()
+        assert not connected
+        assert code == 4404
+
+    run(scenario)
+
+
+def phone_of(office, group, now, **extra) -> tuple[object, WebsocketCommunicator]:
+    issued = services.ticket_issue_walk_in(office=office, group=group, now=now, **extra)
+    return issued.ticket, connect(f"/ws/giessen/ticket/{issued.token}/")
+
+
+def test_phones_hear_when_their_ticket_or_their_queue_moves(groups, office, sessions, now):
+    desk_a, desk_b = sessions(2)
+    first, first_phone = phone_of(office, groups["A"], now)
+    _, behind_phone = phone_of(office, groups["A"], now)
+
+    async def scenario():
+        assert (await first_phone.connect())[0] and (await behind_phone.connect())[0]
+        call = sync_to_async(services.ticket_call_next)
+        assert await call(desk_session=desk_a, now=later(now, 1)) == first
+        assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
+        assert await behind_phone.receive_json_from(timeout=2) == {"changed": "queue"}
+
+        # An urgent client in queue B (there before the transfer below: called first) ...
+        urgent, urgent_phone = await sync_to_async(phone_of)(
+            office, groups["B"], later(now, -1), priority=Priority.URGENT
+        )
+        assert (await urgent_phone.connect())[0]
+        # ... and the first client sent on to queue B: from now on queue B's moves concern her.
+        await sync_to_async(services.ticket_transfer)(
+            desk_session=desk_a, ticket=first, to_group=groups["B"], now=later(now, 2)
+        )
+        assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
+        assert await urgent_phone.receive_json_from(timeout=2) == {"changed": "queue"}
+        assert await behind_phone.receive_nothing(timeout=0.3)
+
+        assert await call(desk_session=desk_b, now=later(now, 3)) == urgent
+        assert await urgent_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
+        assert await first_phone.receive_json_from(timeout=2) == {"changed": "queue"}
+        assert await behind_phone.receive_nothing(timeout=0.3)
+        for phone in (first_phone, behind_phone, urgent_phone):
+            await phone.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 300, "%00"])
+def test_an_unknown_ticket_is_closed(office, token):
+    async def scenario():
+        connected, code = await connect(f"/ws/giessen/ticket/{token}/").connect()
         assert not connected
         assert code == 4404
 

@@ -71,7 +71,18 @@ CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [env("SCHALTER_REDIS_URL")]},
+            # redis-py 8 fails (not waits) past 100 connections per pool, which 500 displays
+            # joining at once exceed, and times reads out after 5 s, just when channels-redis's
+            # blocking receive (5 s) returns empty: either closed a display's socket.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": env("SCHALTER_REDIS_URL"),
+                        "max_connections": 2000,
+                        "socket_timeout": 15,
+                    }
+                ]
+            },
         }
         if env("SCHALTER_REDIS_URL")
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
@@ -214,6 +225,9 @@ SCHALTER_UNSAFE_SEAT_CLAIM = False
 
 # /metrics for Prometheus: loopback only, or with this bearer token.
 SCHALTER_METRICS_TOKEN = env("SCHALTER_METRICS_TOKEN")
+
+# Spoken call announcements made by espeak-ng, kept here (schalter/visits/announce.py).
+SCHALTER_ANNOUNCE_DIR = Path(env("SCHALTER_ANNOUNCE_DIR", str(BASE_DIR / "var" / "announcements")))
 
 # Text messages (reminders); see schalter/sms.py.
 SCHALTER_SMS_BACKEND = env("SCHALTER_SMS_BACKEND", "schalter.sms.ConsoleSms")

@@ -60,6 +60,73 @@ function showGroups(body, groups) {
   body.replaceChildren(...rows);
 }
 
+// Spoken calls: the gong and the announcement of each new call (one WAV from the server),
+// played one after another, never overlapping. Kiosk browsers are started with
+// --autoplay-policy=no-user-gesture-required; where a browser still refuses to play, a
+// "Sound on" button appears, and one press lets sound play from then on. Nothing waits forever
+// on a display that runs for days: at most ANNOUNCE_QUEUE calls wait, a call not said within
+// ANNOUNCE_MAX_AGE_MS is left out, and a sound that never ends is given up after ANNOUNCE_STALL_MS.
+// The root's data-last-announced says which call was last heard (the browser tests read it).
+const ANNOUNCE_QUEUE = 6;
+const ANNOUNCE_MAX_AGE_MS = 60000;
+const ANNOUNCE_STALL_MS = 30000;
+
+function announcer(root, button) {
+  const template = root.dataset.announceUrl;
+  if (!template || typeof Audio === "undefined") return () => {};
+  const audio = new Audio();
+  audio.preload = "auto";
+  const queue = [];
+  let current = null;
+  let blocked = false;
+  let stall = 0;
+
+  function next() {
+    clearTimeout(stall);
+    current = null;
+    if (blocked) return;
+    while (queue.length && Date.now() - queue[0].at > ANNOUNCE_MAX_AGE_MS) queue.shift();
+    const item = queue.shift();
+    if (!item) return;
+    current = item;
+    audio.src = template.replace(/0\.wav$/, `${item.id}.wav`);
+    stall = setTimeout(next, ANNOUNCE_STALL_MS);
+    audio.play().catch((error) => {
+      if (current !== item) return;
+      if (error && error.name === "NotAllowedError") {
+        blocked = true;
+        clearTimeout(stall);
+        current = null;
+        queue.unshift(item);
+        if (button) button.hidden = false;
+      } else {
+        next();
+      }
+    });
+  }
+
+  audio.addEventListener("playing", () => {
+    if (!current) return;
+    root.dataset.lastAnnounced = String(current.id);
+    root.dataset.lastAnnouncedSeconds = String(audio.duration);
+  });
+  audio.addEventListener("ended", next);
+  audio.addEventListener("error", next); // a call the server no longer says: the next one
+  if (button) {
+    button.addEventListener("click", () => {
+      button.hidden = true;
+      blocked = false;
+      next(); // inside the press: the browser allows sound from here on
+    });
+  }
+
+  return (id) => {
+    queue.push({ id, at: Date.now() });
+    while (queue.length > ANNOUNCE_QUEUE) queue.shift();
+    if (!current) next();
+  };
+}
+
 function startClock(clock, timeZone) {
   let format;
   try {
@@ -78,19 +145,92 @@ function startClock(clock, timeZone) {
   setInterval(tick, 1000);
 }
 
+// The notices ticker: each active notice in each of its languages (German first), one text at
+// a time, changed in place every 8 seconds; no scrolling. The pause button stops it (WCAG 2.2.2);
+// with reduced motion the text changes without fading in. `update` takes the notices from each
+// poll, so edits reach a running display without a reload.
+const TICKER_MS = 8000;
+
+function startTicker(section, initial) {
+  const text = document.getElementById("display-ticker-text");
+  const pause = document.getElementById("display-ticker-pause");
+  let items = [];
+  let index = 0;
+  let paused = false;
+
+  function render(fresh) {
+    const item = items[index];
+    section.hidden = !item;
+    if (!item) return;
+    if (text.textContent === item.text && text.lang === item.lang) return;
+    text.textContent = item.text;
+    text.lang = item.lang;
+    text.dir = item.dir;
+    if (fresh) {
+      text.classList.remove("display-ticker__text--fresh");
+      void text.offsetWidth; // restart the fade
+      text.classList.add("display-ticker__text--fresh");
+    }
+  }
+
+  function update(notices) {
+    const next = notices.flatMap((notice) =>
+      notice.texts.map((line) => ({ id: notice.id, ...line })),
+    );
+    if (JSON.stringify(next) === JSON.stringify(items)) return;
+    const current = items[index];
+    items = next;
+    // Stay on the text shown if it is still there; else start again from the first.
+    const same = current
+      ? items.findIndex((item) => item.id === current.id && item.lang === current.lang)
+      : -1;
+    index = same >= 0 ? same : 0;
+    pause.hidden = items.length < 2;
+    render(false);
+  }
+
+  pause.addEventListener("click", () => {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", String(paused));
+  });
+  setInterval(() => {
+    if (paused || items.length < 2) return;
+    index = (index + 1) % items.length;
+    render(true);
+  }, TICKER_MS);
+  update(initial);
+  return update;
+}
+
+function readNotices() {
+  try {
+    return JSON.parse(document.getElementById("display-notices").textContent) || [];
+  } catch {
+    return [];
+  }
+}
+
 if (root) {
   const list = document.getElementById("display-calls");
   const groups = document.getElementById("display-groups");
   const deskLabel = root.dataset.deskLabel || "";
-  let after = Number(root.dataset.after) || 0;
+  // Calls up to the page's own newest one are old news; the server also repeats calls of the
+  // last half minute (a call may commit after a later one), so repeats are dropped by id.
+  const floor = Number(root.dataset.after) || 0;
+  let after = floor;
   let delay = POLL_MS;
   let live = null; // the open WebSocket, if any
   const shown = new Set(); // event ids shown since the page loaded
+  const announce = announcer(root, document.getElementById("display-sound"));
+  const ticker = document.getElementById("display-ticker");
+  const updateNotices = ticker ? startTicker(ticker, readNotices()) : null;
 
   function show(call) {
-    if (call.id <= after || shown.has(call.id)) return;
+    if (call.id <= floor || shown.has(call.id)) return;
     shown.add(call.id);
+    if (shown.size > 500) shown.delete(Math.min(...shown)); // runs for days: stay bounded
     showCall(list, call, deskLabel);
+    announce(call.id);
   }
 
   function connect(retry) {
@@ -141,6 +281,7 @@ if (root) {
       }
       after = Math.max(after, Number(data.last) || 0);
       showGroups(groups, data.groups);
+      if (updateNotices && Array.isArray(data.notices)) updateNotices(data.notices);
       root.dataset.after = String(after);
       delay = POLL_MS;
     } catch {

@@ -9,6 +9,7 @@ from schalter.appointments.services import policy_for, seats_generate
 from schalter.appointments.staff_actions import time_blocks_reapply
 from schalter.appointments.waitlist import waitlist_offer_freed
 from schalter.offices.models import Office
+from schalter.visits.services import tickets_personal_erase
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             offers = waitlist_offer_freed(office=office, now=now)
             reminded = reminders_send(office=office, now=now)
             purged = personal_data_purge(office=office, now=now)
+            purged += tickets_personal_erase(office=office, now=now)
             self.stdout.write(
                 f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
                 f"{reminded} reminders, {purged} records anonymised"

@@ -1,0 +1,305 @@
+"""Wait anywhere: a client leaves her mobile number on the live ticket page and gets one text
+message, through a real local HTTP gateway, when her turn is near."""
+
+import re
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+from django_scopes import scopes_disabled
+
+from schalter.appointments.errors import InvalidContact
+from schalter.visits import errors, services
+from schalter.visits.models import ServiceGroup, Ticket, TicketState
+from tests.visits.conftest import walk_in
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "0151 23456789"
+MOBILE_E164 = "+4915123456789"
+
+
+@pytest.fixture
+def queue(office, groups, now):
+    """Six walk-ins in group A, one minute apart; the last one took hers in Arabic."""
+    issued = [
+        services.ticket_issue_walk_in(
+            office=office, group=groups["A"], now=now + timedelta(minutes=i)
+        )
+        for i in range(5)
+    ]
+    issued.append(
+        services.ticket_issue_walk_in(
+            office=office, group=groups["A"], now=now + timedelta(minutes=5), language="ar"
+        )
+    )
+    return issued
+
+
+@pytest.fixture
+def desk(sessions):
+    return sessions(1)[0]
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what the services queue for after the commit, as a real request would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def serve_next(desk, now):
+    """Call the next client, serve and finish her: the queue moves up by one."""
+    ticket = services.ticket_call_next(desk_session=desk, now=now)
+    services.ticket_start(desk_session=desk, ticket=ticket, now=now)
+    services.ticket_finish(desk_session=desk, ticket=ticket, outcome="completed", now=now)
+    return ticket
+
+
+def fresh(ticket) -> Ticket:
+    with scopes_disabled():
+        return Ticket.objects.get(pk=ticket.pk)
+
+
+def tell_when_ahead(group, clients: int) -> None:
+    with scopes_disabled():
+        ServiceGroup.objects.filter(pk=group.pk).update(notify_when_ahead=clients)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_leaving_and_withdrawing_a_number_on_the_ticket_page(queue, now, sms_gateway, on_commit):
+    issued = queue[-1]  # five clients ahead, more than the three the group tells at
+    url = f"/en/giessen/ticket/{issued.token}/"
+    client = Client(enforce_csrf_checks=True)
+    with time_machine.travel(now + timedelta(minutes=6), tick=False):
+        page = client.get(url).content.decode()
+        assert "Text me when my turn is near" in page and 'type="tel"' in page
+        assert client.post(f"{url}notify/", {"phone": MOBILE}).status_code == 403  # no CSRF
+        with on_commit():
+            left = client.post(
+                f"{url}notify/", {"phone": MOBILE, "csrfmiddlewaretoken": csrf_token(page)}
+            )
+        assert (left.status_code, left["Location"]) == (302, url)
+        assert fresh(issued.ticket).notify_phone == MOBILE_E164
+        page = client.get(url).content.decode()
+        assert "We will send you a text message when 3 clients are ahead of you." in page
+        assert MOBILE_E164 not in page and "23456789" not in page  # nothing personal shown
+        assert sms_gateway.received == []  # still five ahead
+        withdrawn = client.post(
+            f"{url}notify/", {"action": "withdraw", "csrfmiddlewaretoken": csrf_token(page)}
+        )
+        assert withdrawn.status_code == 302
+    assert fresh(issued.ticket).notify_phone == ""
+
+
+def test_an_invalid_number_is_refused_next_to_the_field_in_turkish(queue, now, sms_gateway):
+    issued = queue[-1]
+    with time_machine.travel(now + timedelta(minutes=6), tick=False):
+        response = Client().post(f"/tr/giessen/ticket/{issued.token}/notify/", {"phone": "12345"})
+    with translation.override("tr"):
+        message = str(InvalidContact.message)
+    with translation.override("en"):
+        assert message != str(InvalidContact.message)  # really Turkish
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(r'id="notify-phone-error"[^>]*>' + re.escape(message), page)
+    assert 'aria-invalid="true"' in page and 'value="12345"' in page
+    assert fresh(issued.ticket).notify_phone == ""
+
+
+def test_one_text_message_in_the_tickets_language_when_three_are_ahead(
+    office, queue, now, desk, sms_gateway, on_commit
+):
+    office.name = {**office.name, "ar": "دائرة الأجانب في غيسن"}
+    office.save(update_fields=["name"])
+    issued = queue[-1]
+    with on_commit():
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+    at = now + timedelta(minutes=10)
+    with time_machine.travel(at, tick=False):
+        with on_commit():
+            serve_next(desk, at)  # four ahead
+        assert sms_gateway.received == []
+        with on_commit():
+            serve_next(desk, at)  # three ahead: the message goes
+        assert len(sms_gateway.received) == 1
+        for _ in range(3):  # and never again
+            with on_commit():
+                serve_next(desk, at)
+    assert len(sms_gateway.received) == 1
+    authorization, message = sms_gateway.received[0]
+    ticket = fresh(issued.ticket)
+    assert authorization == "Bearer k3y" and message["to"] == MOBILE_E164
+    assert message["text"] == services.near_text(ticket, 3, "ar")
+    assert "دائرة الأجانب في غيسن" in message["text"] and "A-006" in message["text"]
+    assert ticket.notify_phone == "" and ticket.notified_at is not None  # number erased
+    with time_machine.travel(at, tick=False):
+        page = Client().get(f"/en/giessen/ticket/{issued.token}/").content.decode()
+    assert "We have sent you a text message." in page
+
+
+def test_a_client_already_near_the_front_gets_the_message_at_once(
+    queue, now, sms_gateway, on_commit
+):
+    with on_commit():
+        services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE)  # two ahead
+    assert len(sms_gateway.received) == 1
+    assert "A-003" in sms_gateway.received[0][1]["text"]
+    # The message went: no second number on this ticket.
+    with pytest.raises(errors.WrongState):
+        services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE)
+
+
+def test_a_gateway_down_never_breaks_the_call_and_the_next_change_tries_again(
+    queue, now, desk, sms_gateway, on_commit, settings
+):
+    with socket.socket() as unused:  # a port nobody listens on: the gateway is down
+        unused.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{unused.getsockname()[1]}/send"
+    working, settings.SCHALTER_SMS_URL = settings.SCHALTER_SMS_URL, down
+    issued = queue[3]  # three ahead
+    with on_commit():
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+    ticket = fresh(issued.ticket)
+    assert ticket.notify_phone == MOBILE_E164 and ticket.notified_at is None  # not sent, kept
+    with on_commit():
+        called = services.ticket_call_next(desk_session=desk, now=now)
+    assert called.pk == queue[0].ticket.pk and fresh(called).state == TicketState.CALLED
+    settings.SCHALTER_SMS_URL = working
+    with on_commit():
+        services.ticket_start(desk_session=desk, ticket=called, now=now)
+    assert len(sms_gateway.received) == 1  # tried again once the gateway was back
+    assert fresh(issued.ticket).notify_phone == ""
+
+
+def test_a_failing_gateway_is_tried_three_times_then_the_number_is_erased(
+    office, queue, now, desk, sms_gateway, on_commit
+):
+    sms_gateway.status = 503
+    ticket = queue[1].ticket
+    with time_machine.travel(now, tick=False):
+        with on_commit():
+            services.ticket_notify_set(ticket=ticket, phone=MOBILE)  # try 1
+        for _ in range(2):  # tries 2 and 3
+            assert services.tickets_notify_near(office=office, group=ticket.group, now=now) == 0
+        assert fresh(ticket).notify_phone == MOBILE_E164
+        sms_gateway.status = 202
+        assert services.tickets_notify_near(office=office, group=ticket.group, now=now) == 0
+    assert sms_gateway.received == []
+    assert fresh(ticket).notify_phone == ""
+
+
+def test_two_checks_at_once_send_once(queue, now, sms_gateway):
+    ticket = queue[0].ticket
+    with scopes_disabled():
+        Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164)
+    sent = [
+        services.tickets_notify_near(office=ticket.office, group=ticket.group, now=now)
+        for _ in range(2)
+    ]
+    assert sent == [1, 0] and len(sms_gateway.received) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_eight_checks_in_parallel_send_once(queue, now, sms_gateway):
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel claims need PostgreSQL; `make test` runs this there")
+    ticket = queue[0].ticket
+    with scopes_disabled():
+        Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164)
+    start = threading.Barrier(8)
+
+    def check(_):
+        try:
+            start.wait()
+            return services.tickets_notify_near(office=ticket.office, group=ticket.group, now=now)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        sent = list(pool.map(check, range(8)))
+    assert sorted(sent) == [0] * 7 + [1] and len(sms_gateway.received) == 1
+
+
+def test_unknown_or_other_offices_token_cannot_leave_a_number(
+    queue, now, other_office, sms_gateway
+):
+    token = queue[-1].token
+    with time_machine.travel(now + timedelta(minutes=6), tick=False):
+        unknown = Client().post(f"/en/giessen/ticket/{token[:-1]}x/notify/", {"phone": MOBILE})
+        elsewhere = Client().post(f"/en/darmstadt/ticket/{token}/notify/", {"phone": MOBILE})
+        assert Client().get(f"/en/giessen/ticket/{token}/notify/").status_code == 405
+    assert (unknown.status_code, elsewhere.status_code) == (404, 404)
+    with scopes_disabled():
+        assert not Ticket.objects.exclude(notify_phone="").exists()
+
+
+def test_no_message_for_a_called_or_parked_ticket_and_the_number_goes_when_done(
+    office, groups, queue, now, desk, sms_gateway, on_commit
+):
+    tell_when_ahead(groups["A"], 0)
+    sms_gateway.status = 503  # the message for the first client fails …
+    first = queue[0].ticket
+    with on_commit():
+        services.ticket_notify_set(ticket=first, phone=MOBILE)
+    sms_gateway.status = 202
+    with on_commit():
+        called = services.ticket_call_next(desk_session=desk, now=now)  # … and she is called
+    assert called.pk == first.pk
+    with on_commit():
+        services.ticket_park(desk_session=desk, ticket=called, now=now)
+    with on_commit():
+        services.ticket_recall(desk_session=desk, ticket=called, now=now)
+    with on_commit():
+        services.ticket_start(desk_session=desk, ticket=called, now=now)
+    assert sms_gateway.received == []  # called or parked: too late for "your turn is near"
+    assert fresh(first).notify_phone == MOBILE_E164
+    with on_commit():
+        services.ticket_finish(desk_session=desk, ticket=called, outcome="completed", now=now)
+    assert fresh(first).notify_phone == ""  # the visit is over: the number goes
+    with time_machine.travel(now, tick=False):
+        page = Client().get(f"/en/giessen/ticket/{queue[0].token}/").content.decode()
+    assert "Text me when my turn is near" not in page
+
+
+def test_the_number_from_the_booking_can_be_used(office, groups, now, book, sms_gateway):
+    appointment = book(now + timedelta(hours=2), "mehmet@example.org", phone=MOBILE)
+    issued = services.ticket_check_in(office=office, code=appointment.code, now=now)
+    assert issued.ticket.group_id == groups["B"].pk
+    tell_when_ahead(groups["B"], 1)
+    for minutes in (5, 4):  # two walk-ins came earlier, so the message is not due yet
+        walk_in(office, groups["B"], now - timedelta(minutes=minutes))
+    url = f"/en/giessen/ticket/{issued.token}/"
+    with time_machine.travel(now, tick=False):
+        client = Client()
+        assert "Use the mobile number from my booking" in client.get(url).content.decode()
+        response = client.post(f"{url}notify/", {"action": "booking"})
+    assert response.status_code == 302
+    assert fresh(issued.ticket).notify_phone == MOBILE_E164
+    assert MOBILE_E164 not in client.get(url).content.decode()
+
+
+def test_numbers_left_on_past_days_are_erased_by_the_tick(queue, now):
+    ticket = queue[-1].ticket
+    with scopes_disabled():
+        Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164)
+    with time_machine.travel(now + timedelta(days=1), tick=False):
+        call_command("appointments_tick")
+    assert fresh(ticket).notify_phone == ""
+
+
+def test_leaving_numbers_is_rate_limited_per_ticket(queue, now):
+    url = f"/en/giessen/ticket/{queue[-1].token}/notify/"
+    with time_machine.travel(now, tick=False):
+        answers = [Client().post(url, {"phone": "12"}).status_code for _ in range(11)]
+    assert answers == [422] * 10 + [429]
