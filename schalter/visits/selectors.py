@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean, median
 
-from django.db.models import Q
+from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -20,13 +20,12 @@ from schalter.visits.models import (
     CallKind,
     DeskSession,
     Kiosk,
-    Priority,
     Screen,
     ServiceGroup,
     Ticket,
     TicketState,
 )
-from schalter.visits.services import DUE_NOW, token_hash
+from schalter.visits.services import queue_rank, token_hash
 
 FALLBACK_SERVICE_MINUTES = 15.0
 
@@ -90,20 +89,19 @@ def mean_service_minutes(office: Office, group: ServiceGroup, day: date) -> floa
     """Mean service time of today's finished tickets; before the first, the group's booked
     service lengths; before any, a default."""
     with scope(office=office):
-        spans = list(
-            Ticket.objects.filter(
-                office=office,
-                day=day,
-                state=TicketState.DONE,
-                started_at__isnull=False,
-                finished_at__isnull=False,
-            ).values_list("started_at", "finished_at")
-        )
-        if spans:
-            return max(
-                1.0,
-                mean((end - start).total_seconds() / 60 for start, end in spans if start and end),
+        served = Ticket.objects.filter(
+            office=office,
+            day=day,
+            state=TicketState.DONE,
+            started_at__isnull=False,
+            finished_at__isnull=False,
+        ).aggregate(
+            mean=Avg(
+                ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
             )
+        )["mean"]
+        if served is not None:
+            return max(1.0, served.total_seconds() / 60)
         services = [s.pk for s in group.services.all()]
         durations = list(
             OfficeService.objects.filter(office=office, service_id__in=services).values_list(
@@ -114,20 +112,6 @@ def mean_service_minutes(office: Office, group: ServiceGroup, day: date) -> floa
         return float(mean(durations))
     defaults = [s.default_duration_minutes for s in group.services.all()]
     return float(mean(defaults)) if defaults else FALLBACK_SERVICE_MINUTES
-
-
-def rank_of(ticket: Ticket, now: datetime) -> int:
-    """The rank `services.queue_rank` gives a ticket, seen from no particular desk."""
-    appointment = ticket.appointment
-    if appointment is not None and abs(appointment.start - now) <= DUE_NOW:
-        return 1
-    if ticket.priority > Priority.NORMAL or ticket.state == TicketState.TRANSFERRED:
-        return 2
-    return 3
-
-
-def queue_order(tickets: list[Ticket], now: datetime) -> list[Ticket]:
-    return sorted(tickets, key=lambda t: (rank_of(t, now), t.created_at, t.pk))
 
 
 @dataclass(frozen=True)
@@ -143,13 +127,14 @@ def expected_wait(ahead: int, open_desks: int, service_minutes: float) -> int:
     return math.ceil(ahead / max(open_desks, 1) * service_minutes)
 
 
-def _queued(office: Office, group: ServiceGroup, day: date) -> list[Ticket]:
-    with scope(office=office):
-        return list(
-            Ticket.objects.filter(
-                office=office, group=group, day=day, state__in=QUEUED_STATES
-            ).select_related("appointment")
-        )
+def queue_of(office: Office, group: ServiceGroup, day: date, now: datetime) -> QuerySet[Ticket]:
+    """The group's waiting tickets in calling order, as no particular desk sees them (the rules
+    are `services.queue_rank`). Use inside the office's scope."""
+    return (
+        Ticket.objects.filter(office=office, group=group, day=day, state__in=QUEUED_STATES)
+        .annotate(rank=queue_rank(now=now))
+        .order_by("rank", "created_at", "id")
+    )
 
 
 def _open_desks(office: Office) -> int:
@@ -158,15 +143,26 @@ def _open_desks(office: Office) -> int:
 
 
 def ticket_position(ticket: Ticket, now: datetime) -> Position:
-    """Where a ticket stands in its group's queue, and how long it will likely wait."""
+    """Where a ticket stands in its group's queue, and how long it will likely wait. Counted in
+    the database: a long queue costs no more than a short one."""
     office = ticket.office
     group = ticket.group
     service = mean_service_minutes(office, group, ticket.day)
     desks = _open_desks(office)
     ahead = 0
     if ticket.state in QUEUED_STATES:
-        order = [t.pk for t in queue_order(_queued(office, group, ticket.day), now)]
-        ahead = order.index(ticket.pk) if ticket.pk in order else len(order)
+        with scope(office=office):
+            queue = queue_of(office, group, ticket.day, now)
+            rank = queue.filter(pk=ticket.pk).values_list("rank", flat=True).first()  # type: ignore[misc]
+            if rank is None:  # called meanwhile: nobody ahead any more
+                ahead = 0
+            else:
+                created = ticket.created_at
+                ahead = queue.filter(
+                    Q(rank__lt=rank)
+                    | Q(rank=rank, created_at__lt=created)
+                    | Q(rank=rank, created_at=created, pk__lt=ticket.pk)
+                ).count()
     return Position(ahead, desks, service, expected_wait(ahead, desks, service))
 
 
@@ -204,9 +200,7 @@ def queue_overview(office: Office, now: datetime) -> QueueOverview:
     statuses = []
     for group in groups_of(office):
         with scope(office=office):  # a count: the desk page shows it, and the queue can be long
-            waiting = Ticket.objects.filter(
-                office=office, group=group, day=day, state__in=QUEUED_STATES
-            ).count()
+            waiting = queue_of(office, group, day, now).count()
         minutes = expected_wait(waiting, len(sessions), mean_service_minutes(office, group, day))
         statuses.append(GroupStatus(group, waiting, minutes, traffic_light(minutes)))
     with scope(office=office):

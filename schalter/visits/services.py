@@ -289,10 +289,6 @@ def _issue(
         language=language,
         created_at=now,
     )
-    from schalter.visits.selectors import ticket_position
-
-    ticket.predicted_wait_minutes = ticket_position(ticket, now).expected_wait_minutes
-    ticket.save(update_fields=["predicted_wait_minutes"])
     audit_record(
         office=office,
         acting_user=acting_user,
@@ -305,6 +301,20 @@ def _issue(
 
 def _issued(ticket: Ticket, created: bool) -> Issued:
     return Issued(ticket, token_of(ticket), created)
+
+
+def _new(ticket: Ticket, now: datetime) -> Issued:
+    """A ticket just committed, with the expected wait it was told stored to measure the
+    estimate later. Worked out after the commit, so other kiosks do not wait on the counter's
+    lock meanwhile."""
+    from schalter.visits.selectors import ticket_position  # selectors imports this module
+
+    ticket.predicted_wait_minutes = ticket_position(ticket, now).expected_wait_minutes
+    with scope(office=ticket.office_id):
+        Ticket.objects.filter(pk=ticket.pk).update(
+            predicted_wait_minutes=ticket.predicted_wait_minutes
+        )
+    return _issued(ticket, True)
 
 
 def ticket_issue_walk_in(
@@ -349,7 +359,7 @@ def ticket_issue_walk_in(
         raise Busy from error
     except OperationalError as error:
         raise Busy from error
-    return _issued(ticket, True)
+    return _new(ticket, now)
 
 
 def group_for_service(office: Office, service: Service) -> ServiceGroup:
@@ -414,7 +424,7 @@ def ticket_check_in(
         raise AlreadyCheckedIn(field="code") from error
     except OperationalError as error:
         raise Busy from error
-    return _issued(ticket, True)
+    return _new(ticket, now)
 
 
 # --- desks --------------------------------------------------------------------------------------
@@ -516,7 +526,7 @@ def groups_served_by(desk: Desk) -> list[int]:
 def queue_rank(*, now: datetime, desk: Desk | None = None) -> Case:
     """The priority rules as an SQL expression, lower first: a ticket transferred to this desk,
     an appointment due now, urgent or vulnerable clients and transfers to the group, then
-    everyone else in order of arrival. `selectors.queue_order` mirrors this in Python."""
+    everyone else in order of arrival."""
     whens = []
     if desk is not None:
         whens.append(When(state=TicketState.TRANSFERRED, desk=desk, then=Value(0)))
@@ -893,7 +903,7 @@ def tickets_notify_near(
 ) -> int:
     """Send the one "your turn is near" text message to each waiting client of the group who
     left a number and now has at most `group.notify_when_ahead` clients ahead (the order of
-    `selectors.queue_order`). Runs after the commit of a queue change, outside any transaction
+    `selectors.queue_of`). Runs after the commit of a queue change, outside any transaction
     and lock. Returns how many messages went.
 
     Each ticket is first claimed with an update guarded by `notified_at IS NULL`, so two desks
@@ -917,9 +927,9 @@ def tickets_notify_near(
         ).exclude(notify_phone="")
         if not pending.exists():  # the usual case: one cheap query per queue change
             return 0
-        order = selectors.queue_order(selectors._queued(office, group, day), now)
+        order = list(selectors.queue_of(office, group, day, now)[: group.notify_when_ahead + 1])
     sent = 0
-    for ahead, ticket in enumerate(order[: group.notify_when_ahead + 1]):
+    for ahead, ticket in enumerate(order):
         if ticket.notify_phone and ticket.notified_at is None:
             sent += _notify_one(office, ticket, ahead, now)
     return sent

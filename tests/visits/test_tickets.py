@@ -8,7 +8,7 @@ from django_scopes import scopes_disabled
 from schalter.accounts.models import AuditEvent
 from schalter.appointments.models import Status
 from schalter.visits import errors, selectors, services
-from schalter.visits.models import Ticket, TicketState
+from schalter.visits.models import Priority, Ticket, TicketState
 from tests.conftest import build_office
 from tests.visits.conftest import walk_in
 
@@ -125,3 +125,31 @@ def test_expected_wait_comes_from_open_desks_and_todays_service_times(
 
 def test_state_starts_waiting(office, groups, now):
     assert walk_in(office, groups["A"], now).state == TicketState.WAITING
+
+
+def test_the_place_shown_is_the_order_in_which_desks_call(office, groups, now, sessions, book):
+    """Positions are counted in the database by the same rules the desks call by: a booked
+    client due now first, then urgent and vulnerable clients, then everyone in order."""
+    due_now = book(now.replace(hour=9, minute=10))
+    groups["B"].daily_walk_in_quota = 0  # no limit
+    groups["B"].save()
+    tickets = [
+        walk_in(office, groups["B"], now),
+        walk_in(office, groups["B"], now + timedelta(minutes=1), priority=Priority.URGENT),
+        walk_in(office, groups["B"], now + timedelta(minutes=2)),
+        services.ticket_check_in(office=office, code=due_now.code, now=now).ticket,
+        walk_in(office, groups["B"], now + timedelta(minutes=3), priority=Priority.VULNERABLE),
+        walk_in(office, groups["B"], now + timedelta(minutes=4)),
+    ]
+    at = now + timedelta(minutes=5)
+    shown = {selectors.ticket_position(t, at).ahead: t.code for t in tickets}
+    assert sorted(shown) == list(range(len(tickets)))  # every place once
+    (desk,) = sessions(1)
+    called = []
+    for _ in tickets:
+        ticket = services.ticket_call_next(desk_session=desk, now=at)
+        called.append(ticket.code)
+        services.ticket_start(desk_session=desk, ticket=ticket, now=at)
+        services.ticket_finish(desk_session=desk, ticket=ticket, outcome="completed", now=at)
+    assert called == [shown[place] for place in range(len(tickets))]
+    assert called[:3] == [tickets[3].code, tickets[1].code, tickets[4].code]
