@@ -139,6 +139,9 @@ def test_turkish_check_in_call_shows_within_a_second_and_is_announced(
             with scopes_disabled():
                 ticket = Ticket.objects.get()
             assert ticket.language == "tr"
+            phone_url = f"{asgi_url}/tr/giessen/ticket/{visits.token_of(ticket)}/"
+            phone = open_at(browser, phone_url, "phone")
+            expect(phone.locator("#ticket-status")).to_contain_text(ticket.code)
 
             staff = desk_page(browser, asgi_url, on_the_day)
             assert display.locator("#display-calls li").count() == 0
@@ -159,6 +162,13 @@ def test_turkish_check_in_call_shows_within_a_second_and_is_announced(
             assert float(main.get_attribute("data-last-announced-seconds") or 0) > 3
             assert display.locator("#display-sound").is_hidden()  # sound was never refused
             assert_accessible(display)
+
+            # Her phone heard of the call over its WebSocket: no reload, well before its
+            # 20-second poll, and it says where to go in Turkish.
+            where = phone.locator("#ticket-status .kern-alert")
+            expect(where).to_contain_text(f"Gişe {desk.number}", timeout=3000)
+            expect(where).to_contain_text("Sıra sizde")
+            assert_accessible(phone)
     finally:
         speaker.close()
 
