@@ -17,12 +17,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# BENCH_CHANNEL_LAYER=pubsub: Channels over Redis pub/sub (one message per process and group)
-# instead of the configured layer (one message per connected socket); to compare the fan-out.
-if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":
+# BENCH_CHANNEL_LAYER=core: Channels over Redis lists (`channels_redis.core`, one message per
+# connected socket) instead of the configured pub/sub layer (one message per process and group);
+# to compare the fan-out.
+if os.environ.get("BENCH_CHANNEL_LAYER") == "core":
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [os.environ["SCHALTER_REDIS_URL"]]},
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": os.environ["SCHALTER_REDIS_URL"],
+                        # redis-py 8 fails (not waits) past 100 connections per pool, which
+                        # 500 displays joining at once exceed, and times reads out after 5 s,
+                        # just when the layer's blocking receive (5 s) returns empty.
+                        "max_connections": 2000,
+                        "socket_timeout": 15,
+                    }
+                ]
+            },
         }
     }

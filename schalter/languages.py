@@ -15,6 +15,11 @@ class Language:
     name_en: str
     bidi: bool = False
 
+    @property
+    def dir(self) -> str:
+        """The HTML `dir` of text in this language."""
+        return "rtl" if self.bidi else "ltr"
+
 
 LANGUAGES: tuple[Language, ...] = (
     Language("de", "de", "Deutsch", "German"),
@@ -46,15 +51,22 @@ def language_for(code: str | None) -> Language:
     return BY_CODE.get((code or "").lower(), DEFAULT)
 
 
-def translated(texts: dict[str, str] | None, code: str | None) -> str:
-    """Pick the text for a language from a `{code: text}` field, falling back to German."""
+def translated_key(texts: dict[str, str] | None, code: str | None) -> str | None:
+    """Which language of a `{code: text}` field a reader of `code` gets: hers, its base
+    language, German, else the first there is; None for no text at all."""
     if not texts:
-        return ""
+        return None
     code = (code or "").lower()
     for candidate in (code, code.split("-")[0], DEFAULT.code):
         if texts.get(candidate):
-            return texts[candidate]
-    return next(iter(texts.values()))
+            return candidate
+    return next((key for key, text in texts.items() if text), None)
+
+
+def translated(texts: dict[str, str] | None, code: str | None) -> str:
+    """Pick the text for a language from a `{code: text}` field, falling back to German."""
+    key = translated_key(texts, code)
+    return texts[key] if texts and key is not None else ""
 
 
 # Languages offices serve at the desk beyond the website's own, named in themselves.

@@ -25,7 +25,7 @@ from schalter.content.texts import (
     is_field_of,
     source_hash,
 )
-from schalter.languages import LANGUAGES
+from schalter.languages import LANGUAGES, Language, language_for, translated_key
 from schalter.offices.models import Office
 
 
@@ -167,13 +167,22 @@ def notice_texts(notice: OfficeNotice) -> list[dict[str, str]]:
     for language in LANGUAGES:
         text = (notice.text or {}).get(language.code) or ""
         if text and all(line["text"] != text for line in lines):
-            lines.append(
-                {
-                    "lang": language.html_lang,
-                    "dir": "rtl" if language.bidi else "ltr",
-                    "text": text,
-                }
-            )
+            lines.append(_notice_line(language, text))
+    return lines
+
+
+def _notice_line(language: Language, text: str) -> dict[str, str]:
+    return {"lang": language.html_lang, "dir": language.dir, "text": text}
+
+
+def notices_for_reader(office: Office, now: datetime, code: str) -> list[dict[str, str]]:
+    """The active notices for a page in one language: each in that language if it has it, else
+    in German, with the `lang` and `dir` of the text it shows."""
+    lines = []
+    for notice in notices_active(office, now):
+        key = translated_key(notice.text, code)
+        if key is not None:
+            lines.append(_notice_line(language_for(key), notice.text[key]))
     return lines
 
 

@@ -221,12 +221,17 @@ def _notice_texts(texts: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def notice_period_validate(active_from: datetime | None, active_until: datetime | None) -> None:
+    """A notice ends after it starts, if it has both (the staff form checks with this too)."""
+    if active_from and active_until and active_until <= active_from:
+        raise ValidationError(_("The notice must end after it starts."))
+
+
 def _notice_period(active_from: datetime | None, active_until: datetime | None) -> None:
     for moment in (active_from, active_until):
         if moment is not None and timezone.is_naive(moment):
             raise ValueError("notice times must be aware")  # a programming error, not input
-    if active_from and active_until and active_until <= active_from:
-        raise ValidationError(_("The notice must end after it starts."))
+    notice_period_validate(active_from, active_until)
 
 
 @transaction.atomic

@@ -129,7 +129,7 @@ def weekly_hours(office: Office) -> list[HoursLine]:
 
 
 def _column(language: Language) -> dict[str, Any]:
-    return {"language": language, "dir": "rtl" if language.bidi else "ltr"}
+    return {"language": language, "dir": language.dir}
 
 
 def _office_facts(office: Office, language: Language) -> dict[str, Any]:

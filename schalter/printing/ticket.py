@@ -65,7 +65,7 @@ def _lines(ticket: Ticket, language: Language, wait_minutes: int | None) -> Tick
         )
         return TicketLines(
             language=language,
-            dir="rtl" if language.bidi else "ltr",
+            dir=language.dir,
             office_name=ticket.office.name_in(code),
             number_label=gettext("Your number"),
             service_label=gettext("Service"),
@@ -121,7 +121,10 @@ QR_MAX_BYTES = 7089 - 3  # the store command's length counts three function byte
 
 
 def _text(value: str) -> bytes:
-    return value.encode("cp858", errors="replace") + b"\n"
+    """One line for the printer. A control character in a name (ESC, GS, a line break) would be
+    read as a printer command or break the layout: it is printed as a space."""
+    line = "".join(char if char.isprintable() else " " for char in value)
+    return line.encode("cp858", errors="replace") + b"\n"
 
 
 def _qr_function(function: int, data: bytes) -> bytes:

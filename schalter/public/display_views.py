@@ -95,7 +95,7 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
             "time_zone": office_obj.time_zone,
             "local_now": office_selectors.local_now(office_obj, now),
             "labels": {
-                "calls": _label(gettext_noop("Calls"), languages),
+                "calls": _label(gettext_noop("Now calling"), languages),
                 "desk": _label(gettext_noop("Desk"), languages),
                 "group": _label(gettext_noop("Group"), languages),
                 "waiting": _label(gettext_noop("Waiting"), languages),

@@ -89,8 +89,8 @@ def _render_kiosk(
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
     """Choose a language, then check in with a booking code or take a walk-in ticket."""
-    office_obj = office_selectors.office_by_slug(office)
-    kiosk_obj = selectors.kiosk_get(office_obj, kiosk)
+    kiosk_obj = selectors.kiosk_at(office, kiosk)
+    office_obj = kiosk_obj.office
     key = request.GET.get("key", "")
     if key:
         if services.kiosk_key_valid(kiosk_obj, key):

@@ -22,7 +22,7 @@ def _refusal(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[..., HttpResponse]:
+def pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[..., HttpResponse]:
     """The view names the template, its context and a file name; this turns them into a PDF."""
 
     @require_GET
@@ -58,7 +58,7 @@ def _flyer_options(request: HttpRequest) -> tuple[list[Any], str]:
     return content.flyer_languages(code, pair=pair), size
 
 
-@_pdf_view
+@pdf_view
 def service_flyer(request: HttpRequest, office: str, service: str):
     office_obj = selectors.office_by_slug(office)
     offered = content.offered_service_or_404(office_obj, service)
@@ -71,7 +71,7 @@ def service_flyer(request: HttpRequest, office: str, service: str):
     )
 
 
-@_pdf_view
+@pdf_view
 def office_flyer(request: HttpRequest, office: str):
     office_obj = selectors.office_by_slug(office)
     languages, size = _flyer_options(request)
@@ -83,7 +83,7 @@ def office_flyer(request: HttpRequest, office: str):
     )
 
 
-@_pdf_view
+@pdf_view
 def desk_signs(request: HttpRequest, office: str):
     office_obj = selectors.office_by_slug(office)
     languages = content.sign_languages(office_obj, request.GET.get("lang"))
@@ -94,7 +94,7 @@ def desk_signs(request: HttpRequest, office: str):
     )
 
 
-@_pdf_view
+@pdf_view
 def floor_directory(request: HttpRequest, office: str):
     office_obj = selectors.office_by_slug(office)
     languages = content.sign_languages(office_obj, request.GET.get("lang"))
@@ -105,7 +105,7 @@ def floor_directory(request: HttpRequest, office: str):
     )
 
 
-@_pdf_view
+@pdf_view
 def arrow_sign(request: HttpRequest, office: str):
     office_obj = selectors.office_by_slug(office)
     desk_id = request.GET.get("desk", "")

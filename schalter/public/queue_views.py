@@ -37,9 +37,6 @@ def queue_status(request: HttpRequest, office: str) -> HttpResponse:
                 for status in overview.groups
             ],
             "open_desks": len(overview.sessions),
-            "notices": [
-                notice.text_in(language)
-                for notice in content_selectors.notices_active(office_obj, now)
-            ],
+            "notices": content_selectors.notices_for_reader(office_obj, now, language),
         },
     )

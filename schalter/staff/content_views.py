@@ -53,7 +53,7 @@ def _languages(codes) -> list[dict[str, object]]:
             "code": code,
             "html_lang": BY_CODE[code].html_lang,
             "name": BY_CODE[code].name_local,
-            "dir": "rtl" if BY_CODE[code].bidi else "ltr",
+            "dir": BY_CODE[code].dir,
         }
         for code in codes
     ]
@@ -128,7 +128,7 @@ class TextForm(KernFormMixin, forms.Form):
             language = BY_CODE[code]
             attrs = {
                 "lang": language.html_lang,
-                "dir": "rtl" if language.bidi else "ltr",
+                "dir": language.dir,
                 "class": "kern-form-input__input",
             }
             widget = (

@@ -25,6 +25,7 @@ OFFICE_NAVIGATION = (
     NavEntry(_("Queue"), "staff:visit_queue", Capability.RUN_QUEUE),
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
+    NavEntry(_("Queues and kiosks"), "staff:queue_setup", Capability.MANAGE_OFFICE),
     NavEntry(_("Call displays"), "staff:screens", Capability.MANAGE_OFFICE),
     NavEntry(_("Notices"), "staff:notices", Capability.MANAGE_OFFICE),
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),

@@ -19,7 +19,7 @@ from schalter.content import selectors as content_selectors
 from schalter.content import services as content_services
 from schalter.content.models import OfficeNotice
 from schalter.content.texts import SOURCE_LANGUAGE, sanitise
-from schalter.kern_forms import KernFormMixin
+from schalter.kern_forms import KernFormMixin, language_fields, language_initial, language_values
 from schalter.languages import LANGUAGES
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view
@@ -166,10 +166,6 @@ def screen_edit(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
-def _text_field(code: str) -> str:
-    return "text_" + code.replace("-", "_")
-
-
 def _local_moment(label) -> forms.DateTimeField:
     """Read and shown in the office's time zone (the views activate it)."""
     return forms.DateTimeField(
@@ -189,40 +185,32 @@ class NoticeForm(KernFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        texts = {}
-        for language in LANGUAGES:
-            texts[_text_field(language.code)] = forms.CharField(
-                label=language.name_local,
-                required=language.code == SOURCE_LANGUAGE,
-                max_length=content_services.NOTICE_MAX_LENGTH,
-                widget=forms.TextInput(
-                    attrs={
-                        "lang": language.html_lang,
-                        "dir": "rtl" if language.bidi else "ltr",
-                        "class": "kern-form-input__input",
-                    }
-                ),
-            )
+        texts = language_fields(
+            "text",
+            gettext_lazy("Text"),
+            required_language=SOURCE_LANGUAGE,
+            max_length=content_services.NOTICE_MAX_LENGTH,
+        )
         # The texts first, German on top, then the period.
         self.fields = {**texts, **self.fields}
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("active_from"), cleaned.get("active_until")
-        if start and end and end <= start:
-            self.add_error("active_until", _("The notice must end after it starts."))
+        try:
+            content_services.notice_period_validate(
+                cleaned.get("active_from"), cleaned.get("active_until")
+            )
+        except ValidationError as error:
+            self.add_error("active_until", error)
         return cleaned
 
     def texts(self) -> dict[str, str]:
-        return {
-            language.code: self.cleaned_data.get(_text_field(language.code)) or ""
-            for language in LANGUAGES
-        }
+        return language_values(self.cleaned_data, "text")
 
     @staticmethod
     def initial_for(notice: OfficeNotice) -> dict[str, object]:
         return {
-            **{_text_field(code): text for code, text in notice.text.items()},
+            **language_initial("text", notice.text),
             "active_from": notice.active_from,
             "active_until": notice.active_until,
             "position": notice.position,

@@ -89,9 +89,14 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
         return redirect("staff:visit_desk", office=office.slug)
     language = get_language()
     session = selectors.desk_session_of(office, request.user)
-    ticket = selectors.desk_ticket(session) if session else None
-    taken = {s.desk_id: s for s in selectors.open_sessions(office)}
-    desks = [d for d in office_selectors.desks_of(office) if d.active]
+    ticket, parked = selectors.desk_tickets(session) if session else (None, [])
+    # The office's desks only where the page lists them: to take one, or to transfer to one.
+    free_desks, other_desks = [], []
+    if session is None:
+        taken = selectors.taken_desk_ids(office)
+        free_desks = [d for d in selectors.active_desks(office) if d.pk not in taken]
+    elif ticket is not None:
+        other_desks = [d for d in selectors.active_desks(office) if d.pk != session.desk_id]
     client = None
     if ticket is not None:
         service = ticket.service
@@ -104,7 +109,8 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             else "",
             "booking_code": ticket.appointment.code if ticket.appointment else "",
         }
-    overview = selectors.queue_overview(office, timezone.now())
+    now = timezone.now()
+    waiting = selectors.waiting_counts(office, selectors.local_day(office, now))
     return _render(
         request,
         "visits/staff_desk.html",
@@ -112,13 +118,16 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             "session": session,
             "ticket": ticket,
             "client": client,
-            "parked": selectors.parked_at(session) if session else [],
-            "free_desks": [d for d in desks if d.pk not in taken],
-            "other_desks": [d for d in desks if not session or d.pk != session.desk_id],
+            "parked": parked,
+            "free_desks": free_desks,
+            "other_desks": other_desks,
             "groups": [
-                {"group": g.group, "name": g.group.name_in(language)} for g in overview.groups
-            ],
-            "waiting": sum(g.waiting for g in overview.groups),
+                {"group": g, "name": g.name_in(language)}
+                for g in selectors.groups_of(office, with_services=False)
+            ]
+            if ticket is not None
+            else [],
+            "waiting": sum(waiting.values()),
             "outcomes": Outcome.choices,
             "note_max_length": NOTE_MAX_LENGTH,
         },
@@ -155,6 +164,7 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
             code=request.POST.get("code", "")[:20],
             now=now,
             language=language,
+            note=request.POST.get("note", ""),
             acting_user=request.user,
         )
     else:
@@ -167,10 +177,9 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
             now=now,
             language=language,
             priority=priority,
+            note=request.POST.get("note", ""),
             acting_user=request.user,
         )
-    if note := request.POST.get("note", "").strip():
-        services.ticket_note_set(ticket=issued.ticket, note=note, acting_user=request.user)
     request.session[LAST_ISSUED_KEY] = issued.ticket.pk
     return _("Ticket %(code)s issued.") % {"code": issued.ticket.code}
 

@@ -3,6 +3,7 @@
 group and is told, without any detail, when its ticket or its group's queue changed, so it
 fetches its status at once. An unknown office, screen or ticket is closed with 4404."""
 
+import json
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -13,6 +14,9 @@ from schalter.offices import selectors as office_selectors
 from schalter.visits import live, selectors
 
 NOT_FOUND = 4404
+# What a phone is told, encoded once (as send_json would for each socket).
+TICKET_CHANGED = json.dumps({"changed": "ticket"})
+QUEUE_CHANGED = json.dumps({"changed": "queue"})
 
 
 @database_sync_to_async
@@ -57,7 +61,7 @@ class DisplayConsumer(_GroupMember):
             return
         if self.floors_shown and message.get("floor") not in self.floors_shown:
             return
-        await self.send_json(message["call"])
+        await self.send(text_data=message["text"])
 
 
 @database_sync_to_async
@@ -85,6 +89,6 @@ class TicketConsumer(_GroupMember):
     async def queue_changed(self, message: dict[str, Any]) -> None:
         if message["ticket"] == self.ticket_id:
             self.queue = message["group"]
-            await self.send_json({"changed": "ticket"})
+            await self.send(text_data=TICKET_CHANGED)
         elif message["group"] == self.queue:
-            await self.send_json({"changed": "queue"})
+            await self.send(text_data=QUEUE_CHANGED)

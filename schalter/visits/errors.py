@@ -103,3 +103,9 @@ class NoteTooLong(VisitError):
     status = 400
     code = "note_too_long"
     message = _("Please keep the note to 500 characters.")
+
+
+class InvalidMobile(VisitError):
+    status = 422
+    code = "invalid_mobile"
+    message = _("Please give a mobile phone number, for example +49 151 23456789.")

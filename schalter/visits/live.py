@@ -5,10 +5,14 @@ queue group, and each live ticket page (consumers.TicketConsumer) refreshes when
 its group's queue moved. Polling stays the fallback, so a failure here is logged and never breaks
 the call."""
 
+import asyncio
+import json
 import logging
+import os
+import threading
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.utils import translation
 from django_scopes import scope
@@ -36,11 +40,37 @@ def queue_changed_on_commit(ticket: Ticket) -> None:
     transaction.on_commit(lambda: _send(queue_group_name(ticket.office_id), message))
 
 
+SEND_SECONDS = 2.0  # a publish waits no longer (Redis down): polling shows the call meanwhile
+
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publishing_loop() -> asyncio.AbstractEventLoop:
+    """An event loop of this process's own, in a thread, for publishing from synchronous code.
+    `async_to_sync` would start a thread and a loop for every publish, and the Redis layer,
+    which keeps its connection per loop, would connect to Redis every time."""
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():  # none yet, or forked since
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="live-publisher", daemon=True).start()
+            _publisher = (os.getpid(), loop)
+        return _publisher[1]
+
+
 def _send(group: str, message: dict) -> None:
     try:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        if isinstance(layer, InMemoryChannelLayer):  # its queues belong to the caller's loop
             async_to_sync(layer.group_send)(group, message)
+            return
+        sent = asyncio.run_coroutine_threadsafe(
+            layer.group_send(group, message), _publishing_loop()
+        )
+        sent.result(timeout=SEND_SECONDS)
     except Exception:
         logger.exception("could not tell %s", group)
 
@@ -61,5 +91,11 @@ def publish_call_event(event: CallEvent) -> None:
         return
     # The desk was read above (display_call_data); its floor lets screens limited to floors filter.
     floor = event.desk.floor if event.desk is not None else None
-    message = {"type": "display.call", "call": call, "group": event.ticket.group_id, "floor": floor}
+    # The frame itself, encoded once here rather than once per connected display.
+    message = {
+        "type": "display.call",
+        "text": json.dumps(call),
+        "group": event.ticket.group_id,
+        "floor": floor,
+    }
     _send(group_name(event.office_id), message)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean, median
 
-from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -30,9 +30,16 @@ from schalter.visits.services import queue_rank, token_hash
 FALLBACK_SERVICE_MINUTES = 15.0
 
 
-def groups_of(office: Office) -> list[ServiceGroup]:
+def groups_of(office: Office, with_services: bool = True) -> list[ServiceGroup]:
     with scope(office=office):
-        return list(ServiceGroup.objects.filter(office=office).prefetch_related("services"))
+        groups = ServiceGroup.objects.filter(office=office)
+        return list(groups.prefetch_related("services") if with_services else groups)
+
+
+def active_desks(office: Office) -> list[Desk]:
+    """The desks in use, for taking one or transferring a client to one."""
+    with scope(office=office):
+        return list(Desk.objects.filter(office=office, active=True).select_related("location"))
 
 
 def group_get(office: Office, pk: int | str) -> ServiceGroup:
@@ -43,9 +50,34 @@ def group_get(office: Office, pk: int | str) -> ServiceGroup:
     return group
 
 
+def kiosks_of(office: Office) -> list[Kiosk]:
+    """All of the office's kiosks, those out of use too, for the staff list."""
+    with scope(office=office):
+        return list(Kiosk.objects.filter(office=office))
+
+
+def kiosk_by_pk(office: Office, pk: int) -> Kiosk | None:
+    with scope(office=office):
+        return Kiosk.objects.filter(office=office, pk=pk).first()
+
+
 def kiosk_get(office: Office, public_id: str) -> Kiosk:
     with scope(office=office):
         kiosk = Kiosk.objects.filter(office=office, public_id=public_id, active=True).first()
+    if kiosk is None:
+        raise Http404
+    return kiosk
+
+
+def kiosk_at(office_slug: str, public_id: str) -> Kiosk:
+    """An active kiosk by its office's slug and its public id, with its office, in one query;
+    404 alike for an unknown office and an unknown kiosk."""
+    with scopes_disabled():
+        kiosk = (
+            Kiosk.objects.filter(office__slug=office_slug, public_id=public_id, active=True)
+            .select_related("office")
+            .first()
+        )
     if kiosk is None:
         raise Http404
     return kiosk
@@ -78,16 +110,40 @@ def open_sessions(office: Office) -> list[DeskSession]:
 
 def desk_session_of(office: Office, user) -> DeskSession | None:
     with scope(office=office):
-        return (
+        session = (
             DeskSession.objects.filter(office=office, user=user, ended_at__isnull=True)
             .select_related("desk", "desk__location")
             .first()
         )
+    if session is not None:  # the services read the office through the session and its desk
+        session.office = office
+        session.desk.office = office
+    return session
 
 
-def mean_service_minutes(office: Office, group: ServiceGroup, day: date) -> float:
-    """Mean service time of today's finished tickets; before the first, the group's booked
-    service lengths; before any, a default."""
+def taken_desk_ids(office: Office) -> set[int]:
+    with scope(office=office):
+        return set(
+            DeskSession.objects.filter(office=office, ended_at__isnull=True).values_list(
+                "desk_id", flat=True
+            )
+        )
+
+
+def waiting_counts(office: Office, day: date) -> dict[int, int]:
+    """Waiting tickets per group id, counted in one query (groups nobody waits in are missing)."""
+    with scope(office=office):
+        rows = (
+            Ticket.objects.filter(office=office, day=day, state__in=QUEUED_STATES)
+            .order_by()
+            .values_list("group_id")
+            .annotate(n=Count("id"))
+        )
+        return dict(rows)  # type: ignore[arg-type]
+
+
+def served_minutes(office: Office, day: date) -> float | None:
+    """Mean service time of the office's tickets finished that day; None before the first."""
     with scope(office=office):
         served = Ticket.objects.filter(
             office=office,
@@ -100,18 +156,33 @@ def mean_service_minutes(office: Office, group: ServiceGroup, day: date) -> floa
                 ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
             )
         )["mean"]
-        if served is not None:
-            return max(1.0, served.total_seconds() / 60)
-        services = [s.pk for s in group.services.all()]
+    return None if served is None else max(1.0, served.total_seconds() / 60)
+
+
+_UNKNOWN = -1.0  # `served` not looked up yet
+
+
+def mean_service_minutes(
+    office: Office, group: ServiceGroup, day: date, served: float | None = _UNKNOWN
+) -> float:
+    """Mean service time of today's finished tickets (`served_minutes`, pass it when known);
+    before the first, the group's booked service lengths; before any, a default."""
+    if served == _UNKNOWN:
+        served = served_minutes(office, day)
+    if served is not None:
+        return served
+    services = list(group.services.all())  # read once (none if prefetched)
+    if not services:
+        return FALLBACK_SERVICE_MINUTES
+    with scope(office=office):
         durations = list(
-            OfficeService.objects.filter(office=office, service_id__in=services).values_list(
-                "duration_minutes", flat=True
-            )
+            OfficeService.objects.filter(
+                office=office, service_id__in=[s.pk for s in services]
+            ).values_list("duration_minutes", flat=True)
         )
     if durations:
         return float(mean(durations))
-    defaults = [s.default_duration_minutes for s in group.services.all()]
-    return float(mean(defaults)) if defaults else FALLBACK_SERVICE_MINUTES
+    return float(mean(s.default_duration_minutes for s in services))
 
 
 @dataclass(frozen=True)
@@ -153,16 +224,19 @@ def ticket_position(ticket: Ticket, now: datetime) -> Position:
     if ticket.state in QUEUED_STATES:
         with scope(office=office):
             queue = queue_of(office, group, ticket.day, now)
-            rank = queue.filter(pk=ticket.pk).values_list("rank", flat=True).first()  # type: ignore[misc]
-            if rank is None:  # called meanwhile: nobody ahead any more
-                ahead = 0
-            else:
-                created = ticket.created_at
-                ahead = queue.filter(
-                    Q(rank__lt=rank)
-                    | Q(rank=rank, created_at__lt=created)
-                    | Q(rank=rank, created_at=created, pk__lt=ticket.pk)
-                ).count()
+            # The ticket's own rank as a subquery: one round trip. Called meanwhile, it has
+            # none, nothing compares with NULL, and nobody is ahead any more.
+            mine = queue.filter(pk=ticket.pk).values("rank")  # type: ignore[misc]
+            created = ticket.created_at
+            ahead = (
+                queue.annotate(mine=Subquery(mine[:1]))
+                .filter(
+                    Q(rank__lt=F("mine"))
+                    | Q(rank=F("mine"), created_at__lt=created)
+                    | Q(rank=F("mine"), created_at=created, pk__lt=ticket.pk)
+                )
+                .count()
+            )
     return Position(ahead, desks, service, expected_wait(ahead, desks, service))
 
 
@@ -194,15 +268,24 @@ class QueueOverview:
     served_today: int
 
 
+def group_statuses(office: Office, now: datetime, open_desks: int) -> list[GroupStatus]:
+    """Per group: waiting clients (counted in the database: the queue can be long), expected
+    wait and traffic light."""
+    day = local_day(office, now)
+    waiting = waiting_counts(office, day)
+    served = served_minutes(office, day)
+    statuses = []
+    for group in groups_of(office):
+        count = waiting.get(group.pk, 0)
+        minutes = expected_wait(count, open_desks, mean_service_minutes(office, group, day, served))
+        statuses.append(GroupStatus(group, count, minutes, traffic_light(minutes)))
+    return statuses
+
+
 def queue_overview(office: Office, now: datetime) -> QueueOverview:
     day = local_day(office, now)
     sessions = open_sessions(office)
-    statuses = []
-    for group in groups_of(office):
-        with scope(office=office):  # a count: the desk page shows it, and the queue can be long
-            waiting = queue_of(office, group, day, now).count()
-        minutes = expected_wait(waiting, len(sessions), mean_service_minutes(office, group, day))
-        statuses.append(GroupStatus(group, waiting, minutes, traffic_light(minutes)))
+    statuses = group_statuses(office, now, len(sessions))
     with scope(office=office):
         waits = list(
             Ticket.objects.filter(
@@ -218,8 +301,9 @@ def queue_overview(office: Office, now: datetime) -> QueueOverview:
     return QueueOverview(statuses, sessions, average, served)
 
 
-def desk_ticket(session: DeskSession) -> Ticket | None:
-    """The client at this desk now (called or in service), else a parked one."""
+def desk_tickets(session: DeskSession) -> tuple[Ticket | None, list[Ticket]]:
+    """The client at this desk now (called or in service), else a parked one; and the parked
+    clients in the order they were called. One query."""
     with scope(office=session.office):
         tickets = list(
             Ticket.objects.filter(
@@ -231,7 +315,16 @@ def desk_ticket(session: DeskSession) -> Ticket | None:
         )
     active = [t for t in tickets if t.state != TicketState.PARKED]
     found = active or tickets
-    return found[0] if found else None
+    parked = sorted(
+        (t for t in tickets if t.state == TicketState.PARKED),
+        key=lambda t: (t.called_at is None, t.called_at),
+    )
+    return (found[0] if found else None), parked
+
+
+def desk_ticket(session: DeskSession) -> Ticket | None:
+    """The client at this desk now (called or in service), else a parked one."""
+    return desk_tickets(session)[0]
 
 
 def parked_at(session: DeskSession) -> list[Ticket]:
@@ -378,5 +471,6 @@ def display_call_data(event: CallEvent) -> dict[str, object]:
 
 
 def display_groups(screen: Screen, now: datetime) -> list[GroupStatus]:
-    groups = queue_overview(screen.office, now).groups
+    office = screen.office
+    groups = group_statuses(office, now, _open_desks(office))
     return [s for s in groups if not screen.groups or s.group.pk in screen.groups]

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    ForeignKey,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -17,7 +27,7 @@ from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import ratelimit
-from schalter.appointments.errors import InvalidContact, RateLimited
+from schalter.appointments.errors import RateLimited
 from schalter.appointments.identity import normalise_phone
 from schalter.appointments.models import Appointment, Status
 from schalter.catalog.models import Service
@@ -34,6 +44,7 @@ from schalter.visits.errors import (
     CodeUnknown,
     DeskBusy,
     DeskTaken,
+    InvalidMobile,
     NoQueue,
     NotAtDesk,
     NoteTooLong,
@@ -111,6 +122,7 @@ def service_group_create(
     walk_ins_allowed: bool = True,
     daily_walk_in_quota: int = 0,
     waiting_zone: dict[str, str] | None = None,
+    notify_when_ahead: int = 3,
     position: int = 0,
     acting_user: Actor = None,
 ) -> ServiceGroup:
@@ -121,6 +133,7 @@ def service_group_create(
         walk_ins_allowed=walk_ins_allowed,
         daily_walk_in_quota=daily_walk_in_quota,
         waiting_zone=waiting_zone or {},
+        notify_when_ahead=notify_when_ahead,
         position=position,
     )
     with scope(office=office):
@@ -135,6 +148,57 @@ def service_group_create(
         data={"prefix": group.prefix},
     )
     return group
+
+
+@transaction.atomic
+def service_group_update(
+    *,
+    group: ServiceGroup,
+    name: dict[str, str],
+    prefix: str,
+    services: list[Service],
+    walk_ins_allowed: bool,
+    daily_walk_in_quota: int,
+    waiting_zone: dict[str, str],
+    notify_when_ahead: int,
+    position: int,
+    acting_user: Actor = None,
+) -> ServiceGroup:
+    """Change a group. Tickets issued today keep their codes; new ones take the new prefix."""
+    office = group.office
+    with scope(office=office):
+        group.name, group.prefix = name, prefix.upper()
+        group.walk_ins_allowed, group.daily_walk_in_quota = walk_ins_allowed, daily_walk_in_quota
+        group.waiting_zone, group.notify_when_ahead = waiting_zone, notify_when_ahead
+        group.position = position
+        group.full_clean()
+        group.save()
+        group.services.set(services)
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action="visits.group.updated",
+        target=group,
+        data={"prefix": group.prefix, "services": [s.pk for s in services]},
+    )
+    return group
+
+
+@transaction.atomic
+def kiosk_update(*, kiosk: Kiosk, name: str, active: bool, acting_user: Actor = None) -> Kiosk:
+    """Rename a kiosk or take it out of use (its key then unlocks nothing)."""
+    with scope(office=kiosk.office):
+        kiosk.name, kiosk.active = name, active
+        kiosk.full_clean()
+        kiosk.save()
+    audit_record(
+        office=kiosk.office,
+        acting_user=acting_user,
+        action="visits.kiosk.updated",
+        target=kiosk,
+        data={"active": active},
+    )
+    return kiosk
 
 
 @transaction.atomic
@@ -240,6 +304,21 @@ def _repeat(kiosk: Kiosk | None, issue_key: str) -> Ticket | None:
         return Ticket.objects.filter(kiosk=kiosk, issue_key=issue_key).first()
 
 
+def _next_number(office: Office, group: ServiceGroup, day: date) -> int:
+    """Count the group's day on: insert its counter at 1, or add one to it, in one statement
+    that keeps the counter's row locked until the caller's transaction ends, so every issue of
+    this group and day waits here for the one before."""
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, group_id, day, last_number)"  # noqa: S608
+            " VALUES (%s, %s, %s, 1) ON CONFLICT (office_id, group_id, day)"
+            f" DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [office.pk, group.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()[0]
+
+
 def _issue(
     *,
     office: Office,
@@ -252,25 +331,18 @@ def _issue(
     acting_user: Actor,
     appointment: Appointment | None = None,
     walk_in: bool,
+    note: str = "",
 ) -> Ticket:
     """Take the next number of the group's day under the counter's row lock and create the
     ticket. Runs inside the caller's transaction and scope."""
     day = office_selectors.local_now(office, now).date()
-    # Insert the day's counter if missing (no error when a parallel issue did it first), then
-    # lock it: every issue of this group and day waits here for the one before.
-    TicketCounter.objects.bulk_create(
-        [TicketCounter(office=office, group=group, day=day)], ignore_conflicts=True
-    )
-    counter = TicketCounter.objects.select_for_update().get(office=office, group=group, day=day)
+    number = _next_number(office, group, day)
     if walk_in and group.daily_walk_in_quota:
         issued = Ticket.objects.filter(
             office=office, group=group, day=day, appointment__isnull=True
         ).count()
         if issued >= group.daily_walk_in_quota:
-            raise QuotaReached
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    number = counter.last_number
+            raise QuotaReached  # the caller's transaction rolls the number back
     ticket = Ticket.objects.create(
         office=office,
         group=group,
@@ -287,6 +359,7 @@ def _issue(
         kiosk=kiosk,
         issue_key=issue_key if kiosk else "",
         language=language,
+        note=note,
         created_at=now,
     )
     audit_record(
@@ -294,7 +367,7 @@ def _issue(
         acting_user=acting_user,
         action="visits.ticket.checked_in" if appointment else "visits.ticket.issued",
         target=ticket,
-        data={"code": ticket.code, "kiosk": kiosk.public_id if kiosk else ""},
+        data={"code": ticket.code, "kiosk": kiosk.public_id if kiosk else "", "note": len(note)},
     )
     return ticket
 
@@ -326,9 +399,11 @@ def ticket_issue_walk_in(
     priority: int = Priority.NORMAL,
     kiosk: Kiosk | None = None,
     issue_key: str = "",
+    note: str = "",
     acting_user: Actor = None,
 ) -> Issued:
     """A walk-in ticket, during opening hours and within the group's daily quota."""
+    note = _valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
         return _issued(repeated, False)
     if group.office_id != office.pk:
@@ -352,6 +427,7 @@ def ticket_issue_walk_in(
                 issue_key=issue_key,
                 acting_user=acting_user,
                 walk_in=True,
+                note=note,
             )
     except IntegrityError as error:
         if (repeated := _repeat(kiosk, issue_key)) is not None:
@@ -381,9 +457,11 @@ def ticket_check_in(
     language: str = "de",
     kiosk: Kiosk | None = None,
     issue_key: str = "",
+    note: str = "",
     acting_user: Actor = None,
 ) -> Issued:
     """Check in with a booking code: a confirmed appointment of this office, today, once."""
+    note = _valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
         return _issued(repeated, False)
     code = "".join(code.split()).upper().replace("-", "")
@@ -415,6 +493,7 @@ def ticket_check_in(
                 acting_user=acting_user,
                 appointment=appointment,
                 walk_in=False,
+                note=note,
             )
             appointment.status = Status.ARRIVED
             appointment.save(update_fields=["status"])
@@ -508,19 +587,21 @@ def desk_session_close(*, session: DeskSession, now: datetime, acting_user: Acto
 # --- calling ------------------------------------------------------------------------------------
 
 
-def groups_served_by(desk: Desk) -> list[int]:
+def served_groups(desk: Desk) -> QuerySet[ServiceGroup]:
     """Groups a desk calls from: those sharing a service with it (all, for a desk or group
-    without services)."""
-    desk_services = {s.pk for s in desk.services.all()}
-    with scope(office=desk.office):
-        groups = list(ServiceGroup.objects.filter(office=desk.office).prefetch_related("services"))
-    return [
-        g.pk
-        for g in groups
-        if not desk_services
-        or not (group_services := {s.pk for s in g.services.all()})
-        or group_services & desk_services
-    ]
+    without services). A query, so that calling the next client can use it as a subquery."""
+    desk_services = Desk.services.through.objects.filter(desk_id=desk.pk).values("service_id")
+    group_services = ServiceGroup.services.through.objects.filter(servicegroup_id=OuterRef("pk"))
+    with scope(office=desk.office_id):
+        return ServiceGroup.objects.filter(office_id=desk.office_id).filter(
+            ~Exists(desk_services)
+            | ~Exists(group_services)
+            | Exists(group_services.filter(service_id__in=desk_services))
+        )
+
+
+def groups_served_by(desk: Desk) -> list[int]:
+    return list(served_groups(desk).values_list("pk", flat=True))
 
 
 def queue_rank(*, now: datetime, desk: Desk | None = None) -> Case:
@@ -545,7 +626,7 @@ def callable_by(desk: Desk, now: datetime) -> QuerySet[Ticket]:
             office=desk.office,
             day=office_selectors.local_now(desk.office, now).date(),
             state__in=QUEUED_STATES,
-            group_id__in=groups_served_by(desk),
+            group_id__in=served_groups(desk).values("pk"),
         )
         .annotate(rank=queue_rank(now=now, desk=desk))
         .order_by("rank", "created_at", "id")
@@ -553,9 +634,12 @@ def callable_by(desk: Desk, now: datetime) -> QuerySet[Ticket]:
 
 
 def _event(ticket: Ticket, kind: str, now: datetime) -> None:
-    event = CallEvent.objects.create(
-        office_id=ticket.office_id, ticket=ticket, desk_id=ticket.desk_id, kind=kind, at=now
-    )
+    event = CallEvent(office_id=ticket.office_id, ticket=ticket, kind=kind, at=now)
+    if Ticket.desk.is_cached(ticket):  # type: ignore[attr-defined]
+        event.desk = ticket.desk  # publishing describes the desk: no need to read it again
+    else:
+        event.desk_id = ticket.desk_id
+    event.save(force_insert=True)
     live.publish_on_commit(event)
 
 
@@ -563,6 +647,8 @@ def _open_session(session: DeskSession) -> DeskSession:
     locked = DeskSession.objects.select_for_update().select_related("desk").get(pk=session.pk)
     if locked.ended_at is not None:
         raise NotAtDesk
+    if DeskSession.office.is_cached(session):  # type: ignore[attr-defined]
+        locked.office = locked.desk.office = session.office  # the same row: no need to read it
     return locked
 
 
@@ -610,13 +696,24 @@ def ticket_call_next(
 
 def _at_desk(session: DeskSession, ticket: Ticket, states: tuple[str, ...]) -> Ticket:
     """The ticket locked, if it is at this desk in one of these states."""
-    _open_session(session)
+    open_session = _open_session(session)
     locked = Ticket.objects.select_for_update().filter(pk=ticket.pk, office=session.office).first()
     if locked is None or locked.desk_id != session.desk_id:
         raise NotAtDesk
     if locked.state not in states:
         raise WrongState
+    locked.desk = open_session.desk  # the same desk, already read
     return locked
+
+
+def _copy_state(ticket: Ticket, saved: Ticket) -> None:
+    """What `ticket.refresh_from_db()` would do, from the row just saved instead of a query."""
+    for field in Ticket._meta.concrete_fields:
+        value = getattr(saved, field.attname)
+        changed = getattr(ticket, field.attname) != value
+        setattr(ticket, field.attname, value)  # a changed foreign key drops the related object
+        if isinstance(field, ForeignKey) and changed and field.is_cached(saved):
+            field.set_cached_value(ticket, field.get_cached_value(saved))
 
 
 def _step(
@@ -647,7 +744,7 @@ def _step(
             )
     except OperationalError as error:
         raise Busy from error
-    ticket.refresh_from_db()
+    _copy_state(ticket, locked)
     return ticket
 
 
@@ -821,7 +918,7 @@ def ticket_notify_set(
             phone = locked.appointment.phone if locked.appointment else ""
         e164 = normalise_phone(phone)
         if not e164:
-            raise InvalidContact(field="phone")
+            raise InvalidMobile(field="phone")
         if locked.state not in QUEUED_STATES or locked.notified_at is not None:
             raise WrongState(field="phone")
         locked.notify_phone = e164
@@ -916,17 +1013,17 @@ def tickets_notify_near(
     now = now or timezone.now()
     day = day or office_selectors.local_now(office, now).date()
     with scope(office=office):
-        if isinstance(group, int):
-            group = ServiceGroup.objects.get(office=office, pk=group)
         pending = Ticket.objects.filter(
             office=office,
-            group=group,
+            group_id=group if isinstance(group, int) else group.pk,
             day=day,
             state__in=QUEUED_STATES,
             notified_at__isnull=True,
         ).exclude(notify_phone="")
         if not pending.exists():  # the usual case: one cheap query per queue change
             return 0
+        if isinstance(group, int):
+            group = ServiceGroup.objects.get(office=office, pk=group)
         order = list(selectors.queue_of(office, group, day, now)[: group.notify_when_ahead + 1])
     sent = 0
     for ahead, ticket in enumerate(order):
@@ -982,11 +1079,16 @@ def tickets_personal_erase(*, office: Office, now: datetime) -> int:
         )
 
 
-def ticket_note_set(*, ticket: Ticket, note: str, acting_user: Actor = None) -> Ticket:
-    """Staff's note on a visit, for the next desk; the audit row says that, not what."""
+def _valid_note(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise NoteTooLong(field="note")
+    return note
+
+
+def ticket_note_set(*, ticket: Ticket, note: str, acting_user: Actor = None) -> Ticket:
+    """Staff's note on a visit, for the next desk; the audit row says that, not what."""
+    note = _valid_note(note)
     with transaction.atomic(), scope(office=ticket.office):
         Ticket.objects.filter(pk=ticket.pk).update(note=note)
         audit_record(

@@ -114,3 +114,21 @@ def test_writes_leave_audit_rows(office):
         "content.notice.deleted",
     ]
     assert actions[1][1]["languages"] == ["ar", "de"] and actions[1][1]["text_changed"] is True
+
+
+def test_a_reader_gets_her_language_else_german_with_the_lang_of_the_text_shown(office):
+    notice(office, {"de": "Kasse bis 12 Uhr", "ar": "الصندوق حتى الساعة 12"}, position=0)
+    notice(office, {"de": "Nur auf Deutsch"}, position=1)
+    notice(office, {"de": "Auf Persisch", "fa": "به فارسی"}, position=2)
+
+    assert selectors.notices_for_reader(office, NOW, "ar") == [
+        {"lang": "ar", "dir": "rtl", "text": "الصندوق حتى الساعة 12"},
+        {"lang": "de", "dir": "ltr", "text": "Nur auf Deutsch"},  # German stands in: said so
+        {"lang": "de", "dir": "ltr", "text": "Auf Persisch"},
+    ]
+    # A Dari reader gets the Persian text rather than the German one.
+    assert selectors.notices_for_reader(office, NOW, "fa-af")[2] == {
+        "lang": "fa",
+        "dir": "rtl",
+        "text": "به فارسی",
+    }

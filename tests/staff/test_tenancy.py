@@ -64,6 +64,14 @@ def object_of(office, url_name: str) -> int:
             from schalter.visits.services import screen_create
 
             return screen_create(office=office, name="Wartebereich").pk
+        if url_name == "staff:group":
+            from schalter.visits.services import service_group_create
+
+            return service_group_create(office=office, name={"de": "x"}, prefix="Q", services=[]).pk
+        if url_name == "staff:kiosk":
+            from schalter.visits.services import kiosk_create
+
+            return kiosk_create(office=office, name="Eingang")[0].pk
         if url_name in ("staff:notice", "staff:notice_delete"):
             from schalter.content.services import office_notice_create
 
@@ -142,6 +150,8 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:closure_delete",
         "staff:content_text",
         "staff:desk",
+        "staff:group",
+        "staff:kiosk",
         "staff:location",
         "staff:member",
         "staff:notice",

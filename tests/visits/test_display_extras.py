@@ -168,3 +168,17 @@ def test_the_queue_page_shows_waiting_per_group_and_nothing_personal(
     assert ticket.code not in html
     assert "Bitte Pass bereithalten" in html
     assert Client().get("/de/nowhere/queue/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_notice_in_german_on_the_arabic_queue_page_says_it_is_german(office, now):
+    office_notice_create(
+        office=office, texts={"de": "Kasse bis 12 Uhr", "ar": "الصندوق حتى 12"}, acting_user=None
+    )
+    office_notice_create(office=office, texts={"de": "Bitte Pass bereithalten"}, acting_user=None)
+    with time_machine.travel(now, tick=False):
+        page = BeautifulSoup(Client().get("/ar/giessen/queue/").content, "html.parser")
+    assert page.html["lang"] == "ar"
+    shown = [(li["lang"], li["dir"], li.get_text()) for li in page.select("main ul li")]
+    assert ("ar", "rtl", "الصندوق حتى 12") in shown
+    assert ("de", "ltr", "Bitte Pass bereithalten") in shown

@@ -33,11 +33,24 @@ def test_a_note_from_the_front_desk_reaches_the_desk(office, groups, now, staff_
     assert NOTE in page
     with scopes_disabled():
         ticket = Ticket.objects.get()
-        entry = AuditEvent.objects.filter(action="visits.ticket.noted").get()
+        entry = AuditEvent.objects.filter(action="visits.ticket.issued").get()
     assert ticket.note == NOTE
-    assert NOTE not in str(entry.data) and entry.data["length"] == len(NOTE)
+    assert NOTE not in str(entry.data) and entry.data["note"] == len(NOTE)
     token = services.token_of(ticket)
     assert NOTE not in Client().get(f"/de/giessen/ticket/{token}/").content.decode()
+
+
+def test_a_too_long_note_at_the_front_desk_issues_no_ticket(office, groups, now, staff_client):
+    with time_machine.travel(now, tick=True):
+        front = staff_client(office, Role.FRONT_DESK)
+        page = front.post(
+            "/staff/giessen/queue/",
+            {"action": "walk_in", "group": groups["A"].pk, "priority": 0, "note": "x" * 501},
+            follow=True,
+        ).content.decode()
+    assert "500" in page
+    with scopes_disabled():
+        assert not Ticket.objects.exists()
 
 
 def test_the_desk_changes_the_note_and_too_long_notes_are_refused(

@@ -5,11 +5,13 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from schalter.accounts.roles import Role
 from schalter.languages import LANGUAGE_CODES
 from schalter.printing.ticket import ESC, GS
 from schalter.visits import services
+from schalter.visits.models import ServiceGroup
 from tests.printing.conftest import as_extracted, pdf_fonts, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +182,18 @@ def test_the_front_desk_gets_a_print_link_for_the_ticket_it_issued(
         pdf = Client().get(link)
     assert pdf.status_code == 200
     assert as_extracted(translated("uk", "Your number")) in pdf_text(pdf.content)
+
+
+def test_control_characters_in_a_name_are_not_sent_as_printer_commands(office, groups, now):
+    # The staff forms clean names; the printer must not depend on every way in doing so.
+    with scopes_disabled():
+        ServiceGroup.objects.filter(pk=groups["A"].pk).update(
+            name={"de": "Abholung\x1b@\x1dV\x01\nX"}
+        )
+    issued = second_walk_in(office, groups["A"], now, "de")
+
+    data = get(ESCPOS.format(lang="de", token=issued.token), now).content
+
+    assert b"Abholung @ V  X\n" in data
+    assert data.count(ESC + b"@") == 1  # only the printer's own reset at the start
+    assert GS + b"V\x01" not in data

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from schalter.appointments.errors import InvalidContact
 from schalter.visits import errors, services
+from schalter.visits.errors import InvalidMobile
 from schalter.visits.models import ServiceGroup, Ticket, TicketState
 from tests.visits.conftest import walk_in
 
@@ -106,9 +106,9 @@ def test_an_invalid_number_is_refused_next_to_the_field_in_turkish(queue, now, s
     with time_machine.travel(now + timedelta(minutes=6), tick=False):
         response = Client().post(f"/tr/giessen/ticket/{issued.token}/notify/", {"phone": "12345"})
     with translation.override("tr"):
-        message = str(InvalidContact.message)
+        message = str(InvalidMobile.message)
     with translation.override("en"):
-        assert message != str(InvalidContact.message)  # really Turkish
+        assert message != str(InvalidMobile.message)  # really Turkish
     page = response.content.decode()
     assert response.status_code == 422
     assert re.search(r'id="notify-phone-error"[^>]*>' + re.escape(message), page)

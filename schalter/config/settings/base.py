@@ -67,22 +67,16 @@ WSGI_APPLICATION = "schalter.config.wsgi.application"
 ASGI_APPLICATION = "schalter.config.asgi.application"
 
 # Live call displays: in memory for one process (`make run`); Redis when several app processes run.
+# Redis pub/sub: a call is one message per process, which hands it to its own sockets (the
+# list-based `channels_redis.core` layer stores a message per socket and each process pops them
+# one round trip at a time, and forgets group members after a day). Nothing is kept for a
+# process that is not listening: the displays and phones poll as a fallback.
 CHANNEL_LAYERS = {
     "default": (
         {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 fails (not waits) past 100 connections per pool, which 500 displays
-            # joining at once exceed, and times reads out after 5 s, just when channels-redis's
-            # blocking receive (5 s) returns empty: either closed a display's socket.
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": env("SCHALTER_REDIS_URL"),
-                        "max_connections": 2000,
-                        "socket_timeout": 15,
-                    }
-                ]
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # A publish that hangs must not hold a request for long.
+            "CONFIG": {"hosts": [{"address": env("SCHALTER_REDIS_URL"), "socket_timeout": 5}]},
         }
         if env("SCHALTER_REDIS_URL")
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
