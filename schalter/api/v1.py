@@ -52,10 +52,6 @@ api = NinjaAPI(
 )
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @api.exception_handler(BookingError)
 def booking_error(request: HttpRequest, error: BookingError) -> HttpResponse:
     response = api.create_response(
@@ -211,7 +207,9 @@ def book(request: HttpRequest, office: str, booking: BookingIn):
     )
     office_obj = offered.office if offered is not None else _office(office)
     now = timezone.now()
-    ratelimit.hit(f"book:ip:{client_address(request)}", limit=30, window_seconds=600, now=now)
+    ratelimit.hit(
+        f"book:ip:{ratelimit.client_address(request)}", limit=30, window_seconds=600, now=now
+    )
     if booking.language.lower() not in BY_CODE:
         raise HttpError(422, _("Unknown language."))
     if booking.start.tzinfo is None:

@@ -17,6 +17,7 @@ from django_scopes import scopes_disabled
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.models import Appointment
 from schalter.languages import language_for
+from schalter.links import public_url
 
 log = logging.getLogger(__name__)
 
@@ -31,32 +32,28 @@ SUBJECTS = {
 }
 
 
-def absolute(path: str) -> str:
-    return settings.SCHALTER_PUBLIC_URL.rstrip("/") + path
-
-
 def appointment_links(appointment: Appointment) -> dict[str, str]:
     from schalter.appointments.services import confirm_token_for, manage_token_for
 
     kwargs = {"office": appointment.office.slug, "code": appointment.code}
     with translation.override(appointment.language):
         return {
-            "confirm": absolute(
+            "confirm": public_url(
                 reverse(
                     "public:booking_confirm",
                     kwargs={**kwargs, "token": confirm_token_for(appointment.code)},
                 )
             ),
-            "manage": absolute(
+            "manage": public_url(
                 reverse(
                     "public:booking_manage",
                     kwargs={**kwargs, "token": manage_token_for(appointment.code)},
                 )
             ),
-            "office": absolute(
+            "office": public_url(
                 reverse("public:office", kwargs={"office": appointment.office.slug})
             ),
-            "book": absolute(reverse("public:book", kwargs={"office": appointment.office.slug})),
+            "book": public_url(reverse("public:book", kwargs={"office": appointment.office.slug})),
         }
 
 

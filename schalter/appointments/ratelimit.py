@@ -4,11 +4,18 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
 
 from schalter.appointments.errors import RateLimited
 from schalter.appointments.models import RateLimit
 
 TABLE = RateLimit._meta.db_table
+
+
+def client_address(request: HttpRequest) -> str:
+    """Whom a per-address limit counts: the connecting address (REMOTE_ADDR). Every per-address
+    limit asks here, so a deployment that must read a proxy's header changes one place."""
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hit(key: str, *, limit: int, window_seconds: int, now: datetime, always: bool = False) -> int:

@@ -319,13 +319,16 @@ def _precheck(
 
 # PostgreSQL: one statement takes a seat in every unit. Each unit's best free seat is locked
 # with SKIP LOCKED (a seat another booking is taking is passed over, never waited for); a unit
-# without one simply returns no row, and the caller rolls back.
+# without one simply returns no row, and the caller rolls back. The picking runs once, in a
+# CTE: as `WHERE id IN (subquery)` the planner may rescan the locking subquery per row (it did
+# once the table's statistics grew), and a rescan skips the row this very statement updated.
 _CLAIM_POSTGRESQL = (
-    f"UPDATE {_SEAT} SET appointment_id = %s, held_until = %s, free_from = NULL"  # noqa: S608
-    " WHERE id IN (SELECT c.id FROM unnest(%s::timestamptz[]) AS u(start) CROSS JOIN LATERAL"
-    f" (SELECT s.id FROM {_SEAT} s WHERE s.start = u.start AND {_ELIGIBLE_SQL}"
-    f" AND s.channel = ANY(%s) AND {_FREE_SQL}"
-    ' ORDER BY s.channel DESC, s."index" LIMIT 1 FOR UPDATE OF s SKIP LOCKED) c) RETURNING id'
+    "WITH picked AS MATERIALIZED (SELECT c.id FROM unnest(%s::timestamptz[]) AS u(start)"  # noqa: S608
+    f" CROSS JOIN LATERAL (SELECT s.id FROM {_SEAT} s WHERE s.start = u.start"
+    f" AND {_ELIGIBLE_SQL} AND s.channel = ANY(%s) AND {_FREE_SQL}"
+    ' ORDER BY s.channel DESC, s."index" LIMIT 1 FOR UPDATE OF s SKIP LOCKED) c)'
+    f" UPDATE {_SEAT} SET appointment_id = %s, held_until = %s, free_from = NULL"
+    f" FROM picked WHERE {_SEAT}.id = picked.id RETURNING {_SEAT}.id"
 )
 # Elsewhere (SQLite): one unit per statement; the database lets one writer in at a time
 # (transactions start IMMEDIATE), which serialises bookings.
@@ -365,7 +368,7 @@ def _claim_seats(
         if connection.vendor == "postgresql":
             cursor.execute(
                 _CLAIM_POSTGRESQL,
-                [appointment.pk, until, starts, office.pk, service.pk, channels, at, at, at],
+                [starts, office.pk, service.pk, channels, at, at, at, appointment.pk, until],
             )
             claimed = len(cursor.fetchall())
         else:

@@ -12,6 +12,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from schalter.visits.consumers import DisplayConsumer, TicketConsumer  # noqa: E402
+from schalter.visits.routing import DISPLAY_ROUTE, TICKET_ROUTE  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -19,8 +20,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(
             URLRouter(
                 [
-                    path("ws/<slug:office>/display/<str:screen>/", DisplayConsumer.as_asgi()),
-                    path("ws/<slug:office>/ticket/<str:token>/", TicketConsumer.as_asgi()),
+                    path(DISPLAY_ROUTE, DisplayConsumer.as_asgi()),
+                    path(TICKET_ROUTE, TicketConsumer.as_asgi()),
                 ]
             )
         ),

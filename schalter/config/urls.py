@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from schalter.api.v1 import api
 from schalter.public import display_views, kiosk_views, metrics, print_views
@@ -33,6 +34,12 @@ urlpatterns = [
         name="display_announcement",
     ),
     path("<slug:office>/signs/arrow.pdf", print_views.arrow_sign, name="signs_arrow"),
+    # The display's QR code: no language in the link, so the phone's own settings choose one.
+    path(
+        "<slug:office>/queue/",
+        RedirectView.as_view(pattern_name="public:queue"),
+        name="queue_any_language",
+    ),
     *i18n_patterns(path("", include("schalter.public.urls")), prefix_default_language=True),
 ]
 

@@ -10,12 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import segno
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -23,6 +21,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments.models import OfficeService
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
 from schalter.languages import BY_CODE, DEFAULT, Language, spoken_language_name
+from schalter.links import public_url, qr_svg
 from schalter.offices import palette, selectors
 from schalter.offices.models import Desk, Office, Weekday
 from schalter.printing.render import check_pages
@@ -87,15 +86,9 @@ def sign_languages(office: Office, requested: str | None) -> list[Language]:
     return [DEFAULT, *extra]
 
 
-def qr_svg(url: str) -> SafeString:
-    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
-    return mark_safe(  # noqa: S308
-        segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
-    )
-
-
-def public_url(path: str) -> str:
-    return settings.SCHALTER_PUBLIC_URL.rstrip("/") + path
+def print_qr(url: str) -> SafeString:
+    """A QR code for paper: no quiet zone or size of its own, the style sheet sizes it."""
+    return qr_svg(url, border=0, omitsize=True)
 
 
 def office_page_path(office: Office, language: Language) -> str:
@@ -185,7 +178,7 @@ def service_flyer(
         # A pair reads German first (on the left); each column carries its own lang and dir.
         "page_language": languages[0],
         "size": size,
-        "qr": qr_svg(public_url(service_page_path(office, offered, client))),
+        "qr": print_qr(public_url(service_page_path(office, offered, client))),
         "qr_url": public_url(service_page_path(office, offered, client)),
     }
 
@@ -209,7 +202,7 @@ def office_flyer(office: Office, languages: list[Language], size: str) -> dict[s
         # A pair reads German first (on the left); each column carries its own lang and dir.
         "page_language": languages[0],
         "size": size,
-        "qr": qr_svg(url),
+        "qr": print_qr(url),
         "qr_url": url,
     }
 

@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from schalter.languages import DEFAULT, Language, language_for
-from schalter.printing.content import public_url, qr_svg
+from schalter.links import public_url
+from schalter.printing.content import print_qr
 from schalter.visits import selectors
 from schalter.visits.models import QUEUED_STATES, Ticket
 
@@ -97,7 +98,7 @@ def ticket_document(ticket: Ticket, token: str, now: datetime) -> dict[str, Any]
         "page_language": DEFAULT,
         "width_mm": PAGE_WIDTH_MM,
         "height_mm": PAGE_HEIGHT_MM,
-        "qr": qr_svg(url),
+        "qr": print_qr(url),
         "qr_url": url,
     }
 

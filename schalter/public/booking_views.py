@@ -168,7 +168,7 @@ def _refusal_on_form(form, problem: BookingError) -> tuple[str, int]:
 def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
     """Rate limits per address and per identity, and the proof of work (or, without
     JavaScript, a tight daily limit). Raises a BookingError."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = ratelimit.client_address(request)
     ratelimit.hit(f"book:ip:{address}", limit=30, window_seconds=600, now=now)
     payload = request.POST.get("altcha", "")
     if payload or request.POST.get("script") == "on":

@@ -8,7 +8,6 @@ import re
 from datetime import datetime
 from typing import Any
 
-import segno
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,10 +19,12 @@ from django.views.decorators.http import require_GET
 
 from schalter.content import selectors as content_selectors
 from schalter.languages import BY_CODE
+from schalter.links import public_url, qr_svg
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 from schalter.visits import announce, selectors
 from schalter.visits.models import Screen
+from schalter.visits.routing import display_socket_path
 
 EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
 AFTER = re.compile(r"[0-9]{1,18}")
@@ -58,16 +59,11 @@ def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
     ]
 
 
-def _queue_qr(request: HttpRequest, office: Office) -> str:
+def _queue_qr(office: Office) -> str:
     """A QR code to the office's public queue page. The link carries no language: the phone's
-    own language settings pick one (the site redirects to it)."""
-    with translation.override("de"):
-        path = reverse("public:queue", kwargs={"office": office.slug})
-    url = request.build_absolute_uri(path.replace("/de/", "/", 1))  # without the language
-    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
-    return segno.make(url, error="m").svg_inline(
-        scale=4, border=2, title=_("QR code to follow the queue on your phone")
-    )
+    own language settings pick one (that address redirects to the page in it)."""
+    url = public_url(reverse("queue_any_language", kwargs={"office": office.slug}))
+    return qr_svg(url, scale=4, border=2, title=_("QR code to follow the queue on your phone"))
 
 
 def _screen(office: str, screen: str) -> Screen:
@@ -91,7 +87,8 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
             "last_event_id": found.last_event_id,
             "groups": _groups(screen_obj, now),
             "notices": content_selectors.notices_display_data(office_obj, now),
-            "queue_qr": _queue_qr(request, office_obj),
+            "queue_qr": _queue_qr(office_obj),
+            "socket_path": display_socket_path(office_obj.slug, screen_obj.public_id),
             "time_zone": office_obj.time_zone,
             "local_now": office_selectors.local_now(office_obj, now),
             "labels": {

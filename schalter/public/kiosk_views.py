@@ -3,7 +3,6 @@ without JavaScript; neither shows anything personal."""
 
 import secrets
 
-import segno
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schalter.appointments import ratelimit
 from schalter.appointments.errors import BookingError
 from schalter.languages import BY_CODE, LANGUAGES, language_for
+from schalter.links import qr_svg
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
-from schalter.printing.ticket import ticket_pdf_path
+from schalter.printing.ticket import live_ticket_url, ticket_pdf_path
 from schalter.visits import selectors, services
 from schalter.visits.errors import KioskLocked
 from schalter.visits.models import Kiosk, Ticket, TicketState
+from schalter.visits.routing import ticket_socket_path
 
 SESSION_KEY = "schalter.kiosks"  # public ids of the kiosks this browser was unlocked for
 
@@ -28,17 +29,6 @@ SESSION_KEY = "schalter.kiosks"  # public ids of the kiosks this browser was unl
 def _kiosk_language(request: HttpRequest) -> str:
     code = (request.POST.get("lang") or request.GET.get("lang") or "").lower()
     return code if code in BY_CODE else ""
-
-
-def _qr(url: str) -> str:
-    # segno writes the SVG from the URL alone; no user text reaches it unescaped.
-    return segno.make(url, error="m").svg_inline(scale=5, title=_("QR code of your ticket page"))
-
-
-def _live_url(request: HttpRequest, ticket: Ticket, token: str, language: str) -> str:
-    with translation.override(language):
-        path = reverse("public:ticket", kwargs={"office": ticket.office.slug, "token": token})
-    return request.build_absolute_uri(path)
 
 
 def _ticket_context(ticket: Ticket, language: str) -> dict[str, object]:
@@ -144,7 +134,7 @@ def kiosk_ticket(request: HttpRequest, office: str, kiosk: str, token: str) -> H
     ticket = selectors.ticket_by_token(office_obj, token)
     language = _kiosk_language(request) or ticket.language
     with translation.override(language):
-        live_url = _live_url(request, ticket, token, language)
+        live_url = live_ticket_url(ticket, token, language_for(language))
         return render(
             request,
             "visits/kiosk_ticket.html",
@@ -153,7 +143,7 @@ def kiosk_ticket(request: HttpRequest, office: str, kiosk: str, token: str) -> H
                 "office_name": office_obj.name_in(language),
                 "kiosk": kiosk_obj,
                 "language": language,
-                "qr": _qr(live_url),
+                "qr": qr_svg(live_url, scale=5, title=_("QR code of your ticket page")),
                 "live_url": live_url,
                 "printable": request.GET.get("print") == "1",
                 "pdf_url": ticket_pdf_path(ticket, token, language),
@@ -184,7 +174,7 @@ def _ticket_live(
             "desk": desk,
             "building": desk.location.name_in(language) if desk else "",
             "pdf_url": ticket_pdf_path(ticket, token, language),
-            "live_url": f"/ws/{office_obj.slug}/ticket/{token}/",
+            "live_url": ticket_socket_path(office_obj.slug, token),
             **_ticket_context(ticket, language),
             **_notify_context(request, ticket, token, notify_error),
         },
@@ -216,7 +206,7 @@ def ticket_notify(request: HttpRequest, office: str, token: str) -> HttpResponse
     action = request.POST.get("action", "set")
     try:
         ratelimit.hit(
-            f"ticket-notify:ip:{request.META.get('REMOTE_ADDR', '')}",
+            f"ticket-notify:ip:{ratelimit.client_address(request)}",
             limit=20,
             window_seconds=600,
             now=now,

@@ -20,6 +20,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments.models import OfficeService
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
 from schalter.languages import BY_CODE, DEFAULT
+from schalter.links import public_url
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office, OpeningHours, Weekday
 
@@ -72,11 +73,7 @@ def json_ld(data: dict) -> SafeString:
     return mark_safe(text)  # noqa: S308 (escaped above)
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return request.build_absolute_uri(path)
-
-
-def office_json_ld(request: HttpRequest, office: Office, language: str) -> dict:
+def office_json_ld(office: Office, language: str) -> dict:
     """schema.org GovernmentOffice with address, phone and the weekly opening hours."""
     with scope(office=office):
         hours = list(OpeningHours.objects.filter(office=office))
@@ -84,7 +81,7 @@ def office_json_ld(request: HttpRequest, office: Office, language: str) -> dict:
         "@context": "https://schema.org",
         "@type": "GovernmentOffice",
         "name": office.name_in(language),
-        "url": _absolute(request, reverse("public:office", kwargs={"office": office.slug})),
+        "url": public_url(reverse("public:office", kwargs={"office": office.slug})),
         "telephone": office.phone,
         "email": office.email,
         "address": {
@@ -125,11 +122,11 @@ def office_services(office: Office, language: str) -> list[dict]:
     )
 
 
-def office_home_extras(request: HttpRequest, office: Office, language: str) -> dict:
+def office_home_extras(office: Office, language: str) -> dict:
     """What the office home page shows beyond hours and contacts: services and structured data."""
     return {
         "services": office_services(office, language),
-        "office_json_ld": json_ld(office_json_ld(request, office, language)),
+        "office_json_ld": json_ld(office_json_ld(office, language)),
     }
 
 
@@ -149,9 +146,8 @@ def service_page(request: HttpRequest, office: str, service: str) -> HttpRespons
     summary = text_in(offered.service.summary, language)
     audience = text_in(offered.service.audience, language)
     context = service_context(offered, language)
-    page_url = _absolute(
-        request,
-        reverse("public:service", kwargs={"office": office_obj.slug, "service": service}),
+    page_url = public_url(
+        reverse("public:service", kwargs={"office": office_obj.slug, "service": service})
     )
     structured = {
         "@context": "https://schema.org",
@@ -164,7 +160,7 @@ def service_page(request: HttpRequest, office: str, service: str) -> HttpRespons
             "@type": "GovernmentOffice",
             "name": office_name,
             "telephone": office_obj.phone,
-            "url": _absolute(request, reverse("public:office", kwargs={"office": office_obj.slug})),
+            "url": public_url(reverse("public:office", kwargs={"office": office_obj.slug})),
         },
         "areaServed": office_obj.city,
     }

@@ -54,7 +54,7 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
                 {"name": location.name_in(language), "step_free": location.step_free}
                 for location in selectors.locations_of(office_obj)
             ],
-            **office_home_extras(request, office_obj, language),
+            **office_home_extras(office_obj, language),
         },
     )
 

@@ -1,6 +1,5 @@
 """Staff sign-in: password, then a TOTP code (enrolled on first sign-in); failures lock."""
 
-import segno
 from django.contrib import auth
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from schalter.accounts import services
+from schalter.links import qr_svg
 from schalter.staff.forms import CodeForm, PasswordForm
 
 PENDING = "staff_pending_user"
@@ -120,14 +120,14 @@ def login_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and status == 200:
         services.totp_device_confirm(device=device)
         return _finish_login(request, user, device)
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
+    qr = qr_svg(device.config_url, scale=4, title=_("QR code"))
     return render(
         request,
         "staff/login_setup.html",
         {
             "form": form,
             "error": error,
-            "qr_svg": qr_svg,
+            "qr_svg": qr,
             "secret": device.config_url.split("secret=")[1].split("&")[0],
         },
         status=status,

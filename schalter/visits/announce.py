@@ -55,7 +55,7 @@ VOICES = {
     "fr": "fr-fr",
     "ro": "ro",
 }
-_last_prune = 0.0
+_last_prune = -math.inf  # so the first call after boot prunes (monotonic time may start near 0)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def phrases(*, code: str, desk: int | str, language: str) -> list[Phrase]:
 
 @functools.cache
 def available_voices() -> frozenset[str]:
-    """The voices espeak-ng has here (its --voices list); none if it is not installed."""
+    """The voices espeak-ng has here (its --voices list); none if it is not installed.
+    Cached per process: a voice installed later is heard after the app restarts."""
     try:
         listed = subprocess.run(  # noqa: S603 (a fixed argument list, no shell)
             [ESPEAK, "--voices"],

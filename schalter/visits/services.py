@@ -27,7 +27,7 @@ from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import ratelimit
-from schalter.appointments.errors import RateLimited
+from schalter.appointments.errors import InvalidContact, RateLimited
 from schalter.appointments.identity import normalise_phone
 from schalter.appointments.models import Appointment, Status
 from schalter.catalog.models import Service
@@ -75,6 +75,9 @@ MAX_CALLS = 3  # a ticket called this often without the client coming is missed 
 DUE_NOW = timedelta(minutes=15)  # an appointment starting within this much is "due now"
 CLOSED_STATES = (TicketState.DONE, TicketState.MISSED)
 SMS_TRIES = 3  # "wait anywhere": sends tried per ticket before giving up on a failing gateway
+# A claim this old with the number still set was left by a process that died before the send
+# finished (a send waits at most the gateway's few seconds of timeout): the message is retried.
+SMS_CLAIM_EXPIRES = timedelta(minutes=5)
 
 
 def token_hash(token: str) -> str:
@@ -916,7 +919,10 @@ def ticket_notify_set(
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if from_booking:
             phone = locked.appointment.phone if locked.appointment else ""
-        e164 = normalise_phone(phone)
+        try:
+            e164 = normalise_phone(phone)
+        except InvalidContact:  # its message offers an e-mail address, which is no use here
+            e164 = ""
         if not e164:
             raise InvalidMobile(field="phone")
         if locked.state not in QUEUED_STATES or locked.notified_at is not None:
@@ -1003,23 +1009,30 @@ def tickets_notify_near(
     `selectors.queue_of`). Runs after the commit of a queue change, outside any transaction
     and lock. Returns how many messages went.
 
-    Each ticket is first claimed with an update guarded by `notified_at IS NULL`, so two desks
-    calling at once never send twice. After a sent message the number is erased. A failing
+    Each ticket is first claimed with an update guarded by `notified_at` (unclaimed), so two
+    desks calling at once never send twice. After a sent message the number is erased. A failing
     gateway is logged and the claim undone, so the next queue change tries again; after
-    SMS_TRIES failed tries the number is erased and no message goes (each try may wait for the
-    gateway's timeout, so a broken gateway must not slow every call of the day)."""
+    SMS_TRIES failed tries (counted per UTC day, which holds the office's opening hours) the
+    number is erased and no message goes (each try may wait for the gateway's timeout, so a
+    broken gateway must not slow every call of the day). A process that dies between its claim
+    and the number's erasure leaves the claim with the number still set: once older than
+    SMS_CLAIM_EXPIRES it counts as unclaimed and a later queue change sends. If the message had
+    gone just before the process died, the client gets it twice: better than never."""
     from schalter.visits import selectors  # selectors imports this module
 
     now = now or timezone.now()
     day = day or office_selectors.local_now(office, now).date()
     with scope(office=office):
-        pending = Ticket.objects.filter(
-            office=office,
-            group_id=group if isinstance(group, int) else group.pk,
-            day=day,
-            state__in=QUEUED_STATES,
-            notified_at__isnull=True,
-        ).exclude(notify_phone="")
+        pending = (
+            Ticket.objects.filter(
+                office=office,
+                group_id=group if isinstance(group, int) else group.pk,
+                day=day,
+                state__in=QUEUED_STATES,
+            )
+            .filter(_sms_unclaimed(now))
+            .exclude(notify_phone="")
+        )
         if not pending.exists():  # the usual case: one cheap query per queue change
             return 0
         if isinstance(group, int):
@@ -1027,16 +1040,25 @@ def tickets_notify_near(
         order = list(selectors.queue_of(office, group, day, now)[: group.notify_when_ahead + 1])
     sent = 0
     for ahead, ticket in enumerate(order):
-        if ticket.notify_phone and ticket.notified_at is None:
+        stale = ticket.notified_at is not None and ticket.notified_at < now - SMS_CLAIM_EXPIRES
+        if ticket.notify_phone and (ticket.notified_at is None or stale):
             sent += _notify_one(office, ticket, ahead, now)
     return sent
 
 
+def _sms_unclaimed(now: datetime) -> Q:
+    """Tickets nobody is sending to: never claimed, or claimed by a process long gone (the rows
+    also need a number: a sent message erased it)."""
+    return Q(notified_at__isnull=True) | Q(notified_at__lt=now - SMS_CLAIM_EXPIRES)
+
+
 def _notify_one(office: Office, ticket: Ticket, ahead: int, now: datetime) -> int:
     with scope(office=office):
-        mine = Ticket.objects.filter(
-            pk=ticket.pk, state__in=QUEUED_STATES, notified_at__isnull=True
-        ).exclude(notify_phone="")
+        mine = (
+            Ticket.objects.filter(pk=ticket.pk, state__in=QUEUED_STATES)
+            .filter(_sms_unclaimed(now))
+            .exclude(notify_phone="")
+        )
         if not mine.update(notified_at=now):
             return 0  # another process claimed it, or the client withdrew or was called
         phone = Ticket.objects.filter(pk=ticket.pk).values_list("notify_phone", flat=True)[0]

@@ -159,6 +159,8 @@ def test_the_kiosk_and_live_pages_link_the_pdf(office, groups, now):
         ticket_page = client.get(client.post("/giessen/kiosk/eingang/", body)["Location"])
         token = ticket_page.context["live_url"].rstrip("/").rsplit("/", 1)[-1]
         live = Client().get(f"/tr/giessen/ticket/{token}/")
+    # The kiosk's QR code leads where the printed one does: the public address, not the kiosk's.
+    assert ticket_page.context["live_url"] == f"http://127.0.0.1:8000/tr/giessen/ticket/{token}/"
     pdf = PDF.format(lang="tr", token=token)
     assert f'href="{pdf}"' in ticket_page.content.decode()
     assert f'href="{pdf}"' in live.content.decode()

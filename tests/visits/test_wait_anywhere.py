@@ -209,6 +209,21 @@ def test_two_checks_at_once_send_once(queue, now, sms_gateway):
     assert sent == [1, 0] and len(sms_gateway.received) == 1
 
 
+def test_a_claim_left_by_a_process_that_died_before_sending_is_retried(queue, now, sms_gateway):
+    ticket = queue[0].ticket
+    claimed_at = now - timedelta(minutes=1)
+    with scopes_disabled():  # claimed, the number still there: the send never finished
+        Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164, notified_at=claimed_at)
+
+    def check(at):
+        return services.tickets_notify_near(office=ticket.office, group=ticket.group, now=at)
+
+    assert check(now) == 0  # a recent claim may still be sending
+    assert check(claimed_at + services.SMS_CLAIM_EXPIRES + timedelta(seconds=1)) == 1
+    assert len(sms_gateway.received) == 1 and fresh(ticket).notify_phone == ""
+    assert check(now + timedelta(hours=1)) == 0  # sent: never again
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_checks_in_parallel_send_once(queue, now, sms_gateway):
