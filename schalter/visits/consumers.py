@@ -1,22 +1,120 @@
-"""The WebSockets. A call display joins its office's group and gets the calls its screen shows
-(the same JSON as one entry of calls.json). A client's live ticket page joins its office's queue
-group and is told, without any detail, when its ticket or its group's queue changed, so it
-fetches its status at once. An unknown office, screen or ticket is closed with 4404."""
+"""The WebSockets. A call display gets the calls its screen shows (the same JSON as one entry of
+calls.json). A client's live ticket page is told, without any detail, when its ticket or its
+group's queue changed, so it fetches its status at once. An unknown office, screen or ticket is
+closed with 4404.
 
+Fan-out per process: the sockets of an office register with their process's `_Hub` for the
+office's display or queue group. The hub alone is a member of the channel-layer group (Redis
+pub/sub with SCHALTER_REDIS_URL, in memory otherwise), so a call crosses to each process once,
+and the hub writes the frame, encoded once by the publisher, straight to each of its sockets
+that should get it: no channel-layer message, queue or consumer dispatch per socket. Each write
+starts as an eager task, so a socket whose write has to wait delays no other; a socket that
+falls behind by `BACKLOG` frames gets no more until it catches up (polling covers the gap)."""
+
+import asyncio
+import contextlib
 import json
+import logging
+import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.http import Http404
 
 from schalter.offices import selectors as office_selectors
 from schalter.visits import live, selectors
 
+logger = logging.getLogger(__name__)
+
 NOT_FOUND = 4404
 # What a phone is told, encoded once (as send_json would for each socket).
 TICKET_CHANGED = json.dumps({"changed": "ticket"})
 QUEUE_CHANGED = json.dumps({"changed": "queue"})
+BACKLOG = 32  # frames waiting to be written to one socket, at most
+MEMBERSHIP_REFRESH_SECONDS = 3600
+
+
+class _Hub:
+    """The sockets of one group in one process (one event loop), and the task that receives the
+    group's messages from the channel layer and writes them to those sockets."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.members: dict[_Member, None] = {}  # an ordered set
+        self.writing: set[asyncio.Task] = set()  # writes that had to wait, until done
+        self.channel: str | None = None
+        self.tasks: set[asyncio.Task] = set()  # receiving and staying in the group
+        self.lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Make sure this process's member of the group listens."""
+        layer = get_channel_layer()
+        if layer is not None:
+            async with self.lock:
+                if self.channel is None:
+                    self.channel = await layer.new_channel()
+                    loop = asyncio.get_running_loop()
+                    self.tasks = {
+                        loop.create_task(self._receive(layer, self.channel)),
+                        loop.create_task(self._stay(layer, self.channel)),
+                    }
+                await layer.group_add(self.group, self.channel)
+
+    async def _stay(self, layer: Any, channel: str) -> None:
+        """Join again every hour: the in-memory layer forgets group members after a day, and a
+        display may run for days with no new socket joining."""
+        while True:
+            await asyncio.sleep(MEMBERSHIP_REFRESH_SECONDS)
+            with contextlib.suppress(Exception):
+                await layer.group_add(self.group, channel)
+
+    def add(self, member: "_Member") -> None:
+        self.members[member] = None
+
+    def remove(self, member: "_Member") -> None:
+        self.members.pop(member, None)
+
+    async def _receive(self, layer: Any, channel: str) -> None:
+        try:
+            while True:
+                try:
+                    message = await layer.receive(channel)
+                    self.deliver(message)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    logger.exception("live fan-out of %s", self.group)
+                    await asyncio.sleep(1)
+        finally:  # the loop ends (a test's): leave the group, which outlives it in memory
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(layer.group_discard(self.group, channel), 1)
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        for member in list(self.members):
+            text = member.frame_for(message)
+            if text is None or member.backlog >= BACKLOG:
+                continue
+            member.backlog += 1
+            task = asyncio.eager_task_factory(loop, member.write(text))
+            if not task.done():
+                self.writing.add(task)
+                task.add_done_callback(self.writing.discard)
+
+
+# Per event loop (a test may run several, one after the other), per group.
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Hub]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _hub(group: str) -> _Hub:
+    hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
+    if group not in hubs:
+        hubs[group] = _Hub(group)
+    return hubs[group]
 
 
 @database_sync_to_async
@@ -28,22 +126,39 @@ def _screen(office: str, screen: str) -> tuple[int, list[int], list[int]] | None
     return found.office_id, list(found.groups or []), list(found.floors or [])
 
 
-class _GroupMember(AsyncJsonWebsocketConsumer):
-    """Leaves its channel group on disconnect."""
+class _Member(AsyncJsonWebsocketConsumer):
+    """A socket registered with its process's hub for a group; leaves it on disconnect. It needs
+    no channel of its own in the channel layer."""
 
-    group: str | None = None
+    channel_layer_alias = "schalter.visits.no-channel"  # not configured: no channel per socket
+    hub: _Hub | None = None
+    backlog = 0  # frames handed to the hub's writes and not yet written
 
     async def join(self, group: str) -> None:
-        self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
+        self.hub = _hub(group)
+        await self.hub.start()
+        # Registered only now, with no pause before the accept goes out: no frame before it.
+        self.hub.add(self)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.hub is not None:
+            self.hub.remove(self)
+
+    def frame_for(self, message: dict[str, Any]) -> str | None:
+        """The text frame this socket gets for a message of its group, or None."""
+        raise NotImplementedError
+
+    async def write(self, text: str) -> None:
+        try:
+            await self.base_send({"type": "websocket.send", "text": text})
+        except Exception:  # the socket went away meanwhile; disconnect() removes it
+            logger.debug("live frame not written", exc_info=True)
+        finally:
+            self.backlog -= 1
 
 
-class DisplayConsumer(_GroupMember):
+class DisplayConsumer(_Member):
     groups_shown: list[int]
     floors_shown: list[int]
 
@@ -56,12 +171,14 @@ class DisplayConsumer(_GroupMember):
         office_id, self.groups_shown, self.floors_shown = found
         await self.join(live.group_name(office_id))
 
-    async def display_call(self, message: dict[str, Any]) -> None:
+    def frame_for(self, message: dict[str, Any]) -> str | None:
+        if message.get("type") != "display.call":
+            return None
         if self.groups_shown and message["group"] not in self.groups_shown:
-            return
+            return None
         if self.floors_shown and message.get("floor") not in self.floors_shown:
-            return
-        await self.send(text_data=message["text"])
+            return None
+        return message["text"]
 
 
 @database_sync_to_async
@@ -73,7 +190,7 @@ def _ticket(office: str, token: str) -> tuple[int, int, int] | None:
     return found.office_id, found.pk, found.group_id
 
 
-class TicketConsumer(_GroupMember):
+class TicketConsumer(_Member):
     ticket_id: int
     queue: int  # the ticket's service group, updated when it is transferred
 
@@ -86,9 +203,12 @@ class TicketConsumer(_GroupMember):
         office_id, self.ticket_id, self.queue = found
         await self.join(live.queue_group_name(office_id))
 
-    async def queue_changed(self, message: dict[str, Any]) -> None:
+    def frame_for(self, message: dict[str, Any]) -> str | None:
+        if message.get("type") != "queue.changed":
+            return None
         if message["ticket"] == self.ticket_id:
             self.queue = message["group"]
-            await self.send(text_data=TICKET_CHANGED)
-        elif message["group"] == self.queue:
-            await self.send(text_data=QUEUE_CHANGED)
+            return TICKET_CHANGED
+        if message["group"] == self.queue:
+            return QUEUE_CHANGED
+        return None

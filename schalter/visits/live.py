@@ -1,9 +1,9 @@
 """Live updates for the call displays and the clients' phones: every call and recall goes, once
-committed, to the office's display group; each connected display (consumers.DisplayConsumer)
-forwards it if its screen shows the ticket's group. Every change of a ticket goes to the office's
-queue group, and each live ticket page (consumers.TicketConsumer) refreshes when its own ticket or
-its group's queue moved. Polling stays the fallback, so a failure here is logged and never breaks
-the call."""
+committed, to the office's display group; in each ASGI process one hub (consumers._Hub) gets it
+and writes it to each connected display (consumers.DisplayConsumer) whose screen shows the
+ticket's group. Every change of a ticket goes to the office's queue group, and each live ticket
+page (consumers.TicketConsumer) refreshes when its own ticket or its group's queue moved.
+Polling stays the fallback, so a failure here is logged and never breaks the call."""
 
 import asyncio
 import json

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from schalter.config.asgi import application
-from schalter.visits import services
+from schalter.visits import consumers, services
 from schalter.visits.models import Priority
 from tests.visits.conftest import later, walk_in
 
@@ -136,5 +136,36 @@ def test_an_unknown_ticket_is_closed(office, token):
         connected, code = await connect(f"/ws/giessen/ticket/{token}/").connect()
         assert not connected
         assert code == 4404
+
+    run(scenario)
+
+
+def test_a_socket_that_cannot_keep_up_delays_no_other():
+    """The process's hub writes each frame to every socket without waiting for any one of them;
+    a socket stuck in its write gets at most BACKLOG frames queued, the rest are dropped (its
+    page polls)."""
+    frames = consumers.BACKLOG + 5
+
+    async def scenario():
+        hub = consumers._Hub("display.0")
+        stuck, quick = consumers.DisplayConsumer(), consumers.DisplayConsumer()
+        unblocked, got = asyncio.Event(), []
+
+        async def never(message):
+            await unblocked.wait()
+
+        async def record(message):
+            got.append(message["text"])
+
+        for consumer, send in ((stuck, never), (quick, record)):
+            consumer.base_send, consumer.groups_shown, consumer.floors_shown = send, [], []
+            hub.add(consumer)
+        for n in range(frames):
+            hub.deliver({"type": "display.call", "text": str(n), "group": 1, "floor": None})
+        assert got == [str(n) for n in range(frames)]  # at once, nothing awaited
+        assert stuck.backlog == consumers.BACKLOG
+        unblocked.set()
+        await asyncio.sleep(0.05)
+        assert stuck.backlog == 0 and not hub.writing
 
     run(scenario)
