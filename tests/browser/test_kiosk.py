@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel
@@ -65,7 +66,8 @@ def test_check_in_in_turkish_call_and_find_the_desk(open_page, on_the_day, live_
         page.get_by_role("link", name="Türkçe").or_(
             page.get_by_role("button", name="Türkçe")
         ).first.click()
-        assert page.evaluate("document.documentElement.lang") == "tr"
+        # Waits for the Turkish page to load (evaluating during the navigation finds no page).
+        expect(page.locator("html")).to_have_attribute("lang", "tr")
         assert_accessible(page)
         page.locator("input[name=code]").fill(on_the_day["appointment"].code)
         page.locator("input[name=code]").press("Enter")
