@@ -4,7 +4,7 @@ the "wait anywhere" text goes) and the kiosks with the link that unlocks each.""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -207,7 +207,4 @@ def kiosk_create(request: HttpRequest, office: Office) -> HttpResponse:
 
 @office_view(Capability.MANAGE_OFFICE)
 def kiosk_edit(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    kiosk = selectors.kiosk_by_pk(office, pk)
-    if kiosk is None:
-        raise Http404
-    return _kiosk_page(request, office, kiosk)
+    return _kiosk_page(request, office, selectors.kiosk_by_pk(office, pk))

@@ -42,12 +42,17 @@ def active_desks(office: Office) -> list[Desk]:
         return list(Desk.objects.filter(office=office, active=True).select_related("location"))
 
 
-def group_get(office: Office, pk: int | str) -> ServiceGroup:
+def _of_office(model, office: Office, pk: int | str):
+    """One of the office's rows by id; 404 alike for a missing one and another office's."""
     with scope(office=office):
-        group = ServiceGroup.objects.filter(office=office, pk=pk).first()
-    if group is None:
+        found = model.objects.filter(office=office, pk=pk).first()
+    if found is None:
         raise Http404
-    return group
+    return found
+
+
+def group_get(office: Office, pk: int | str) -> ServiceGroup:
+    return _of_office(ServiceGroup, office, pk)
 
 
 def kiosks_of(office: Office) -> list[Kiosk]:
@@ -56,9 +61,9 @@ def kiosks_of(office: Office) -> list[Kiosk]:
         return list(Kiosk.objects.filter(office=office))
 
 
-def kiosk_by_pk(office: Office, pk: int) -> Kiosk | None:
-    with scope(office=office):
-        return Kiosk.objects.filter(office=office, pk=pk).first()
+def kiosk_by_pk(office: Office, pk: int) -> Kiosk:
+    """A kiosk for staff to edit, in use or not."""
+    return _of_office(Kiosk, office, pk)
 
 
 def kiosk_get(office: Office, public_id: str) -> Kiosk:
@@ -390,12 +395,8 @@ def screens_of(office: Office) -> list[Screen]:
 
 
 def screen_by_pk(office: Office, pk: int) -> Screen:
-    """A screen for staff to edit, active or not; 404 alike for missing and another office's."""
-    with scope(office=office):
-        screen = Screen.objects.filter(office=office, pk=pk).first()
-    if screen is None:
-        raise Http404
-    return screen
+    """A screen for staff to edit, active or not."""
+    return _of_office(Screen, office, pk)
 
 
 def desk_floors(office: Office) -> list[int]:

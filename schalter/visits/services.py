@@ -115,7 +115,6 @@ def _bounded_lock_wait() -> None:
 # --- set-up -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def service_group_create(
     *,
     office: Office,
@@ -129,28 +128,18 @@ def service_group_create(
     position: int = 0,
     acting_user: Actor = None,
 ) -> ServiceGroup:
-    group = ServiceGroup(
-        office=office,
+    return service_group_update(
+        group=ServiceGroup(office=office),
         name=name,
-        prefix=prefix.upper(),
+        prefix=prefix,
+        services=services,
         walk_ins_allowed=walk_ins_allowed,
         daily_walk_in_quota=daily_walk_in_quota,
         waiting_zone=waiting_zone or {},
         notify_when_ahead=notify_when_ahead,
         position=position,
-    )
-    with scope(office=office):
-        group.full_clean()
-        group.save()
-        group.services.set(services)
-    audit_record(
-        office=office,
         acting_user=acting_user,
-        action="visits.group.created",
-        target=group,
-        data={"prefix": group.prefix},
     )
-    return group
 
 
 @transaction.atomic
@@ -167,8 +156,10 @@ def service_group_update(
     position: int,
     acting_user: Actor = None,
 ) -> ServiceGroup:
-    """Change a group. Tickets issued today keep their codes; new ones take the new prefix."""
+    """Save a group, new or changed. Tickets issued today keep their codes; new ones take the
+    new prefix."""
     office = group.office
+    created = group.pk is None
     with scope(office=office):
         group.name, group.prefix = name, prefix.upper()
         group.walk_ins_allowed, group.daily_walk_in_quota = walk_ins_allowed, daily_walk_in_quota
@@ -180,7 +171,7 @@ def service_group_update(
     audit_record(
         office=office,
         acting_user=acting_user,
-        action="visits.group.updated",
+        action="visits.group.created" if created else "visits.group.updated",
         target=group,
         data={"prefix": group.prefix, "services": [s.pk for s in services]},
     )
