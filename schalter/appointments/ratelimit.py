@@ -13,9 +13,18 @@ TABLE = RateLimit._meta.db_table
 
 
 def client_address(request: HttpRequest) -> str:
-    """Whom a per-address limit counts: the connecting address (REMOTE_ADDR). Every per-address
-    limit asks here, so a deployment that must read a proxy's header changes one place."""
-    return request.META.get("REMOTE_ADDR", "")
+    """Whom a per-address limit counts: the connecting address, or, when that is one of
+    SCHALTER_TRUSTED_PROXIES, the last address in X-Forwarded-For that is not a trusted proxy
+    (the earlier entries are the client's to write, so they are never believed)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.SCHALTER_TRUSTED_PROXIES
+    if address not in trusted:
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop[:64]
+    return address
 
 
 def hit(key: str, *, limit: int, window_seconds: int, now: datetime, always: bool = False) -> int:

@@ -335,3 +335,24 @@ def test_counts_match_a_tally_of_hits_per_key_and_window(hits):
         }
         assert stored == dict(tally)
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("203.0.113.7", "", "203.0.113.7"),  # no proxy
+        ("203.0.113.7", "198.51.100.1", "203.0.113.7"),  # a client cannot claim another address
+        ("10.0.0.2", "198.51.100.1", "198.51.100.1"),  # through our proxy
+        ("10.0.0.2", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own entry ignored
+        ("10.0.0.2", "198.51.100.1, 10.0.0.3", "198.51.100.1"),  # two proxies of ours
+        ("10.0.0.2", "", "10.0.0.2"),  # a proxy that names nobody
+    ],
+)
+def test_rate_limits_count_the_client_behind_a_trusted_proxy(settings, remote, forwarded, expected):
+    from django.test import RequestFactory
+
+    from schalter.appointments.ratelimit import client_address
+
+    settings.SCHALTER_TRUSTED_PROXIES = ["10.0.0.2", "10.0.0.3"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected

@@ -21,6 +21,9 @@ def env_flag(name: str, default: bool) -> bool:
 SECRET_KEY = env("SCHALTER_SECRET_KEY", "insecure-local-only-key-change-me")
 DEBUG = env_flag("SCHALTER_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("SCHALTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Reverse proxies in front of the app servers: their X-Forwarded-For names the client for the
+# per-address rate limits (otherwise every client would count as the proxy).
+SCHALTER_TRUSTED_PROXIES = [a for a in env("SCHALTER_TRUSTED_PROXIES").split(",") if a]
 CSRF_TRUSTED_ORIGINS = [o for o in env("SCHALTER_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
