@@ -24,7 +24,7 @@ from schalter.catalog.catalogue import (
     SERVICE_TEXTS,
 )
 from schalter.catalog.models import Service
-from schalter.languages import LANGUAGE_CODES
+from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, services
 from schalter.offices.models import Office
 
@@ -37,8 +37,13 @@ DEMO_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 def in_every_language(msgid: str, **params: object) -> dict[str, str]:
     texts = {}
     for code in LANGUAGE_CODES:
+        values = params
+        if BY_CODE[code].bidi:
+            # A German name inside right-to-left text is isolated (FSI … PDI), so that a line
+            # break at a hyphen ("Main-Kinzig-Kreis") cannot reorder its parts.
+            values = {k: f"\u2068{v}\u2069" if isinstance(v, str) else v for k, v in params.items()}
         with translation.override(code):
-            texts[code] = gettext(msgid) % params if params else gettext(msgid)
+            texts[code] = gettext(msgid) % values if values else gettext(msgid)
     return texts
 
 
