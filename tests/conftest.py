@@ -8,12 +8,18 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from schalter.accounts.roles import Role
 from schalter.accounts.services import membership_grant, staff_user_create
 from schalter.catalog.models import Service
 from schalter.offices import services
 from schalter.offices.models import Office
+
+# Property tests judge behaviour, not speed (that is `make bench`'s job): no per-example deadline,
+# which a busy 2-core machine would otherwise turn into random failures.
+hypothesis_settings.register_profile("schalter", deadline=None)
+hypothesis_settings.load_profile("schalter")
 
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM is still only
 # touched synchronously from it.

@@ -59,7 +59,7 @@ def free_times(
     office: Office,
     offered: OfficeService,
     first_day: date,
-    last_day: date,
+    last_day: date = date.max,
     *,
     now: datetime,
     persons: int = 1,
@@ -67,9 +67,9 @@ def free_times(
     cached: bool = True,
 ) -> list[FreeTime]:
     """Start times at which the whole service (all its consecutive units) fits, with how many
-    more bookings would fit there, inside the booking window. `cached`: the answer may be up to
-    AVAILABILITY_CACHE_SECONDS old (False for a caller that keeps its own answer that long, so
-    the two ages do not add up)."""
+    more bookings would fit there, inside the booking window (to its end when no `last_day` is
+    given). `cached`: the answer may be up to AVAILABILITY_CACHE_SECONDS old (False for a caller
+    that keeps its own answer that long or must see its own change at once)."""
     if not cached:
         return _free_times(
             office, offered, first_day, last_day, now=now, persons=persons, channel=channel

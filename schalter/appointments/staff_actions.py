@@ -18,7 +18,6 @@ from schalter.appointments.errors import BookingError, Busy, NotChangeable
 from schalter.appointments.models import (
     Appointment,
     AvailabilityRule,
-    Channel,
     Seat,
     Status,
     TimeBlock,
@@ -239,14 +238,8 @@ def _alternatives(
         if offered is not None:
             today = now.astimezone(office.zone).date()
             # Uncached on purpose: the 1-second availability cache may predate the new block.
-            free = selectors._free_times(
-                office,
-                offered,
-                today,
-                today + timedelta(days=offered.booking_window_end_days),
-                now=now,
-                persons=appointment.persons,
-                channel=Channel.ONLINE,
+            free = selectors.free_times(
+                office, offered, today, now=now, persons=appointment.persons, cached=False
             )
             found = [t.start.astimezone(office.zone) for t in free[:ALTERNATIVES_OFFERED]]
         cache[key] = found

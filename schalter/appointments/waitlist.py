@@ -120,15 +120,7 @@ def waitlist_offer_freed(*, office: Office, now: datetime) -> int:
         if not queue:
             continue
         today = now.astimezone(office.zone).date()
-        free = selectors._free_times(
-            office,
-            offered,
-            today,
-            today + timedelta(days=offered.booking_window_end_days),
-            now=now,
-            persons=1,
-            channel="online",
-        )
+        free = selectors.free_times(office, offered, today, now=now, cached=False)
         for entry, time in zip(queue, free, strict=False):
             offer_until = now + hold
             with translation.override(entry.language):

@@ -84,14 +84,7 @@ def book_service(request: HttpRequest, office: str, service: str) -> HttpRespons
     except ValueError:
         first_day = today
     first_day = max(first_day, today)
-    times = selectors.free_times(
-        office_obj,
-        offered,
-        first_day,
-        today + timedelta(days=offered.booking_window_end_days),
-        now=now,
-        persons=persons,
-    )
+    times = selectors.free_times(office_obj, offered, first_day, now=now, persons=persons)
     days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
     later = days[-1][0] + timedelta(days=1) if len(days) == DAYS_SHOWN else None
     return render(
@@ -384,14 +377,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
     offered = _offered(office_obj, appointment.service.slug)
     now = timezone.now()
     today = now.astimezone(office_obj.zone).date()
-    times = selectors.free_times(
-        office_obj,
-        offered,
-        today,
-        today + timedelta(days=offered.booking_window_end_days),
-        now=now,
-        persons=appointment.persons,
-    )
+    times = selectors.free_times(office_obj, offered, today, now=now, persons=appointment.persons)
     days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
     return render(
         request,

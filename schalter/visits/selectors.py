@@ -42,17 +42,17 @@ def active_desks(office: Office) -> list[Desk]:
         return list(Desk.objects.filter(office=office, active=True).select_related("location"))
 
 
-def _of_office(model, office: Office, pk: int | str):
-    """One of the office's rows by id; 404 alike for a missing one and another office's."""
+def _of_office(model, office: Office, **lookup):
+    """One of the office's rows; 404 alike for a missing one and another office's."""
     with scope(office=office):
-        found = model.objects.filter(office=office, pk=pk).first()
+        found = model.objects.filter(office=office, **lookup).first()
     if found is None:
         raise Http404
     return found
 
 
 def group_get(office: Office, pk: int | str) -> ServiceGroup:
-    return _of_office(ServiceGroup, office, pk)
+    return _of_office(ServiceGroup, office, pk=pk)
 
 
 def kiosks_of(office: Office) -> list[Kiosk]:
@@ -63,15 +63,12 @@ def kiosks_of(office: Office) -> list[Kiosk]:
 
 def kiosk_by_pk(office: Office, pk: int) -> Kiosk:
     """A kiosk for staff to edit, in use or not."""
-    return _of_office(Kiosk, office, pk)
+    return _of_office(Kiosk, office, pk=pk)
 
 
 def kiosk_get(office: Office, public_id: str) -> Kiosk:
-    with scope(office=office):
-        kiosk = Kiosk.objects.filter(office=office, public_id=public_id, active=True).first()
-    if kiosk is None:
-        raise Http404
-    return kiosk
+    """A kiosk in use, by the id in its address."""
+    return _of_office(Kiosk, office, public_id=public_id, active=True)
 
 
 def kiosk_at(office_slug: str, public_id: str) -> Kiosk:
@@ -396,7 +393,7 @@ def screens_of(office: Office) -> list[Screen]:
 
 def screen_by_pk(office: Office, pk: int) -> Screen:
     """A screen for staff to edit, active or not."""
-    return _of_office(Screen, office, pk)
+    return _of_office(Screen, office, pk=pk)
 
 
 def desk_floors(office: Office) -> list[int]:
@@ -406,11 +403,8 @@ def desk_floors(office: Office) -> list[int]:
 
 
 def screen_get(office: Office, public_id: str) -> Screen:
-    with scope(office=office):
-        screen = Screen.objects.filter(office=office, public_id=public_id, active=True).first()
-    if screen is None:
-        raise Http404
-    return screen
+    """A screen in use, by the id in its address."""
+    return _of_office(Screen, office, public_id=public_id, active=True)
 
 
 @dataclass(frozen=True)

@@ -742,6 +742,14 @@ def _step(
     return ticket
 
 
+def _missed(t: Ticket, now: datetime) -> list[str]:
+    """The client did not come: the ticket leaves the queue. Returns the fields changed."""
+    t.state = TicketState.MISSED
+    t.finished_at = now
+    _event(t, CallKind.MISSED, now)
+    return ["state", "finished_at"]
+
+
 def ticket_recall(
     *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
 ) -> Ticket:
@@ -749,10 +757,7 @@ def ticket_recall(
 
     def change(t: Ticket):
         if t.state == TicketState.CALLED and t.call_count >= MAX_CALLS:
-            t.state = TicketState.MISSED
-            t.finished_at = now
-            _event(t, CallKind.MISSED, now)
-            return ["state", "finished_at"], {"missed": True}
+            return _missed(t, now), {"missed": True}
         t.call_count = 1 if t.state == TicketState.PARKED else t.call_count + 1
         t.state = TicketState.CALLED
         t.called_at = now
@@ -880,10 +885,7 @@ def ticket_no_show(
     *, desk_session: DeskSession, ticket: Ticket, now: datetime, acting_user: Actor = None
 ) -> Ticket:
     def change(t: Ticket):
-        t.state = TicketState.MISSED
-        t.finished_at = now
-        _event(t, CallKind.MISSED, now)
-        return ["state", "finished_at"], {}
+        return _missed(t, now), {}
 
     return _step(
         desk_session=desk_session,

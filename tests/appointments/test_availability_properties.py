@@ -336,7 +336,6 @@ def cancel(world, now, pick):
 # its end, so function-scoped fixtures (the office and its seats) are safe to reuse.
 @settings(
     max_examples=20,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=operations)
