@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -140,21 +141,36 @@ def office_services(request: HttpRequest, office: str):
 )
 def availability(request: HttpRequest, office: str, query: Query[AvailabilityQuery]):
     """Free times. The finished answer is kept for a second: clients polling the same days
-    share it, and a booking still checks capacity under lock. When it runs out, one thread of
-    the process computes it again while the others asking for it wait for that answer (rather
-    than all of them querying at once, which made the slowest answers slow)."""
+    share it, and a booking still checks capacity under lock. Once it is half that old, one
+    thread of the process computes it afresh while the others go on answering with it; only
+    when it is gone do they wait for that one thread (rather than all query at once)."""
     key = f"api:availability:{office}:{query.service}:{query.start}:{query.end}:{query.persons}"
-    body = cache.get(key)
-    if body is None:
-        with _AVAILABILITY_LOCKS[hash(key) % len(_AVAILABILITY_LOCKS)]:
-            body = cache.get(key)
-            if body is None:
-                body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
-                cache.set(key, body, selectors.AVAILABILITY_CACHE_SECONDS)
+    lock = _AVAILABILITY_LOCKS[hash(key) % len(_AVAILABILITY_LOCKS)]
+    kept = cache.get(key)
+    if kept is not None:
+        computed_at, body = kept
+        due = time.time() - computed_at >= selectors.AVAILABILITY_CACHE_SECONDS / 2
+        if due and lock.acquire(blocking=False):
+            try:
+                body = _availability_kept(key, office, query)
+            finally:
+                lock.release()
+        return HttpResponse(body, content_type="application/json")
+    with lock:
+        kept = cache.get(key)
+        body = kept[1] if kept is not None else _availability_kept(key, office, query)
     return HttpResponse(body, content_type="application/json")
 
 
 _AVAILABILITY_LOCKS = [threading.Lock() for _ in range(32)]
+
+
+def _availability_kept(key: str, office: str, query: AvailabilityQuery) -> bytes:
+    """Compute the answer and keep it, with when it was computed, for AVAILABILITY_CACHE_SECONDS."""
+    computed_at = time.time()
+    body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
+    cache.set(key, (computed_at, body), selectors.AVAILABILITY_CACHE_SECONDS)
+    return body
 
 
 def _availability(office: str, query: AvailabilityQuery) -> dict:

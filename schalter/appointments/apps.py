@@ -9,6 +9,16 @@ class AppointmentsConfig(AppConfig):
     label = "appointments"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from schalter.appointments.models import BookingPolicy, OfficeService
+        from schalter.appointments.selectors import offer_cache_clear
+        from schalter.catalog.models import Service
+        from schalter.offices.models import Office
+
+        for model in (Office, Service, OfficeService, BookingPolicy):
+            for signal in (post_save, post_delete):
+                signal.connect(offer_cache_clear, sender=model, dispatch_uid=f"offer-{model}")
         # The anti-bot layers may be off only for load tests; say so loudly.
         for name in ("SCHALTER_CAPTCHA", "SCHALTER_RATE_LIMITS"):
             if not getattr(settings, name):

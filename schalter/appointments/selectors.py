@@ -16,6 +16,12 @@ from schalter.offices.models import Office
 
 # Availability may be this many seconds old: a booking still checks under lock.
 AVAILABILITY_CACHE_SECONDS = 1
+# The booking API keeps an office's offer (office, service, booking policy) this long per
+# process, a third of a booking's work otherwise. A change is seen at once by the process that
+# saved it and at most this late by the others; seats are never read from it (they decide
+# under lock), so it cannot overbook.
+OFFER_CACHE_SECONDS = 5
+_offer_generation = 0
 
 
 @dataclass(frozen=True)
@@ -45,14 +51,27 @@ def offered_service(office: Office, service_id: int) -> OfficeService | None:
 
 def offered_for_booking(office_slug: str, service_id: int) -> OfficeService | None:
     """An office's offer of a service, found by the office's slug, with the office, the service
-    and the booking policy in one query: all the booking API reads before it books. Disabled
-    offers are returned too (the booking refuses them)."""
+    and the booking policy: all the booking API reads before it books. Disabled offers are
+    returned too (the booking refuses them). Kept OFFER_CACHE_SECONDS per process (see there)."""
+    key = f"offer:{_offer_generation}:{office_slug}:{service_id}"
+    kept = cache.get(key)
+    if kept is not None:
+        return kept or None
     with scopes_disabled():  # scoped by the slug in the query itself
-        return (
+        offered = (
             OfficeService.objects.filter(office__slug=office_slug, service_id=service_id)
             .select_related("office", "service", "office__booking_policy")
             .first()
         )
+    cache.set(key, offered or False, OFFER_CACHE_SECONDS)
+    return offered
+
+
+def offer_cache_clear(**_signal: object) -> None:
+    """Forget every kept offer of this process (connected to the saves of offers, offices,
+    services and booking policies)."""
+    global _offer_generation
+    _offer_generation += 1
 
 
 def free_times(

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -56,7 +56,9 @@ def fill_all_times(office, service, now):
 @pytest.fixture
 def full_office(office):
     offered = make_bookable(office, capacity_online=1, capacity_staff=0, days=3)
-    now = timezone.now()
+    # Early in the office's day: the tests move hours ahead and must stay on the same day (the
+    # freed time, tomorrow, would otherwise fall out of the booking window in the evening).
+    now = datetime.combine(timezone.localdate(), time(6, 0), tzinfo=office.zone)
     booked = fill_all_times(office, offered["long"], now)
     return {"service": offered["long"], "booked": booked, "now": now}
 
