@@ -1,10 +1,7 @@
 """API v1: thin, like every interface. It parses, calls a service or selector, and answers."""
 
 import json
-import threading
-import time
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -140,37 +137,13 @@ def office_services(request: HttpRequest, office: str):
     response={200: AvailabilityOut, 404: ErrorOut, 422: ErrorOut},
 )
 def availability(request: HttpRequest, office: str, query: Query[AvailabilityQuery]):
-    """Free times. The finished answer is kept for a second: clients polling the same days
-    share it, and a booking still checks capacity under lock. Once it is half that old, one
-    thread of the process computes it afresh while the others go on answering with it; only
-    when it is gone do they wait for that one thread (rather than all query at once)."""
-    key = f"api:availability:{office}:{query.service}:{query.start}:{query.end}:{query.persons}"
-    lock = _AVAILABILITY_LOCKS[hash(key) % len(_AVAILABILITY_LOCKS)]
-    kept = cache.get(key)
-    if kept is not None:
-        computed_at, body = kept
-        due = time.time() - computed_at >= selectors.AVAILABILITY_CACHE_SECONDS / 2
-        if due and lock.acquire(blocking=False):
-            try:
-                body = _availability_kept(key, office, query)
-            finally:
-                lock.release()
-        return HttpResponse(body, content_type="application/json")
-    with lock:
-        kept = cache.get(key)
-        body = kept[1] if kept is not None else _availability_kept(key, office, query)
-    return HttpResponse(body, content_type="application/json")
-
-
-_AVAILABILITY_LOCKS = [threading.Lock() for _ in range(32)]
-
-
-def _availability_kept(key: str, office: str, query: AvailabilityQuery) -> bytes:
-    """Compute the answer and keep it, with when it was computed, for AVAILABILITY_CACHE_SECONDS."""
-    computed_at = time.time()
+    """Free times, which any client or proxy may keep for a second (AVAILABILITY_CACHE_SECONDS):
+    clients polling the same days share one answer (`schalter.shared_cache` keeps it in each
+    process), and a booking still checks capacity under lock."""
     body = json.dumps(_availability(office, query), cls=DjangoJSONEncoder).encode()
-    cache.set(key, (computed_at, body), selectors.AVAILABILITY_CACHE_SECONDS)
-    return body
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={selectors.AVAILABILITY_CACHE_SECONDS}"
+    return response
 
 
 def _availability(office: str, query: AvailabilityQuery) -> dict:
@@ -187,7 +160,7 @@ def _availability(office: str, query: AvailabilityQuery) -> dict:
         query.end,
         now=timezone.now(),
         persons=query.persons,
-        cached=False,  # the caller keeps the finished answer
+        cached=False,  # the finished answer is kept whole (schalter.shared_cache)
     )
     return {
         "slots": [

@@ -51,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "schalter.overload.OverloadMiddleware",  # first: refusing surplus must cost next to nothing
+    # First: an answer kept for sharing is given before anything else runs, even under overload.
+    "schalter.shared_cache.SharedCacheMiddleware",
+    "schalter.overload.OverloadMiddleware",  # refusing surplus must cost next to nothing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
