@@ -4,15 +4,19 @@ gives up (a request that waits for a free database connection past the pool time
 500). Transient database trouble that reaches the top (pool timeout, lock timeout, lost
 connection) is answered the same way: busy, try again.
 
-The limit counts requests inside Django; the WSGI server must run more threads than the limit,
-so the surplus reaches this middleware and is refused quickly (scripts/run-bench shows how)."""
+Under WSGI (production's pages and API, `schalter.config.wsgi`) `LoadShedding` admits requests
+before Django builds them, so a refusal costs a few tens of microseconds and a burst of
+thousands is answered quickly; elsewhere (ASGI, tests) `OverloadMiddleware` does the same,
+first in the middleware. Either way the WSGI server must run more threads than the limit, so
+the surplus reaches the check and is refused quickly (scripts/run-bench shows how)."""
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
@@ -41,18 +45,18 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class OverloadMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.limit = settings.SCHALTER_MAX_IN_FLIGHT
+class _Admission:
+    """The per-process count of requests inside, and of refusals (reported every
+    REPORT_EVERY_SECONDS rather than logged one by one)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.in_flight = 0
         self.refused = 0
         self.reported_at = time.monotonic()
         self.lock = threading.Lock()
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.limit or request.path in EXEMPT_PATHS:
-            return self.get_response(request)
+    def enter(self) -> bool:
         with self.lock:
             admitted = self.in_flight < self.limit
             if admitted:
@@ -61,18 +65,11 @@ class OverloadMiddleware:
                 self.refused += 1
         if not admitted:
             self._report()
-            return busy_response(request)
-        try:
-            return self.get_response(request)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
+        return admitted
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError):
-            log.warning("database busy, answered 503: %s", exception)
-            return busy_response(request)
-        return None
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def _report(self) -> None:
         now = time.monotonic()
@@ -85,3 +82,58 @@ class OverloadMiddleware:
             refused,
             self.limit,
         )
+
+
+# Set in the WSGI environment of a request LoadShedding admitted: the middleware then lets it in.
+ADMITTED = "schalter.admitted"
+
+
+class LoadShedding:
+    """WSGI: admit at most SCHALTER_MAX_IN_FLIGHT requests into `app`, answer the rest at once."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.admission = _Admission(settings.SCHALTER_MAX_IN_FLIGHT)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not self.admission.limit or environ.get("PATH_INFO") in EXEMPT_PATHS:
+            return self.app(environ, start_response)
+        if not self.admission.enter():
+            refusal = busy_response(WSGIRequest(environ))
+            start_response(f"503 {refusal.reason_phrase}", list(refusal.items()))
+            return [refusal.content]
+        environ[ADMITTED] = True
+        try:
+            return self.app(environ, start_response)
+        finally:  # Django's answers are complete here (a streamed one may still be sending)
+            self.admission.leave()
+
+
+class OverloadMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.admission = _Admission(settings.SCHALTER_MAX_IN_FLIGHT)
+
+    @property
+    def in_flight(self) -> int:
+        return self.admission.in_flight
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            not self.admission.limit
+            or request.path in EXEMPT_PATHS
+            or request.META.get(ADMITTED)  # by LoadShedding already
+        ):
+            return self.get_response(request)
+        if not self.admission.enter():
+            return busy_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            self.admission.leave()
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError):
+            log.warning("database busy, answered 503: %s", exception)
+            return busy_response(request)
+        return None

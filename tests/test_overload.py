@@ -9,9 +9,10 @@ import pytest
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
+from django.utils import translation
 from django.utils.log import log_response
 
-from schalter.overload import OverloadMiddleware
+from schalter.overload import ADMITTED, LoadShedding, OverloadMiddleware
 
 
 class HeldView:
@@ -139,3 +140,89 @@ def test_it_runs_first_in_the_real_stack(settings):
     # One request at a time is within the limit: the stack answers as usual.
     assert Client().get("/healthz").status_code == 200
     assert Client().get("/api/v1/offices").status_code == 200
+
+
+def wsgi_get(app, path: str, **headers: str) -> tuple[str, dict[str, str], bytes]:
+    """One GET through a WSGI application: (status line, headers, body)."""
+    environ = RequestFactory().get(path, **headers).environ
+    answer: dict = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+class HeldWsgiApp:
+    """A WSGI application that stays busy until released; records what it was given."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.inside = threading.Semaphore(0)
+        self.environs: list[dict] = []
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
+        self.environs.append(environ)
+        if environ["PATH_INFO"] != "/healthz":
+            self.inside.release()
+            self.release.wait(timeout=10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+
+def test_under_wsgi_the_surplus_is_refused_before_django_in_the_clients_language(settings):
+    settings.SCHALTER_MAX_IN_FLIGHT = 1
+    app = HeldWsgiApp()
+    shedding = LoadShedding(app)
+    held = threading.Thread(target=wsgi_get, args=(shedding, "/api/v1/offices"))
+    held.start()
+    try:
+        assert app.inside.acquire(timeout=10)
+        status, headers, body = wsgi_get(
+            shedding, "/api/v1/offices", HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5"
+        )
+        page = wsgi_get(shedding, "/tr/giessen/")
+        health = wsgi_get(shedding, "/healthz")
+    finally:
+        app.release.set()
+        held.join()
+    assert status.startswith("503") and headers["Retry-After"] == "1"
+    with translation.override("ar"):
+        arabic = translation.gettext(
+            "The service is very busy right now. Please try again in a moment."
+        )
+    assert json.loads(body) == {"error": "busy", "message": arabic}
+    assert page[0].startswith("503") and page[1]["Content-Type"].startswith("text/plain")
+    assert page[2].decode() != arabic and page[2]  # Turkish, from the path
+    assert health[0] == "200 OK"
+    assert len(app.environs) == 2  # the held request and the health check: nobody else got in
+    assert app.environs[0][ADMITTED] is True
+
+
+def test_a_request_admitted_under_wsgi_is_not_counted_again_by_the_middleware(settings):
+    settings.SCHALTER_MAX_IN_FLIGHT = 1
+    view = HeldView()
+    middleware = OverloadMiddleware(view)
+    threads = hold(middleware, view, 1)  # the middleware's own count is full
+    admitted = RequestFactory().get("/api/v1/offices")
+    admitted.META[ADMITTED] = True
+    answers: list[HttpResponse] = []
+    second = threading.Thread(target=lambda: answers.append(middleware(admitted)))
+    second.start()
+    try:
+        assert view.inside.acquire(timeout=10)  # it reached the view while the first is inside
+    finally:
+        view.release.set()
+        for thread in [*threads, second]:
+            thread.join()
+    assert answers[0].status_code == 200
+
+
+@pytest.mark.django_db
+def test_production_wsgi_application_sheds_load_in_front_of_django():
+    from schalter.config.wsgi import application
+
+    assert isinstance(application, LoadShedding)
+    status, _headers, body = wsgi_get(application, "/healthz")
+    assert status == "200 OK" and json.loads(body)["status"] == "ok"

@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schalter.config.settings.production")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from schalter.overload import LoadShedding  # noqa: E402 (needs the settings)
+
+# Surplus requests are refused before Django builds them (see schalter.overload).
+application = LoadShedding(django_application)
