@@ -55,10 +55,12 @@ def fill_all_times(office, service, now):
 
 @pytest.fixture
 def full_office(office):
-    offered = make_bookable(office, capacity_online=1, capacity_staff=0, days=3)
+    # A week: whatever the day, it holds working days after tomorrow (Christmas, New Year and
+    # Easter fall on weekdays next to weekends).
+    offered = make_bookable(office, capacity_online=1, capacity_staff=0, days=7)
     # Early in the office's day: the tests move hours ahead and must stay on the same day (the
     # freed time, tomorrow, would otherwise fall out of the booking window in the evening).
-    now = datetime.combine(timezone.localdate(), time(6, 0), tzinfo=office.zone)
+    now = datetime.combine(timezone.localdate(timezone=office.zone), time(6, 0), tzinfo=office.zone)
     booked = fill_all_times(office, offered["long"], now)
     return {"service": offered["long"], "booked": booked, "now": now}
 
