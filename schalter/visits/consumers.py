@@ -209,6 +209,6 @@ class TicketConsumer(_Member):
         if message["ticket"] == self.ticket_id:
             self.queue = message["group"]
             return TICKET_CHANGED
-        if message["group"] == self.queue:
+        if message["group"] == self.queue and message.get("moved", True):
             return QUEUE_CHANGED
         return None

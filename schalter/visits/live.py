@@ -33,10 +33,16 @@ def queue_group_name(office_id: int) -> str:
     return f"queue.{office_id}"
 
 
-def queue_changed_on_commit(ticket: Ticket) -> None:
-    """The ticket changed (called, parked, transferred, finished …): once committed, phones
-    waiting in its group refresh their place, and its own phone refreshes what it shows."""
-    message = {"type": "queue.changed", "group": ticket.group_id, "ticket": ticket.pk}
+def queue_changed_on_commit(ticket: Ticket, *, queue_moved: bool = True) -> None:
+    """The ticket changed (called, parked, transferred, finished …): once committed, its own
+    phone refreshes what it shows, and, when the group's queue moved (a ticket joined or left
+    it), so do the phones waiting in the group."""
+    message = {
+        "type": "queue.changed",
+        "group": ticket.group_id,
+        "ticket": ticket.pk,
+        "moved": queue_moved,
+    }
     transaction.on_commit(lambda: _send(queue_group_name(ticket.office_id), message))
 
 

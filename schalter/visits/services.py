@@ -728,7 +728,10 @@ def _step(
                 locked.notify_phone = ""  # the number was only for this visit
                 fields = [*fields, "notify_phone"]
             locked.save(update_fields=fields)
-            _queue_moved(desk_session.office, locked)
+            if locked.state in QUEUED_STATES:  # sent on to a queue: it joined one
+                _queue_moved(desk_session.office, locked)
+            else:  # started, finished, parked, recalled, missed: nobody waiting moved
+                live.queue_changed_on_commit(locked, queue_moved=False)
             audit_record(
                 office=desk_session.office,
                 acting_user=acting_user,

@@ -130,6 +130,31 @@ def test_phones_hear_when_their_ticket_or_their_queue_moves(groups, office, sess
     run(scenario)
 
 
+def test_a_start_or_finish_refreshes_only_its_own_phone(groups, office, sessions, now):
+    (desk,) = sessions(1)
+    first, first_phone = phone_of(office, groups["A"], now)
+    _, behind_phone = phone_of(office, groups["A"], now)
+
+    async def scenario():
+        assert (await first_phone.connect())[0] and (await behind_phone.connect())[0]
+        await sync_to_async(services.ticket_call_next)(desk_session=desk, now=later(now, 1))
+        assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
+        assert await behind_phone.receive_json_from(timeout=2) == {"changed": "queue"}
+        started = await sync_to_async(services.ticket_start)(
+            desk_session=desk, ticket=first, now=later(now, 2)
+        )
+        await sync_to_async(services.ticket_finish)(
+            desk_session=desk, ticket=started, outcome="completed", now=later(now, 3)
+        )
+        for _step in ("start", "finish"):
+            assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
+        assert await behind_phone.receive_nothing(timeout=0.3)  # its place did not change
+        for phone in (first_phone, behind_phone):
+            await phone.disconnect()
+
+    run(scenario)
+
+
 @pytest.mark.parametrize("token", ["nope", "x" * 300, "%00"])
 def test_an_unknown_ticket_is_closed(office, token):
     async def scenario():

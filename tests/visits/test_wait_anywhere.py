@@ -175,9 +175,13 @@ def test_a_gateway_down_never_breaks_the_call_and_the_next_change_tries_again(
         called = services.ticket_call_next(desk_session=desk, now=now)
     assert called.pk == queue[0].ticket.pk and fresh(called).state == TicketState.CALLED
     settings.SCHALTER_SMS_URL = working
+    with on_commit():  # the desk serves its client: nobody waiting moved, no new try
+        started = services.ticket_start(desk_session=desk, ticket=called, now=now)
+        services.ticket_finish(desk_session=desk, ticket=started, outcome="completed", now=now)
+    assert sms_gateway.received == []
     with on_commit():
-        services.ticket_start(desk_session=desk, ticket=called, now=now)
-    assert len(sms_gateway.received) == 1  # tried again once the gateway was back
+        services.ticket_call_next(desk_session=desk, now=now)
+    assert len(sms_gateway.received) == 1  # the queue moved again: tried once the gateway was back
     assert fresh(issued.ticket).notify_phone == ""
 
 
