@@ -23,7 +23,7 @@ from schalter.visits.errors import KioskLocked
 from schalter.visits.models import Kiosk, Ticket, TicketState
 from schalter.visits.routing import ticket_socket_path
 
-SESSION_KEY = "schalter.kiosks"  # public ids of the kiosks this browser was unlocked for
+SESSION_KEY = "schalter.kiosks"  # the kiosks this browser was unlocked for (their unlock marks)
 
 
 def _kiosk_language(request: HttpRequest) -> str:
@@ -70,7 +70,7 @@ def _render_kiosk(
             "groups": groups,
             "issue_key": secrets.token_urlsafe(16),
             "error": error,
-            "unlocked": kiosk.public_id in request.session.get(SESSION_KEY, []),
+            "unlocked": services.kiosk_unlock_mark(kiosk) in request.session.get(SESSION_KEY, []),
         },
         status=status,
     )
@@ -84,7 +84,9 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
     key = request.GET.get("key", "")
     if key:
         if services.kiosk_key_valid(kiosk_obj, key):
-            unlocked = set(request.session.get(SESSION_KEY, [])) | {kiosk_obj.public_id}
+            unlocked = set(request.session.get(SESSION_KEY, [])) | {
+                services.kiosk_unlock_mark(kiosk_obj)
+            }
             request.session[SESSION_KEY] = sorted(unlocked)
         return redirect("kiosk", office=office_obj.slug, kiosk=kiosk_obj.public_id)
     language = _kiosk_language(request)
@@ -92,7 +94,7 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
         if request.method == "GET" or not language:
             return _render_kiosk(request, office_obj, kiosk_obj, language)
         try:
-            if kiosk_obj.public_id not in request.session.get(SESSION_KEY, []):
+            if services.kiosk_unlock_mark(kiosk_obj) not in request.session.get(SESSION_KEY, []):
                 raise KioskLocked
             issue_key = request.POST.get("issue_key", "")[:64]
             now = timezone.now()

@@ -85,7 +85,8 @@ class GroupForm(KernFormMixin, forms.Form):
 
 def _kiosk_row(office: Office, kiosk: Kiosk) -> dict[str, object]:
     path = reverse("kiosk", kwargs={"office": office.slug, "kiosk": kiosk.public_id})
-    return {"kiosk": kiosk, "unlock_url": f"{path}?key={services.kiosk_key_for(kiosk.public_id)}"}
+    key = services.kiosk_key_for(kiosk.public_id, kiosk.key_version)
+    return {"kiosk": kiosk, "unlock_url": f"{path}?key={key}"}
 
 
 @office_view(Capability.MANAGE_OFFICE)
@@ -185,6 +186,17 @@ def _kiosk_page(request: HttpRequest, office: Office, kiosk: Kiosk | None) -> Ht
     initial = {"name": kiosk.name, "active": kiosk.active} if kiosk else {"active": True}
     form = KioskForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
+    if request.method == "POST" and kiosk is not None and request.POST.get("action") == "renew_key":
+        services.kiosk_key_renew(kiosk=kiosk, acting_user=request.user)
+        messages.success(
+            request,
+            _(
+                "New key for %(name)s. Browsers unlocked with the old link are locked until "
+                "they open the new one."
+            )
+            % {"name": kiosk.name},
+        )
+        return redirect("staff:kiosk", office=office.slug, pk=kiosk.pk)
     if request.method == "POST":
         if form.is_valid():
             name, active = form.cleaned_data["name"], form.cleaned_data["active"]

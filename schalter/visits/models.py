@@ -70,6 +70,8 @@ class Kiosk(models.Model):
     name = models.CharField(max_length=80)
     public_id = models.SlugField(max_length=40, unique=True)
     key_hash = models.CharField(max_length=64)
+    # Raised when staff renew the key: the old key, and the browsers it unlocked, stop working.
+    key_version = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
 
     objects = ScopedManager(office="office")

@@ -97,13 +97,43 @@ def token_of(ticket: Ticket) -> str:
     )
 
 
-def kiosk_key_for(public_id: str) -> str:
-    """The key that unlocks a kiosk; only its hash is stored."""
-    return salted_hmac("schalter.visits.kiosk", public_id, algorithm="sha256").hexdigest()[:32]
+def kiosk_key_for(public_id: str, version: int = 0) -> str:
+    """The key that unlocks a kiosk, in its current version (`Kiosk.key_version`); only its hash
+    is stored. Derived with the secret key, so an admin can always show it again."""
+    value = f"{public_id}:{version}" if version else public_id
+    return salted_hmac("schalter.visits.kiosk", value, algorithm="sha256").hexdigest()[:32]
 
 
 def kiosk_key_valid(kiosk: Kiosk, key: str) -> bool:
     return bool(key) and secrets.compare_digest(kiosk.key_hash, token_hash(key))
+
+
+def kiosk_unlock_mark(kiosk: Kiosk) -> str:
+    """What a browser's session keeps for a kiosk its key unlocked: good until the key is
+    renewed."""
+    return f"{kiosk.public_id}:{kiosk.key_version}" if kiosk.key_version else kiosk.public_id
+
+
+@transaction.atomic
+def kiosk_key_renew(*, kiosk: Kiosk, acting_user: Actor = None) -> str:
+    """A new key for a kiosk (its link was lost or seen by the wrong people): the old key
+    unlocks nothing any more, and browsers it unlocked are locked until they open the new
+    link. Returns the new key."""
+    with scope(office=kiosk.office):
+        locked = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
+        locked.key_version += 1
+        key = kiosk_key_for(locked.public_id, locked.key_version)
+        locked.key_hash = token_hash(key)
+        locked.save(update_fields=["key_version", "key_hash"])
+    kiosk.key_version, kiosk.key_hash = locked.key_version, locked.key_hash
+    audit_record(
+        office=kiosk.office,
+        acting_user=acting_user,
+        action="visits.kiosk.key_renewed",
+        target=kiosk,
+        data={"version": kiosk.key_version},
+    )
+    return key
 
 
 def _bounded_lock_wait() -> None:

@@ -126,6 +126,48 @@ def test_a_kiosk_is_unlocked_by_its_link_until_taken_out_of_use(staff_client, of
     assert device.get(f"/giessen/kiosk/{kiosk.public_id}/?lang=de").status_code == 404
 
 
+def unlock_link(admin, public_id: str, page: str = "/staff/giessen/queues/") -> str:
+    text = admin.get(page).content.decode()
+    start = text.index(f"/giessen/kiosk/{public_id}/?key=")
+    return text[start : text.index("<", start)]
+
+
+def issues_tickets(device: Client, public_id: str) -> bool:
+    page = device.get(f"/giessen/kiosk/{public_id}/?lang=de").content.decode()
+    return "nicht freigeschaltet" not in page
+
+
+def test_a_new_key_locks_the_old_link_and_the_browsers_it_unlocked(staff_client, office):
+    make_bookable(office)
+    admin = staff_client(office, Role.OFFICE_ADMIN)
+    admin.post("/staff/giessen/kiosks/new/", {"name": "Eingang", "active": "on"})
+    with scopes_disabled():
+        kiosk = Kiosk.objects.get(office=office)
+    old_link = unlock_link(admin, kiosk.public_id)
+    device = Client()
+    device.get(old_link)
+    assert issues_tickets(device, kiosk.public_id)
+
+    renewed = admin.post(f"/staff/giessen/kiosks/{kiosk.pk}/", {"action": "renew_key"})
+    assert renewed.status_code == 302
+    page = admin.get(renewed["Location"]).content.decode()
+    assert "Neuer Schlüssel für Eingang." in page
+    assert not issues_tickets(device, kiosk.public_id)  # the unlocked browser is locked again
+    thief = Client()
+    thief.get(old_link)
+    assert not issues_tickets(thief, kiosk.public_id)
+    new_link = unlock_link(admin, kiosk.public_id, f"/staff/giessen/kiosks/{kiosk.pk}/")
+    assert new_link != old_link
+    device.get(new_link)
+    assert issues_tickets(device, kiosk.public_id)
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="visits.kiosk.key_renewed").count() == 1
+    # Only admins renew keys.
+    caseworker = staff_client(office, Role.CASEWORKER)
+    refused = caseworker.post(f"/staff/giessen/kiosks/{kiosk.pk}/", {"action": "renew_key"})
+    assert refused.status_code == 403
+
+
 def test_only_admins_set_up_queues(staff_client, office):
     for role in (Role.CASEWORKER, Role.FRONT_DESK, Role.TEAM_LEAD):
         client = staff_client(office, role)
