@@ -4,6 +4,7 @@ and database trouble that reaches the top is a 503 too, never a 500."""
 import json
 import logging
 import threading
+import time
 
 import pytest
 from django.db import OperationalError
@@ -226,3 +227,43 @@ def test_production_wsgi_application_sheds_load_in_front_of_django():
     assert isinstance(application, LoadShedding)
     status, _headers, body = wsgi_get(application, "/api/v1/openapi.json")
     assert status == "200 OK" and "openapi" in json.loads(body)
+
+
+def until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_only_so_many_work_at_once_and_the_others_wait_their_turn_in_order(settings):
+    settings.SCHALTER_MAX_IN_FLIGHT = 3
+    settings.SCHALTER_MAX_WORKING = 1
+    order: list[str] = []
+    release = {name: threading.Event() for name in "abc"}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        order.append(request.GET["n"])
+        release[request.GET["n"]].wait(timeout=10)
+        return HttpResponse("done")
+
+    middleware = OverloadMiddleware(view)
+    threads = []
+    for n, name in enumerate("abc", start=1):
+        thread = threading.Thread(target=middleware, args=(RequestFactory().get("/", {"n": name}),))
+        thread.start()
+        threads.append(thread)
+        until(lambda n=n: middleware.in_flight == n)
+    try:
+        assert order == ["a"]  # b and c are inside, waiting for their turn
+        assert middleware(RequestFactory().get("/", {"n": "d"})).status_code == 503
+        release["a"].set()
+        until(lambda: order == ["a", "b"])  # first come, first served
+        release["b"].set()
+        until(lambda: order == ["a", "b", "c"])
+    finally:
+        for event in release.values():
+            event.set()
+        for thread in threads:
+            thread.join()
+    assert middleware.in_flight == 0 and middleware.admission.working == 0

@@ -126,6 +126,9 @@ else:
 # Requests one process works on at once; more get 503 + Retry-After (schalter/overload.py).
 # 0 switches shedding off. The WSGI server needs more threads than this.
 SCHALTER_MAX_IN_FLIGHT = int(env("SCHALTER_MAX_IN_FLIGHT", "100"))
+# Of those, how many run at once; the others wait their turn in order of arrival. As many as
+# the database connections of the process (more would only wait for one).
+SCHALTER_MAX_WORKING = int(env("SCHALTER_MAX_WORKING", env("SCHALTER_DB_POOL_SIZE", "8")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
