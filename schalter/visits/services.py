@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -994,10 +995,35 @@ def _queue_moved(office: Office, ticket: Ticket, now: datetime | None = None) ->
 def _notify_near_on_commit(
     office: Office, group_id: int, day: date, now: datetime | None = None
 ) -> None:
+    """Once committed: if anyone in the group left a number, the text messages are sent by the
+    task backend (a worker in production), so that a slow or broken gateway never holds up the
+    desk's request. The check itself is one cheap query, and usually ends it."""
+
+    def check() -> None:
+        if _numbers_waiting(office, group_id, day, now or timezone.now()).exists():
+            tickets_notify_near_task.enqueue(office.pk, group_id, day.isoformat())
+
     # robust: whatever goes wrong after the commit is logged, never turned into a failed call.
-    transaction.on_commit(
-        lambda: tickets_notify_near(office=office, group=group_id, day=day, now=now), robust=True
-    )
+    transaction.on_commit(check, robust=True)
+
+
+def _numbers_waiting(office: Office, group_id: int, day: date, now: datetime) -> QuerySet[Ticket]:
+    """The group's waiting tickets with a number left for a text message not yet claimed."""
+    with scope(office=office):
+        return (
+            Ticket.objects.filter(
+                office=office, group_id=group_id, day=day, state__in=QUEUED_STATES
+            )
+            .filter(_sms_unclaimed(now))
+            .exclude(notify_phone="")
+        )
+
+
+@task
+def tickets_notify_near_task(office_id: int, group_id: int, day: str) -> int:
+    with scopes_disabled():
+        office = Office.objects.get(pk=office_id)
+    return tickets_notify_near(office=office, group=group_id, day=date.fromisoformat(day))
 
 
 def near_text(ticket: Ticket, ahead: int, language: str) -> str:
@@ -1048,18 +1074,9 @@ def tickets_notify_near(
 
     now = now or timezone.now()
     day = day or office_selectors.local_now(office, now).date()
+    group_id = group if isinstance(group, int) else group.pk
     with scope(office=office):
-        pending = (
-            Ticket.objects.filter(
-                office=office,
-                group_id=group if isinstance(group, int) else group.pk,
-                day=day,
-                state__in=QUEUED_STATES,
-            )
-            .filter(_sms_unclaimed(now))
-            .exclude(notify_phone="")
-        )
-        if not pending.exists():  # the usual case: one cheap query per queue change
+        if not _numbers_waiting(office, group_id, day, now).exists():
             return 0
         if isinstance(group, int):
             group = ServiceGroup.objects.get(office=office, pk=group)

@@ -12,8 +12,9 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
+from django_tasks_db.models import DBTaskResult
 
 from schalter.visits import errors, services
 from schalter.visits.errors import InvalidMobile
@@ -322,3 +323,20 @@ def test_leaving_numbers_is_rate_limited_per_ticket(queue, now):
     with time_machine.travel(now, tick=False):
         answers = [Client().post(url, {"phone": "12"}).status_code for _ in range(11)]
     assert answers == [422] * 10 + [429]
+
+
+@pytest.mark.django_db(transaction=True)  # the worker takes its own connection
+def test_with_a_worker_the_desk_request_only_queues_the_text_message(
+    queue, desk, sms_gateway, on_commit, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issued = queue[3]  # three ahead
+    with on_commit():
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+    with on_commit():
+        services.ticket_call_next(desk_session=desk, now=timezone.now())
+    assert sms_gateway.received == []  # a broken gateway could not have held up the call
+    assert DBTaskResult.objects.filter(task_path__endswith="tickets_notify_near_task").exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert [message["to"] for _auth, message in sms_gateway.received] == [MOBILE_E164]
+    assert fresh(issued.ticket).notify_phone == ""
