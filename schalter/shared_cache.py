@@ -84,8 +84,10 @@ class SharedCacheMiddleware:
             return self._compute(request, path)
 
     def _key(self, request: HttpRequest, path: str) -> str:
+        """As a proxy keys: host and path with its query, and the headers the answer varies on."""
         names = self.vary.get(path, ())
-        return "\n".join([path, *(request.META.get(name, "") for name in names)])
+        host = request.META.get("HTTP_HOST", "")
+        return "\n".join([path, host, *(request.META.get(name, "") for name in names)])
 
     def _compute(self, request: HttpRequest, path: str) -> HttpResponse:
         stored_at = time.time()

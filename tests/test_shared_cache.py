@@ -109,6 +109,16 @@ def test_each_variant_named_in_vary_is_kept_apart():
     assert view.calls == 2
 
 
+def test_each_host_has_its_own_answers():
+    view = View()
+    middleware = SharedCacheMiddleware(view)
+    first = run(middleware, HTTP_HOST="a.example")
+    other = run(middleware, HTTP_HOST="b.example")
+    assert first.content != other.content
+    assert run(middleware, HTTP_HOST="a.example").content == first.content
+    assert view.calls == 2
+
+
 def test_an_answer_no_longer_shareable_is_forgotten():
     view = View()
     middleware = SharedCacheMiddleware(view)
