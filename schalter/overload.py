@@ -1,13 +1,15 @@
-"""Load shedding. Each server process works on at most SCHALTER_MAX_IN_FLIGHT requests at once;
-the next one gets 503 with Retry-After at once, instead of waiting in a queue until the client
-gives up (a request that waits for a free database connection past the pool timeout would be a
-500). Transient database trouble that reaches the top (pool timeout, lock timeout, lost
-connection) is answered the same way: busy, try again.
+"""Load shedding. Each server process lets at most SCHALTER_MAX_IN_FLIGHT requests in, of which
+SCHALTER_MAX_WORKING run at once while the others wait their turn; the next one gets 503 with
+Retry-After at once, instead of waiting in a queue until the client gives up (a request that
+waits for a free database connection past the pool timeout would be a 500). Transient
+database trouble that reaches the top (pool timeout, lock timeout, lost connection) is
+answered the same way: busy, try again.
 
 Under WSGI (production's pages and API, `schalter.config.wsgi`) `LoadShedding` admits requests
 before Django builds them, so a refusal costs a few tens of microseconds and a burst of
-thousands is answered quickly; elsewhere (ASGI, tests) `OverloadMiddleware` does the same,
-first in the middleware. Either way the WSGI server must run more threads than the limit, so
+thousands is answered quickly; elsewhere (ASGI, tests) `OverloadMiddleware` does the same.
+The turns are given by `OverloadMiddleware`, after `schalter.shared_cache`: a kept answer never
+waits behind bookings. Either way the WSGI server must run more threads than the limit, so
 the surplus reaches the check and is refused quickly (scripts/run-bench shows how)."""
 
 import logging
@@ -47,52 +49,30 @@ def busy_response(request: HttpRequest) -> HttpResponse:
 
 
 class _Admission:
-    """The per-process count of requests inside, and of refusals (reported every
-    REPORT_EVERY_SECONDS rather than logged one by one). Of the requests inside, at most
-    `working` run at once; the others wait for their turn in order of arrival. Python runs one
-    thread at a time: a hundred runnable threads only take turns at the interpreter lock, each
-    holding a database connection or waiting for one, and the cheapest request (a refusal, a
-    kept answer) waits longest; a few working and the rest queued in order is faster for all."""
+    """The per-process count of requests let in, and of refusals (reported every
+    REPORT_EVERY_SECONDS rather than logged one by one)."""
 
-    def __init__(self, limit: int, working: int) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.working_limit = max(working, 1)
         self.in_flight = 0
-        self.working = 0
-        self.turns: deque[threading.Event] = deque()
         self.refused = 0
         self.reported_at = time.monotonic()
         self.lock = threading.Lock()
 
     def enter(self) -> bool:
-        """False: refused. True: admitted and working (after waiting for a turn, if need be)."""
         with self.lock:
-            if self.in_flight >= self.limit:
-                self.refused += 1
-                admitted = False
-            else:
+            admitted = self.in_flight < self.limit
+            if admitted:
                 self.in_flight += 1
-                admitted = True
-                turn = None
-                if self.working < self.working_limit:
-                    self.working += 1
-                else:
-                    turn = threading.Event()
-                    self.turns.append(turn)
+            else:
+                self.refused += 1
         if not admitted:
             self._report()
-            return False
-        if turn is not None:
-            turn.wait()  # leave() hands its working place straight to the first in line
-        return True
+        return admitted
 
     def leave(self) -> None:
         with self.lock:
             self.in_flight -= 1
-            if self.turns:
-                self.turns.popleft().set()
-            else:
-                self.working -= 1
 
     def _report(self) -> None:
         now = time.monotonic()
@@ -107,20 +87,47 @@ class _Admission:
         )
 
 
-def _admission() -> _Admission:
-    return _Admission(settings.SCHALTER_MAX_IN_FLIGHT, settings.SCHALTER_MAX_WORKING)
+class _Turns:
+    """Of the requests let in, at most `working` run at once; the others wait for their turn in
+    order of arrival (a leaving request hands its place straight to the first in line, so no
+    newcomer jumps the queue). Python runs one thread at a time: a hundred runnable threads
+    only take turns at the interpreter lock, each holding a database connection or waiting for
+    one, and the cheapest request (a refusal) waits longest; a few working and the rest queued
+    in order is faster for all."""
+
+    def __init__(self, working: int) -> None:
+        self.limit = max(working, 1)
+        self.working = 0
+        self.waiting: deque[threading.Event] = deque()
+        self.lock = threading.Lock()
+
+    def take(self) -> None:
+        with self.lock:
+            if self.working < self.limit:
+                self.working += 1
+                return
+            turn = threading.Event()
+            self.waiting.append(turn)
+        turn.wait()
+
+    def give_back(self) -> None:
+        with self.lock:
+            if self.waiting:
+                self.waiting.popleft().set()
+            else:
+                self.working -= 1
 
 
-# Set in the WSGI environment of a request LoadShedding admitted: the middleware then lets it in.
+# Set in the WSGI environment of a request LoadShedding let in: the middleware counts it no more.
 ADMITTED = "schalter.admitted"
 
 
 class LoadShedding:
-    """WSGI: admit at most SCHALTER_MAX_IN_FLIGHT requests into `app`, answer the rest at once."""
+    """WSGI: let at most SCHALTER_MAX_IN_FLIGHT requests into `app`, answer the rest at once."""
 
     def __init__(self, app: Callable) -> None:
         self.app = app
-        self.admission = _admission()
+        self.admission = _Admission(settings.SCHALTER_MAX_IN_FLIGHT)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not self.admission.limit or environ.get("PATH_INFO") in EXEMPT_PATHS:
@@ -137,27 +144,31 @@ class LoadShedding:
 
 
 class OverloadMiddleware:
+    """Lets requests in as LoadShedding does (unless it did already) and gives them their turn;
+    after the shared cache, whose answers need neither."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.admission = _admission()
+        self.admission = _Admission(settings.SCHALTER_MAX_IN_FLIGHT)
+        self.turns = _Turns(settings.SCHALTER_MAX_WORKING)
 
     @property
     def in_flight(self) -> int:
         return self.admission.in_flight
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            not self.admission.limit
-            or request.path in EXEMPT_PATHS
-            or request.META.get(ADMITTED)  # by LoadShedding already
-        ):
+        if not self.admission.limit or request.path in EXEMPT_PATHS:
             return self.get_response(request)
-        if not self.admission.enter():
+        counted_here = not request.META.get(ADMITTED)
+        if counted_here and not self.admission.enter():
             return busy_response(request)
+        self.turns.take()
         try:
             return self.get_response(request)
         finally:
-            self.admission.leave()
+            self.turns.give_back()
+            if counted_here:
+                self.admission.leave()
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError):

@@ -266,4 +266,27 @@ def test_only_so_many_work_at_once_and_the_others_wait_their_turn_in_order(setti
             event.set()
         for thread in threads:
             thread.join()
-    assert middleware.in_flight == 0 and middleware.admission.working == 0
+    assert middleware.in_flight == 0 and middleware.turns.working == 0
+
+
+def test_requests_let_in_under_wsgi_still_wait_their_turn(settings):
+    settings.SCHALTER_MAX_IN_FLIGHT = 5
+    settings.SCHALTER_MAX_WORKING = 1
+    view = HeldView()
+    middleware = OverloadMiddleware(view)
+    first, second = (RequestFactory().get("/api/v1/offices") for _ in range(2))
+    for request in (first, second):
+        request.META[ADMITTED] = True
+    threads = [threading.Thread(target=middleware, args=(r,)) for r in (first, second)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert view.inside.acquire(timeout=10)
+        assert not view.inside.acquire(timeout=0.2)  # the second waits for the first
+        assert middleware.in_flight == 0  # LoadShedding counted them, not the middleware
+        view.release.set()
+        assert view.inside.acquire(timeout=10)
+    finally:
+        view.release.set()
+        for thread in threads:
+            thread.join()
