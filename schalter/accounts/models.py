@@ -65,6 +65,8 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A named non-person actor ("scheduler", "client"; accounts/actors.py) where `actor` is empty.
+    system_actor = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=80)  # dotted, e.g. "offices.desk.updated"
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=40, blank=True)

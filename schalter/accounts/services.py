@@ -4,15 +4,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from schalter.accounts.actors import Actor, SystemActor
 from schalter.accounts.models import AuditEvent, LoginGuard, Membership
 from schalter.offices.models import Office
-
-Actor = User | AnonymousUser | None
 
 
 def audit_record(
@@ -23,10 +22,11 @@ def audit_record(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    actor = acting_user if isinstance(acting_user, User) and acting_user.is_authenticated else None
     return AuditEvent.objects.create(
         office=office,
         actor=actor,
+        system_actor=acting_user.name if isinstance(acting_user, SystemActor) else "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -27,9 +27,10 @@ from schalter.api.schemas import (
 from schalter.appointments import ratelimit, selectors, services
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.challenge import challenge_new, challenge_verify
-from schalter.appointments.errors import BookingError, ServiceNotOffered, SlotUnavailable
+from schalter.appointments.errors import ServiceNotOffered, SlotUnavailable
 from schalter.appointments.identity import normalise_email
 from schalter.appointments.models import Appointment
+from schalter.errors import Refusal
 from schalter.languages import BY_CODE
 from schalter.offices import selectors as office_selectors
 
@@ -50,8 +51,8 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(BookingError)
-def booking_error(request: HttpRequest, error: BookingError) -> HttpResponse:
+@api.exception_handler(Refusal)
+def booking_error(request: HttpRequest, error: Refusal) -> HttpResponse:
     response = api.create_response(
         request,
         {"error": error.code, "message": str(error.message), "field": error.field},

@@ -2,16 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from schalter.errors import Refusal
 
-class BookingError(Exception):
-    status = 400
-    code = "invalid"
-    message = _("This request cannot be processed.")
 
-    def __init__(self, message=None, *, field: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
-        self.field = field
+class BookingError(Refusal):
+    """A booking step refused (booking, confirming, moving, cancelling, the waiting list)."""
 
 
 class SlotUnavailable(BookingError):

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schalter.appointments import ratelimit, selectors, services, waitlist
 from schalter.appointments.challenge import challenge_verify
-from schalter.appointments.errors import BookingError, ChallengeFailed, SlotUnavailable
+from schalter.appointments.errors import ChallengeFailed, SlotUnavailable
 from schalter.appointments.identity import normalise_email
 from schalter.appointments.models import Appointment, OfficeService
+from schalter.errors import Refusal
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 from schalter.public.booking_forms import BookingDetailsForm, WaitlistForm
@@ -125,7 +126,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
         if form.is_valid():
             try:
                 booked = _book(request, office_obj, offered, start_at, persons, form)
-            except BookingError as problem:
+            except Refusal as problem:
                 error, status = _refusal_on_form(form, problem)
             else:
                 return redirect(
@@ -151,7 +152,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
     )
 
 
-def _refusal_on_form(form, problem: BookingError) -> tuple[str, int]:
+def _refusal_on_form(form, problem: Refusal) -> tuple[str, int]:
     """Show a refused booking step next to its field (if it has one) and above the form."""
     if problem.field in form.fields:
         form.add_error(problem.field, str(problem.message))
@@ -160,7 +161,7 @@ def _refusal_on_form(form, problem: BookingError) -> tuple[str, int]:
 
 def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
     """Rate limits per address and per identity, and the proof of work (or, without
-    JavaScript, a tight daily limit). Raises a BookingError."""
+    JavaScript, a tight daily limit). Raises a Refusal."""
     address = ratelimit.client_address(request)
     ratelimit.hit(f"book:ip:{address}", limit=30, window_seconds=600, now=now)
     payload = request.POST.get("altcha", "")
@@ -175,7 +176,7 @@ def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
                 window_seconds=86400,
                 now=now,
             )
-        except BookingError:
+        except Refusal:
             raise ChallengeFailed from None
     ratelimit.hit(f"book:email:{normalise_email(email)}", limit=5, window_seconds=3600, now=now)
 
@@ -225,7 +226,7 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
                     permit_expires=form.cleaned_data["permit_expires"],
                     now=now,
                 )
-            except BookingError as problem:
+            except Refusal as problem:
                 error, status = _refusal_on_form(form, problem)
             else:
                 messages.success(
@@ -289,7 +290,7 @@ def _details(appointment: Appointment) -> dict:
     }
 
 
-def _problem(request: HttpRequest, error: BookingError) -> HttpResponse:
+def _problem(request: HttpRequest, error: Refusal) -> HttpResponse:
     return render(
         request, "public/booking_problem.html", {"message": error.message}, status=error.status
     )
@@ -315,7 +316,7 @@ def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpRes
                 code=appointment.code,
                 token=services.manage_token_for(appointment.code),
             )
-    except BookingError as error:
+    except Refusal as error:
         return _problem(request, error)
     return render(
         request,
@@ -328,7 +329,7 @@ def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpRes
 def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
     try:
         appointment = services.appointment_by_token(code=code[:20], manage_token=token)
-    except BookingError as error:
+    except Refusal as error:
         return _problem(request, error)
     if appointment.office.slug != office:
         raise Http404
@@ -336,7 +337,7 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
         try:
             services.appointment_cancel(appointment=appointment, now=timezone.now())
             messages.success(request, _("Your appointment has been cancelled."))
-        except BookingError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
         return redirect(request.path)
     move_url = reverse(
@@ -354,7 +355,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
     """Choose a new time; the old one is let go only once the new one is taken."""
     try:
         appointment = services.appointment_by_token(code=code[:20], manage_token=token)
-    except BookingError as error:
+    except Refusal as error:
         return _problem(request, error)
     office_obj = appointment.office
     if office_obj.slug != office:
@@ -369,7 +370,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
                 start=_parse_start(office_obj, request.POST.get("start", "")),
                 now=timezone.now(),
             )
-        except BookingError as error:
+        except Refusal as error:
             messages.error(request, str(error.message))
             return redirect(request.path)
         messages.success(request, _("Your appointment has been moved. We have sent you an e-mail."))

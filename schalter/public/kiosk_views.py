@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schalter.appointments import ratelimit
-from schalter.appointments.errors import BookingError
+from schalter.errors import Refusal
 from schalter.languages import BY_CODE, LANGUAGES, language_for
 from schalter.links import qr_svg
 from schalter.offices import selectors as office_selectors
@@ -50,7 +50,7 @@ def _render_kiosk(
     kiosk: Kiosk,
     language: str,
     *,
-    error: BookingError | None = None,
+    error: Refusal | None = None,
     status: int = 200,
 ) -> HttpResponse:
     groups = [
@@ -117,7 +117,7 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
                     kiosk=kiosk_obj,
                     issue_key=issue_key,
                 )
-        except BookingError as error:
+        except Refusal as error:
             return _render_kiosk(
                 request, office_obj, kiosk_obj, language, error=error, status=error.status
             )
@@ -222,7 +222,7 @@ def ticket_notify(request: HttpRequest, office: str, token: str) -> HttpResponse
                 phone=request.POST.get("phone", "")[:30],
                 from_booking=action == "booking",
             )
-    except BookingError as error:
+    except Refusal as error:
         return _ticket_live(
             request, office, token, notify_error=str(error.message), status=error.status
         )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
 from schalter.appointments import calendar_selectors, selectors, services, staff_actions
-from schalter.appointments.errors import AlreadyBooked, BookingError, Busy
+from schalter.appointments.errors import AlreadyBooked, Busy
 from schalter.appointments.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -26,6 +26,7 @@ from schalter.appointments.models import (
     Channel,
     Status,
 )
+from schalter.errors import Refusal
 from schalter.languages import language_for, spoken_language_name
 from schalter.offices.models import Office
 from schalter.staff.appointment_forms import (
@@ -71,11 +72,11 @@ def _today(office: Office, now: datetime):
     return now.astimezone(office.zone).date()
 
 
-def _status_for(problem: BookingError) -> int:
+def _status_for(problem: Refusal) -> int:
     return Busy.status if isinstance(problem, Busy) else 400
 
 
-def _put_on_form(form, problem: BookingError, fields: dict[str, str]) -> None:
+def _put_on_form(form, problem: Refusal, fields: dict[str, str]) -> None:
     """A service's refusal next to the field it concerns, else above the form."""
     name = fields.get(problem.field or "", problem.field)
     form.add_error(name if name in form.fields else None, str(problem.message))
@@ -232,7 +233,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
                         now=now,
                         acting_user=request.user,
                     )
-                except BookingError as problem:
+                except Refusal as problem:
                     _put_on_form(move_form, problem, {"start": "time"})
                     status = _status_for(problem)
                 else:
@@ -247,7 +248,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
             service, done = ACTIONS[action]
             try:
                 service(appointment=appointment, now=now, acting_user=request.user)
-            except BookingError as problem:
+            except Refusal as problem:
                 error, status = str(problem.message), _status_for(problem)
             else:
                 messages.success(request, _(done) % {"code": appointment.code})
@@ -319,7 +320,7 @@ def appointment_book(request: HttpRequest, office: Office) -> HttpResponse:
                     None, _("This person already has an active appointment for this service.")
                 )
                 status = 400
-            except BookingError as problem:
+            except Refusal as problem:
                 _put_on_form(form, problem, {"start": "time"})
                 status = _status_for(problem)
             else:
@@ -352,7 +353,7 @@ def time_blocks(request: HttpRequest, office: Office) -> HttpResponse:
                     now=now,
                     acting_user=request.user,
                 )
-            except BookingError as problem:
+            except Refusal as problem:
                 _put_on_form(form, problem, {"end": "end_time"})
                 status = _status_for(problem)
             else:
@@ -381,7 +382,7 @@ def time_block_delete(request: HttpRequest, office: Office, pk: int) -> HttpResp
     block = calendar_selectors.time_block_get(office, pk)
     try:
         restored = staff_actions.time_block_remove(block=block, acting_user=request.user)
-    except BookingError as problem:
+    except Refusal as problem:
         messages.error(request, str(problem.message))
     else:
         messages.success(
@@ -423,7 +424,7 @@ def mass_cancellation(request: HttpRequest, office: Office) -> HttpResponse:
                     now=now,
                     acting_user=request.user,
                 )
-            except BookingError as problem:
+            except Refusal as problem:
                 _put_on_form(form, problem, {})
                 status = _status_for(problem)
     return _page(
@@ -480,7 +481,7 @@ def availability_rule(request: HttpRequest, office: Office, pk: int) -> HttpResp
                     now=now,
                     acting_user=request.user,
                 )
-            except BookingError as problem:
+            except Refusal as problem:
                 _put_on_form(form, problem, {})
                 status = _status_for(problem)
             else:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from schalter.accounts.roles import Capability
-from schalter.appointments.errors import BookingError
+from schalter.errors import Refusal
 from schalter.languages import LANGUAGES, language_for, spoken_language_name
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
@@ -84,7 +84,7 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
     if request.method == "POST":
         try:
             messages.info(request, _desk_action(request, office))
-        except BookingError as error:
+        except Refusal as error:
             messages.error(request, error.message)
         return redirect("staff:visit_desk", office=office.slug)
     language = get_language()
@@ -192,7 +192,7 @@ def queue_dashboard(request: HttpRequest, office: Office) -> HttpResponse:
     if request.method == "POST":
         try:
             messages.success(request, _front_desk_issue(request, office))
-        except BookingError as error:
+        except Refusal as error:
             messages.error(request, error.message)
         return redirect("staff:visit_queue", office=office.slug)
     language = get_language()

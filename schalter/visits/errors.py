@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from schalter.appointments.errors import BookingError
+from schalter.errors import Refusal
 
 
-class VisitError(BookingError):
-    message = _("This request cannot be processed.")
+class VisitError(Refusal):
+    """A visit step refused (issuing, checking in, calling, the desk, wait-anywhere)."""
 
 
 class CodeUnknown(VisitError):
