@@ -48,6 +48,8 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check --quiet .
 	@$(VENV)/bin/mypy --no-error-summary
+	@$(VENV)/bin/lint-imports --no-cache --no-logo
+	@$(PY) scripts/lint-architecture
 	@mkdir -p var
 	@DJANGO_SETTINGS_MODULE=schalter.config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 
