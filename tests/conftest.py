@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.accounts.services import membership_grant, staff_user_create
 from schalter.catalog.models import Service
@@ -39,10 +40,11 @@ def build_office(slug: str, *, desks: int = 3) -> Office:
         email=f"abh@{slug}.example",
         directions={"de": "Bus 1 bis Rathaus."},
         languages_served=["de", "en", "ar", "ku"],
+        acting_user=COMMAND,
     )
     morning = [(time(8, 0), time(12, 0))]
     services.opening_hours_set(
-        office=office, weekly={0: morning, 1: morning, 3: morning, 4: morning}
+        office=office, weekly={0: morning, 1: morning, 3: morning, 4: morning}, acting_user=COMMAND
     )
     building = services.location_create(
         office=office,
@@ -50,6 +52,7 @@ def build_office(slug: str, *, desks: int = 3) -> Office:
         street="Berliner Platz 1",
         lowest_floor=0,
         highest_floor=2,
+        acting_user=COMMAND,
     )
     service = Service.objects.get_or_create(
         slug="card-pick-up", defaults={"name": {"de": "eAT-Abholung"}}
@@ -63,6 +66,7 @@ def build_office(slug: str, *, desks: int = 3) -> Office:
             floor=number % 3,
             room=f"{number % 3}.{number:02d}",
             services=[service],
+            acting_user=COMMAND,
         )
     return office
 
@@ -91,11 +95,14 @@ def make_staff(db):
 
     def make(office: Office | None, role: str, *, enrolled: bool = True) -> User:
         user = staff_user_create(
-            username=f"{role}-{next(counter)}", password=PASSWORD, full_name="Test Person"
+            username=f"{role}-{next(counter)}",
+            password=PASSWORD,
+            full_name="Test Person",
+            acting_user=COMMAND,
         )
         if enrolled:
             TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        membership_grant(user=user, office=office, role=role)
+        membership_grant(user=user, office=office, role=role, acting_user=COMMAND)
         return user
 
     return make

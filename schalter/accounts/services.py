@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,7 +52,7 @@ def login_failure_record(*, user: User, step: str) -> datetime | None:
     guard.save()
     audit_record(
         office=None,
-        acting_user=None,
+        acting_user=AnonymousUser(),  # not signed in yet: recorded without an actor
         action=f"accounts.login.{step}_failed",
         target=user,
         data={"locked": guard.locked_until is not None},
@@ -94,7 +94,12 @@ def totp_device_confirm(*, device: TOTPDevice) -> None:
 
 @transaction.atomic
 def staff_user_create(
-    *, username: str, password: str, full_name: str = "", email: str = "", acting_user: Actor = None
+    *,
+    username: str,
+    password: str,
+    acting_user: Actor,
+    full_name: str = "",
+    email: str = "",
 ) -> User:
     first, _, last = full_name.partition(" ")
     user = User.objects.create_user(
@@ -106,7 +111,7 @@ def staff_user_create(
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, office: Office | None, role: str, acting_user: Actor = None
+    *, user: User, office: Office | None, role: str, acting_user: Actor
 ) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, office=office, role=role)
     audit_record(

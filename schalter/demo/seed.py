@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.accounts.services import membership_grant, staff_user_create
 from schalter.appointments import selectors as booking_selectors
@@ -167,6 +168,7 @@ def _demo_user(username: str, full_name: str) -> User:
         password=DEMO_PASSWORD,
         full_name=full_name,
         email=f"{username}@demo.schalter.example",
+        acting_user=COMMAND,
     )
     TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_HEX, confirmed=True)
     return user
@@ -203,13 +205,15 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
             minutes=demo.minutes_on_foot,
         ),
         languages_served=list(demo.languages_served),
+        acting_user=COMMAND,
     )
-    services.opening_hours_set(office=office, weekly=_opening_hours(demo))
+    services.opening_hours_set(office=office, weekly=_opening_hours(demo), acting_user=COMMAND)
     services.closure_add(
         office=office,
         first_day=today + timedelta(days=12),
         last_day=today + timedelta(days=12),
         reason=in_every_language(gettext_noop("Staff training")),
+        acting_user=COMMAND,
     )
     building = services.location_create(
         office=office,
@@ -217,6 +221,7 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
         street=demo.street,
         lowest_floor=0,
         highest_floor=demo.floors - 1,
+        acting_user=COMMAND,
     )
     counter_services = [
         s for s, entry in zip(catalogue, CATALOGUE, strict=True) if entry.desk_counter
@@ -241,12 +246,13 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
                 floor=floor,
                 room=f"{floor}.{seat + 1:02d}",
                 services=served,
+                acting_user=COMMAND,
             )
             colour_index += 1
     usernames = []
     for suffix, role, full_name in ROLES_PER_OFFICE:
         user = _demo_user(f"{demo.slug}.{suffix}", full_name)
-        membership_grant(user=user, office=office, role=role)
+        membership_grant(user=user, office=office, role=role, acting_user=COMMAND)
         usernames.append(user.username)
     _seed_appointments(demo, office, catalogue, today)
     _seed_visits(demo, office, counter_services, case_services)
@@ -309,7 +315,7 @@ def _seed_notices(office: Office) -> None:
 
     for position, texts in enumerate(DEMO_NOTICES):
         content.office_notice_create(
-            office=office, texts=texts, position=position, acting_user=None
+            office=office, texts=texts, position=position, acting_user=COMMAND
         )
 
 
@@ -400,10 +406,10 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
             for name, (_, role, _n) in zip(usernames, ROLES_PER_OFFICE, strict=True)
         ]
     floater = _demo_user("springer", "Sam Springer")
-    membership_grant(user=floater, office=offices[0], role=Role.CASEWORKER)
-    membership_grant(user=floater, office=offices[1], role=Role.FRONT_DESK)
+    membership_grant(user=floater, office=offices[0], role=Role.CASEWORKER, acting_user=COMMAND)
+    membership_grant(user=floater, office=offices[1], role=Role.FRONT_DESK, acting_user=COMMAND)
     logins.append(("springer", "giessen: caseworker, darmstadt: front desk"))
     ministry = _demo_user("ministerium", "Mira Ministerium")
-    membership_grant(user=ministry, office=None, role=Role.MINISTRY)
+    membership_grant(user=ministry, office=None, role=Role.MINISTRY, acting_user=COMMAND)
     logins.append(("ministerium", "ministry: figures of all offices"))
     return logins

@@ -22,7 +22,7 @@ def office_create(
     email: str,
     directions: dict[str, str] | None = None,
     languages_served: list[str] | None = None,
-    acting_user: Actor = None,
+    acting_user: Actor,
 ) -> Office:
     office = Office(
         slug=slug,
@@ -45,7 +45,7 @@ def office_create(
 
 @transaction.atomic
 def opening_hours_set(
-    *, office: Office, weekly: dict[int, list[tuple[time, time]]], acting_user: Actor = None
+    *, office: Office, weekly: dict[int, list[tuple[time, time]]], acting_user: Actor
 ) -> None:
     """Replace the office's weekly opening hours: {weekday: [(opens, closes), …]}."""
     with scopes_disabled():
@@ -74,7 +74,7 @@ def closure_add(
     first_day: date,
     last_day: date,
     reason: dict[str, str],
-    acting_user: Actor = None,
+    acting_user: Actor,
 ) -> Closure:
     closure = Closure(office=office, first_day=first_day, last_day=last_day, reason=reason)
     closure.full_clean()
@@ -90,7 +90,7 @@ def closure_add(
 
 
 @transaction.atomic
-def closure_remove(*, closure: Closure, acting_user: Actor = None) -> None:
+def closure_remove(*, closure: Closure, acting_user: Actor) -> None:
     audit_record(
         office=closure.office,
         acting_user=acting_user,
@@ -111,7 +111,7 @@ def location_create(
     lowest_floor: int = 0,
     highest_floor: int = 0,
     step_free: bool = True,
-    acting_user: Actor = None,
+    acting_user: Actor,
 ) -> Location:
     location = Location(
         office=office,
@@ -139,7 +139,7 @@ def desk_create(
     floor: int = 0,
     room: str = "",
     services: list[Any] | None = None,
-    acting_user: Actor = None,
+    acting_user: Actor,
 ) -> Desk:
     desk = Desk(
         office=office, location=location, number=number, colour=colour, floor=floor, room=room
@@ -160,7 +160,7 @@ def desk_create(
 
 
 @transaction.atomic
-def desk_update(*, desk: Desk, changes: dict[str, Any], acting_user: Actor = None) -> Desk:
+def desk_update(*, desk: Desk, changes: dict[str, Any], acting_user: Actor) -> Desk:
     """Apply validated field changes (`services` is a list of services)."""
     services = changes.pop("services", None)
     before = {name: str(getattr(desk, name)) for name in changes}

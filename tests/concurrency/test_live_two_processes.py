@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.offices.models import Desk
 from schalter.offices.services import opening_hours_set
 from schalter.visits import services
@@ -108,7 +109,11 @@ def test_a_call_through_one_process_reaches_a_display_on_the_other(processes, ma
     now = timezone.now()
     office = build_office("giessen", desks=1)
     # Open around the clock, so the test does not depend on when it runs.
-    opening_hours_set(office=office, weekly={d: [(clock(0, 0), clock(23, 59))] for d in range(7)})
+    opening_hours_set(
+        office=office,
+        weekly={d: [(clock(0, 0), clock(23, 59))] for d in range(7)},
+        acting_user=COMMAND,
+    )
     with scopes_disabled():
         desk = Desk.objects.get(office=office)
         desk.services.clear()

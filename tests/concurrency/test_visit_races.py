@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.offices.models import Desk
 from schalter.offices.services import opening_hours_set
 from schalter.visits import services
@@ -27,7 +28,11 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def setup(transactional_db, live_server):
     office = build_office("giessen", desks=DESKS)
     # Open around the clock, so the test does not depend on when it runs.
-    opening_hours_set(office=office, weekly={d: [(time(0, 0), time(23, 59))] for d in range(7)})
+    opening_hours_set(
+        office=office,
+        weekly={d: [(time(0, 0), time(23, 59))] for d in range(7)},
+        acting_user=COMMAND,
+    )
     with scopes_disabled():
         for desk in Desk.objects.filter(office=office):
             desk.services.clear()

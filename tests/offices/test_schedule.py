@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schalter.accounts.actors import COMMAND
 from schalter.offices import selectors, services
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +30,14 @@ def test_a_day_is_open_exactly_when_it_has_hours_and_no_holiday_or_closure(
     office, hours, start, closure_offset, closure_length
 ):
     weekly = {day: [(time(o), time(c)) for o, c in periods] for day, periods in hours.items()}
-    services.opening_hours_set(office=office, weekly=weekly)
+    services.opening_hours_set(office=office, weekly=weekly, acting_user=COMMAND)
     first = start + timedelta(days=closure_offset)
     closure = services.closure_add(
         office=office,
         first_day=first,
         last_day=first + timedelta(days=closure_length),
         reason={"de": "Schulung"},
+        acting_user=COMMAND,
     )
     week = selectors.week_schedule(office, start, "de")
     assert [d.day for d in week] == [start + timedelta(days=i) for i in range(7)]
@@ -47,7 +49,7 @@ def test_a_day_is_open_exactly_when_it_has_hours_and_no_holiday_or_closure(
         )
         assert day.is_open == expected_open
         assert (day.closure == "Schulung") == closed_by_closure
-    services.closure_remove(closure=closure)
+    services.closure_remove(closure=closure, acting_user=COMMAND)
 
 
 def test_hessen_has_its_own_holidays(office):

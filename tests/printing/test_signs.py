@@ -3,6 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.offices import palette, services
 from schalter.offices.models import Desk, Location
 from schalter.printing.render import MAX_PAGES
@@ -67,7 +68,7 @@ def test_the_desk_sign_shows_the_desk_s_colour(client, office):
 
 def test_changing_a_desk_s_colour_changes_its_sign(client, office):
     first = desks(office)[0]
-    services.desk_update(desk=first, changes={"colour": "purple"})
+    services.desk_update(desk=first, changes={"colour": "purple"}, acting_user=COMMAND)
 
     pdf = client.get("/giessen/signs/desks.pdf").content
 
@@ -76,7 +77,7 @@ def test_changing_a_desk_s_colour_changes_its_sign(client, office):
 
 
 def test_inactive_desks_get_no_sign(client, office):
-    services.desk_update(desk=desks(office)[0], changes={"active": False})
+    services.desk_update(desk=desks(office)[0], changes={"active": False}, acting_user=COMMAND)
 
     pdf = client.get("/giessen/signs/desks.pdf").content
 
@@ -112,7 +113,9 @@ def test_more_desks_than_a_request_may_print_are_refused(client, office):
     with scopes_disabled():
         building = Location.objects.get(office=office)
     for number in range(100, 100 + MAX_PAGES):
-        services.desk_create(office=office, location=building, number=number, colour="blue")
+        services.desk_create(
+            office=office, location=building, number=number, colour="blue", acting_user=COMMAND
+        )
 
     response = client.get("/giessen/signs/desks.pdf")
 

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
+from schalter.accounts.actors import COMMAND
 from schalter.languages import LANGUAGES
 from schalter.offices import services
 
@@ -96,6 +97,7 @@ def test_closures_show_in_the_clients_language(client, office):
         first_day=date(2026, 12, 8),
         last_day=date(2026, 12, 8),
         reason={"de": "Betriebsausflug", "en": "Staff outing"},
+        acting_user=COMMAND,
     )
     page = soup(client.get("/en/giessen/"))
     assert "Staff outing" in page.select(".opening-hours tbody tr")[1].get_text()

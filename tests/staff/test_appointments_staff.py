@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.appointments import calendar_selectors, selectors, services, staff_actions
@@ -801,7 +802,9 @@ def test_conflicts_name_deleted_rules_moved_hours_and_closed_days(office, bookab
         for c in calendar_selectors.appointment_conflicts(office, now=now, language="de")
     }
     assert found == {late.pk: ["rule_moved"]}
-    closure_add(office=office, first_day=day, last_day=day, reason={"de": "Umzug"})
+    closure_add(
+        office=office, first_day=day, last_day=day, reason={"de": "Umzug"}, acting_user=COMMAND
+    )
     found = {
         c.appointment.pk: c.reasons
         for c in calendar_selectors.appointment_conflicts(office, now=now, language="de")

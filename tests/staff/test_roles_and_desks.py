@@ -3,6 +3,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import CAPABILITIES, Role
 from schalter.offices.models import Desk
@@ -52,7 +53,7 @@ def test_someone_in_two_offices_switches_between_them(
     from tests.conftest import sign_in
 
     user = make_staff(office, Role.CASEWORKER)
-    membership_grant(user=user, office=other_office, role=Role.FRONT_DESK)
+    membership_grant(user=user, office=other_office, role=Role.FRONT_DESK, acting_user=COMMAND)
     from django.test import Client
 
     client = sign_in(Client(), user)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import Membership
 from schalter.accounts.roles import Role
 from schalter.appointments.models import (
@@ -56,7 +57,13 @@ def object_of(office, url_name: str) -> int:
         if url_name == "staff:closure_delete":
             if not Closure.objects.filter(office=office).exists():
                 day = datetime.date(2030, 1, 2)
-                closure_add(office=office, first_day=day, last_day=day, reason={"de": "x"})
+                closure_add(
+                    office=office,
+                    first_day=day,
+                    last_day=day,
+                    reason={"de": "x"},
+                    acting_user=COMMAND,
+                )
             return Closure.objects.filter(office=office).first().pk
         if url_name == "staff:member":
             return Membership.objects.filter(office=office).first().pk

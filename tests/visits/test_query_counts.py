@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.offices import services as office_services
 from schalter.offices.models import Location
@@ -46,7 +47,9 @@ def grow(office, groups, now, *, desks: int, groups_more: int, waiting: int) -> 
     with scopes_disabled():
         building = Location.objects.filter(office=office).first()
     for n in range(desks):
-        office_services.desk_create(office=office, location=building, number=100 + n, colour="red")
+        office_services.desk_create(
+            office=office, location=building, number=100 + n, colour="red", acting_user=COMMAND
+        )
     for n in range(groups_more):
         services.service_group_create(
             office=office, name={"de": f"G{n}"}, prefix=f"G{n}", services=[]
