@@ -27,6 +27,7 @@ from schalter.content.texts import (
 )
 from schalter.languages import LANGUAGES, Language, language_for, translated_key
 from schalter.offices.models import Office
+from schalter.offices.selectors import owned_by
 
 
 class Status(StrEnum):
@@ -136,11 +137,7 @@ def notices_of(office: Office) -> list[OfficeNotice]:
 
 
 def notice_get(office: Office, pk: int) -> OfficeNotice:
-    with scope(office=office):
-        notice = OfficeNotice.objects.filter(office=office, pk=pk).first()
-    if notice is None:
-        raise Http404
-    return notice
+    return owned_by(office, OfficeNotice, pk)
 
 
 def notice_is_active(notice: OfficeNotice, now: datetime) -> bool:

@@ -6,6 +6,7 @@ or the whole file is refused (imports, where markup means a tampered or broken f
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -93,7 +94,7 @@ def content_text_update(
             language=language,
             defaults={
                 "source_hash": source_hash(german),
-                "updated_by": acting_user if acting_user and acting_user.is_authenticated else None,
+                "updated_by": acting_user if isinstance(acting_user, User) else None,
             },
         )
     else:

@@ -32,7 +32,7 @@ from schalter.kern_forms import KernFormMixin
 from schalter.languages import BY_CODE
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 
 STATUS_LABELS = {
     Status.MISSING: gettext_lazy("missing"),
@@ -107,7 +107,7 @@ def _list_context(office: Office) -> dict[str, object]:
 
 @office_view(Capability.EDIT_CONTENT)
 def content_list(request: HttpRequest, office: Office) -> HttpResponse:
-    return _render(request, "staff/content/list.html", _list_context(office))
+    return office_render(request, "staff/content/list.html", _list_context(office))
 
 
 def _field_name(language: str) -> str:
@@ -190,7 +190,7 @@ def content_text(
                 "has_text": bool(texts.get(code)),
             }
         )
-    return _render(
+    return office_render(
         request,
         "staff/content/edit.html",
         {
@@ -263,7 +263,7 @@ def content_import(request: HttpRequest, office: Office) -> HttpResponse:
     except ContentImportError as error:
         context = _list_context(office)
         context["import_error"] = str(error)
-        return _render(request, "staff/content/list.html", context, status=400)
+        return office_render(request, "staff/content/list.html", context, status=400)
     messages.success(
         request,
         _(

@@ -1,12 +1,16 @@
-"""The staff menu: an entry shows only when the user's roles in the office allow it."""
+"""The staff menu: an entry shows only when the user's roles in the office allow it; and the
+frame every office page is rendered in."""
 
 from dataclasses import dataclass
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from schalter.accounts.roles import Capability
+from schalter.accounts.roles import Capability, Role
 from schalter.accounts.selectors import OfficeAccess
 
 
@@ -44,3 +48,20 @@ def office_navigation(access: OfficeAccess, current_url_name: str) -> list[dict[
         for entry in OFFICE_NAVIGATION
         if access.may(entry.capability)
     ]
+
+
+def office_render(
+    request: HttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """A staff page of the office in `request.access` (set by `office_view`), with its menu."""
+    access = request.access  # type: ignore[attr-defined]
+    context = {
+        "office": access.office,
+        "office_name": access.office.name_in(get_language()),
+        "roles": [Role(role).label for role in sorted(access.roles)],
+        "navigation": office_navigation(access, request.resolver_match.view_name),  # type: ignore[union-attr]
+        "may_manage_desks": access.may(Capability.MANAGE_DESKS),
+        "may_manage_office": access.may(Capability.MANAGE_OFFICE),
+        **context,
+    }
+    return render(request, template, context, status=status)
