@@ -24,11 +24,11 @@ from schalter.api.schemas import (
     RescheduleIn,
     ServiceOut,
 )
-from schalter.appointments import ratelimit, selectors, services
+from schalter.appointments import antibot, ratelimit, selectors, services
 from schalter.appointments.calendar import appointment_ics
-from schalter.appointments.challenge import challenge_new, challenge_verify
+from schalter.appointments.challenge import challenge_new
+from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import ServiceNotOffered, SlotUnavailable
-from schalter.appointments.identity import normalise_email
 from schalter.appointments.models import Appointment
 from schalter.errors import Refusal
 from schalter.languages import BY_CODE
@@ -196,21 +196,21 @@ def book(request: HttpRequest, office: str, booking: BookingIn):
         else None
     )
     office_obj = offered.office if offered is not None else _office(office)
-    now = timezone.now()
-    ratelimit.hit(
-        f"book:ip:{ratelimit.client_address(request)}", limit=30, window_seconds=600, now=now
-    )
     if booking.language.lower() not in BY_CODE:
         raise HttpError(422, _("Unknown language."))
     if booking.start.tzinfo is None:
         raise HttpError(
             422, _("Give the time with its UTC offset, e.g. 2027-03-01T09:00:00+01:00.")
         )
-    challenge_verify(booking.altcha, now)
-    if booking.email:
-        ratelimit.hit(
-            f"book:email:{normalise_email(booking.email)}", limit=5, window_seconds=3600, now=now
-        )
+    now = timezone.now()
+    # The same checks as the public pages'; an API client always solves the proof of work.
+    antibot.attempt_check(
+        address=ratelimit.client_address(request),
+        email=booking.email,
+        proof=booking.altcha,
+        script_ran=True,
+        now=now,
+    )
     if offered is None:
         known = 0 < booking.service < 2**63 and selectors.service_by_id(booking.service)
         raise ServiceNotOffered(field=None if known else "service")
@@ -267,7 +267,7 @@ def _appointment_out(appointment: Appointment) -> dict:
 
 
 def _managed(request: HttpRequest, code: str) -> Appointment:
-    return services.appointment_by_token(code=code[:20], manage_token=request.auth)
+    return services.appointment_by_token(code=code_normalise(code), manage_token=request.auth)
 
 
 @api.get("/appointments/{code}", auth=ManageToken(), response={200: AppointmentOut, 403: ErrorOut})
@@ -296,7 +296,9 @@ def ics(request: HttpRequest, code: str):
 
 @api.post("/appointments/{code}/confirm", response={200: AppointmentOut, 403: ErrorOut})
 def confirm(request: HttpRequest, code: str, body: ConfirmIn):
-    found = services.appointment_by_confirm_token(code=code[:20], confirm_token=body.token)
+    found = services.appointment_by_confirm_token(
+        code=code_normalise(code), confirm_token=body.token
+    )
     services.appointment_confirm(appointment=found, confirm_token=body.token, now=timezone.now())
     return _appointment_out(found)
 

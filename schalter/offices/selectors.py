@@ -1,7 +1,7 @@
 """Reads about offices. Office-owned rows are read inside the office's scope."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 import holidays
@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_scopes import scope
 
+from schalter.offices.localtime import local_time
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
 
 # Languages `holidays` names German holidays in; others see the German name.
@@ -77,8 +78,8 @@ def week_schedule(office: Office, first_day: date, language: str, days: int = 7)
     return schedule
 
 
-def local_now(office: Office, now: datetime) -> datetime:
-    return now.astimezone(office.zone)
+# Kept for the callers that still use it; the home is offices.localtime.local_time.
+local_now = local_time
 
 
 def upcoming_closures(office: Office, today: date) -> list[Closure]:

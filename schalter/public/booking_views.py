@@ -13,21 +13,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schalter.appointments import ratelimit, selectors, services, waitlist
-from schalter.appointments.challenge import challenge_verify
-from schalter.appointments.errors import ChallengeFailed, SlotUnavailable
-from schalter.appointments.identity import normalise_email
+from schalter.appointments import antibot, ratelimit, selectors, services, waitlist
+from schalter.appointments.codes import code_normalise
+from schalter.appointments.errors import SlotUnavailable
 from schalter.appointments.models import Appointment, OfficeService
 from schalter.errors import Refusal
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.public.booking_forms import BookingDetailsForm, WaitlistForm
-from schalter.public.service_views import service_context as _service_context
+from schalter.public.service_views import service_context
 
 START_FORMAT = "%Y%m%dT%H%M"  # local wall-clock time in URLs, e.g. 20261201T0810
 DAYS_SHOWN = 5
 TIMES_PER_DAY = 12
-NO_SCRIPT_BOOKINGS_PER_DAY = 3  # without the proof of work, an address gets fewer tries
 
 
 def _offered(office: Office, service_slug: str) -> OfficeService:
@@ -79,7 +78,7 @@ def book_service(request: HttpRequest, office: str, service: str) -> HttpRespons
     language = get_language()
     persons = _persons(request, offered)
     now = timezone.now()
-    today = now.astimezone(office_obj.zone).date()
+    today = local_date(office_obj, now)
     try:
         first_day = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
@@ -100,7 +99,7 @@ def book_service(request: HttpRequest, office: str, service: str) -> HttpRespons
                 (
                     day,
                     [
-                        (t.start.astimezone(office_obj.zone), t.available)
+                        (local_time(office_obj, t.start), t.available)
                         for t in day_times[:TIMES_PER_DAY]
                     ],
                 )
@@ -108,7 +107,7 @@ def book_service(request: HttpRequest, office: str, service: str) -> HttpRespons
             ],
             "later": later,
             "start_format": START_FORMAT,
-            **_service_context(offered, language),
+            **service_context(offered, language),
         },
     )
 
@@ -146,7 +145,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
             "error": error,
             "slot_gone": status == SlotUnavailable.status,
             "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
-            **_service_context(offered, language),
+            **service_context(offered, language),
         },
         status=status,
     )
@@ -160,25 +159,14 @@ def _refusal_on_form(form, problem: Refusal) -> tuple[str, int]:
 
 
 def _anti_bot(request: HttpRequest, email: str, now: datetime) -> None:
-    """Rate limits per address and per identity, and the proof of work (or, without
-    JavaScript, a tight daily limit). Raises a Refusal."""
-    address = ratelimit.client_address(request)
-    ratelimit.hit(f"book:ip:{address}", limit=30, window_seconds=600, now=now)
-    payload = request.POST.get("altcha", "")
-    if payload or request.POST.get("script") == "on":
-        challenge_verify(payload, now)
-    else:
-        # No JavaScript, so no proof of work: e-mail confirmation and a tight limit remain.
-        try:
-            ratelimit.hit(
-                f"book:noscript:{address}",
-                limit=NO_SCRIPT_BOOKINGS_PER_DAY,
-                window_seconds=86400,
-                now=now,
-            )
-        except Refusal:
-            raise ChallengeFailed from None
-    ratelimit.hit(f"book:email:{normalise_email(email)}", limit=5, window_seconds=3600, now=now)
+    """The shared checks against bots (antibot.attempt_check). Raises a Refusal."""
+    antibot.attempt_check(
+        address=ratelimit.client_address(request),
+        email=email,
+        proof=request.POST.get("altcha", ""),
+        script_ran=request.POST.get("script") == "on",
+        now=now,
+    )
 
 
 def _book(
@@ -247,7 +235,7 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
             "form": form,
             "error": error,
             "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
-            **_service_context(offered, language),
+            **service_context(offered, language),
         },
         status=status,
     )
@@ -285,7 +273,7 @@ def _details(appointment: Appointment) -> dict:
     return {
         "office_name": appointment.office.name_in(language),
         "service_name": appointment.service.name_in(language),
-        "start": appointment.start.astimezone(appointment.office.zone),
+        "start": local_time(appointment.office, appointment.start),
         "documents": appointment.service.documents_in(language),
     }
 
@@ -300,7 +288,9 @@ def _problem(request: HttpRequest, error: Refusal) -> HttpResponse:
 def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
     """GET shows a button (mail scanners follow links; only a person's POST confirms)."""
     try:
-        appointment = services.appointment_by_confirm_token(code=code[:20], confirm_token=token)
+        appointment = services.appointment_by_confirm_token(
+            code=code_normalise(code), confirm_token=token
+        )
         if appointment.office.slug != office:
             raise Http404
         if request.method == "POST":
@@ -328,7 +318,7 @@ def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
     try:
-        appointment = services.appointment_by_token(code=code[:20], manage_token=token)
+        appointment = services.appointment_by_token(code=code_normalise(code), manage_token=token)
     except Refusal as error:
         return _problem(request, error)
     if appointment.office.slug != office:
@@ -354,7 +344,7 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
 def move(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
     """Choose a new time; the old one is let go only once the new one is taken."""
     try:
-        appointment = services.appointment_by_token(code=code[:20], manage_token=token)
+        appointment = services.appointment_by_token(code=code_normalise(code), manage_token=token)
     except Refusal as error:
         return _problem(request, error)
     office_obj = appointment.office
@@ -377,7 +367,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
         return redirect(manage_url)
     offered = _offered(office_obj, appointment.service.slug)
     now = timezone.now()
-    today = now.astimezone(office_obj.zone).date()
+    today = local_date(office_obj, now)
     times = selectors.free_times(office_obj, offered, today, now=now, persons=appointment.persons)
     days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
     return render(
@@ -388,7 +378,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
             "manage_url": manage_url,
             "start_format": START_FORMAT,
             "days": [
-                (day, [t.start.astimezone(office_obj.zone) for t in day_times[:TIMES_PER_DAY]])
+                (day, [local_time(office_obj, t.start) for t in day_times[:TIMES_PER_DAY]])
                 for day, day_times in days
             ],
             **_details(appointment),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from schalter.languages import spoken_language_name
 from schalter.offices import selectors
+from schalter.offices.localtime import local_time
 from schalter.public.service_views import office_home_extras
 
 
@@ -32,7 +33,7 @@ def office_chooser(request: HttpRequest) -> HttpResponse:
 def office_home(request: HttpRequest, office: str) -> HttpResponse:
     office_obj = selectors.office_by_slug(office)
     language = get_language()
-    now = selectors.local_now(office_obj, timezone.now())
+    now = local_time(office_obj, timezone.now())
     week = selectors.week_schedule(office_obj, now.date(), language)
     return render(
         request,

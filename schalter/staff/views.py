@@ -15,6 +15,7 @@ from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
 from schalter.insights.selectors import office_figures
 from schalter.offices import selectors, services
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.staff.forms import ClosureForm, DeskForm
 from schalter.staff.guards import office_view, verified_staff
@@ -63,7 +64,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @office_view(Capability.VIEW_OFFICE)
 def office_overview(request: HttpRequest, office: Office) -> HttpResponse:
-    now = selectors.local_now(office, timezone.now())
+    now = local_time(office, timezone.now())
     return office_render(
         request,
         "staff/office.html",
@@ -143,7 +144,7 @@ def closure_list(request: HttpRequest, office: Office) -> HttpResponse:
             messages.success(request, _("Closure saved."))
             return redirect("staff:closures", office=office.slug)
         status = 400
-    today = selectors.local_now(office, timezone.now()).date()
+    today = local_date(office, timezone.now())
     closures = selectors.upcoming_closures(office, today)
     for closure in closures:
         closure.reason_text = closure.reason_in(get_language())
