@@ -207,3 +207,10 @@ def test_each_old_form_is_reported_with_its_rule_and_home(tmp_path):
 )
 def test_the_one_home_and_lookalikes_are_not_reported(path, source):
     assert lint_architecture.old_forms(path, source) == []
+
+
+def test_the_old_local_now_helper_counts_as_an_inline_local_date():
+    findings = lint_architecture.old_forms(
+        "schalter/any.py", "day = office_selectors.local_now(office, now).date()\n"
+    )
+    assert [finding.rule for finding in findings] == ["local-date"]
