@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.offices.models import Desk
 from schalter.offices.services import opening_hours_set
 from schalter.visits import services
@@ -32,7 +33,7 @@ def setup(transactional_db, live_server):
         for desk in Desk.objects.filter(office=office):
             desk.services.clear()
     group = services.service_group_create(
-        office=office, name={"de": "Abholung"}, prefix="A", services=[]
+        office=office, name={"de": "Abholung"}, prefix="A", services=[], acting_user=COMMAND
     )
     return {"office": office, "group": group, "url": live_server.url}
 
@@ -49,13 +50,15 @@ def csrf(client: httpx.Client, path: str) -> str:
 def test_twenty_desks_calling_at_once_never_get_the_same_ticket(setup, make_staff):
     office, now = setup["office"], timezone.now()
     for _ in range(DESKS * 2):
-        services.ticket_issue_walk_in(office=office, group=setup["group"], now=now)
+        services.ticket_issue_walk_in(
+            office=office, group=setup["group"], now=now, acting_user=CLIENT
+        )
     with scopes_disabled():
         desks = list(Desk.objects.filter(office=office))
     clients = []
     for desk in desks:
         user = make_staff(office, "caseworker")
-        services.desk_session_open(office=office, desk=desk, user=user, now=now)
+        services.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
         client = http_client(setup["url"], sign_in(Client(), user))
         clients.append((client, csrf(client, "/staff/giessen/desk/")))
 
@@ -77,7 +80,9 @@ def test_twenty_desks_calling_at_once_never_get_the_same_ticket(setup, make_staf
 
 def test_five_kiosks_issuing_at_once_never_duplicate_a_number(setup):
     kiosks = [
-        services.kiosk_create(office=setup["office"], name=f"K{n}", public_id=f"k{n}")
+        services.kiosk_create(
+            office=setup["office"], name=f"K{n}", public_id=f"k{n}", acting_user=COMMAND
+        )
         for n in range(KIOSKS)
     ]
 
