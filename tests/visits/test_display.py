@@ -103,6 +103,10 @@ def test_waiting_count_and_expected_wait_per_group(screens, groups, office, sess
     pick_up = data["groups"][0]
     assert pick_up["name"] == "Abholung" and pick_up["waiting"] == 3
     assert pick_up["wait"].endswith("Min.")
+    # Three clients ahead at the one open desk, each taking the group's booked service length.
+    service = selectors.mean_service_minutes(office, groups["A"], now.date())
+    assert pick_up["wait"] == f"{selectors.expected_wait(3, 1, service)} Min."
+    assert pick_up["wait"] == f"{3 * round(service)} Min."
 
 
 def test_the_json_carries_nothing_personal(screens, office, sessions, now, book):

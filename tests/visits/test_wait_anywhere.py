@@ -164,6 +164,7 @@ def test_a_client_already_near_the_front_gets_the_message_at_once(
         )  # two ahead
     assert len(sms_gateway.received) == 1
     assert "A-003" in sms_gateway.received[0][1]["text"]
+    assert sms_gateway.received[0][1]["text"] == services.near_text(queue[2].ticket, 2, "de")
     # The message went: no second number on this ticket.
     with pytest.raises(errors.WrongState):
         services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE, acting_user=CLIENT)
@@ -374,4 +375,5 @@ def test_with_a_worker_the_desk_request_only_queues_the_text_message(
     assert DBTaskResult.objects.filter(task_path__endswith="tickets_notify_near_task").exists()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert [message["to"] for _auth, message in sms_gateway.received] == [MOBILE_E164]
+    assert sms_gateway.received[0][1]["text"] == services.near_text(issued.ticket, 3, "de")
     assert fresh(issued.ticket).notify_phone == ""
