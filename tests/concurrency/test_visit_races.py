@@ -51,9 +51,11 @@ def csrf(client: httpx.Client, path: str) -> str:
     return TOKEN.search(client.get(path).text).group(1)
 
 
-def rush_desks(setup, make_staff) -> tuple[list[int], list[tuple[int, int]], list[int]]:
-    """Twenty desks press "call next" at once, over HTTP. Returns the answers, the called tickets'
-    (desk, number), and the ticket of every call event written."""
+def rush_desks(
+    setup, make_staff, switch=lambda: None
+) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """Twenty desks press "call next" at once, over HTTP (`switch` runs just before). Returns the
+    answers, the called tickets' (desk, number), and the ticket of every call event written."""
     office, now = setup["office"], timezone.now()
     for _ in range(DESKS * 2):
         services.ticket_issue_walk_in(
@@ -74,6 +76,7 @@ def rush_desks(setup, make_staff) -> tuple[list[int], list[tuple[int, int]], lis
             "/staff/giessen/desk/", data={"action": "call_next", "csrfmiddlewaretoken": token}
         ).status_code
 
+    switch()
     with ThreadPoolExecutor(max_workers=DESKS) as pool:
         statuses = list(pool.map(call, clients))
     with scopes_disabled():
@@ -109,9 +112,12 @@ def test_only_the_lock_keeps_desks_from_calling_the_same_ticket(setup, make_staf
     """Proof that the test above can fail: the same rush, every desk pausing between reading the
     first waiting ticket and calling it. Without the lock (and nothing else changed) desks call
     the same ticket; with it, none do."""
-    settings.SCHALTER_VISIT_RACE_PAUSE = RACE_PAUSE
-    settings.SCHALTER_UNSAFE_VISIT_LOCKS = locks == "off"
-    statuses, called, events = rush_desks(setup, make_staff)
+
+    def switch():  # once the tickets are issued: only the calls pause
+        settings.SCHALTER_VISIT_RACE_PAUSE = RACE_PAUSE
+        settings.SCHALTER_UNSAFE_VISIT_LOCKS = locks == "off"
+
+    statuses, called, events = rush_desks(setup, make_staff, switch)
     if locks == "on":
         assert desks_never_shared(statuses, called, events)
     else:
