@@ -15,6 +15,8 @@ from datetime import date, time, timedelta
 
 import django
 
+from schalter.accounts.actors import CLIENT, COMMAND
+
 OFFICE = "bench-office"
 SEATS_PER_SLOT = 4
 VISITS_OFFICE = "bench-visits"
@@ -155,15 +157,21 @@ def seed_visits(*, desks: int, kiosks: int, screens: int, waiting: int) -> dict:
         office=office, name={"de": "Hauptgebäude"}, street="Berliner Platz 1", highest_floor=2
     )
     groups = [
-        visits.service_group_create(office=office, name={"de": name}, prefix=prefix, services=[])
+        visits.service_group_create(
+            office=office, name={"de": name}, prefix=prefix, services=[], acting_user=COMMAND
+        )
         for prefix, name in (("A", "Abholung"), ("B", "Beratung"), ("C", "Sonstiges"))
     ]
     for n in range(1, screens + 1):
-        visits.screen_create(office=office, name=f"Anzeige {n}", public_id=f"screen-{n}")
+        visits.screen_create(
+            office=office, name=f"Anzeige {n}", public_id=f"screen-{n}", acting_user=COMMAND
+        )
     csrf_secret = get_random_string(32)
     kiosk_cookies = []
     for n in range(1, kiosks + 1):
-        kiosk, _key = visits.kiosk_create(office=office, name=f"Kiosk {n}", public_id=f"kiosk-{n}")
+        kiosk, _key = visits.kiosk_create(
+            office=office, name=f"Kiosk {n}", public_id=f"kiosk-{n}", acting_user=COMMAND
+        )
         session = SessionStore()  # what the kiosk view stores once the key unlocked it
         session[KIOSKS_UNLOCKED] = [kiosk.public_id]
         session.create()
@@ -183,11 +191,13 @@ def seed_visits(*, desks: int, kiosks: int, screens: int, waiting: int) -> dict:
             )
             membership_grant(user=user, office=office, role=Role.CASEWORKER)
             device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-            visits.desk_session_open(office=office, desk=desk, user=user, now=now)
+            visits.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
             staff.append({"desk": n, "cookie": _signed_in(user, device, csrf_secret)})
     # All in one group: each call then moves the queue of every phone (the most frames).
     tokens = [
-        visits.ticket_issue_walk_in(office=office, group=groups[0], now=now).token
+        visits.ticket_issue_walk_in(
+            office=office, group=groups[0], now=now, acting_user=CLIENT
+        ).token
         for n in range(waiting)
     ]
     return {

@@ -274,6 +274,7 @@ def _seed_visits(
         services=counter_services,
         daily_walk_in_quota=80,
         waiting_zone=in_every_language(gettext_noop("Waiting area A, ground floor")),
+        acting_user=COMMAND,
     )
     visits.service_group_create(
         office=office,
@@ -284,9 +285,17 @@ def _seed_visits(
         daily_walk_in_quota=20,
         waiting_zone=in_every_language(gettext_noop("Waiting area B, first floor")),
         position=1,
+        acting_user=COMMAND,
     )
-    visits.kiosk_create(office=office, name="Eingang", public_id=f"{demo.slug}-eingang")
-    visits.screen_create(office=office, name="Wartebereich", public_id=f"{demo.slug}-wartebereich")
+    visits.kiosk_create(
+        office=office, name="Eingang", public_id=f"{demo.slug}-eingang", acting_user=COMMAND
+    )
+    visits.screen_create(
+        office=office,
+        name="Wartebereich",
+        public_id=f"{demo.slug}-wartebereich",
+        acting_user=COMMAND,
+    )
     _seed_notices(office)
 
 

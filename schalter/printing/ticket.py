@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from schalter.languages import DEFAULT, Language, language_for
 from schalter.links import public_url
+from schalter.offices.localtime import local_time
 from schalter.printing.content import print_qr
 from schalter.visits import selectors
 from schalter.visits.models import QUEUED_STATES, Ticket
@@ -89,7 +90,7 @@ def ticket_document(ticket: Ticket, token: str, now: datetime) -> dict[str, Any]
         else None
     )
     url = live_ticket_url(ticket, token, languages[-1])
-    issued = ticket.created_at.astimezone(ticket.office.zone)
+    issued = local_time(ticket.office, ticket.created_at)
     return {
         "ticket": ticket,
         "code": ticket.code,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schalter.accounts.actors import CLIENT
 from schalter.appointments import ratelimit
 from schalter.errors import Refusal
 from schalter.languages import BY_CODE, LANGUAGES, language_for
@@ -101,11 +102,12 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
             if request.POST.get("action") == "check_in":
                 issued = services.ticket_check_in(
                     office=office_obj,
-                    code=request.POST.get("code", "")[:20],
+                    code=request.POST.get("code", ""),
                     now=now,
                     language=language,
                     kiosk=kiosk_obj,
                     issue_key=issue_key,
+                    acting_user=CLIENT,
                 )
             else:
                 group = selectors.group_get(office_obj, request.POST.get("group") or 0)
@@ -116,6 +118,7 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
                     language=language,
                     kiosk=kiosk_obj,
                     issue_key=issue_key,
+                    acting_user=CLIENT,
                 )
         except Refusal as error:
             return _render_kiosk(
@@ -215,12 +218,13 @@ def ticket_notify(request: HttpRequest, office: str, token: str) -> HttpResponse
         )
         ratelimit.hit(f"ticket-notify:ticket:{ticket.pk}", limit=10, window_seconds=3600, now=now)
         if action == "withdraw":
-            services.ticket_notify_withdraw(ticket=ticket)
+            services.ticket_notify_withdraw(ticket=ticket, acting_user=CLIENT)
         else:
             services.ticket_notify_set(
                 ticket=ticket,
                 phone=request.POST.get("phone", "")[:30],
                 from_booking=action == "booking",
+                acting_user=CLIENT,
             )
     except Refusal as error:
         return _ticket_live(

@@ -15,6 +15,7 @@ from schalter.errors import Refusal
 from schalter.languages import LANGUAGES, language_for, spoken_language_name
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
+from schalter.offices.selectors import owned_by
 from schalter.printing.ticket import ticket_pdf_path
 from schalter.staff.guards import office_view
 from schalter.staff.views import _render
@@ -23,10 +24,7 @@ from schalter.visits.models import NOTE_MAX_LENGTH, Outcome, Priority, Ticket
 
 
 def _ticket(office: Office, pk: str) -> Ticket:
-    ticket = Ticket.objects.filter(office=office, pk=pk if pk.isdigit() else 0).first()
-    if ticket is None:
-        raise Http404
-    return ticket
+    return owned_by(office, Ticket, pk if pk.isdigit() else 0)
 
 
 def _desk_action(request: HttpRequest, office: Office) -> str:
@@ -161,7 +159,7 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
     if request.POST.get("action") == "check_in":
         issued = services.ticket_check_in(
             office=office,
-            code=request.POST.get("code", "")[:20],
+            code=request.POST.get("code", ""),
             now=now,
             language=language,
             note=request.POST.get("note", ""),

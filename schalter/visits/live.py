@@ -18,6 +18,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from schalter.visits.models import CallEvent, CallKind, Ticket
+from schalter.visits.selectors import display_call_data
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +88,6 @@ def publish_on_commit(event: CallEvent) -> None:
 
 
 def publish_call_event(event: CallEvent) -> None:
-    from schalter.visits.selectors import display_call_data  # selectors imports services
-
     try:
         with scope(office=event.office_id), translation.override("de"):
             call = display_call_data(event)

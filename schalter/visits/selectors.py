@@ -1,19 +1,23 @@
-"""Reads about visits, always for one office: queue positions, expected waits, the dashboard."""
+"""Reads about visits, always for one office: the dashboard, desks, kiosks, screens and what the
+displays show. The queue order and the wait estimates are read modules of their own
+(`queue_order`, `wait_estimates`); their names are importable from here too."""
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from statistics import mean, median
+from statistics import mean
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Subquery
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from schalter.appointments.models import OfficeService
+from schalter.catalog.models import Service
 from schalter.offices import palette
-from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date
 from schalter.offices.models import Desk, Office
+from schalter.offices.selectors import owned_by
+from schalter.tokens import token_hash
+from schalter.visits.errors import NoQueue
 from schalter.visits.models import (
     QUEUED_STATES,
     CallEvent,
@@ -25,9 +29,20 @@ from schalter.visits.models import (
     Ticket,
     TicketState,
 )
-from schalter.visits.services import queue_rank, token_hash
-
-FALLBACK_SERVICE_MINUTES = 15.0
+from schalter.visits.queue_order import queue_of as queue_of
+from schalter.visits.wait_estimates import CLOSE_ENOUGH_MINUTES as CLOSE_ENOUGH_MINUTES
+from schalter.visits.wait_estimates import FALLBACK_SERVICE_MINUTES as FALLBACK_SERVICE_MINUTES
+from schalter.visits.wait_estimates import Position as Position
+from schalter.visits.wait_estimates import WaitEstimates as WaitEstimates
+from schalter.visits.wait_estimates import (
+    expected_wait,
+    mean_service_minutes,
+    open_desk_count,
+    served_minutes,
+)
+from schalter.visits.wait_estimates import prediction_errors as prediction_errors
+from schalter.visits.wait_estimates import ticket_position as ticket_position
+from schalter.visits.wait_estimates import wait_estimates as wait_estimates
 
 
 def groups_of(office: Office, with_services: bool = True) -> list[ServiceGroup]:
@@ -42,17 +57,21 @@ def active_desks(office: Office) -> list[Desk]:
         return list(Desk.objects.filter(office=office, active=True).select_related("location"))
 
 
-def _of_office(model, office: Office, **lookup):
-    """One of the office's rows; 404 alike for a missing one and another office's."""
-    with scope(office=office):
-        found = model.objects.filter(office=office, **lookup).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def group_get(office: Office, pk: int | str) -> ServiceGroup:
-    return _of_office(ServiceGroup, office, pk=pk)
+    return owned_by(office, ServiceGroup, pk=pk)
+
+
+def group_for_service(office: Office, service: Service) -> ServiceGroup:
+    """The queue a booked service's clients join: the first group offering it, else the first
+    group; NoQueue without any."""
+    with scope(office=office):
+        groups = list(ServiceGroup.objects.filter(office=office).prefetch_related("services"))
+    for group in groups:
+        if any(s.pk == service.pk for s in group.services.all()):
+            return group
+    if not groups:
+        raise NoQueue
+    return groups[0]
 
 
 def kiosks_of(office: Office) -> list[Kiosk]:
@@ -63,12 +82,12 @@ def kiosks_of(office: Office) -> list[Kiosk]:
 
 def kiosk_by_pk(office: Office, pk: int) -> Kiosk:
     """A kiosk for staff to edit, in use or not."""
-    return _of_office(Kiosk, office, pk=pk)
+    return owned_by(office, Kiosk, pk=pk)
 
 
 def kiosk_get(office: Office, public_id: str) -> Kiosk:
     """A kiosk in use, by the id in its address."""
-    return _of_office(Kiosk, office, public_id=public_id, active=True)
+    return owned_by(office, Kiosk, public_id=public_id, active=True)
 
 
 def kiosk_at(office_slug: str, public_id: str) -> Kiosk:
@@ -86,19 +105,13 @@ def kiosk_at(office_slug: str, public_id: str) -> Kiosk:
 
 
 def ticket_by_token(office: Office, token: str) -> Ticket:
-    with scope(office=office):
-        ticket = (
-            Ticket.objects.filter(office=office, token_hash=token_hash(token))
-            .select_related("group", "desk", "desk__location")
-            .first()
-        )
-    if ticket is None:
-        raise Http404
-    return ticket
+    return owned_by(
+        office, Ticket, None, "group", "desk", "desk__location", token_hash=token_hash(token)
+    )
 
 
 def local_day(office: Office, now: datetime) -> date:
-    return office_selectors.local_now(office, now).date()
+    return local_date(office, now)
 
 
 def open_sessions(office: Office) -> list[DeskSession]:
@@ -142,104 +155,6 @@ def waiting_counts(office: Office, day: date) -> dict[int, int]:
             .annotate(n=Count("id"))
         )
         return dict(rows)  # type: ignore[arg-type]
-
-
-def served_minutes(office: Office, day: date) -> float | None:
-    """Mean service time of the office's tickets finished that day; None before the first."""
-    with scope(office=office):
-        served = Ticket.objects.filter(
-            office=office,
-            day=day,
-            state=TicketState.DONE,
-            started_at__isnull=False,
-            finished_at__isnull=False,
-        ).aggregate(
-            mean=Avg(
-                ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
-            )
-        )["mean"]
-    return None if served is None else max(1.0, served.total_seconds() / 60)
-
-
-_UNKNOWN = -1.0  # `served` not looked up yet
-
-
-def mean_service_minutes(
-    office: Office, group: ServiceGroup, day: date, served: float | None = _UNKNOWN
-) -> float:
-    """Mean service time of today's finished tickets (`served_minutes`, pass it when known);
-    before the first, the group's booked service lengths; before any, a default."""
-    if served == _UNKNOWN:
-        served = served_minutes(office, day)
-    if served is not None:
-        return served
-    services = list(group.services.all())  # read once (none if prefetched)
-    if not services:
-        return FALLBACK_SERVICE_MINUTES
-    with scope(office=office):
-        durations = list(
-            OfficeService.objects.filter(
-                office=office, service_id__in=[s.pk for s in services]
-            ).values_list("duration_minutes", flat=True)
-        )
-    if durations:
-        return float(mean(durations))
-    return float(mean(s.default_duration_minutes for s in services))
-
-
-@dataclass(frozen=True)
-class Position:
-    ahead: int
-    open_desks: int
-    mean_service_minutes: float
-    expected_wait_minutes: int
-
-
-def expected_wait(ahead: int, open_desks: int, service_minutes: float) -> int:
-    """Clients ahead shared among the open desks, times the mean service time."""
-    return math.ceil(ahead / max(open_desks, 1) * service_minutes)
-
-
-def queue_of(office: Office, group: ServiceGroup, day: date, now: datetime) -> QuerySet[Ticket]:
-    """The group's waiting tickets in calling order, as no particular desk sees them (the rules
-    are `services.queue_rank`). Use inside the office's scope."""
-    return (
-        Ticket.objects.filter(office=office, group=group, day=day, state__in=QUEUED_STATES)
-        .annotate(rank=queue_rank(now=now))
-        .order_by("rank", "created_at", "id")
-    )
-
-
-def _open_desks(office: Office) -> int:
-    with scope(office=office):
-        return DeskSession.objects.filter(office=office, ended_at__isnull=True).count()
-
-
-def ticket_position(ticket: Ticket, now: datetime) -> Position:
-    """Where a ticket stands in its group's queue, and how long it will likely wait. Counted in
-    the database: a long queue costs no more than a short one."""
-    office = ticket.office
-    group = ticket.group
-    service = mean_service_minutes(office, group, ticket.day)
-    desks = _open_desks(office)
-    ahead = 0
-    if ticket.state in QUEUED_STATES:
-        with scope(office=office):
-            queue = queue_of(office, group, ticket.day, now)
-            # The ticket's own rank as a subquery: one round trip. Called meanwhile, it has
-            # none, nothing compares with NULL, and nobody is ahead any more.
-            mine = queue.filter(pk=ticket.pk).values("rank")  # type: ignore[misc]
-            created = ticket.created_at
-            ahead = (
-                queue.annotate(mine=Subquery(mine[:1]))
-                .filter(
-                    Q(rank__lt=F("mine"))
-                    | Q(rank=F("mine"), created_at__lt=created)
-                    | Q(rank=F("mine"), created_at=created, pk__lt=ticket.pk)
-                )
-                .count()
-            )
-    return Position(ahead, desks, service, expected_wait(ahead, desks, service))
 
 
 TRAFFIC_GREEN_MINUTES = 20
@@ -349,42 +264,6 @@ def recent_calls(office: Office, since: datetime | None = None, limit: int = 10)
         return list(events[:limit])
 
 
-def prediction_errors(office: Office, first_day: date, last_day: date | None = None) -> list[float]:
-    """Actual minus predicted wait, in minutes, of the tickets called on these days."""
-    with scopes_disabled():
-        rows = Ticket.objects.filter(
-            office=office,
-            day__range=(first_day, last_day or first_day),
-            first_called_at__isnull=False,
-            predicted_wait_minutes__isnull=False,
-        ).values_list("created_at", "first_called_at", "predicted_wait_minutes")
-        return [
-            (called - created).total_seconds() / 60 - predicted
-            for created, called, predicted in rows
-            if called and predicted is not None
-        ]
-
-
-CLOSE_ENOUGH_MINUTES = 10  # an estimate this close to the real wait counts as right
-
-
-@dataclass(frozen=True)
-class WaitEstimates:
-    """How good the expected waits told to clients were: the figures for staff and ministry."""
-
-    called: int  # tickets with an estimate that were called
-    median_error_minutes: float | None  # positive: clients waited longer than told
-    close_share: int | None  # per cent within CLOSE_ENOUGH_MINUTES
-
-
-def wait_estimates(office: Office, first_day: date, last_day: date | None = None) -> WaitEstimates:
-    errors = prediction_errors(office, first_day, last_day)
-    if not errors:
-        return WaitEstimates(0, None, None)
-    close = sum(1 for e in errors if abs(e) <= CLOSE_ENOUGH_MINUTES)
-    return WaitEstimates(len(errors), round(median(errors), 1), round(100 * close / len(errors)))
-
-
 def screens_of(office: Office) -> list[Screen]:
     """All of the office's screens, switched off ones too, for the staff list."""
     with scope(office=office):
@@ -393,7 +272,7 @@ def screens_of(office: Office) -> list[Screen]:
 
 def screen_by_pk(office: Office, pk: int) -> Screen:
     """A screen for staff to edit, active or not."""
-    return _of_office(Screen, office, pk=pk)
+    return owned_by(office, Screen, pk=pk)
 
 
 def desk_floors(office: Office) -> list[int]:
@@ -404,7 +283,7 @@ def desk_floors(office: Office) -> list[int]:
 
 def screen_get(office: Office, public_id: str) -> Screen:
     """A screen in use, by the id in its address."""
-    return _of_office(Screen, office, public_id=public_id, active=True)
+    return owned_by(office, Screen, public_id=public_id, active=True)
 
 
 @dataclass(frozen=True)
@@ -467,5 +346,5 @@ def display_call_data(event: CallEvent) -> dict[str, object]:
 
 def display_groups(screen: Screen, now: datetime) -> list[GroupStatus]:
     office = screen.office
-    groups = group_statuses(office, now, _open_desks(office))
+    groups = group_statuses(office, now, open_desk_count(office))
     return [s for s in groups if not screen.groups or s.group.pk in screen.groups]

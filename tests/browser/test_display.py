@@ -11,6 +11,7 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.catalog.models import Service
 from schalter.offices.models import Desk
 from schalter.visits import services as visits
@@ -30,8 +31,11 @@ def waiting_room(transactional_db, make_staff):
         name={"de": "Aufenthalt", "tr": "Oturum"},
         prefix="B",
         services=[Service.objects.get(slug="card-pick-up")],
+        acting_user=COMMAND,
     )
-    visits.screen_create(office=office, name="Wartebereich", public_id="wartebereich")
+    visits.screen_create(
+        office=office, name="Wartebereich", public_id="wartebereich", acting_user=COMMAND
+    )
     with scopes_disabled():
         desk = Desk.objects.filter(office=office).order_by("number").first()
         desk.services.clear()  # a desk without services serves every group
@@ -47,7 +51,7 @@ def test_a_call_appears_in_the_desks_colour(open_page, waiting_room):
     office, desk = waiting_room["office"], waiting_room["desk"]
     with time_machine.travel(MONDAY_9, tick=True):
         ticket = visits.ticket_issue_walk_in(
-            office=office, group=waiting_room["group"], now=MONDAY_9
+            office=office, group=waiting_room["group"], now=MONDAY_9, acting_user=CLIENT
         ).ticket
         url = reverse("display", kwargs={"office": "giessen", "screen": "wartebereich"})
         page = open_page(url, "desktop")
@@ -55,9 +59,15 @@ def test_a_call_appears_in_the_desks_colour(open_page, waiting_room):
         assert_accessible(page)
 
         session = visits.desk_session_open(
-            office=office, desk=desk, user=waiting_room["caseworker"], now=MONDAY_9
+            office=office,
+            desk=desk,
+            user=waiting_room["caseworker"],
+            now=MONDAY_9,
+            acting_user=waiting_room["caseworker"],
         )
-        called = visits.ticket_call_next(desk_session=session, now=MONDAY_9 + timedelta(minutes=1))
+        called = visits.ticket_call_next(
+            desk_session=session, now=MONDAY_9 + timedelta(minutes=1), acting_user=COMMAND
+        )
         assert called is not None and called.pk == ticket.pk
 
         call = page.locator("#display-calls li", has_text=ticket.code)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from playwright.sync_api import Browser, Page, expect
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.visits import services as visits
 from schalter.visits.models import CallEvent, ServiceGroup, Ticket
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, VIEWPORTS, assert_accessible
@@ -96,7 +97,11 @@ def open_display(browser: Browser, base: str) -> Page:
 
 def desk_page(browser: Browser, base: str, day: dict) -> Page:
     visits.desk_session_open(
-        office=day["office"], desk=day["desk"], user=day["caseworker"], now=MONDAY_9
+        office=day["office"],
+        desk=day["desk"],
+        user=day["caseworker"],
+        now=MONDAY_9,
+        acting_user=day["caseworker"],
     )
     staff = open_at(browser, f"{base}/staff/giessen/desk/", "desktop", locale="de-DE")
     sign_in(staff, day["caseworker"])
@@ -121,7 +126,9 @@ def test_turkish_check_in_call_shows_within_a_second_and_is_announced(
     on_the_day,  # noqa: F811
 ):
     office, desk = on_the_day["office"], on_the_day["desk"]
-    visits.screen_create(office=office, name="Wartebereich", public_id="wartebereich")
+    visits.screen_create(
+        office=office, name="Wartebereich", public_id="wartebereich", acting_user=COMMAND
+    )
     speaker = launch(browser, "no-user-gesture-required")
     try:
         with time_machine.travel(MONDAY_9, tick=True):
@@ -182,7 +189,9 @@ def test_a_browser_that_refuses_sound_offers_a_sound_on_button(
     """Started without the kiosk flag, the browser refuses the first call's sound (nobody has
     touched the page): the button appears, and one press plays it."""
     office = on_the_day["office"]
-    visits.screen_create(office=office, name="Wartebereich", public_id="wartebereich")
+    visits.screen_create(
+        office=office, name="Wartebereich", public_id="wartebereich", acting_user=COMMAND
+    )
     strict = launch(browser, "document-user-activation-required")
     try:
         with time_machine.travel(MONDAY_9, tick=True):
@@ -190,7 +199,7 @@ def test_a_browser_that_refuses_sound_offers_a_sound_on_button(
             with scopes_disabled():
                 group = ServiceGroup.objects.get(office=office)
             ticket = visits.ticket_issue_walk_in(
-                office=office, group=group, now=MONDAY_9, language="ar"
+                office=office, group=group, now=MONDAY_9, language="ar", acting_user=CLIENT
             ).ticket
             call_next(desk_page(browser, asgi_url, on_the_day))
             expect(display.locator("#display-calls li", has_text=ticket.code)).to_be_visible()

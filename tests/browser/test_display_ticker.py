@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from schalter.accounts.actors import COMMAND
 from schalter.content.services import office_notice_create, office_notice_update
 from schalter.visits import services as visits
 from tests.browser.conftest import assert_accessible
@@ -19,7 +20,9 @@ def display_url(transactional_db):
     office = build_office("giessen")
     office.languages_served = ["tr", "ar"]
     office.save()
-    visits.screen_create(office=office, name="Wartebereich", public_id="wartebereich")
+    visits.screen_create(
+        office=office, name="Wartebereich", public_id="wartebereich", acting_user=COMMAND
+    )
     notice = office_notice_create(
         office=office,
         texts={
@@ -100,7 +103,11 @@ def test_the_queue_page_behind_the_qr_code_is_accessible(open_page, display_url,
     from schalter.offices.selectors import office_by_slug
 
     visits.service_group_create(
-        office=office_by_slug("giessen"), name={"de": "Abholung"}, prefix="A", services=[]
+        office=office_by_slug("giessen"),
+        name={"de": "Abholung"},
+        prefix="A",
+        services=[],
+        acting_user=COMMAND,
     )
     page = open_page(f"/{language}/giessen/queue/")
     expect(page.locator("tbody tr")).to_have_count(1)

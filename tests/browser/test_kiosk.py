@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel
 from schalter.catalog.models import Service
@@ -43,8 +44,11 @@ def on_the_day(transactional_db, make_staff):
         prefix="B",
         services=[Service.objects.get(slug="residence-permit")],
         waiting_zone={"de": "Wartebereich B", "tr": "Bekleme alanı B"},
+        acting_user=COMMAND,
     )
-    _kiosk, key = visits.kiosk_create(office=office, name="Eingang", public_id="eingang")
+    _kiosk, key = visits.kiosk_create(
+        office=office, name="Eingang", public_id="eingang", acting_user=COMMAND
+    )
     with scopes_disabled():
         desk = Desk.objects.filter(office=office).order_by("number").first()
         desk.services.clear()  # a desk without services serves every group
@@ -84,8 +88,11 @@ def test_check_in_in_turkish_call_and_find_the_desk(open_page, on_the_day, live_
             desk=on_the_day["desk"],
             user=on_the_day["caseworker"],
             now=MONDAY_9,
+            acting_user=on_the_day["caseworker"],
         )
-        called = visits.ticket_call_next(desk_session=session, now=MONDAY_9 + timedelta(minutes=1))
+        called = visits.ticket_call_next(
+            desk_session=session, now=MONDAY_9 + timedelta(minutes=1), acting_user=COMMAND
+        )
         assert called.pk == ticket.pk
 
         phone = open_page(live_path, "phone")

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.catalog.models import Service
 from schalter.visits import services as visits
 from schalter.visits.models import Ticket
@@ -25,10 +26,13 @@ def sixth_in_line(transactional_db):
         name={"de": "Abholung", "ar": "الاستلام"},
         prefix="A",
         services=[Service.objects.get(slug="card-pick-up")],
+        acting_user=COMMAND,
     )
     with time_machine.travel(MONDAY_9, tick=False):
         issued = [
-            visits.ticket_issue_walk_in(office=office, group=group, now=MONDAY_9, language="ar")
+            visits.ticket_issue_walk_in(
+                office=office, group=group, now=MONDAY_9, language="ar", acting_user=CLIENT
+            )
             for _ in range(6)
         ]
     return issued[-1]

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from schalter.accounts.actors import COMMAND
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.offices.models import Desk
 from schalter.offices.services import opening_hours_set
 from schalter.visits import services
@@ -118,12 +118,14 @@ def test_a_call_through_one_process_reaches_a_display_on_the_other(processes, ma
         desk = Desk.objects.get(office=office)
         desk.services.clear()
     group = services.service_group_create(
-        office=office, name={"de": "Abholung"}, prefix="A", services=[]
+        office=office, name={"de": "Abholung"}, prefix="A", services=[], acting_user=COMMAND
     )
-    services.screen_create(office=office, name="Alle", public_id="alle")
-    ticket = services.ticket_issue_walk_in(office=office, group=group, now=now).ticket
+    services.screen_create(office=office, name="Alle", public_id="alle", acting_user=COMMAND)
+    ticket = services.ticket_issue_walk_in(
+        office=office, group=group, now=now, acting_user=CLIENT
+    ).ticket
     user = make_staff(office, "caseworker")
-    services.desk_session_open(office=office, desk=desk, user=user, now=now)
+    services.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
     staff = http_client(f"http://127.0.0.1:{first}", sign_in(Client(), user))
     token = csrf(staff, "/staff/giessen/desk/")
 

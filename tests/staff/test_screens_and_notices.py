@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.content.models import OfficeNotice
@@ -25,7 +26,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 @pytest.fixture
 def group(office):
     return visits.service_group_create(
-        office=office, name={"de": "Abholung"}, prefix="A", services=[]
+        office=office, name={"de": "Abholung"}, prefix="A", services=[], acting_user=COMMAND
     )
 
 
@@ -97,11 +98,11 @@ def test_hostile_screen_input_is_refused_with_a_message(admin, office, data):
 
 def test_another_offices_group_or_screen_is_not_reachable(admin, office, other_office):
     theirs = visits.service_group_create(
-        office=other_office, name={"de": "Fremd"}, prefix="Z", services=[]
+        office=other_office, name={"de": "Fremd"}, prefix="Z", services=[], acting_user=COMMAND
     )
     response = admin.post("/staff/giessen/screens/new/", {"name": "Oben", "groups": [theirs.pk]})
     assert response.status_code == 400 and errors(response)
-    their_screen = visits.screen_create(office=other_office, name="Fremd")
+    their_screen = visits.screen_create(office=other_office, name="Fremd", acting_user=COMMAND)
     url = f"/staff/giessen/screens/{their_screen.pk}/"
     assert admin.get(url).status_code == 404
     assert admin.post(url, {"name": "Übernommen"}).status_code == 404
@@ -111,11 +112,13 @@ def test_another_offices_group_or_screen_is_not_reachable(admin, office, other_o
 
 
 def test_the_screen_list_takes_the_same_queries_for_more_screens(admin, office, group):
-    visits.screen_create(office=office, name="Eins", groups=[group])
+    visits.screen_create(office=office, name="Eins", groups=[group], acting_user=COMMAND)
     with CaptureQueriesContext(connection) as one:
         assert admin.get("/staff/giessen/screens/").status_code == 200
     for name in ("Zwei", "Drei", "Vier"):
-        visits.screen_create(office=office, name=name, groups=[group], floors=[1])
+        visits.screen_create(
+            office=office, name=name, groups=[group], floors=[1], acting_user=COMMAND
+        )
     with CaptureQueriesContext(connection) as four:
         assert admin.get("/staff/giessen/screens/").status_code == 200
     assert len(four.captured_queries) == len(one.captured_queries)

@@ -70,15 +70,17 @@ def object_of(office, url_name: str) -> int:
         if url_name == "staff:screen":
             from schalter.visits.services import screen_create
 
-            return screen_create(office=office, name="Wartebereich").pk
+            return screen_create(office=office, name="Wartebereich", acting_user=COMMAND).pk
         if url_name == "staff:group":
             from schalter.visits.services import service_group_create
 
-            return service_group_create(office=office, name={"de": "x"}, prefix="Q", services=[]).pk
+            return service_group_create(
+                office=office, name={"de": "x"}, prefix="Q", services=[], acting_user=COMMAND
+            ).pk
         if url_name == "staff:kiosk":
             from schalter.visits.services import kiosk_create
 
-            return kiosk_create(office=office, name="Eingang")[0].pk
+            return kiosk_create(office=office, name="Eingang", acting_user=COMMAND)[0].pk
         if url_name in ("staff:notice", "staff:notice_delete"):
             from schalter.content.services import office_notice_create
 

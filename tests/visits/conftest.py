@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.catalog.models import Service
 from schalter.offices.models import Desk
 from schalter.visits import services
@@ -32,6 +33,7 @@ def groups(office):
         prefix="A",
         services=[card],
         waiting_zone={"de": "Wartebereich A, Erdgeschoss", "en": "Waiting area A, ground floor"},
+        acting_user=COMMAND,
     )
     permits = services.service_group_create(
         office=office,
@@ -41,6 +43,7 @@ def groups(office):
         daily_walk_in_quota=2,
         waiting_zone={"de": "Wartebereich B, 1. OG"},
         position=1,
+        acting_user=COMMAND,
     )
     return {"A": pick_up, "B": permits}
 
@@ -58,18 +61,20 @@ def desks(office):
 def sessions(office, desks, make_staff, now):
     """sessions(n) -> n open desk sessions, one caseworker each."""
 
+    def open_one(desk):
+        user = make_staff(office, "caseworker")
+        return services.desk_session_open(
+            office=office, desk=desk, user=user, now=now, acting_user=user
+        )
+
     def open_(n: int):
-        return [
-            services.desk_session_open(
-                office=office, desk=desk, user=make_staff(office, "caseworker"), now=now
-            )
-            for desk in desks[:n]
-        ]
+        return [open_one(desk) for desk in desks[:n]]
 
     return open_
 
 
 def walk_in(office, group, now, **extra):
+    extra.setdefault("acting_user", CLIENT)
     return services.ticket_issue_walk_in(office=office, group=group, now=now, **extra).ticket
 
 

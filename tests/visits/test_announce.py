@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.visits import announce, services
 from schalter.visits.models import CallEvent
 from tests.visits.conftest import later, walk_in
@@ -116,7 +117,9 @@ def test_espeak_failing_leaves_the_gong(settings, monkeypatch):
 
 @pytest.fixture
 def screens(office, other_office, groups):
-    create = services.screen_create
+    def create(**values):
+        return services.screen_create(**values, acting_user=COMMAND)
+
     return {
         "all": create(office=office, name="Alle", public_id="alle"),
         "a": create(office=office, name="A", public_id="nur-a", groups=[groups["A"]]),
@@ -134,7 +137,7 @@ def test_the_url_says_a_call_its_screen_shows(screens, groups, office, sessions,
     (session,) = sessions(1)  # desk 1, on the first floor
     with time_machine.travel(later(now, 2), tick=False):
         walk_in(office, groups["A"], now, language="ar")
-        services.ticket_call_next(desk_session=session, now=later(now, 1))
+        services.ticket_call_next(desk_session=session, now=later(now, 1), acting_user=COMMAND)
         with scopes_disabled():
             event = CallEvent.objects.get()
         response = audio("giessen", "alle", event.pk)

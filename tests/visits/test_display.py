@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.visits import selectors, services
 from tests.visits.conftest import later, walk_in
 
@@ -15,9 +16,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def screens(office, groups):
     return {
-        "all": services.screen_create(office=office, name="Alle", public_id="alle"),
+        "all": services.screen_create(
+            office=office, name="Alle", public_id="alle", acting_user=COMMAND
+        ),
         "b": services.screen_create(
-            office=office, name="1. OG", public_id="og1", groups=[groups["B"]]
+            office=office, name="1. OG", public_id="og1", groups=[groups["B"]], acting_user=COMMAND
         ),
     }
 
@@ -35,13 +38,17 @@ def test_only_calls_after_the_given_event_come_back(screens, groups, office, ses
     with time_machine.travel(now, tick=False) as clock:
         walk_in(office, groups["A"], now)
         walk_in(office, groups["A"], now)
-        first = services.ticket_call_next(desk_session=desk_a, now=later(now, 1))
+        first = services.ticket_call_next(
+            desk_session=desk_a, now=later(now, 1), acting_user=COMMAND
+        )
         clock.move_to(later(now, 2))  # past the window in which calls come again
         seen = calls("alle")
         assert [c["code"] for c in seen["calls"]] == ["A-001"]
         assert calls("alle", seen["last"])["calls"] == []
-        services.ticket_call_next(desk_session=desk_b, now=later(now, 2))
-        services.ticket_recall(desk_session=desk_a, ticket=first, now=later(now, 3))
+        services.ticket_call_next(desk_session=desk_b, now=later(now, 2), acting_user=COMMAND)
+        services.ticket_recall(
+            desk_session=desk_a, ticket=first, now=later(now, 3), acting_user=COMMAND
+        )
         clock.move_to(later(now, 4))
         newer = calls("alle", seen["last"])
         assert [c["code"] for c in newer["calls"]] == ["A-001", "A-002"]  # newest first
@@ -60,8 +67,8 @@ def test_a_call_that_commits_after_a_later_one_still_comes(screens, groups, offi
     with time_machine.travel(called_at, tick=False) as clock:
         walk_in(office, groups["A"], now)
         walk_in(office, groups["A"], now)
-        services.ticket_call_next(desk_session=desk_a, now=called_at)
-        services.ticket_call_next(desk_session=desk_b, now=called_at)
+        services.ticket_call_next(desk_session=desk_a, now=called_at, acting_user=COMMAND)
+        services.ticket_call_next(desk_session=desk_b, now=called_at, acting_user=COMMAND)
         newest = max(e["id"] for e in calls("alle")["calls"])
         # A display that already saw the newer event still gets the older one for a while ...
         repeated = calls("alle", newest)
@@ -77,8 +84,8 @@ def test_a_screen_shows_only_its_groups(screens, groups, office, sessions, now):
     with time_machine.travel(now, tick=False):
         walk_in(office, groups["A"], now)
         walk_in(office, groups["B"], now)
-        services.ticket_call_next(desk_session=desk_a, now=later(now, 1))
-        services.ticket_call_next(desk_session=desk_b, now=later(now, 2))
+        services.ticket_call_next(desk_session=desk_a, now=later(now, 1), acting_user=COMMAND)
+        services.ticket_call_next(desk_session=desk_b, now=later(now, 2), acting_user=COMMAND)
         everything = calls("alle")
         upstairs = calls("og1")
     assert sorted(c["code"] for c in everything["calls"]) == ["A-001", "B-001"]
@@ -96,14 +103,20 @@ def test_waiting_count_and_expected_wait_per_group(screens, groups, office, sess
     pick_up = data["groups"][0]
     assert pick_up["name"] == "Abholung" and pick_up["waiting"] == 3
     assert pick_up["wait"].endswith("Min.")
+    # Three clients ahead at the one open desk, each taking the group's booked service length.
+    service = selectors.mean_service_minutes(office, groups["A"], now.date())
+    assert pick_up["wait"] == f"{selectors.expected_wait(3, 1, service)} Min."
+    assert pick_up["wait"] == f"{3 * round(service)} Min."
 
 
 def test_the_json_carries_nothing_personal(screens, office, sessions, now, book):
     (desk,) = sessions(1)
     appointment = book(later(now, 10), "ayse@example.org")
     with time_machine.travel(now, tick=False):
-        services.ticket_check_in(office=office, code=appointment.code, now=now, language="tr")
-        services.ticket_call_next(desk_session=desk, now=later(now, 1))
+        services.ticket_check_in(
+            office=office, code=appointment.code, now=now, language="tr", acting_user=CLIENT
+        )
+        services.ticket_call_next(desk_session=desk, now=later(now, 1), acting_user=COMMAND)
         data = calls("alle")
         page = Client().get("/giessen/display/alle/").content.decode()
     (call,) = data["calls"]
@@ -141,5 +154,7 @@ def test_unknown_screen_or_office_is_404(screens, path):
 
 
 def test_a_screen_of_another_office_is_404_here(other_office, groups):
-    services.screen_create(office=other_office, name="Fremd", public_id="fremd")
+    services.screen_create(
+        office=other_office, name="Fremd", public_id="fremd", acting_user=COMMAND
+    )
     assert Client().get("/giessen/display/fremd/").status_code == 404

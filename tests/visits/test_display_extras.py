@@ -3,6 +3,7 @@ the WebSocket), the office's notices for the ticker, and a QR code to the public
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from asgiref.sync import sync_to_async
 from bs4 import BeautifulSoup
 from django.test import Client
 
+from schalter.accounts.actors import COMMAND
 from schalter.content.services import office_notice_create, office_notice_update
 from schalter.visits import services
 from tests.visits.conftest import later, walk_in
@@ -21,8 +23,12 @@ from tests.visits.test_live import connect, run
 @pytest.fixture
 def floor_screens(office):
     return {
-        "first": services.screen_create(office=office, name="1. OG", public_id="og1", floors=[1]),
-        "all": services.screen_create(office=office, name="Alle", public_id="alle"),
+        "first": services.screen_create(
+            office=office, name="1. OG", public_id="og1", floors=[1], acting_user=COMMAND
+        ),
+        "all": services.screen_create(
+            office=office, name="Alle", public_id="alle", acting_user=COMMAND
+        ),
     }
 
 
@@ -41,8 +47,18 @@ def test_a_screen_limited_to_floors_shows_only_calls_to_desks_there(
     with time_machine.travel(later(now, 3), tick=False):
         walk_in(office, groups["A"], now)
         walk_in(office, groups["B"], now)
-        assert services.ticket_call_next(desk_session=desk_1, now=later(now, 1)).code == "A-001"
-        assert services.ticket_call_next(desk_session=desk_2, now=later(now, 2)).code == "B-001"
+        assert (
+            services.ticket_call_next(
+                desk_session=desk_1, now=later(now, 1), acting_user=COMMAND
+            ).code
+            == "A-001"
+        )
+        assert (
+            services.ticket_call_next(
+                desk_session=desk_2, now=later(now, 2), acting_user=COMMAND
+            ).code
+            == "B-001"
+        )
 
         assert [c["code"] for c in calls_json("og1")["calls"]] == ["A-001"]
         assert [c["code"] for c in calls_json("alle")["calls"]] == ["B-001", "A-001"]
@@ -63,7 +79,7 @@ def test_the_websocket_forwards_only_calls_to_the_screens_floors(
     async def scenario():
         upstairs, every = connect("/ws/giessen/display/og1/"), connect("/ws/giessen/display/alle/")
         assert (await upstairs.connect())[0] and (await every.connect())[0]
-        call = sync_to_async(services.ticket_call_next)
+        call = sync_to_async(partial(services.ticket_call_next, acting_user=COMMAND))
         await call(desk_session=desk_2, now=later(now, 1))  # floor 2
         assert (await every.receive_json_from(timeout=2))["code"] == "A-001"
         assert await upstairs.receive_nothing(timeout=0.3)

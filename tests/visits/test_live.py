@@ -3,12 +3,14 @@ screen shows the ticket's group; an unknown screen is closed."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.config.asgi import application
 from schalter.visits import consumers, services
 from schalter.visits.models import Priority
@@ -20,9 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def screens(office, groups):
     return {
-        "all": services.screen_create(office=office, name="Alle", public_id="alle"),
+        "all": services.screen_create(
+            office=office, name="Alle", public_id="alle", acting_user=COMMAND
+        ),
         "b": services.screen_create(
-            office=office, name="1. OG", public_id="og1", groups=[groups["B"]]
+            office=office, name="1. OG", public_id="og1", groups=[groups["B"]], acting_user=COMMAND
         ),
     }
 
@@ -56,7 +60,7 @@ def test_a_call_reaches_the_displays_that_show_its_group(screens, groups, office
         every, upstairs = connect("/ws/giessen/display/alle/"), connect("/ws/giessen/display/og1/")
         assert (await every.connect())[0] and (await upstairs.connect())[0]
         # No clock travel here: the in-memory layer expires group members by the real clock.
-        call = sync_to_async(services.ticket_call_next)
+        call = sync_to_async(partial(services.ticket_call_next, acting_user=COMMAND))
         first = await call(desk_session=desk, now=later(now, 1))
         assert first.code == "A-001"
         shown = await every.receive_json_from(timeout=2)
@@ -64,10 +68,10 @@ def test_a_call_reaches_the_displays_that_show_its_group(screens, groups, office
         assert shown["desk"]["number"] == desk.desk.number
         assert set(shown["desk"]) == {"number", "colour", "symbol", "name"}
         assert await upstairs.receive_nothing(timeout=0.3)  # group A is not shown upstairs
-        started = await sync_to_async(services.ticket_start)(
+        started = await sync_to_async(partial(services.ticket_start, acting_user=COMMAND))(
             desk_session=desk, ticket=first, now=later(now, 2)
         )
-        await sync_to_async(services.ticket_finish)(
+        await sync_to_async(partial(services.ticket_finish, acting_user=COMMAND))(
             desk_session=desk, ticket=started, outcome="completed", now=later(now, 2)
         )
         assert await every.receive_nothing(timeout=0.3)  # a start or finish is not shown
@@ -91,7 +95,9 @@ def test_an_unknown_screen_is_closed(screens, path):
 
 
 def phone_of(office, group, now, **extra) -> tuple[object, WebsocketCommunicator]:
-    issued = services.ticket_issue_walk_in(office=office, group=group, now=now, **extra)
+    issued = services.ticket_issue_walk_in(
+        office=office, group=group, now=now, acting_user=CLIENT, **extra
+    )
     return issued.ticket, connect(f"/ws/giessen/ticket/{issued.token}/")
 
 
@@ -102,7 +108,7 @@ def test_phones_hear_when_their_ticket_or_their_queue_moves(groups, office, sess
 
     async def scenario():
         assert (await first_phone.connect())[0] and (await behind_phone.connect())[0]
-        call = sync_to_async(services.ticket_call_next)
+        call = sync_to_async(partial(services.ticket_call_next, acting_user=COMMAND))
         assert await call(desk_session=desk_a, now=later(now, 1)) == first
         assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
         assert await behind_phone.receive_json_from(timeout=2) == {"changed": "queue"}
@@ -113,7 +119,7 @@ def test_phones_hear_when_their_ticket_or_their_queue_moves(groups, office, sess
         )
         assert (await urgent_phone.connect())[0]
         # ... and the first client sent on to queue B: from now on queue B's moves concern her.
-        await sync_to_async(services.ticket_transfer)(
+        await sync_to_async(partial(services.ticket_transfer, acting_user=COMMAND))(
             desk_session=desk_a, ticket=first, to_group=groups["B"], now=later(now, 2)
         )
         assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
@@ -137,13 +143,15 @@ def test_a_start_or_finish_refreshes_only_its_own_phone(groups, office, sessions
 
     async def scenario():
         assert (await first_phone.connect())[0] and (await behind_phone.connect())[0]
-        await sync_to_async(services.ticket_call_next)(desk_session=desk, now=later(now, 1))
+        await sync_to_async(partial(services.ticket_call_next, acting_user=COMMAND))(
+            desk_session=desk, now=later(now, 1)
+        )
         assert await first_phone.receive_json_from(timeout=2) == {"changed": "ticket"}
         assert await behind_phone.receive_json_from(timeout=2) == {"changed": "queue"}
-        started = await sync_to_async(services.ticket_start)(
+        started = await sync_to_async(partial(services.ticket_start, acting_user=COMMAND))(
             desk_session=desk, ticket=first, now=later(now, 2)
         )
-        await sync_to_async(services.ticket_finish)(
+        await sync_to_async(partial(services.ticket_finish, acting_user=COMMAND))(
             desk_session=desk, ticket=started, outcome="completed", now=later(now, 3)
         )
         for _step in ("start", "finish"):

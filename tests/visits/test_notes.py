@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.visits import services
@@ -57,7 +58,7 @@ def test_the_desk_changes_the_note_and_too_long_notes_are_refused(
     office, groups, now, staff_client, desks
 ):
     with time_machine.travel(now, tick=True):
-        services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+        services.ticket_issue_walk_in(office=office, group=groups["A"], now=now, acting_user=CLIENT)
         desk = staff_client(office, Role.CASEWORKER)
         desk.post("/staff/giessen/desk/", {"action": "take", "desk": desks[0].pk})
         desk.post("/staff/giessen/desk/", {"action": "call_next"})
@@ -80,8 +81,10 @@ def test_the_desk_changes_the_note_and_too_long_notes_are_refused(
 
 
 def test_notes_and_numbers_are_erased_the_day_after(office, groups, now):
-    ticket = services.ticket_issue_walk_in(office=office, group=groups["A"], now=now).ticket
-    services.ticket_note_set(ticket=ticket, note=NOTE)
+    ticket = services.ticket_issue_walk_in(
+        office=office, group=groups["A"], now=now, acting_user=CLIENT
+    ).ticket
+    services.ticket_note_set(ticket=ticket, note=NOTE, acting_user=COMMAND)
     with time_machine.travel(now + timedelta(hours=3), tick=False):
         call_command("appointments_tick", stdout=open("/dev/null", "w"))  # noqa: SIM115
     ticket.refresh_from_db()

@@ -7,6 +7,7 @@ import time_machine
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.accounts.roles import Role
 from schalter.visits import services
 from schalter.visits.models import Ticket, TicketState
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kiosk(office, groups):
-    return services.kiosk_create(office=office, name="Eingang", public_id="eingang")
+    return services.kiosk_create(
+        office=office, name="Eingang", public_id="eingang", acting_user=COMMAND
+    )
 
 
 def unlocked(kiosk_and_key) -> Client:
@@ -63,7 +66,9 @@ def test_kiosk_check_in_error_in_the_chosen_language(kiosk, now):
 def test_staff_desk_calls_and_ticket_page_says_where_to_go(
     office, groups, now, staff_client, desks
 ):
-    issued = services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+    issued = services.ticket_issue_walk_in(
+        office=office, group=groups["A"], now=now, acting_user=CLIENT
+    )
     with time_machine.travel(now, tick=True):
         client = staff_client(office, Role.CASEWORKER)  # sessions expire: sign in on the day
         client.post("/staff/giessen/desk/", {"action": "take", "desk": desks[1].pk})

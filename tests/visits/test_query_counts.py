@@ -52,7 +52,7 @@ def grow(office, groups, now, *, desks: int, groups_more: int, waiting: int) -> 
         )
     for n in range(groups_more):
         services.service_group_create(
-            office=office, name={"de": f"G{n}"}, prefix=f"G{n}", services=[]
+            office=office, name={"de": f"G{n}"}, prefix=f"G{n}", services=[], acting_user=COMMAND
         )
     for _ in range(waiting):
         walk_in(office, groups["A"], now)
@@ -112,7 +112,9 @@ def test_a_desk_call_and_its_page_cost_the_same_queries_however_big_the_office(
 def test_a_kiosk_walk_in_costs_the_same_queries_however_long_the_queue(
     office, groups, now, django_capture_on_commit_callbacks
 ):
-    _kiosk, key = services.kiosk_create(office=office, name="Eingang", public_id="eingang")
+    _kiosk, key = services.kiosk_create(
+        office=office, name="Eingang", public_id="eingang", acting_user=COMMAND
+    )
 
     def one_issue(client: Client, n: int) -> int:
         body = {"lang": "de", "group": groups["A"].pk, "issue_key": f"key-{n}"}

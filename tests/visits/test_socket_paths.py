@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import path
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.visits import routing, services
 
 
@@ -26,8 +27,10 @@ def test_the_paths_resolve_to_their_routes_with_the_same_values():
 
 @pytest.mark.django_db
 def test_the_display_and_the_ticket_page_connect_to_those_paths(office, groups, now):
-    services.screen_create(office=office, name="Alle", public_id="alle")
-    issued = services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+    services.screen_create(office=office, name="Alle", public_id="alle", acting_user=COMMAND)
+    issued = services.ticket_issue_walk_in(
+        office=office, group=groups["A"], now=now, acting_user=CLIENT
+    )
     with time_machine.travel(now, tick=False):
         page = Client().get("/giessen/display/alle/").content
         live = Client().get(f"/de/giessen/ticket/{issued.token}/").content

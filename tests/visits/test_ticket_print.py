@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.accounts.roles import Role
 from schalter.languages import LANGUAGE_CODES
 from schalter.printing.ticket import ESC, GS
@@ -32,8 +33,10 @@ def translated(language: str, msgid: str) -> str:
 
 def second_walk_in(office, group, now, language: str):
     """A ticket with one client ahead, so the expected wait is not zero."""
-    services.ticket_issue_walk_in(office=office, group=group, now=now)
-    return services.ticket_issue_walk_in(office=office, group=group, now=now, language=language)
+    services.ticket_issue_walk_in(office=office, group=group, now=now, acting_user=CLIENT)
+    return services.ticket_issue_walk_in(
+        office=office, group=group, now=now, language=language, acting_user=CLIENT
+    )
 
 
 def get(url: str, now):
@@ -93,13 +96,15 @@ def test_an_arabic_ticket_is_shaped_right_to_left(office, groups, now):
     ["0" * 40, "not-a-token", "%C3%A4%C3%B6", "..%2F..%2Fetc", "x" * 500, "%00"],
 )
 def test_an_unknown_or_garbled_token_is_404(office, groups, now, token):
-    services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+    services.ticket_issue_walk_in(office=office, group=groups["A"], now=now, acting_user=CLIENT)
     for url in (PDF, ESCPOS):
         assert get(url.format(lang="en", token=token), now).status_code == 404
 
 
 def test_another_offices_token_is_404(office, other_office, groups, now):
-    issued = services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+    issued = services.ticket_issue_walk_in(
+        office=office, group=groups["A"], now=now, acting_user=CLIENT
+    )
     for url in (PDF, ESCPOS):
         wrong = url.format(lang="en", token=issued.token).replace("giessen", "darmstadt")
         assert get(wrong, now).status_code == 404
@@ -107,7 +112,9 @@ def test_another_offices_token_is_404(office, other_office, groups, now):
 
 def test_the_pdf_of_a_check_in_shows_nothing_personal(office, groups, now, book):
     appointment = book(now.replace(hour=9, minute=10), "ayse@example.org")
-    issued = services.ticket_check_in(office=office, code=appointment.code, now=now, language="tr")
+    issued = services.ticket_check_in(
+        office=office, code=appointment.code, now=now, language="tr", acting_user=CLIENT
+    )
 
     text = pdf_text(get(PDF.format(lang="tr", token=issued.token), now).content)
 
@@ -151,7 +158,9 @@ def test_escpos_bytes_carry_the_code_and_the_live_url_in_a_qr_code(office, group
 
 
 def test_the_kiosk_and_live_pages_link_the_pdf(office, groups, now):
-    _kiosk, key = services.kiosk_create(office=office, name="Eingang", public_id="eingang")
+    _kiosk, key = services.kiosk_create(
+        office=office, name="Eingang", public_id="eingang", acting_user=COMMAND
+    )
     body = {"lang": "tr", "action": "walk_in", "group": groups["A"].pk, "issue_key": "k1"}
     with time_machine.travel(now, tick=False):
         client = Client()

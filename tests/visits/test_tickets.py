@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.appointments.models import Status
 from schalter.visits import errors, selectors, services
@@ -42,12 +43,12 @@ def test_walk_ins_respect_opening_hours_quota_and_appointment_only_groups(office
 
 
 def test_a_repeated_kiosk_post_returns_the_same_ticket(office, groups, now):
-    kiosk, _ = services.kiosk_create(office=office, name="Eingang")
+    kiosk, _ = services.kiosk_create(office=office, name="Eingang", acting_user=COMMAND)
     first = services.ticket_issue_walk_in(
-        office=office, group=groups["A"], now=now, kiosk=kiosk, issue_key="k1"
+        office=office, group=groups["A"], now=now, kiosk=kiosk, issue_key="k1", acting_user=CLIENT
     )
     again = services.ticket_issue_walk_in(
-        office=office, group=groups["A"], now=now, kiosk=kiosk, issue_key="k1"
+        office=office, group=groups["A"], now=now, kiosk=kiosk, issue_key="k1", acting_user=CLIENT
     )
     assert first.created and not again.created
     assert again.ticket.pk == first.ticket.pk and again.token == first.token
@@ -56,7 +57,9 @@ def test_a_repeated_kiosk_post_returns_the_same_ticket(office, groups, now):
 
 
 def test_token_opens_the_live_page_and_only_its_hash_is_stored(office, other_office, groups, now):
-    issued = services.ticket_issue_walk_in(office=office, group=groups["A"], now=now)
+    issued = services.ticket_issue_walk_in(
+        office=office, group=groups["A"], now=now, acting_user=CLIENT
+    )
     assert issued.token not in issued.ticket.token_hash
     assert selectors.ticket_by_token(office, issued.token).pk == issued.ticket.pk
     from django.http import Http404
@@ -68,7 +71,7 @@ def test_token_opens_the_live_page_and_only_its_hash_is_stored(office, other_off
 def test_check_in_by_booking_code(office, groups, now, book):
     appointment = book(now.replace(hour=9, minute=10))
     issued = services.ticket_check_in(
-        office=office, code=appointment.code.lower(), now=now, language="tr"
+        office=office, code=appointment.code.lower(), now=now, language="tr", acting_user=CLIENT
     )
     ticket = issued.ticket
     assert ticket.code == "B-001"  # the residence-permit group
@@ -76,24 +79,24 @@ def test_check_in_by_booking_code(office, groups, now, book):
     appointment.refresh_from_db()
     assert appointment.status == Status.ARRIVED
     with pytest.raises(errors.AlreadyCheckedIn):
-        services.ticket_check_in(office=office, code=appointment.code, now=now)
+        services.ticket_check_in(office=office, code=appointment.code, now=now, acting_user=CLIENT)
 
 
 def test_check_in_errors(office, groups, now, book):
     with pytest.raises(errors.CodeUnknown):
-        services.ticket_check_in(office=office, code="NOPE2345", now=now)
+        services.ticket_check_in(office=office, code="NOPE2345", now=now, acting_user=CLIENT)
     tomorrow = book(now.replace(hour=9, minute=0) + timedelta(days=1), "t@example.org")
     with pytest.raises(errors.CodeOtherDay):
-        services.ticket_check_in(office=office, code=tomorrow.code, now=now)
+        services.ticket_check_in(office=office, code=tomorrow.code, now=now, acting_user=CLIENT)
     today = book(now.replace(hour=9, minute=30), "o@example.org")
     elsewhere = build_office("wiesbaden")
     with pytest.raises(errors.CodeOtherOffice):
-        services.ticket_check_in(office=elsewhere, code=today.code, now=now)
+        services.ticket_check_in(office=elsewhere, code=today.code, now=now, acting_user=CLIENT)
     from schalter.appointments import services as booking
 
     booking.appointment_cancel(appointment=today, now=now - timedelta(days=1))
     with pytest.raises(errors.CodeNotConfirmed):
-        services.ticket_check_in(office=office, code=today.code, now=now)
+        services.ticket_check_in(office=office, code=today.code, now=now, acting_user=CLIENT)
     with scopes_disabled():
         assert not Ticket.objects.exists()
 
@@ -109,13 +112,16 @@ def test_expected_wait_comes_from_open_desks_and_todays_service_times(
     assert (position.ahead, position.open_desks) == (3, 2)
     assert position.expected_wait_minutes == 23  # ceil(3 / 2 * 15)
     # Today's real service times replace the fallback: one client served in 6 minutes.
-    called = services.ticket_call_next(desk_session=desk_sessions[0], now=now)
-    services.ticket_start(desk_session=desk_sessions[0], ticket=called, now=now)
+    called = services.ticket_call_next(desk_session=desk_sessions[0], now=now, acting_user=COMMAND)
+    services.ticket_start(
+        desk_session=desk_sessions[0], ticket=called, now=now, acting_user=COMMAND
+    )
     services.ticket_finish(
         desk_session=desk_sessions[0],
         ticket=called,
         outcome="completed",
         now=now + timedelta(minutes=6),
+        acting_user=COMMAND,
     )
     position = selectors.ticket_position(tickets[3], now)
     assert position.ahead == 2 and position.mean_service_minutes == 6
@@ -137,7 +143,9 @@ def test_the_place_shown_is_the_order_in_which_desks_call(office, groups, now, s
         walk_in(office, groups["B"], now),
         walk_in(office, groups["B"], now + timedelta(minutes=1), priority=Priority.URGENT),
         walk_in(office, groups["B"], now + timedelta(minutes=2)),
-        services.ticket_check_in(office=office, code=due_now.code, now=now).ticket,
+        services.ticket_check_in(
+            office=office, code=due_now.code, now=now, acting_user=CLIENT
+        ).ticket,
         walk_in(office, groups["B"], now + timedelta(minutes=3), priority=Priority.VULNERABLE),
         walk_in(office, groups["B"], now + timedelta(minutes=4)),
     ]
@@ -147,9 +155,11 @@ def test_the_place_shown_is_the_order_in_which_desks_call(office, groups, now, s
     (desk,) = sessions(1)
     called = []
     for _ in tickets:
-        ticket = services.ticket_call_next(desk_session=desk, now=at)
+        ticket = services.ticket_call_next(desk_session=desk, now=at, acting_user=COMMAND)
         called.append(ticket.code)
-        services.ticket_start(desk_session=desk, ticket=ticket, now=at)
-        services.ticket_finish(desk_session=desk, ticket=ticket, outcome="completed", now=at)
+        services.ticket_start(desk_session=desk, ticket=ticket, now=at, acting_user=COMMAND)
+        services.ticket_finish(
+            desk_session=desk, ticket=ticket, outcome="completed", now=at, acting_user=COMMAND
+        )
     assert called == [shown[place] for place in range(len(tickets))]
     assert called[:3] == [tickets[3].code, tickets[1].code, tickets[4].code]

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
+from schalter.accounts.actors import CLIENT, COMMAND, SCHEDULER
 from schalter.visits import errors, services
 from schalter.visits.errors import InvalidMobile
 from schalter.visits.models import ServiceGroup, Ticket, TicketState
@@ -32,13 +33,17 @@ def queue(office, groups, now):
     """Six walk-ins in group A, one minute apart; the last one took hers in Arabic."""
     issued = [
         services.ticket_issue_walk_in(
-            office=office, group=groups["A"], now=now + timedelta(minutes=i)
+            office=office, group=groups["A"], now=now + timedelta(minutes=i), acting_user=CLIENT
         )
         for i in range(5)
     ]
     issued.append(
         services.ticket_issue_walk_in(
-            office=office, group=groups["A"], now=now + timedelta(minutes=5), language="ar"
+            office=office,
+            group=groups["A"],
+            now=now + timedelta(minutes=5),
+            language="ar",
+            acting_user=CLIENT,
         )
     )
     return issued
@@ -57,9 +62,11 @@ def on_commit(django_capture_on_commit_callbacks):
 
 def serve_next(desk, now):
     """Call the next client, serve and finish her: the queue moves up by one."""
-    ticket = services.ticket_call_next(desk_session=desk, now=now)
-    services.ticket_start(desk_session=desk, ticket=ticket, now=now)
-    services.ticket_finish(desk_session=desk, ticket=ticket, outcome="completed", now=now)
+    ticket = services.ticket_call_next(desk_session=desk, now=now, acting_user=COMMAND)
+    services.ticket_start(desk_session=desk, ticket=ticket, now=now, acting_user=COMMAND)
+    services.ticket_finish(
+        desk_session=desk, ticket=ticket, outcome="completed", now=now, acting_user=COMMAND
+    )
     return ticket
 
 
@@ -124,7 +131,7 @@ def test_one_text_message_in_the_tickets_language_when_three_are_ahead(
     office.save(update_fields=["name"])
     issued = queue[-1]
     with on_commit():
-        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE, acting_user=CLIENT)
     at = now + timedelta(minutes=10)
     with time_machine.travel(at, tick=False):
         with on_commit():
@@ -152,12 +159,15 @@ def test_a_client_already_near_the_front_gets_the_message_at_once(
     queue, now, sms_gateway, on_commit
 ):
     with on_commit():
-        services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE)  # two ahead
+        services.ticket_notify_set(
+            ticket=queue[2].ticket, phone=MOBILE, acting_user=CLIENT
+        )  # two ahead
     assert len(sms_gateway.received) == 1
     assert "A-003" in sms_gateway.received[0][1]["text"]
+    assert sms_gateway.received[0][1]["text"] == services.near_text(queue[2].ticket, 2, "de")
     # The message went: no second number on this ticket.
     with pytest.raises(errors.WrongState):
-        services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE)
+        services.ticket_notify_set(ticket=queue[2].ticket, phone=MOBILE, acting_user=CLIENT)
 
 
 def test_a_gateway_down_never_breaks_the_call_and_the_next_change_tries_again(
@@ -169,19 +179,23 @@ def test_a_gateway_down_never_breaks_the_call_and_the_next_change_tries_again(
     working, settings.SCHALTER_SMS_URL = settings.SCHALTER_SMS_URL, down
     issued = queue[3]  # three ahead
     with on_commit():
-        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE, acting_user=CLIENT)
     ticket = fresh(issued.ticket)
     assert ticket.notify_phone == MOBILE_E164 and ticket.notified_at is None  # not sent, kept
     with on_commit():
-        called = services.ticket_call_next(desk_session=desk, now=now)
+        called = services.ticket_call_next(desk_session=desk, now=now, acting_user=COMMAND)
     assert called.pk == queue[0].ticket.pk and fresh(called).state == TicketState.CALLED
     settings.SCHALTER_SMS_URL = working
     with on_commit():  # the desk serves its client: nobody waiting moved, no new try
-        started = services.ticket_start(desk_session=desk, ticket=called, now=now)
-        services.ticket_finish(desk_session=desk, ticket=started, outcome="completed", now=now)
+        started = services.ticket_start(
+            desk_session=desk, ticket=called, now=now, acting_user=COMMAND
+        )
+        services.ticket_finish(
+            desk_session=desk, ticket=started, outcome="completed", now=now, acting_user=COMMAND
+        )
     assert sms_gateway.received == []
     with on_commit():
-        services.ticket_call_next(desk_session=desk, now=now)
+        services.ticket_call_next(desk_session=desk, now=now, acting_user=COMMAND)
     assert len(sms_gateway.received) == 1  # the queue moved again: tried once the gateway was back
     assert fresh(issued.ticket).notify_phone == ""
 
@@ -193,12 +207,22 @@ def test_a_failing_gateway_is_tried_three_times_then_the_number_is_erased(
     ticket = queue[1].ticket
     with time_machine.travel(now, tick=False):
         with on_commit():
-            services.ticket_notify_set(ticket=ticket, phone=MOBILE)  # try 1
+            services.ticket_notify_set(ticket=ticket, phone=MOBILE, acting_user=CLIENT)  # try 1
         for _ in range(2):  # tries 2 and 3
-            assert services.tickets_notify_near(office=office, group=ticket.group, now=now) == 0
+            assert (
+                services.tickets_notify_near(
+                    office=office, group=ticket.group, now=now, acting_user=SCHEDULER
+                )
+                == 0
+            )
         assert fresh(ticket).notify_phone == MOBILE_E164
         sms_gateway.status = 202
-        assert services.tickets_notify_near(office=office, group=ticket.group, now=now) == 0
+        assert (
+            services.tickets_notify_near(
+                office=office, group=ticket.group, now=now, acting_user=SCHEDULER
+            )
+            == 0
+        )
     assert sms_gateway.received == []
     assert fresh(ticket).notify_phone == ""
 
@@ -208,7 +232,9 @@ def test_two_checks_at_once_send_once(queue, now, sms_gateway):
     with scopes_disabled():
         Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164)
     sent = [
-        services.tickets_notify_near(office=ticket.office, group=ticket.group, now=now)
+        services.tickets_notify_near(
+            office=ticket.office, group=ticket.group, now=now, acting_user=SCHEDULER
+        )
         for _ in range(2)
     ]
     assert sent == [1, 0] and len(sms_gateway.received) == 1
@@ -221,7 +247,9 @@ def test_a_claim_left_by_a_process_that_died_before_sending_is_retried(queue, no
         Ticket.objects.filter(pk=ticket.pk).update(notify_phone=MOBILE_E164, notified_at=claimed_at)
 
     def check(at):
-        return services.tickets_notify_near(office=ticket.office, group=ticket.group, now=at)
+        return services.tickets_notify_near(
+            office=ticket.office, group=ticket.group, now=at, acting_user=SCHEDULER
+        )
 
     assert check(now) == 0  # a recent claim may still be sending
     assert check(claimed_at + services.SMS_CLAIM_EXPIRES + timedelta(seconds=1)) == 1
@@ -242,7 +270,9 @@ def test_eight_checks_in_parallel_send_once(queue, now, sms_gateway):
     def check(_):
         try:
             start.wait()
-            return services.tickets_notify_near(office=ticket.office, group=ticket.group, now=now)
+            return services.tickets_notify_near(
+                office=ticket.office, group=ticket.group, now=now, acting_user=SCHEDULER
+            )
         finally:
             connection.close()  # this thread's own connection
 
@@ -271,21 +301,25 @@ def test_no_message_for_a_called_or_parked_ticket_and_the_number_goes_when_done(
     sms_gateway.status = 503  # the message for the first client fails …
     first = queue[0].ticket
     with on_commit():
-        services.ticket_notify_set(ticket=first, phone=MOBILE)
+        services.ticket_notify_set(ticket=first, phone=MOBILE, acting_user=CLIENT)
     sms_gateway.status = 202
     with on_commit():
-        called = services.ticket_call_next(desk_session=desk, now=now)  # … and she is called
+        called = services.ticket_call_next(
+            desk_session=desk, now=now, acting_user=COMMAND
+        )  # … and she is called
     assert called.pk == first.pk
     with on_commit():
-        services.ticket_park(desk_session=desk, ticket=called, now=now)
+        services.ticket_park(desk_session=desk, ticket=called, now=now, acting_user=COMMAND)
     with on_commit():
-        services.ticket_recall(desk_session=desk, ticket=called, now=now)
+        services.ticket_recall(desk_session=desk, ticket=called, now=now, acting_user=COMMAND)
     with on_commit():
-        services.ticket_start(desk_session=desk, ticket=called, now=now)
+        services.ticket_start(desk_session=desk, ticket=called, now=now, acting_user=COMMAND)
     assert sms_gateway.received == []  # called or parked: too late for "your turn is near"
     assert fresh(first).notify_phone == MOBILE_E164
     with on_commit():
-        services.ticket_finish(desk_session=desk, ticket=called, outcome="completed", now=now)
+        services.ticket_finish(
+            desk_session=desk, ticket=called, outcome="completed", now=now, acting_user=COMMAND
+        )
     assert fresh(first).notify_phone == ""  # the visit is over: the number goes
     with time_machine.travel(now, tick=False):
         page = Client().get(f"/en/giessen/ticket/{queue[0].token}/").content.decode()
@@ -294,7 +328,9 @@ def test_no_message_for_a_called_or_parked_ticket_and_the_number_goes_when_done(
 
 def test_the_number_from_the_booking_can_be_used(office, groups, now, book, sms_gateway):
     appointment = book(now + timedelta(hours=2), "mehmet@example.org", phone=MOBILE)
-    issued = services.ticket_check_in(office=office, code=appointment.code, now=now)
+    issued = services.ticket_check_in(
+        office=office, code=appointment.code, now=now, acting_user=CLIENT
+    )
     assert issued.ticket.group_id == groups["B"].pk
     tell_when_ahead(groups["B"], 1)
     for minutes in (5, 4):  # two walk-ins came earlier, so the message is not due yet
@@ -332,11 +368,12 @@ def test_with_a_worker_the_desk_request_only_queues_the_text_message(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     issued = queue[3]  # three ahead
     with on_commit():
-        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE)
+        services.ticket_notify_set(ticket=issued.ticket, phone=MOBILE, acting_user=CLIENT)
     with on_commit():
-        services.ticket_call_next(desk_session=desk, now=timezone.now())
+        services.ticket_call_next(desk_session=desk, now=timezone.now(), acting_user=COMMAND)
     assert sms_gateway.received == []  # a broken gateway could not have held up the call
     assert DBTaskResult.objects.filter(task_path__endswith="tickets_notify_near_task").exists()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert [message["to"] for _auth, message in sms_gateway.received] == [MOBILE_E164]
+    assert sms_gateway.received[0][1]["text"] == services.near_text(issued.ticket, 3, "de")
     assert fresh(issued.ticket).notify_phone == ""

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.visits import selectors, services
 from tests.visits.conftest import walk_in
@@ -20,10 +21,12 @@ def serve_with_errors(office, group, session, now, errors_minutes):
     for ticket, error in zip(tickets, errors_minutes, strict=True):
         ticket.refresh_from_db()
         at = ticket.created_at + timedelta(minutes=ticket.predicted_wait_minutes + error)
-        called = services.ticket_call_next(desk_session=session, now=at)
+        called = services.ticket_call_next(desk_session=session, now=at, acting_user=COMMAND)
         assert called == ticket
-        services.ticket_start(desk_session=session, ticket=called, now=at)
-        services.ticket_finish(desk_session=session, ticket=called, outcome="completed", now=at)
+        services.ticket_start(desk_session=session, ticket=called, now=at, acting_user=COMMAND)
+        services.ticket_finish(
+            desk_session=session, ticket=called, outcome="completed", now=at, acting_user=COMMAND
+        )
 
 
 def test_estimates_are_compared_with_the_real_waits(office, groups, sessions, now):

@@ -229,6 +229,10 @@ SCHALTER_RATE_LIMITS = env_flag("SCHALTER_RATE_LIMITS", True)
 ALTCHA_HMAC_KEY = env("SCHALTER_ALTCHA_KEY", SECRET_KEY)
 # Test-only switch that removes the seat lock, so the concurrency tests prove they can fail.
 SCHALTER_UNSAFE_SEAT_CLAIM = False
+# Test-only switches of the visit races (schalter/visits/races.py): remove only the locks of
+# calling next and of the ticket number; pause (seconds) between a read and its write.
+SCHALTER_UNSAFE_VISIT_LOCKS = False
+SCHALTER_VISIT_RACE_PAUSE = 0.0
 
 # /metrics for Prometheus: loopback only, or with this bearer token.
 SCHALTER_METRICS_TOKEN = env("SCHALTER_METRICS_TOKEN")
