@@ -22,6 +22,7 @@ from schalter.appointments.models import (
     Status,
     TimeBlock,
 )
+from schalter.appointments.seats import SEAT_STATE_FIELDS, booked_seat_q, seat_state
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Closure, Office
 
@@ -99,19 +100,6 @@ class Capacity:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def seat_state(seat: dict[str, Any], now: datetime) -> str:
-    """booked, blocked, free or withheld; `free` agrees with services.free_seat_q."""
-    if seat["appointment_id"] is not None and (
-        seat["held_until"] is None or seat["held_until"] >= now
-    ):
-        return "booked"
-    if seat["released_at"] >= TimeBlock.BLOCKED_FROM:
-        return "blocked"
-    if seat["released_at"] <= now and (seat["free_from"] is None or seat["free_from"] <= now):
-        return "free"
-    return "withheld"
-
-
 def _count(capacity: Capacity, seat: dict[str, Any], now: datetime) -> None:
     state = seat_state(seat, now)
     capacity.total += 1
@@ -130,7 +118,7 @@ def _seats(
     seats = Seat.objects.filter(office=office, start__gte=start, start__lt=end)
     if service_id:
         seats = seats.filter(rule__services=service_id)
-    fields = ("start", "channel", "appointment_id", "held_until", "released_at", "free_from")
+    fields = ("start", "channel", *SEAT_STATE_FIELDS)
     return [dict(seat) for seat in seats.values(*fields).order_by("start")]
 
 
@@ -375,8 +363,4 @@ def rule_booked_seats_after(rule: AvailabilityRule, last_day: date, *, now: date
     """How many booked seats of the rule lie after last_day: they would become conflicts."""
     cutoff = max(now, day_bounds(rule.office, last_day + timedelta(days=1))[0])
     with scope(office=rule.office):
-        return (
-            Seat.objects.filter(rule=rule, start__gte=cutoff, appointment__isnull=False)
-            .filter(Q(held_until__isnull=True) | Q(held_until__gte=now))
-            .count()
-        )
+        return Seat.objects.filter(booked_seat_q(now), rule=rule, start__gte=cutoff).count()

@@ -39,6 +39,7 @@ from schalter.appointments.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from schalter.appointments.seats import FREE_SEAT_SQL, free_seat_q
 from schalter.catalog.models import Service
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
@@ -183,12 +184,6 @@ def seats_generate(*, office: Office, first_day: date, last_day: date) -> int:
     return len(created)
 
 
-def free_seat_q(now: datetime) -> Q:
-    """Seats nobody holds, released, and past any anti-trading delay."""
-    unheld = Q(appointment__isnull=True) | Q(held_until__lt=now)
-    return unheld & Q(released_at__lte=now) & (Q(free_from__isnull=True) | Q(free_from__lte=now))
-
-
 @dataclass(frozen=True)
 class Booked:
     appointment: Appointment
@@ -253,10 +248,7 @@ _ELIGIBLE_SQL = (
     "s.office_id = %s AND s.rule_id IN (SELECT availabilityrule_id FROM "  # noqa: S608
     f"{AvailabilityRule.services.through._meta.db_table} WHERE service_id = %s)"
 )
-_FREE_SQL = (
-    "(s.appointment_id IS NULL OR s.held_until < %s) AND s.released_at <= %s"
-    " AND (s.free_from IS NULL OR s.free_from <= %s)"
-)
+_FREE_SQL = FREE_SEAT_SQL
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
 
 

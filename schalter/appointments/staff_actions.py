@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from schalter.appointments.models import (
     TimeBlock,
 )
 from schalter.appointments.notifications import queue_appointment_mail
+from schalter.appointments.seats import unheld_seat_q
 from schalter.appointments.services import (
     _bounded_lock_wait,  # the same ≈3 s lock wait as every booking write
     appointment_cancel,
@@ -106,8 +107,8 @@ def _serialise_blocks(office: Office) -> None:
 
 def _shift_into_block(office: Office, start: datetime, end: datetime) -> int:
     return Seat.objects.filter(
-        office=office, start__gte=start, start__lt=end, released_at__lt=TimeBlock.BLOCKED_FROM
-    ).update(released_at=F("released_at") + TimeBlock.SEAT_SHIFT)
+        office=office, start__gte=start, start__lt=end, blocked=False
+    ).update(blocked=True)
 
 
 @dataclass(frozen=True)
@@ -196,10 +197,10 @@ def time_block_remove(*, block: TimeBlock, acting_user: Actor = None) -> int:
                     office=office,
                     start__gte=block.start,
                     start__lt=block.end,
-                    released_at__gte=TimeBlock.BLOCKED_FROM,
+                    blocked=True,
                 )
                 .exclude(still_blocked)
-                .update(released_at=F("released_at") - TimeBlock.SEAT_SHIFT)
+                .update(blocked=False)
             )
             audit_record(
                 office=office,
@@ -353,8 +354,7 @@ def availability_rule_end(
             # Lock them first: a booking that claims one meanwhile either finished (and its
             # seat is kept) or waits and then finds the seat gone.
             list(later.select_for_update().values_list("pk", flat=True))
-            free = Q(appointment__isnull=True) | Q(held_until__lt=now)
-            _total, by_model = later.filter(free).delete()
+            _total, by_model = later.filter(unheld_seat_q(now)).delete()
             deleted = by_model.get(Seat._meta.label, 0)
             kept = later.count()
             locked.valid_until = last_day

@@ -578,7 +578,7 @@ def test_bad_blocks_are_refused(staff_client, office, bookable, day, changes, fi
     assert error_of(response, field)
     with scopes_disabled():
         assert not TimeBlock.objects.exists()
-        assert not Seat.objects.filter(released_at__gte=TimeBlock.BLOCKED_FROM).exists()
+        assert not Seat.objects.filter(blocked=True).exists()
 
 
 def test_blocks_of_other_offices_cannot_be_removed(
