@@ -16,4 +16,3 @@ class Refusal(Exception):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.field = field  # the form field the refusal is about, if any
-

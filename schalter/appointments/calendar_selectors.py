@@ -24,6 +24,7 @@ from schalter.appointments.models import (
 )
 from schalter.appointments.seats import SEAT_STATE_FIELDS, booked_seat_q, seat_state
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Closure, Office
 
 # Statuses a calendar shows; cancelled and expired bookings hold no time.
@@ -32,11 +33,29 @@ SHOWN_STATUSES = (*ACTIVE_STATUSES, Status.ARRIVED, Status.NO_SHOW)
 
 def day_bounds(office: Office, first_day: date, days: int = 1) -> tuple[datetime, datetime]:
     """The office's local midnights around these days, as aware datetimes."""
-    zone = office.zone
-    return (
-        datetime.combine(first_day, time.min, tzinfo=zone),
-        datetime.combine(first_day + timedelta(days=days), time.min, tzinfo=zone),
+    return local_midnight(office, first_day), local_midnight(
+        office, first_day + timedelta(days=days)
     )
+
+
+@dataclass(frozen=True)
+class CancellationWindow:
+    """The time a mass cancellation covers: a day, or part of it, in the office's zone."""
+
+    start: datetime  # as chosen (the day's start without a start time)
+    end: datetime
+    block_start: datetime  # the time block starts no earlier than now: the past needs none
+
+
+def cancellation_window(
+    office: Office, day: date, start_time: time | None, end_time: time | None, *, now: datetime
+) -> CancellationWindow:
+    """The one computation of a mass cancellation's time, for its preview and for the service
+    (`services.appointments_cancel_by_office`), which refuses an empty or past window."""
+    day_start, day_end = day_bounds(office, day)
+    start = datetime.combine(day, start_time, tzinfo=office.zone) if start_time else day_start
+    end = datetime.combine(day, end_time, tzinfo=office.zone) if end_time else day_end
+    return CancellationWindow(start, end, max(start, now))
 
 
 def week_start(day: date) -> date:
@@ -303,7 +322,7 @@ def appointment_conflicts(office: Office, *, now: datetime, language: str) -> li
     """Active future appointments whose seats no current availability rule covers, or that fall
     on a closure or public holiday. Rule changes never drop them: staff move or cancel them."""
     zone = office.zone
-    today = now.astimezone(zone).date()
+    today = local_date(office, now)
     with scope(office=office):
         appointments = list(
             Appointment.objects.filter(
@@ -327,7 +346,7 @@ def appointment_conflicts(office: Office, *, now: datetime, language: str) -> li
             reasons.add("no_seat")
         for seat in seats:
             reasons |= _seat_conflicts(seat, appointment, zone)
-        day = appointment.start.astimezone(zone).date()
+        day = local_date(office, appointment.start)
         if office_selectors.public_holiday(office, day, language) or any(
             c.first_day <= day <= c.last_day for c in closures
         ):

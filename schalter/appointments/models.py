@@ -261,6 +261,16 @@ class WaitlistEntry(models.Model):
         ]
 
 
+class CancellationReason(models.TextChoices):
+    """Why the office cancels: said to each client in her own language (the mail renders the
+    label in her language)."""
+
+    CLOSED = "closed", _("The office has to close at this time.")
+    ILLNESS = "illness", _("Several colleagues are ill.")
+    FAULT = "fault", _("There is a technical fault.")
+    OTHER = "other", _("We apologise for the inconvenience.")
+
+
 class TimeBlock(models.Model):
     """Time nobody can book (a meeting, a training, an office closed at short notice). Its seats
     stay in place, marked `Seat.blocked` while any block covers them. Appointments booked before
