@@ -195,7 +195,7 @@ _CLAIM_POSTGRESQL = (
 # that the lock, and nothing else, keeps the race tests from overbooking.
 _PICK_POSTGRESQL_UNLOCKED = _PICK_POSTGRESQL.format(lock="")
 _TAKE_PICKED = f"{_TAKE} WHERE id = ANY(%s) RETURNING id"
-UNSAFE_CLAIM_PAUSE = 0.05  # seconds between the unlocked pick and its update
+UNSAFE_CLAIM_PAUSE = 1.0  # seconds: longer than a rush of requests takes to arrive
 # Elsewhere (SQLite): one unit per statement; the database lets one writer in at a time
 # (transactions start IMMEDIATE), which serialises bookings; it takes no row lock to remove.
 _CLAIM_ONE = (
