@@ -195,7 +195,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
     from schalter.appointments.models import Channel
 
     now = timezone.now()
-    free = selectors._free_times(
+    free = selectors.free_times(
         office,
         selectors.offered_service(office, service.pk),
         now.date(),
@@ -203,6 +203,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
         now=now,
         persons=1,
         channel=Channel.ONLINE,
+        cached=False,
     )
     return booking.appointment_book(
         office=office,

@@ -24,7 +24,7 @@ from schalter.appointments.models import (
 )
 from schalter.appointments.seats import SEAT_STATE_FIELDS, booked_seat_q, seat_state
 from schalter.offices import selectors as office_selectors
-from schalter.offices.localtime import local_date, local_midnight
+from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Closure, Office
 
 # Statuses a calendar shows; cancelled and expired bookings hold no time.
@@ -198,18 +198,17 @@ def day_calendar(
 ) -> DayCalendar:
     """A day by slot unit: capacity per state, and the appointments that start in each unit."""
     start, end = day_bounds(office, day)
-    zone = office.zone
     rows: dict[datetime, SlotRow] = {}
     totals = Capacity()
     with scope(office=office):
         for seat in _seats(office, start, end, service_id):
-            local = seat["start"].astimezone(zone)
+            local = local_time(office, seat["start"])
             row = rows.setdefault(local, SlotRow(local))
             _count(row.capacity, seat, now)
             _count(totals, seat, now)
         appointments = _appointments(office, start, end, service_id, now)
     for appointment in appointments:
-        local = appointment.start.astimezone(zone)
+        local = local_time(office, appointment.start)
         rows.setdefault(local, SlotRow(local)).appointments.append(appointment)
     return DayCalendar(
         day=day,
@@ -258,19 +257,18 @@ def week_calendar(
     """Seven days from first_day: a grid of local unit times × days with capacity and the
     number of appointments that start there."""
     start, end = day_bounds(office, first_day, days=7)
-    zone = office.zone
     grid: dict[time, list[WeekCell]] = defaultdict(lambda: [WeekCell() for _ in range(7)])
     totals = [Capacity() for _ in range(7)]
     counts = [0] * 7
     with scope(office=office):
         for seat in _seats(office, start, end, service_id):
-            local = seat["start"].astimezone(zone)
+            local = local_time(office, seat["start"])
             offset = (local.date() - first_day).days
             _count(grid[local.time()][offset].capacity, seat, now)
             _count(totals[offset], seat, now)
         appointments = _appointments(office, start, end, service_id, now)
     for appointment in appointments:
-        local = appointment.start.astimezone(zone)
+        local = local_time(office, appointment.start)
         offset = (local.date() - first_day).days
         grid[local.time()][offset].appointments += 1
         counts[offset] += 1

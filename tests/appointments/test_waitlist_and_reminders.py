@@ -28,7 +28,7 @@ def fill_all_times(office, service, now):
     booked = []
     n = 0
     while True:
-        free = selectors._free_times(
+        free = selectors.free_times(
             office,
             offered,
             now.date(),
@@ -36,6 +36,7 @@ def fill_all_times(office, service, now):
             now=now,
             persons=1,
             channel=Channel.ONLINE,
+            cached=False,
         )
         if not free:
             return booked

@@ -55,7 +55,7 @@ def free_starts(office, service, *, channel=Channel.ONLINE, persons=1, now=None)
     today = timezone.localdate()
     return [
         t.start
-        for t in selectors._free_times(
+        for t in selectors.free_times(
             office,
             offered,
             today,
@@ -63,6 +63,7 @@ def free_starts(office, service, *, channel=Channel.ONLINE, persons=1, now=None)
             now=now or timezone.now(),
             persons=persons,
             channel=channel,
+            cached=False,
         )
     ]
 
