@@ -27,6 +27,7 @@ def seed(*, days: int, bare_slots: int) -> dict:
     from django.utils import timezone
 
     from bench.views import BOOKING_TABLE, SLOT_TABLE
+    from schalter.accounts.actors import COMMAND
     from schalter.appointments import services as booking
     from schalter.appointments.models import BookingPolicy
     from schalter.catalog.models import Service
@@ -51,6 +52,7 @@ def seed(*, days: int, bare_slots: int) -> dict:
         duration_minutes=10,
         booking_window_start_days=1,
         booking_window_end_days=days,
+        acting_user=COMMAND,
     )
     # Every generated day is already released: the bench books, it does not wait for 7:00.
     booking.policy_for(office)
@@ -67,6 +69,7 @@ def seed(*, days: int, bare_slots: int) -> dict:
             capacity_staff=0,
             services=[service],
             valid_from=date(2020, 1, 1),
+            acting_user=COMMAND,
         )
     today = timezone.localdate()
     seats = booking.seats_generate(

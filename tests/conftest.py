@@ -156,8 +156,10 @@ def make_bookable(
             "documents": [{"de": "Reisepass", "en": "Passport"}],
         },
     )[0]
-    booking.office_service_set(office=office, service=short, duration_minutes=10)
-    booking.office_service_set(office=office, service=long, duration_minutes=30, max_persons=3)
+    booking.office_service_set(office=office, service=short, duration_minutes=10, acting_user=None)
+    booking.office_service_set(
+        office=office, service=long, duration_minutes=30, max_persons=3, acting_user=None
+    )
     today = timezone.localdate()
     for weekday in range(5):
         booking.availability_rule_add(
@@ -169,6 +171,7 @@ def make_bookable(
             capacity_staff=capacity_staff,
             services=[short, long],
             valid_from=date(2020, 1, 1),
+            acting_user=None,
         )
     booking.seats_generate(office=office, first_day=today, last_day=today + timedelta(days=days))
     return {"short": short, "long": long}
@@ -199,7 +202,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
     from schalter.appointments.models import Channel
 
     now = timezone.now()
-    free = selectors._free_times(
+    free = selectors.free_times(
         office,
         selectors.offered_service(office, service.pk),
         now.date(),
@@ -207,6 +210,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
         now=now,
         persons=1,
         channel=Channel.ONLINE,
+        cached=False,
     )
     return booking.appointment_book(
         office=office,
@@ -214,6 +218,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
         start=free[0].start,
         channel=Channel.STAFF,
         now=now,
+        acting_user=None,
         **client,
     ).appointment
 

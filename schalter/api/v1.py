@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from schalter.accounts.actors import CLIENT
 from schalter.api.schemas import (
     AppointmentOut,
     AvailabilityOut,
@@ -227,6 +228,7 @@ def book(request: HttpRequest, office: str, booking: BookingIn):
             persons=booking.persons,
             interpreter_language=booking.interpreter_language,
             now=now,
+            acting_user=CLIENT,
         )
     finally:
         _release_database()
@@ -282,7 +284,7 @@ def appointment(request: HttpRequest, code: str):
 )
 def cancel(request: HttpRequest, code: str):
     found = _managed(request, code)
-    services.appointment_cancel(appointment=found, now=timezone.now())
+    services.appointment_cancel(appointment=found, now=timezone.now(), acting_user=CLIENT)
     return _appointment_out(found)
 
 
@@ -299,7 +301,9 @@ def confirm(request: HttpRequest, code: str, body: ConfirmIn):
     found = services.appointment_by_confirm_token(
         code=code_normalise(code), confirm_token=body.token
     )
-    services.appointment_confirm(appointment=found, confirm_token=body.token, now=timezone.now())
+    services.appointment_confirm(
+        appointment=found, confirm_token=body.token, now=timezone.now(), acting_user=CLIENT
+    )
     return _appointment_out(found)
 
 
@@ -314,5 +318,7 @@ def reschedule(request: HttpRequest, code: str, body: RescheduleIn):
         raise HttpError(
             422, _("Give the time with its UTC offset, e.g. 2027-03-01T09:00:00+01:00.")
         )
-    services.appointment_reschedule(appointment=found, start=body.start, now=timezone.now())
+    services.appointment_reschedule(
+        appointment=found, start=body.start, now=timezone.now(), acting_user=CLIENT
+    )
     return _appointment_out(found)

@@ -13,12 +13,15 @@ class AppointmentsConfig(AppConfig):
 
         from schalter.appointments.models import BookingPolicy, OfficeService
         from schalter.appointments.selectors import offer_cache_clear
+        from schalter.appointments.services import booking_policy_create
         from schalter.catalog.models import Service
         from schalter.offices.models import Office
 
         for model in (Office, Service, OfficeService, BookingPolicy):
             for signal in (post_save, post_delete):
                 signal.connect(offer_cache_clear, sender=model, dispatch_uid=f"offer-{model}")
+        # Every office gets its booking policy when it is set up (offices do not know appointments).
+        post_save.connect(booking_policy_create, sender=Office, dispatch_uid="booking-policy")
         # The anti-bot layers may be off only for load tests; say so loudly.
         for name in ("SCHALTER_CAPTCHA", "SCHALTER_RATE_LIMITS"):
             if not getattr(settings, name):

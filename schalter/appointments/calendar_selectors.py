@@ -22,7 +22,9 @@ from schalter.appointments.models import (
     Status,
     TimeBlock,
 )
+from schalter.appointments.seats import SEAT_STATE_FIELDS, booked_seat_q, seat_state
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Closure, Office
 
 # Statuses a calendar shows; cancelled and expired bookings hold no time.
@@ -31,11 +33,29 @@ SHOWN_STATUSES = (*ACTIVE_STATUSES, Status.ARRIVED, Status.NO_SHOW)
 
 def day_bounds(office: Office, first_day: date, days: int = 1) -> tuple[datetime, datetime]:
     """The office's local midnights around these days, as aware datetimes."""
-    zone = office.zone
-    return (
-        datetime.combine(first_day, time.min, tzinfo=zone),
-        datetime.combine(first_day + timedelta(days=days), time.min, tzinfo=zone),
+    return local_midnight(office, first_day), local_midnight(
+        office, first_day + timedelta(days=days)
     )
+
+
+@dataclass(frozen=True)
+class CancellationWindow:
+    """The time a mass cancellation covers: a day, or part of it, in the office's zone."""
+
+    start: datetime  # as chosen (the day's start without a start time)
+    end: datetime
+    block_start: datetime  # the time block starts no earlier than now: the past needs none
+
+
+def cancellation_window(
+    office: Office, day: date, start_time: time | None, end_time: time | None, *, now: datetime
+) -> CancellationWindow:
+    """The one computation of a mass cancellation's time, for its preview and for the service
+    (`services.appointments_cancel_by_office`), which refuses an empty or past window."""
+    day_start, day_end = day_bounds(office, day)
+    start = datetime.combine(day, start_time, tzinfo=office.zone) if start_time else day_start
+    end = datetime.combine(day, end_time, tzinfo=office.zone) if end_time else day_end
+    return CancellationWindow(start, end, max(start, now))
 
 
 def week_start(day: date) -> date:
@@ -99,19 +119,6 @@ class Capacity:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def seat_state(seat: dict[str, Any], now: datetime) -> str:
-    """booked, blocked, free or withheld; `free` agrees with services.free_seat_q."""
-    if seat["appointment_id"] is not None and (
-        seat["held_until"] is None or seat["held_until"] >= now
-    ):
-        return "booked"
-    if seat["released_at"] >= TimeBlock.BLOCKED_FROM:
-        return "blocked"
-    if seat["released_at"] <= now and (seat["free_from"] is None or seat["free_from"] <= now):
-        return "free"
-    return "withheld"
-
-
 def _count(capacity: Capacity, seat: dict[str, Any], now: datetime) -> None:
     state = seat_state(seat, now)
     capacity.total += 1
@@ -130,7 +137,7 @@ def _seats(
     seats = Seat.objects.filter(office=office, start__gte=start, start__lt=end)
     if service_id:
         seats = seats.filter(rule__services=service_id)
-    fields = ("start", "channel", "appointment_id", "held_until", "released_at", "free_from")
+    fields = ("start", "channel", *SEAT_STATE_FIELDS)
     return [dict(seat) for seat in seats.values(*fields).order_by("start")]
 
 
@@ -191,18 +198,17 @@ def day_calendar(
 ) -> DayCalendar:
     """A day by slot unit: capacity per state, and the appointments that start in each unit."""
     start, end = day_bounds(office, day)
-    zone = office.zone
     rows: dict[datetime, SlotRow] = {}
     totals = Capacity()
     with scope(office=office):
         for seat in _seats(office, start, end, service_id):
-            local = seat["start"].astimezone(zone)
+            local = local_time(office, seat["start"])
             row = rows.setdefault(local, SlotRow(local))
             _count(row.capacity, seat, now)
             _count(totals, seat, now)
         appointments = _appointments(office, start, end, service_id, now)
     for appointment in appointments:
-        local = appointment.start.astimezone(zone)
+        local = local_time(office, appointment.start)
         rows.setdefault(local, SlotRow(local)).appointments.append(appointment)
     return DayCalendar(
         day=day,
@@ -251,19 +257,18 @@ def week_calendar(
     """Seven days from first_day: a grid of local unit times × days with capacity and the
     number of appointments that start there."""
     start, end = day_bounds(office, first_day, days=7)
-    zone = office.zone
     grid: dict[time, list[WeekCell]] = defaultdict(lambda: [WeekCell() for _ in range(7)])
     totals = [Capacity() for _ in range(7)]
     counts = [0] * 7
     with scope(office=office):
         for seat in _seats(office, start, end, service_id):
-            local = seat["start"].astimezone(zone)
+            local = local_time(office, seat["start"])
             offset = (local.date() - first_day).days
             _count(grid[local.time()][offset].capacity, seat, now)
             _count(totals[offset], seat, now)
         appointments = _appointments(office, start, end, service_id, now)
     for appointment in appointments:
-        local = appointment.start.astimezone(zone)
+        local = local_time(office, appointment.start)
         offset = (local.date() - first_day).days
         grid[local.time()][offset].appointments += 1
         counts[offset] += 1
@@ -315,7 +320,7 @@ def appointment_conflicts(office: Office, *, now: datetime, language: str) -> li
     """Active future appointments whose seats no current availability rule covers, or that fall
     on a closure or public holiday. Rule changes never drop them: staff move or cancel them."""
     zone = office.zone
-    today = now.astimezone(zone).date()
+    today = local_date(office, now)
     with scope(office=office):
         appointments = list(
             Appointment.objects.filter(
@@ -339,7 +344,7 @@ def appointment_conflicts(office: Office, *, now: datetime, language: str) -> li
             reasons.add("no_seat")
         for seat in seats:
             reasons |= _seat_conflicts(seat, appointment, zone)
-        day = appointment.start.astimezone(zone).date()
+        day = local_date(office, appointment.start)
         if office_selectors.public_holiday(office, day, language) or any(
             c.first_day <= day <= c.last_day for c in closures
         ):
@@ -375,8 +380,4 @@ def rule_booked_seats_after(rule: AvailabilityRule, last_day: date, *, now: date
     """How many booked seats of the rule lie after last_day: they would become conflicts."""
     cutoff = max(now, day_bounds(rule.office, last_day + timedelta(days=1))[0])
     with scope(office=rule.office):
-        return (
-            Seat.objects.filter(rule=rule, start__gte=cutoff, appointment__isnull=False)
-            .filter(Q(held_until__isnull=True) | Q(held_until__gte=now))
-            .count()
-        )
+        return Seat.objects.filter(booked_seat_q(now), rule=rule, start__gte=cutoff).count()

@@ -75,3 +75,11 @@ class AlreadyWaiting(BookingError):
     status = 409
     code = "already_waiting"
     message = _("You are already on the waiting list for this service.")
+
+
+class PlanningError(BookingError):
+    """A staff planning step refused (time blocks, cancelling a day, ending a rule)."""
+
+    status = 400
+    code = "invalid_plan"
+    message = _("This change cannot be made.")

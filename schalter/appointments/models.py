@@ -1,7 +1,7 @@
 """Appointments. Capacity is a set of seat rows: a booking takes free seats under a row lock, so
 an overbooking would need a seat that does not exist (see docs/locking.md)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -110,8 +110,7 @@ class Channel(models.TextChoices):
 
 
 class Seat(models.Model):
-    """One client's place in one slot unit. Free when no appointment holds it (or its hold ran
-    out), once released and past any anti-trading delay."""
+    """One client's place in one slot unit. When it is free: `appointments/seats.py`."""
 
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     rule = models.ForeignKey(
@@ -126,6 +125,8 @@ class Seat(models.Model):
     )
     held_until = models.DateTimeField(null=True, blank=True)
     free_from = models.DateTimeField(null=True, blank=True)
+    # A time block covers it. Not indexed: every query reaches seats by office and start first.
+    blocked = models.BooleanField(default=False)
 
     objects = ScopedManager(office="office")
 
@@ -260,15 +261,20 @@ class WaitlistEntry(models.Model):
         ]
 
 
+class CancellationReason(models.TextChoices):
+    """Why the office cancels: said to each client in her own language (the mail renders the
+    label in her language)."""
+
+    CLOSED = "closed", _("The office has to close at this time.")
+    ILLNESS = "illness", _("Several colleagues are ill.")
+    FAULT = "fault", _("There is a technical fault.")
+    OTHER = "other", _("We apologise for the inconvenience.")
+
+
 class TimeBlock(models.Model):
     """Time nobody can book (a meeting, a training, an office closed at short notice). Its seats
-    stay in place: their release moves SEAT_SHIFT into the future, which `free_seat_q` already
-    reads as "not yet bookable", and moves back exactly when the block is removed. Appointments
-    booked before the block keep their seats."""
-
-    SEAT_SHIFT = timedelta(days=365_000)
-    # A seat released this late is blocked: real release times are never centuries ahead.
-    BLOCKED_FROM = datetime(2500, 1, 1, tzinfo=UTC)
+    stay in place, marked `Seat.blocked` while any block covers them. Appointments booked before
+    the block keep their seats."""
 
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     start = models.DateTimeField()

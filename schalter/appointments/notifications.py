@@ -16,9 +16,11 @@ from django_scopes import scopes_disabled
 from django_tasks_db.backend import DatabaseBackend
 
 from schalter.appointments.calendar import appointment_ics
-from schalter.appointments.models import Appointment
+from schalter.appointments.capabilities import confirm_token_for, manage_token_for
+from schalter.appointments.models import Appointment, CancellationReason
 from schalter.languages import language_for
 from schalter.links import public_url
+from schalter.offices.localtime import local_time
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,6 @@ SUBJECTS = {
 
 
 def appointment_links(appointment: Appointment) -> dict[str, str]:
-    from schalter.appointments.services import confirm_token_for, manage_token_for
-
     kwargs = {"office": appointment.office.slug, "code": appointment.code}
     with translation.override(appointment.language):
         return {
@@ -65,7 +65,7 @@ def render_appointment_mail(
     language = appointment.language
     with translation.override(language):
         links = appointment_links(appointment)
-        start = appointment.start.astimezone(office.zone)
+        start = local_time(office, appointment.start)
         context = {
             "appointment": appointment,
             "kind": kind,
@@ -80,9 +80,10 @@ def render_appointment_mail(
             **(extra or {}),
         }
         if "reason_key" in context:
-            from schalter.appointments.staff_actions import CANCELLATION_REASONS
-
-            context["reason"] = str(CANCELLATION_REASONS.get(context["reason_key"], ""))
+            reason = context["reason_key"]
+            context["reason"] = (
+                str(CancellationReason(reason).label) if reason in CancellationReason else ""
+            )
         subject = translation.gettext(SUBJECTS[kind])
         body = render_to_string("emails/appointment.txt", context)
         html = render_to_string("emails/appointment.html", context)

@@ -7,13 +7,14 @@ from django_scopes import scope
 
 from schalter.appointments.models import Appointment, Status
 from schalter.appointments.notifications import send_appointment_mail
-from schalter.appointments.services import policy_for
+from schalter.appointments.selectors import policy_of
+from schalter.offices.localtime import local_time
 from schalter.offices.models import Office
 from schalter.sms import send_sms
 
 
 def reminder_text(appointment: Appointment) -> str:
-    start = appointment.start.astimezone(appointment.office.zone)
+    start = local_time(appointment.office, appointment.start)
     with translation.override(appointment.language):
         return translation.gettext(
             "Reminder: %(service)s on %(day)s at %(time)s, %(office)s. Code %(code)s"
@@ -29,7 +30,7 @@ def reminder_text(appointment: Appointment) -> str:
 def reminders_send(*, office: Office, now: datetime) -> int:
     """Remind every confirmed appointment that starts within the office's reminder lead time,
     once. Returns how many were reminded."""
-    lead = timedelta(hours=policy_for(office).reminder_hours)
+    lead = timedelta(hours=policy_of(office).reminder_hours)
     with scope(office=office):
         due = list(
             Appointment.objects.filter(

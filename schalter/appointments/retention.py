@@ -6,24 +6,24 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django_scopes import scope
 
-from schalter.accounts.services import audit_record
+from schalter.accounts.services import Actor, audit_record
 from schalter.appointments.models import (
     Appointment,
     RateLimit,
     WaitlistEntry,
     WaitlistStatus,
 )
-from schalter.appointments.services import policy_for
+from schalter.appointments.selectors import policy_of
 from schalter.offices.models import Office
 
 RATE_LIMIT_KEEP = timedelta(days=2)
 
 
 @transaction.atomic
-def personal_data_purge(*, office: Office, now: datetime) -> int:
+def personal_data_purge(*, office: Office, now: datetime, acting_user: Actor) -> int:
     """Anonymise past appointments and closed waiting-list entries beyond the retention period.
     Returns how many records were cleared."""
-    cutoff = now - timedelta(days=policy_for(office).retention_days)
+    cutoff = now - timedelta(days=policy_of(office).retention_days)
     with scope(office=office):
         appointments = Appointment.objects.filter(
             office=office, end__lt=cutoff, anonymised_at__isnull=True
@@ -45,7 +45,7 @@ def personal_data_purge(*, office: Office, now: datetime) -> int:
     if cleared:
         audit_record(
             office=office,
-            acting_user=None,
+            acting_user=acting_user,
             action="appointments.retention.purged",
             data={"records": cleared, "before": cutoff.isoformat()},
         )

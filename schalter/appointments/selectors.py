@@ -2,17 +2,21 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
 from django_scopes import scope, scopes_disabled
 
 from schalter.appointments import slots
-from schalter.appointments.models import Channel, OfficeService, Seat
-from schalter.appointments.services import free_seat_q, policy_for
+from schalter.appointments.codes import code_normalise
+from schalter.appointments.errors import TokenInvalid
+from schalter.appointments.models import Appointment, BookingPolicy, Channel, OfficeService, Seat
+from schalter.appointments.seats import channels_for, free_seat_q
 from schalter.catalog.models import Service
+from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Office
+from schalter.tokens import token_matches
 
 # Availability may be this many seconds old: a booking still checks under lock.
 AVAILABILITY_CACHE_SECONDS = 1
@@ -28,6 +32,36 @@ _offer_generation = 0
 class FreeTime:
     start: datetime
     available: int
+
+
+def policy_of(office: Office) -> BookingPolicy:
+    """The office's booking policy, read afresh (created with the office: `services.offer`)."""
+    return BookingPolicy.objects.get(office_id=office.pk)
+
+
+def _by_code(code: str) -> Appointment | None:
+    with scopes_disabled():  # a capability link names no office; the code is unique
+        return (
+            Appointment.objects.filter(code=code_normalise(code))
+            .select_related("office", "service")
+            .first()
+        )
+
+
+def appointment_by_token(*, code: str, manage_token: str) -> Appointment:
+    """The appointment a manage token opens; the same error for a wrong code or token."""
+    appointment = _by_code(code)
+    if appointment is None or not token_matches(appointment.manage_token_hash, manage_token):
+        raise TokenInvalid
+    return appointment
+
+
+def appointment_by_confirm_token(*, code: str, confirm_token: str) -> Appointment:
+    """The appointment an e-mail confirmation token opens (while it is pending)."""
+    appointment = _by_code(code)
+    if appointment is None or not token_matches(appointment.confirm_token_hash, confirm_token):
+        raise TokenInvalid
+    return appointment
 
 
 def offered_services(office: Office, *, online_only: bool = True) -> list[OfficeService]:
@@ -114,25 +148,23 @@ def _free_times(
     persons: int,
     channel: str,
 ) -> list[FreeTime]:
-    zone = office.zone
-    today = now.astimezone(zone).date()
+    today = local_date(office, now)
     first_day = max(first_day, today + timedelta(days=offered.booking_window_start_days))
     last_day = min(last_day, today + timedelta(days=offered.booking_window_end_days))
     if first_day > last_day:
         return []
-    unit = policy_for(office).slot_minutes
+    unit = policy_of(office).slot_minutes
     needed = slots.units_needed(
         duration_minutes=offered.duration_minutes, persons=persons, unit_minutes=unit
     )
-    channels = [Channel.ONLINE] if channel == Channel.ONLINE else [Channel.ONLINE, Channel.STAFF]
-    window_start = datetime.combine(first_day, time.min, tzinfo=zone)
-    window_end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    window_start = local_midnight(office, first_day)
+    window_end = local_midnight(office, last_day + timedelta(days=1))
     with scope(office=office):
         rows = (
             Seat.objects.filter(
                 free_seat_q(now),
                 office=office,
-                channel__in=channels,
+                channel__in=channels_for(channel),
                 rule__services=offered.service_id,
                 start__gte=window_start,
                 start__lt=window_end,
@@ -156,7 +188,7 @@ def _free_times(
 def earliest_by_day(times: list[FreeTime], office: Office) -> dict[date, list[FreeTime]]:
     days: dict[date, list[FreeTime]] = defaultdict(list)
     for free in times:
-        days[free.start.astimezone(office.zone).date()].append(free)
+        days[local_date(office, free.start)].append(free)
     return dict(days)
 
 

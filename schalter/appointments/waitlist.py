@@ -17,8 +17,10 @@ from schalter.appointments.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from schalter.appointments.services import appointment_book, policy_for
+from schalter.appointments.selectors import policy_of
+from schalter.appointments.services import appointment_book
 from schalter.catalog.models import Service
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 
 MISSED_OFFERS_ALLOWED = 2  # then the entry ends, so one silent client cannot block the queue
@@ -33,12 +35,13 @@ def waitlist_join(
     language: str,
     permit_expires: date | None,
     now: datetime,
+    acting_user: Actor,
 ) -> WaitlistEntry:
     if selectors.offered_service(office, service.pk) is None:
         raise BookingError(field="service")
     email_key = normalise_email(email)
-    policy = policy_for(office)
-    today = now.astimezone(office.zone).date()
+    policy = policy_of(office)
+    today = local_date(office, now)
     urgent = permit_expires is not None and permit_expires <= today + timedelta(
         days=policy.waitlist_urgent_days
     )
@@ -57,7 +60,7 @@ def waitlist_join(
             )
             audit_record(
                 office=office,
-                acting_user=None,
+                acting_user=acting_user,
                 action="appointments.waitlist.joined",
                 target=entry,
                 data={"urgent": urgent},
@@ -108,23 +111,23 @@ def _settle_offers(office: Office, now: datetime) -> None:
             entry.save(update_fields=["status", "offers_missed"])
 
 
-def waitlist_offer_freed(*, office: Office, now: datetime) -> int:
+def waitlist_offer_freed(*, office: Office, now: datetime, acting_user: Actor) -> int:
     """Offer the earliest free time of each service to the next waiting client. Returns how
     many offers went out."""
     _settle_offers(office, now)
-    policy = policy_for(office)
+    policy = policy_of(office)
     hold = timedelta(minutes=policy.waitlist_offer_minutes)
     offers = 0
     for offered in selectors.offered_services(office):
         queue = waiting_in_order(office, offered.service)
         if not queue:
             continue
-        today = now.astimezone(office.zone).date()
+        today = local_date(office, now)
         free = selectors.free_times(office, offered, today, now=now, cached=False)
         for entry, time in zip(queue, free, strict=False):
             offer_until = now + hold
             with translation.override(entry.language):
-                extra = {"offer_until": offer_until.astimezone(office.zone)}
+                extra = {"offer_until": local_time(office, offer_until)}
             try:
                 booked = appointment_book(
                     office=office,
@@ -137,6 +140,7 @@ def waitlist_offer_freed(*, office: Office, now: datetime) -> int:
                     hold=hold,
                     notice="waitlist_offer",
                     notice_extra=extra,
+                    acting_user=acting_user,
                 )
             except AlreadyBooked:
                 entry.status = WaitlistStatus.EXPIRED
@@ -157,7 +161,7 @@ def waitlist_entry_update(
     entry: WaitlistEntry,
     urgency: int | None = None,
     withdraw: bool = False,
-    acting_user: Actor = None,
+    acting_user: Actor,
 ) -> WaitlistEntry:
     """Staff tune the list: raise or lower urgency, or take someone off it."""
     if urgency is not None:

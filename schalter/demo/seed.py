@@ -344,6 +344,7 @@ def _seed_appointments(
             duration_minutes=service.default_duration_minutes,
             max_persons=3 if service.slug == "family-reunification" else 1,
             bookable_online=service.slug not in STAFF_ONLY_SERVICES,
+            acting_user=COMMAND,
         )
     policy = booking.policy_for(office)
     policy.slot_minutes = slots.unit_minutes_for([s.default_duration_minutes for s in catalogue])
@@ -359,6 +360,7 @@ def _seed_appointments(
                 capacity_staff=1,
                 services=catalogue,
                 valid_from=today,
+                acting_user=COMMAND,
             )
     booking.seats_generate(
         office=office, first_day=today, last_day=today + timedelta(days=policy.horizon_days)
@@ -384,6 +386,7 @@ def _seed_appointments(
                     language=("uk", "tr", "fa-af", "ro", "ar")[number],
                     channel=Channel.STAFF,
                     now=now,
+                    acting_user=COMMAND,
                 )
 
 

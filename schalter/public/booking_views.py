@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from schalter.accounts.actors import CLIENT
 from schalter.appointments import antibot, ratelimit, selectors, services, waitlist
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import SlotUnavailable
@@ -190,6 +191,7 @@ def _book(
         persons=persons,
         interpreter_language=form.cleaned_data["interpreter_language"],
         now=now,
+        acting_user=CLIENT,
     )
 
 
@@ -213,6 +215,7 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
                     language=language,
                     permit_expires=form.cleaned_data["permit_expires"],
                     now=now,
+                    acting_user=CLIENT,
                 )
             except Refusal as problem:
                 error, status = _refusal_on_form(form, problem)
@@ -295,7 +298,7 @@ def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpRes
             raise Http404
         if request.method == "POST":
             services.appointment_confirm(
-                appointment=appointment, confirm_token=token, now=timezone.now()
+                appointment=appointment, confirm_token=token, now=timezone.now(), acting_user=CLIENT
             )
             messages.success(
                 request, _("Your appointment is confirmed. We have sent you an e-mail.")
@@ -325,7 +328,9 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:
-            services.appointment_cancel(appointment=appointment, now=timezone.now())
+            services.appointment_cancel(
+                appointment=appointment, now=timezone.now(), acting_user=CLIENT
+            )
             messages.success(request, _("Your appointment has been cancelled."))
         except Refusal as error:
             messages.error(request, str(error.message))
@@ -359,6 +364,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
                 appointment=appointment,
                 start=_parse_start(office_obj, request.POST.get("start", "")),
                 now=timezone.now(),
+                acting_user=CLIENT,
             )
         except Refusal as error:
             messages.error(request, str(error.message))

@@ -7,8 +7,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schalter.appointments.models import OfficeService
-from schalter.appointments.staff_actions import CANCELLATION_REASONS
+from schalter.appointments.models import CancellationReason, OfficeService
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
 from schalter.offices.models import Office
@@ -204,7 +203,7 @@ class MassCancellationForm(FutureDayRangeMixin, KernFormMixin, forms.Form):
     end_time = _time_field(_("Until (optional)"), required=False)
     reason = forms.ChoiceField(
         label=_("Reason told to clients (in their language)"),
-        choices=[(key, text) for key, text in CANCELLATION_REASONS.items()],
+        choices=CancellationReason.choices,
     )
 
     def __init__(self, *args, today: date, **kwargs):

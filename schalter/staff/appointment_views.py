@@ -2,7 +2,7 @@
 moving, cancelling, arrivals and no-shows, time blocks, mass cancellation and rule conflicts.
 Each view parses with a form, calls one service or selector, and renders."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,17 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
-from schalter.appointments import calendar_selectors, selectors, services, staff_actions
+from schalter.appointments import calendar_selectors, selectors, services, transitions
 from schalter.appointments.errors import AlreadyBooked, Busy
-from schalter.appointments.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    AvailabilityRule,
-    Channel,
-    Status,
-)
+from schalter.appointments.models import Appointment, AvailabilityRule, Channel
 from schalter.errors import Refusal
 from schalter.languages import language_for, spoken_language_name
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.staff.appointment_forms import (
     CalendarForm,
@@ -68,8 +63,8 @@ def _rule_row(rule: AvailabilityRule) -> dict:
     }
 
 
-def _today(office: Office, now: datetime):
-    return now.astimezone(office.zone).date()
+def _today(office: Office, now: datetime) -> date:
+    return local_date(office, now)
 
 
 def _status_for(problem: Refusal) -> int:
@@ -87,8 +82,8 @@ def _row(appointment: Appointment, office: Office, language: str) -> dict:
     return {
         "pk": appointment.pk,
         "code": appointment.code,
-        "start": appointment.start.astimezone(office.zone),
-        "end": appointment.end.astimezone(office.zone),
+        "start": local_time(office, appointment.start),
+        "end": local_time(office, appointment.end),
         "service": appointment.service.name_in(language),
         "status": appointment.status,
         "status_label": appointment.get_status_display(),
@@ -186,22 +181,9 @@ def _cancel(*, appointment: Appointment, now: datetime, acting_user) -> None:
 # action → (service, message after success)
 ACTIONS = {
     "cancel": (_cancel, gettext_noop("Appointment %(code)s cancelled.")),
-    "arrived": (staff_actions.appointment_mark_arrived, gettext_noop("%(code)s: arrived.")),
-    "no_show": (staff_actions.appointment_mark_no_show, gettext_noop("%(code)s: did not come.")),
+    "arrived": (services.appointment_mark_arrived, gettext_noop("%(code)s: arrived.")),
+    "no_show": (services.appointment_mark_no_show, gettext_noop("%(code)s: did not come.")),
 }
-
-
-def _allowed(appointment: Appointment, office: Office, now: datetime) -> dict[str, bool]:
-    """Which buttons make sense; the services check again under lock."""
-    begun = appointment.start <= now
-    confirmed = appointment.status == Status.CONFIRMED
-    return {
-        "move": appointment.status in (Status.PENDING, Status.CONFIRMED) and not begun,
-        "cancel": appointment.status in ACTIVE_STATUSES and not begun,
-        "arrived": confirmed
-        and appointment.start.astimezone(office.zone).date() <= _today(office, now),
-        "no_show": confirmed and begun,
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,7 +194,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
     may_manage = request.access.may(C.MANAGE_APPOINTMENTS)
     now = timezone.now()
     today = _today(office, now)
-    local_start = appointment.start.astimezone(office.zone)
+    local_start = local_time(office, appointment.start)
     move_form = RescheduleForm(
         office=office,
         today=today,
@@ -271,7 +253,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
             "channel_label": _("by staff")
             if appointment.channel == Channel.STAFF
             else _("online by the client"),
-            "allowed": _allowed(appointment, office, now) if may_manage else {},
+            "allowed": transitions.allowed(appointment, office, now) if may_manage else {},
             "may_manage": may_manage,
             "move_form": move_form,
             "error": error,
@@ -345,7 +327,7 @@ def time_blocks(request: HttpRequest, office: Office) -> HttpResponse:
         if form.is_valid():
             start, end = form.bounds()
             try:
-                blocked = staff_actions.time_block_add(
+                blocked = services.time_block_add(
                     office=office,
                     start=start,
                     end=end,
@@ -381,7 +363,7 @@ def time_blocks(request: HttpRequest, office: Office) -> HttpResponse:
 def time_block_delete(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
     block = calendar_selectors.time_block_get(office, pk)
     try:
-        restored = staff_actions.time_block_remove(block=block, acting_user=request.user)
+        restored = services.time_block_remove(block=block, acting_user=request.user)
     except Refusal as problem:
         messages.error(request, str(problem.message))
     else:
@@ -404,18 +386,17 @@ def mass_cancellation(request: HttpRequest, office: Office) -> HttpResponse:
             status = 400
         elif request.POST.get("confirm") != "yes":
             start_time, end_time = form.range_times()
-            day = form.cleaned_data["day"]
-            start, end = calendar_selectors.day_bounds(office, day)
-            if start_time:
-                start = datetime.combine(day, start_time, tzinfo=office.zone)
-            if end_time:
-                end = datetime.combine(day, end_time, tzinfo=office.zone)
-            with_rows = calendar_selectors.cancellable_appointments(office, start, end, now=now)
+            window = calendar_selectors.cancellation_window(
+                office, form.cleaned_data["day"], start_time, end_time, now=now
+            )
+            with_rows = calendar_selectors.cancellable_appointments(
+                office, window.start, window.end, now=now
+            )
             preview = [_row(a, office, get_language()) for a in with_rows]
         else:
             start_time, end_time = form.range_times()
             try:
-                result = staff_actions.appointments_cancel_by_office(
+                result = services.appointments_cancel_by_office(
                     office=office,
                     day=form.cleaned_data["day"],
                     start_time=start_time,
@@ -475,7 +456,7 @@ def availability_rule(request: HttpRequest, office: Office, pk: int) -> HttpResp
     if request.method == "POST":
         if form.is_valid():
             try:
-                ended = staff_actions.availability_rule_end(
+                ended = services.availability_rule_end(
                     rule=rule,
                     last_day=form.cleaned_data["last_day"],
                     now=now,

@@ -53,6 +53,8 @@ def waitlist_entry(request: HttpRequest, office: Office, pk: int) -> HttpRespons
 @require_POST
 @office_view(Capability.PLAN_APPOINTMENTS)
 def waitlist_offer_now(request: HttpRequest, office: Office) -> HttpResponse:
-    offers = waitlist.waitlist_offer_freed(office=office, now=timezone.now())
+    offers = waitlist.waitlist_offer_freed(
+        office=office, now=timezone.now(), acting_user=request.user
+    )
     messages.success(request, _("Offers sent: %(count)s") % {"count": offers})
     return redirect("staff:waitlist", office=office.slug)

@@ -55,7 +55,9 @@ def world(office):
     with time_machine.travel(START_NOW, tick=False):
         catalogue = make_bookable(office, capacity_online=1, capacity_staff=1, days=0)
         odd = Service.objects.create(slug="fifteen-minutes", name={"de": "Viertelstunde"})
-        services.office_service_set(office=office, service=odd, duration_minutes=15, max_persons=2)
+        services.office_service_set(
+            office=office, service=odd, duration_minutes=15, max_persons=2, acting_user=None
+        )
         with scopes_disabled():
             for rule in office.availability_rules.all():
                 rule.services.add(odd)
@@ -291,6 +293,7 @@ def book(world, now, name, start, persons, person, spelling, channel):
             persons=persons,
             channel=channel,
             now=now,
+            acting_user=None,
         )
     except (OutsideWindow, AlreadyBooked, SlotUnavailable) as refused:
         event(f"booking refused: {type(refused).__name__}")  # --hypothesis-show-statistics
@@ -322,7 +325,7 @@ def cancel(world, now, pick):
     appointment = cancellable[pick % len(cancellable)]
     with scopes_disabled():
         held = list(Seat.objects.filter(appointment=appointment).values_list("pk", flat=True))
-    services.appointment_cancel(appointment=appointment, now=now, notify=False)
+    services.appointment_cancel(appointment=appointment, now=now, notify=False, acting_user=None)
     assert appointment.status == Status.CANCELLED
     released = seat_rows(pk__in=held)
     # Against appointment trading, a cancelled seat is not free again at once.
@@ -383,6 +386,7 @@ def test_an_offered_start_stops_being_offered_when_its_last_seat_is_taken(world)
         email="jane@example.com",
         channel=Channel.STAFF,
         now=now,
+        acting_user=None,
     )
     # Staff bookings use the staff seat first and leave the online seat to the public.
     assert offered_times(world, short, 1, Channel.ONLINE, now)[start] == 1
@@ -394,6 +398,7 @@ def test_an_offered_start_stops_being_offered_when_its_last_seat_is_taken(world)
         name="John",
         email="john@example.com",
         now=now,
+        acting_user=None,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now)
     assert start not in offered_times(world, short, 1, Channel.STAFF, now)
@@ -415,9 +420,12 @@ def test_a_cancelled_seat_returns_only_after_the_delay(world):
         name="Jane",
         email="jane@example.com",
         now=now,
+        acting_user=None,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now)
-    services.appointment_cancel(appointment=booked.appointment, now=now, notify=False)
+    services.appointment_cancel(
+        appointment=booked.appointment, now=now, notify=False, acting_user=None
+    )
     for minutes, offered in ((0, False), (14, False), (15, True)):
         later = now + timedelta(minutes=minutes)
         assert (start in offered_times(world, short, 1, Channel.ONLINE, later)) is offered
@@ -435,6 +443,7 @@ def test_an_unconfirmed_hold_lapses_after_the_activation_window(world):
         name="Jane",
         email="jane@example.com",
         now=now,
+        acting_user=None,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now + timedelta(minutes=60))
     later = now + timedelta(minutes=61)
@@ -447,5 +456,6 @@ def test_an_unconfirmed_hold_lapses_after_the_activation_window(world):
         name="Jane",
         email="Jane+again@example.com",
         now=later,
+        acting_user=None,
     )
     check_invariants(world, later)

@@ -66,6 +66,7 @@ def book(office, service, language="ar", when=None):
         email="lina@example.org",
         language=language,
         now=now,
+        acting_user=None,
     )
 
 
@@ -85,7 +86,10 @@ def test_booking_mails_go_through_smtp_in_the_clients_language(
     assert any("\u0600" <= ch <= "\u06ff" for ch in request["Subject"])
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_confirm(
-            appointment=booked.appointment, confirm_token=booked.confirm_token, now=timezone.now()
+            appointment=booked.appointment,
+            confirm_token=booked.confirm_token,
+            now=timezone.now(),
+            acting_user=None,
         )
     confirmation = smtp.messages[1]
     attachments = {part.get_filename(): part for part in confirmation.iter_attachments()}

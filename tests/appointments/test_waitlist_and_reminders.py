@@ -28,7 +28,7 @@ def fill_all_times(office, service, now):
     booked = []
     n = 0
     while True:
-        free = selectors._free_times(
+        free = selectors.free_times(
             office,
             offered,
             now.date(),
@@ -36,6 +36,7 @@ def fill_all_times(office, service, now):
             now=now,
             persons=1,
             channel=Channel.ONLINE,
+            cached=False,
         )
         if not free:
             return booked
@@ -49,6 +50,7 @@ def fill_all_times(office, service, now):
                 email=f"p{n}@example.org",
                 channel=Channel.STAFF,
                 now=now,
+                acting_user=None,
             ).appointment
         )
 
@@ -74,6 +76,7 @@ def join(office, service, email, now, expires=None, language="uk"):
         language=language,
         permit_expires=expires,
         now=now,
+        acting_user=None,
     )
 
 
@@ -97,10 +100,10 @@ def test_freed_times_go_to_urgent_clients_first_then_first_come(
     ]
     with pytest.raises(AlreadyWaiting):
         join(office, service, "Urgent+x@example.org", now)
-    services.appointment_cancel(appointment=full_office["booked"][0], now=now)
+    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=None)
     later = now + timedelta(minutes=20)  # after the anti-trading delay
     with django_capture_on_commit_callbacks(execute=True):
-        assert waitlist.waitlist_offer_freed(office=office, now=later) == 1
+        assert waitlist.waitlist_offer_freed(office=office, now=later, acting_user=None) == 1
     with scopes_disabled():
         urgent.refresh_from_db()
         early.refresh_from_db()
@@ -115,6 +118,7 @@ def test_freed_times_go_to_urgent_clients_first_then_first_come(
         appointment=urgent.appointment,
         confirm_token=confirm_token_for(urgent.appointment.code),
         now=later + timedelta(minutes=5),
+        acting_user=None,
     )
     with scopes_disabled():
         urgent.refresh_from_db()
@@ -125,12 +129,12 @@ def test_an_unanswered_offer_passes_to_the_next_client(office, full_office):
     service, now = full_office["service"], full_office["now"]
     first = join(office, service, "first@example.org", now)
     second = join(office, service, "second@example.org", now + timedelta(minutes=1))
-    services.appointment_cancel(appointment=full_office["booked"][0], now=now)
+    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=None)
     t1 = now + timedelta(minutes=20)
-    assert waitlist.waitlist_offer_freed(office=office, now=t1) == 1
+    assert waitlist.waitlist_offer_freed(office=office, now=t1, acting_user=None) == 1
     t2 = t1 + timedelta(hours=5)  # the offer (4 hours) ran out
     with time_machine.travel(t2):
-        waitlist.waitlist_offer_freed(office=office, now=t2)
+        waitlist.waitlist_offer_freed(office=office, now=t2, acting_user=None)
     with scopes_disabled():
         first.refresh_from_db()
         second.refresh_from_db()

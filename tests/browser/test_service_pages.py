@@ -32,7 +32,7 @@ def described_office(transactional_db):
     )
     invited = Service.objects.create(slug="naturalisation", name={"de": "Einbürgerung"})
     booking.office_service_set(
-        office=office, service=invited, duration_minutes=60, bookable_online=False
+        office=office, service=invited, duration_minutes=60, bookable_online=False, acting_user=None
     )
     return office
 

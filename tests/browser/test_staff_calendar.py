@@ -39,6 +39,7 @@ def booked(transactional_db):
             interpreter_language=interpreter,
             channel=Channel.STAFF,
             now=now,
+            acting_user=None,
         ).appointment
         for i, (name, language, interpreter) in enumerate(
             [("Lina Haddad", "ar", "ar"), ("Jonas Becker", "de", "")]

@@ -68,7 +68,9 @@ def test_many_clients_for_one_slot_exactly_capacity_succeed(setup):
 
 
 def test_without_the_lock_the_same_rush_overbooks(setup, settings):
-    """Proof that the test above can fail: the unlocked read-then-write oversells."""
+    """Proof that the test above can fail, and that the lock is what keeps it from failing: the
+    switch removes only `FOR UPDATE ... SKIP LOCKED` from the real claim (its pick and its update
+    then run as two statements, with a pause between them; services/booking.py)."""
     settings.SCHALTER_UNSAFE_SEAT_CLAIM = True
     statuses = rush(setup["url"], [body(setup, n) for n in range(CLIENTS)])
     assert statuses.count(201) > 2

@@ -15,5 +15,7 @@ def permit(office) -> Service:
         documents=[{"de": "Reisepass", "en": "Passport"}, {"de": "Foto"}],
     )
     with scopes_disabled():
-        booking.office_service_set(office=office, service=service, duration_minutes=30)
+        booking.office_service_set(
+            office=office, service=service, duration_minutes=30, acting_user=None
+        )
     return service

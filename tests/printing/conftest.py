@@ -156,5 +156,7 @@ def residence_permit(office) -> Service:
         exempt_groups=["refugee"],
         documents=[in_every_language(DOCUMENTS[key]) for key in ("passport", "photo")],
     )
-    booking.office_service_set(office=office, service=service, duration_minutes=30)
+    booking.office_service_set(
+        office=office, service=service, duration_minutes=30, acting_user=None
+    )
     return service

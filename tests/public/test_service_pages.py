@@ -41,7 +41,7 @@ def described(office, bookable):
         summary={"de": "Deutsche Staatsangehörigkeit."},
     )
     booking.office_service_set(
-        office=office, service=invited, duration_minutes=60, bookable_online=False
+        office=office, service=invited, duration_minutes=60, bookable_online=False, acting_user=None
     )
     return bookable
 

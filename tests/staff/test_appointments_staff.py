@@ -18,7 +18,7 @@ from django_scopes import scopes_disabled
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
-from schalter.appointments import calendar_selectors, selectors, services, staff_actions
+from schalter.appointments import calendar_selectors, selectors, services
 from schalter.appointments.errors import NotChangeable, SlotUnavailable
 from schalter.appointments.models import (
     Appointment,
@@ -56,7 +56,7 @@ def free_starts(office, service, *, channel=Channel.ONLINE, persons=1, now=None)
     today = timezone.localdate()
     return [
         t.start
-        for t in selectors._free_times(
+        for t in selectors.free_times(
             office,
             offered,
             today,
@@ -64,6 +64,7 @@ def free_starts(office, service, *, channel=Channel.ONLINE, persons=1, now=None)
             now=now or timezone.now(),
             persons=persons,
             channel=channel,
+            cached=False,
         )
     ]
 
@@ -97,6 +98,7 @@ def book(
         interpreter_language=interpreter,
         channel=channel,
         now=now or timezone.now(),
+        acting_user=None,
     ).appointment
 
 
@@ -433,18 +435,28 @@ def test_arrival_and_no_show_only_for_confirmed_appointments_that_are_due(office
         now=booked_at,
     )
     with pytest.raises(NotChangeable):  # not today yet
-        staff_actions.appointment_mark_arrived(
-            appointment=early, now=at(office, day, "07:00") - timedelta(days=1)
+        services.appointment_mark_arrived(
+            appointment=early, now=at(office, day, "07:00") - timedelta(days=1), acting_user=None
         )
     with pytest.raises(NotChangeable):  # her time has not begun
-        staff_actions.appointment_mark_no_show(appointment=early, now=at(office, day, "07:55"))
+        services.appointment_mark_no_show(
+            appointment=early, now=at(office, day, "07:55"), acting_user=None
+        )
     with pytest.raises(NotChangeable):  # never confirmed
-        staff_actions.appointment_mark_arrived(appointment=pending, now=at(office, day, "08:55"))
-    staff_actions.appointment_mark_arrived(appointment=early, now=at(office, day, "07:55"))
+        services.appointment_mark_arrived(
+            appointment=pending, now=at(office, day, "08:55"), acting_user=None
+        )
+    services.appointment_mark_arrived(
+        appointment=early, now=at(office, day, "07:55"), acting_user=None
+    )
     assert early.status == Status.ARRIVED
     with pytest.raises(NotChangeable):  # arrived already
-        staff_actions.appointment_mark_no_show(appointment=early, now=at(office, day, "08:30"))
-    staff_actions.appointment_mark_no_show(appointment=late, now=at(office, day, "11:20"))
+        services.appointment_mark_no_show(
+            appointment=early, now=at(office, day, "08:30"), acting_user=None
+        )
+    services.appointment_mark_no_show(
+        appointment=late, now=at(office, day, "11:20"), acting_user=None
+    )
     assert late.status == Status.NO_SHOW
     assert list(
         AuditEvent.objects.filter(
@@ -508,7 +520,7 @@ def test_a_block_takes_free_times_out_and_gives_them_back_exactly(
     with pytest.raises(SlotUnavailable):
         book(office, bookable["short"], at(office, day, "08:10"), name="Late")
     # The appointment booked before keeps its time; cancelling it does not reopen the seat.
-    services.appointment_cancel(appointment=inside, now=timezone.now())
+    services.appointment_cancel(appointment=inside, now=timezone.now(), acting_user=None)
     later = timezone.now() + timedelta(hours=1)
     assert at(office, day, "08:30") not in free_starts(
         office, bookable["short"], channel=Channel.STAFF, now=later
@@ -532,26 +544,28 @@ def test_a_block_takes_free_times_out_and_gives_them_back_exactly(
 def test_overlapping_blocks_release_only_what_no_block_covers(office, bookable, day):
     before = released(office, at(office, day, "08:00"), at(office, day, "12:00"))
     now = timezone.now()
-    a = staff_actions.time_block_add(
+    a = services.time_block_add(
         office=office,
         start=at(office, day, "08:00"),
         end=at(office, day, "10:00"),
         reason="",
         now=now,
+        acting_user=None,
     )
-    b = staff_actions.time_block_add(
+    b = services.time_block_add(
         office=office,
         start=at(office, day, "09:00"),
         end=at(office, day, "11:00"),
         reason="",
         now=now,
+        acting_user=None,
     )
     assert (a.seats, b.seats) == (36, 18)  # B shifts only what A had not
-    staff_actions.time_block_remove(block=a.block)
+    services.time_block_remove(block=a.block, acting_user=None)
     free = set(free_starts(office, bookable["short"], channel=Channel.STAFF))
     assert at(office, day, "08:50") in free
     assert at(office, day, "09:00") not in free and at(office, day, "10:50") not in free
-    assert staff_actions.time_block_remove(block=b.block) == 36
+    assert services.time_block_remove(block=b.block, acting_user=None) == 36
     assert released(office, at(office, day, "08:00"), at(office, day, "12:00")) == before
 
 
@@ -579,19 +593,20 @@ def test_bad_blocks_are_refused(staff_client, office, bookable, day, changes, fi
     assert error_of(response, field)
     with scopes_disabled():
         assert not TimeBlock.objects.exists()
-        assert not Seat.objects.filter(released_at__gte=TimeBlock.BLOCKED_FROM).exists()
+        assert not Seat.objects.filter(blocked=True).exists()
 
 
 def test_blocks_of_other_offices_cannot_be_removed(
     staff_client, office, other_office, bookable, day
 ):
     make_bookable(other_office)
-    foreign = staff_actions.time_block_add(
+    foreign = services.time_block_add(
         office=other_office,
         start=at(office, day, "08:00"),
         end=at(office, day, "09:00"),
         reason="",
         now=timezone.now(),
+        acting_user=None,
     )
     client = staff_client(office, Role.OFFICE_ADMIN)
     assert client.post(url(office, f"blocks/{foreign.block.pk}/delete/")).status_code == 404
@@ -665,7 +680,7 @@ def test_mass_cancellation_tells_each_client_in_her_language(
         assert mail.extra_headers["Content-Language"] == language
         alternatives = [
             t.astimezone(office.zone)
-            for t in free_starts(office, bookable["long"])[: staff_actions.ALTERNATIVES_OFFERED]
+            for t in free_starts(office, bookable["long"])[: services.ALTERNATIVES_OFFERED]
         ]
         assert len(alternatives) == 3 and all(t.date() != day for t in alternatives)
         with translation.override(language):
@@ -673,7 +688,7 @@ def test_mass_cancellation_tells_each_client_in_her_language(
             for expected in (
                 translation.gettext("Hello %(name)s,") % {"name": name},
                 translation.gettext("Booking code"),
-                str(staff_actions.CANCELLATION_REASONS["illness"]),
+                str(services.CANCELLATION_REASONS["illness"]),
                 date_format(alternatives[0], "l"),
                 f"{alternatives[0]:%H:%M}",
                 appointment.code,
@@ -689,13 +704,14 @@ def test_mass_cancellation_tells_each_client_in_her_language(
 def test_mass_cancellation_of_a_time_range_leaves_the_rest(office, bookable, day):
     morning = book(office, bookable["short"], at(office, day, "08:00"))
     noon = book(office, bookable["short"], at(office, day, "11:00"), name="Noon")
-    result = staff_actions.appointments_cancel_by_office(
+    result = services.appointments_cancel_by_office(
         office=office,
         day=day,
         start_time=at(office, day, "10:00").time(),
         end_time=at(office, day, "12:00").time(),
         reason="closed",
         now=timezone.now(),
+        acting_user=None,
     )
     assert [a.pk for a in result.cancelled] == [noon.pk]
     assert (status_of(morning), status_of(noon)) == (Status.CONFIRMED, Status.CANCELLED)
@@ -786,7 +802,9 @@ def test_ending_a_rule_keeps_booked_seats_and_lists_them_as_conflicts(
         for t in free_starts(office, bookable["long"])
         if t.astimezone(office.zone).weekday() != day.weekday()
     )
-    services.appointment_reschedule(appointment=kept, start=other, now=timezone.now())
+    services.appointment_reschedule(
+        appointment=kept, start=other, now=timezone.now(), acting_user=None
+    )
     assert calendar_selectors.appointment_conflicts(office, now=timezone.now(), language="de") == []
 
 
@@ -836,7 +854,7 @@ def test_ending_a_rule_refuses_bad_days(staff_client, office, bookable, day, las
 
 def test_a_rule_cannot_be_extended_by_ending_it_later(staff_client, office, bookable, day):
     rule = rule_of(office, day)
-    staff_actions.availability_rule_end(rule=rule, last_day=day, now=timezone.now())
+    services.availability_rule_end(rule=rule, last_day=day, now=timezone.now(), acting_user=None)
     client = staff_client(office, Role.OFFICE_ADMIN)
     response = client.post(
         url(office, f"rules/{rule.pk}/"), {"last_day": (day + timedelta(days=7)).isoformat()}

@@ -93,7 +93,7 @@ def object_of(office, url_name: str) -> int:
         if url_name == "staff:appointment_block_delete":
             from django.utils import timezone
 
-            from schalter.appointments.staff_actions import time_block_add
+            from schalter.appointments.services import time_block_add
 
             start = timezone.now() + datetime.timedelta(days=400)
             block = time_block_add(
@@ -102,6 +102,7 @@ def object_of(office, url_name: str) -> int:
                 end=start + datetime.timedelta(hours=1),
                 reason="",
                 now=timezone.now(),
+                acting_user=None,
             ).block
             return block.pk
         if url_name == "staff:waitlist_entry_update":
@@ -118,6 +119,7 @@ def object_of(office, url_name: str) -> int:
                 language="de",
                 permit_expires=None,
                 now=timezone.now(),
+                acting_user=None,
             ).pk
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
 
@@ -147,6 +149,7 @@ def _appointment_of(office) -> Appointment:
             email=f"client@{office.slug}.example",
             channel=Channel.STAFF,
             now=now,
+            acting_user=None,
         )
     return Appointment.objects.filter(office=office).first()
 

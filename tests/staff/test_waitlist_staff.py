@@ -23,6 +23,7 @@ def waiting(office, bookable):
             language="de",
             permit_expires=None,
             now=now,
+            acting_user=None,
         )
         for name in ("anna", "bora")
     ]

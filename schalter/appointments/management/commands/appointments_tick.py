@@ -3,11 +3,13 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from schalter.accounts.actors import SCHEDULER
 from schalter.appointments.reminders import reminders_send
 from schalter.appointments.retention import personal_data_purge, rate_limits_prune
-from schalter.appointments.services import policy_for, seats_generate
-from schalter.appointments.staff_actions import time_blocks_reapply
+from schalter.appointments.selectors import policy_of
+from schalter.appointments.services import seats_generate, time_blocks_reapply
 from schalter.appointments.waitlist import waitlist_offer_freed
+from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.visits.services import tickets_personal_erase
 
@@ -22,15 +24,16 @@ class Command(BaseCommand):
         now = timezone.now()
         rate_limits_prune(now=now)
         for office in Office.objects.all():
-            today = now.astimezone(office.zone).date()
-            horizon = policy_for(office).horizon_days
+            today = local_date(office, now)
+            horizon = policy_of(office).horizon_days
             seats = seats_generate(
                 office=office, first_day=today, last_day=today + timedelta(days=horizon)
             )
             time_blocks_reapply(office=office, now=now)  # new seats inside blocked times
-            offers = waitlist_offer_freed(office=office, now=now)
+            # The tick is scheduled work, run every minute: the scheduler acts.
+            offers = waitlist_offer_freed(office=office, now=now, acting_user=SCHEDULER)
             reminded = reminders_send(office=office, now=now)
-            purged = personal_data_purge(office=office, now=now)
+            purged = personal_data_purge(office=office, now=now, acting_user=SCHEDULER)
             purged += tickets_personal_erase(office=office, now=now)
             self.stdout.write(
                 f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
