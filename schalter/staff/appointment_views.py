@@ -34,7 +34,7 @@ from schalter.staff.appointment_forms import (
     service_choices,
 )
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 
 C = Capability
 
@@ -48,7 +48,7 @@ def _page(request: HttpRequest, template: str, context: dict, status: int = 200)
         **context,
     }
     with timezone.override(access.office.zone):
-        return _render(request, template, context, status=status)
+        return office_render(request, template, context, status=status)
 
 
 def _rule_row(rule: AvailabilityRule) -> dict:

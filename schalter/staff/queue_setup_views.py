@@ -16,7 +16,7 @@ from schalter.content.texts import SOURCE_LANGUAGE, sanitise
 from schalter.kern_forms import KernFormMixin, language_fields, language_initial, language_values
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 from schalter.visits import selectors, services
 from schalter.visits.models import Kiosk, ServiceGroup
 
@@ -102,7 +102,7 @@ def queue_setup(request: HttpRequest, office: Office) -> HttpResponse:
         for group in selectors.groups_of(office)
     ]
     kiosks = [_kiosk_row(office, k) for k in selectors.kiosks_of(office)]
-    return _render(request, "staff/queue_setup.html", {"groups": groups, "kiosks": kiosks})
+    return office_render(request, "staff/queue_setup.html", {"groups": groups, "kiosks": kiosks})
 
 
 def _group_page(request: HttpRequest, office: Office, group: ServiceGroup | None) -> HttpResponse:
@@ -158,7 +158,9 @@ def _group_page(request: HttpRequest, office: Office, group: ServiceGroup | None
                 messages.success(request, _("Queue %(prefix)s saved.") % {"prefix": group.prefix})
                 return redirect("staff:queue_setup", office=office.slug)
         status = 400
-    return _render(request, "staff/group_edit.html", {"group": group, "form": form}, status=status)
+    return office_render(
+        request, "staff/group_edit.html", {"group": group, "form": form}, status=status
+    )
 
 
 @office_view(Capability.MANAGE_OFFICE)
@@ -209,7 +211,9 @@ def _kiosk_page(request: HttpRequest, office: Office, kiosk: Kiosk | None) -> Ht
             return redirect("staff:queue_setup", office=office.slug)
         status = 400
     row = _kiosk_row(office, kiosk) if kiosk else None
-    return _render(request, "staff/kiosk_edit.html", {"row": row, "form": form}, status=status)
+    return office_render(
+        request, "staff/kiosk_edit.html", {"row": row, "form": form}, status=status
+    )
 
 
 @office_view(Capability.MANAGE_OFFICE)

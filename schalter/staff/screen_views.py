@@ -23,7 +23,7 @@ from schalter.kern_forms import KernFormMixin, language_fields, language_initial
 from schalter.languages import LANGUAGES
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 from schalter.visits import selectors as visit_selectors
 from schalter.visits import services as visit_services
 from schalter.visits.models import Screen
@@ -88,7 +88,7 @@ def screen_list(request: HttpRequest, office: Office) -> HttpResponse:
     language = get_language()
     groups = {g.pk: g.name_in(language) for g in visit_selectors.groups_of(office)}
     rows = [_screen_row(office, s, groups) for s in visit_selectors.screens_of(office)]
-    return _render(request, "staff/screens.html", {"rows": rows})
+    return office_render(request, "staff/screens.html", {"rows": rows})
 
 
 def _screen_form_page(request: HttpRequest, office: Office, screen: Screen | None) -> HttpResponse:
@@ -135,7 +135,7 @@ def _screen_form_page(request: HttpRequest, office: Office, screen: Screen | Non
                 messages.success(request, _("Screen %(name)s saved.") % {"name": screen.name})
                 return redirect("staff:screens", office=office.slug)
         status = 400
-    return _render(
+    return office_render(
         request,
         "staff/screen_edit.html",
         {
@@ -238,7 +238,7 @@ def notice_list(request: HttpRequest, office: Office) -> HttpResponse:
             }
             for notice in content_selectors.notices_of(office)
         ]
-        return _render(request, "staff/notices.html", {"rows": rows})
+        return office_render(request, "staff/notices.html", {"rows": rows})
 
 
 def _notice_form_page(
@@ -279,7 +279,7 @@ def _notice_form_page(
                     messages.success(request, _("Notice saved."))
                     return redirect("staff:notices", office=office.slug)
             status = 400
-        return _render(
+        return office_render(
             request,
             "staff/notice_edit.html",
             {"notice": notice, "form": form, "time_zone": office.time_zone},

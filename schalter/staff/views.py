@@ -22,9 +22,6 @@ from schalter.staff.guards import office_view, verified_staff
 from schalter.staff.navigation import office_render
 from schalter.visits import selectors as visit_selectors
 
-# The name the other staff view modules import until they switch to navigation.office_render.
-_render = office_render
-
 
 @verified_staff
 def home(request: HttpRequest) -> HttpResponse:

@@ -18,7 +18,7 @@ from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
 from schalter.printing.ticket import ticket_pdf_path
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 from schalter.visits import selectors, services
 from schalter.visits.models import NOTE_MAX_LENGTH, Outcome, Priority, Ticket
 
@@ -109,7 +109,7 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
         }
     now = timezone.now()
     waiting = selectors.waiting_counts(office, selectors.local_day(office, now))
-    return _render(
+    return office_render(
         request,
         "visits/staff_desk.html",
         {
@@ -196,7 +196,7 @@ def queue_dashboard(request: HttpRequest, office: Office) -> HttpResponse:
     language = get_language()
     now = timezone.now()
     overview = selectors.queue_overview(office, now)
-    return _render(
+    return office_render(
         request,
         "visits/staff_queue.html",
         {

@@ -14,7 +14,7 @@ from schalter.appointments.models import Urgency, WaitlistEntry
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
 from schalter.staff.guards import office_view
-from schalter.staff.views import _render
+from schalter.staff.navigation import office_render
 
 
 @office_view(Capability.VIEW_APPOINTMENTS)
@@ -24,7 +24,7 @@ def waitlist_list(request: HttpRequest, office: Office) -> HttpResponse:
     for position, entry in enumerate(entries, start=1):
         entry.position = position
         entry.service_name = entry.service.name_in(language)
-    return _render(
+    return office_render(
         request,
         "staff/waitlist.html",
         {

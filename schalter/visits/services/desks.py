@@ -33,7 +33,7 @@ def desk_session_open(
             with scopes_disabled():
                 mine = list(DeskSession.objects.filter(user=user, ended_at__isnull=True))
             for session in mine:
-                _close(session, now, acting_user)
+                _close(session, now, acting_user=acting_user)
             session = DeskSession.objects.create(
                 office=office, desk=desk, user=user, started_at=now
             )
@@ -51,7 +51,7 @@ def desk_session_open(
     return session
 
 
-def _close(session: DeskSession, now: datetime, acting_user: Actor) -> None:
+def _close(session: DeskSession, now: datetime, *, acting_user: Actor) -> None:
     """Leave a desk: a client called but not yet served goes back to the queue, nothing lost."""
     with scope(office=session.office):
         left = Ticket.objects.select_for_update().filter(
@@ -85,5 +85,5 @@ def desk_session_close(*, session: DeskSession, now: datetime, acting_user: Acto
             return
         if Ticket.objects.filter(desk_id=locked.desk_id, state=TicketState.IN_SERVICE).exists():
             raise DeskBusy
-        _close(locked, now, acting_user)
+        _close(locked, now, acting_user=acting_user)
     session.refresh_from_db()

@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from schalter.accounts.actors import SCHEDULER
 from schalter.appointments.reminders import reminders_send
-from schalter.appointments.retention import personal_data_purge, rate_limits_prune
+from schalter.appointments.retention import rate_limits_prune
 from schalter.appointments.selectors import policy_of
 from schalter.appointments.services import seats_generate, time_blocks_reapply
 from schalter.appointments.waitlist import waitlist_offer_freed
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
-from schalter.visits.services import tickets_personal_erase
+from schalter.offices.retention import personal_data_erase
 
 
 class Command(BaseCommand):
@@ -33,8 +33,7 @@ class Command(BaseCommand):
             # The tick is scheduled work, run every minute: the scheduler acts.
             offers = waitlist_offer_freed(office=office, now=now, acting_user=SCHEDULER)
             reminded = reminders_send(office=office, now=now)
-            purged = personal_data_purge(office=office, now=now, acting_user=SCHEDULER)
-            purged += tickets_personal_erase(office=office, now=now)
+            purged = personal_data_erase(office=office, now=now)  # every app's, registered
             self.stdout.write(
                 f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
                 f"{reminded} reminders, {purged} records anonymised"
