@@ -152,8 +152,8 @@ def _availability(office: str, query: AvailabilityQuery) -> dict:
     office_obj = _office(office)
     if query.end < query.start or (query.end - query.start).days > MAX_AVAILABILITY_DAYS:
         raise HttpError(422, _("Choose an end date after the start, at most three months later."))
-    offered = selectors.offered_service(office_obj, query.service)
-    if offered is None or not offered.bookable_online:
+    offered = selectors.offer_of(office_obj, service_id=query.service)
+    if offered is None:
         raise ServiceNotOffered(field="service")
     times = selectors.free_times(
         office_obj,

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import Http404
 from django_scopes import scope, scopes_disabled
 
 from schalter.appointments import slots
@@ -64,23 +65,64 @@ def appointment_by_confirm_token(*, code: str, confirm_token: str) -> Appointmen
     return appointment
 
 
+def offer_is_open(offered: OfficeService | None, channel: str | None = Channel.ONLINE) -> bool:
+    """The one rule of whether an office's offer of a service can be used: it is enabled, and
+    for clients booking online (`channel` ONLINE) it is bookable online. `channel=None`: offered
+    at all (its page, its flyer, staff booking by phone)."""
+    return (
+        offered is not None
+        and offered.enabled
+        and (channel != Channel.ONLINE or offered.bookable_online)
+    )
+
+
+def _open_offers(office: Office, channel: str | None) -> QuerySet[OfficeService]:
+    """`offer_is_open` as a query (keep the two in step: tests/appointments/test_offers.py)."""
+    offers = OfficeService.objects.filter(office=office, enabled=True)
+    if channel == Channel.ONLINE:
+        offers = offers.filter(bookable_online=True)
+    return offers.select_related("service")
+
+
 def offered_services(office: Office, *, online_only: bool = True) -> list[OfficeService]:
+    """The office's open offers (`offer_is_open`), online-bookable ones only unless told."""
     with scope(office=office):
-        offered = OfficeService.objects.filter(office=office, enabled=True).select_related(
-            "service"
-        )
-        if online_only:
-            offered = offered.filter(bookable_online=True)
-        return list(offered)
+        return list(_open_offers(office, Channel.ONLINE if online_only else None))
+
+
+def offer_of(
+    office: Office,
+    *,
+    service_id: int | None = None,
+    service_slug: str | None = None,
+    channel: str | None = Channel.ONLINE,
+) -> OfficeService | None:
+    """The office's open offer (`offer_is_open`) of one service, by the service's id or slug,
+    with the service; None when the office does not offer it that way."""
+    lookup: dict[str, object] = {}
+    if service_id is not None:
+        lookup["service_id"] = service_id
+    if service_slug is not None:
+        lookup["service__slug"] = service_slug
+    if not lookup:
+        raise TypeError("offer_of needs service_id or service_slug")
+    with scope(office=office):
+        return _open_offers(office, channel).filter(**lookup).first()
+
+
+def offer_get(
+    office: Office, *, service_slug: str, channel: str | None = Channel.ONLINE
+) -> OfficeService:
+    """`offer_of` by slug for a page: 404 when the office does not offer the service so."""
+    offered = offer_of(office, service_slug=service_slug, channel=channel)
+    if offered is None:
+        raise Http404
+    return offered
 
 
 def offered_service(office: Office, service_id: int) -> OfficeService | None:
-    with scope(office=office):
-        return (
-            OfficeService.objects.filter(office=office, service_id=service_id, enabled=True)
-            .select_related("service")
-            .first()
-        )
+    """The office's offer of a service, bookable online or not (kept name: `offer_of`)."""
+    return offer_of(office, service_id=service_id, channel=None)
 
 
 def offered_for_booking(office_slug: str, service_id: int) -> OfficeService | None:

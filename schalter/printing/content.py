@@ -140,13 +140,6 @@ def _office_facts(office: Office, language: Language) -> dict[str, Any]:
     }
 
 
-def offered_service_or_404(office: Office, slug: str) -> OfficeService:
-    for offered in booking_selectors.offered_services(office, online_only=False):
-        if offered.service.slug == slug:
-            return offered
-    raise Http404
-
-
 def service_flyer(
     office: Office, offered: OfficeService, languages: list[Language], size: str
 ) -> dict[str, Any]:

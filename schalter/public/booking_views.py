@@ -30,13 +30,6 @@ DAYS_SHOWN = 5
 TIMES_PER_DAY = 12
 
 
-def _offered(office: Office, service_slug: str) -> OfficeService:
-    for offered in selectors.offered_services(office):
-        if offered.service.slug == service_slug:
-            return offered
-    raise Http404
-
-
 def _persons(request: HttpRequest, offered: OfficeService) -> int:
     try:
         persons = int(request.GET.get("persons", "1"))
@@ -75,7 +68,7 @@ def book_start(request: HttpRequest, office: str) -> HttpResponse:
 def book_service(request: HttpRequest, office: str, service: str) -> HttpResponse:
     """What to bring, fees and duration, then the earliest free times, day by day."""
     office_obj = office_selectors.office_by_slug(office)
-    offered = _offered(office_obj, service)
+    offered = selectors.offer_get(office_obj, service_slug=service)
     language = get_language()
     persons = _persons(request, offered)
     now = timezone.now()
@@ -116,7 +109,7 @@ def book_service(request: HttpRequest, office: str, service: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def book_details(request: HttpRequest, office: str, service: str, start: str) -> HttpResponse:
     office_obj = office_selectors.office_by_slug(office)
-    offered = _offered(office_obj, service)
+    offered = selectors.offer_get(office_obj, service_slug=service)
     start_at = _parse_start(office_obj, start)
     persons = _persons(request, offered)
     language = get_language()
@@ -198,7 +191,7 @@ def _book(
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpResponse:
     office_obj = office_selectors.office_by_slug(office)
-    offered = _offered(office_obj, service)
+    offered = selectors.offer_get(office_obj, service_slug=service)
     language = get_language()
     form = WaitlistForm(request.POST or None)
     error, status = "", 200
@@ -371,7 +364,7 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
             return redirect(request.path)
         messages.success(request, _("Your appointment has been moved. We have sent you an e-mail."))
         return redirect(manage_url)
-    offered = _offered(office_obj, appointment.service.slug)
+    offered = selectors.offer_get(office_obj, service_slug=appointment.service.slug)
     now = timezone.now()
     today = local_date(office_obj, now)
     times = selectors.free_times(office_obj, offered, today, now=now, persons=appointment.persons)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from schalter.appointments import selectors as booking_selectors
 from schalter.offices import selectors
 from schalter.printing import content
 from schalter.printing.render import PdfUnavailable, TooManyPages, document_pdf
@@ -61,7 +62,7 @@ def _flyer_options(request: HttpRequest) -> tuple[list[Any], str]:
 @pdf_view
 def service_flyer(request: HttpRequest, office: str, service: str):
     office_obj = selectors.office_by_slug(office)
-    offered = content.offered_service_or_404(office_obj, service)
+    offered = booking_selectors.offer_get(office_obj, service_slug=service, channel=None)
     languages, size = _flyer_options(request)
     codes = "-".join(language.code for language in languages)
     return (

@@ -7,7 +7,7 @@ can read them. Data texts missing in the client's language fall back to German w
 import json
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -130,17 +130,10 @@ def office_home_extras(office: Office, language: str) -> dict:
     }
 
 
-def _offered_anyhow(office: Office, service_slug: str) -> OfficeService:
-    for offered in booking_selectors.offered_services(office, online_only=False):
-        if offered.service.slug == service_slug:
-            return offered
-    raise Http404
-
-
 @require_GET
 def service_page(request: HttpRequest, office: str, service: str) -> HttpResponse:
     office_obj = office_selectors.office_by_slug(office)
-    offered = _offered_anyhow(office_obj, service)
+    offered = booking_selectors.offer_get(office_obj, service_slug=service, channel=None)
     language = get_language()
     office_name = office_obj.name_in(language)
     summary = text_in(offered.service.summary, language)

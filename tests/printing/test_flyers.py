@@ -6,6 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from schalter.appointments import selectors as booking_selectors
 from schalter.catalog.catalogue import DOCUMENTS
 from schalter.demo.seed import in_every_language
 from schalter.languages import BY_CODE
@@ -62,7 +63,7 @@ def test_a_pair_puts_german_beside_the_client_language_on_a5(client, office, res
 
 
 def test_each_column_of_a_pair_has_its_own_lang_and_dir(office, residence_permit):
-    offered = content.offered_service_or_404(office, "residence-permit")
+    offered = booking_selectors.offer_get(office, service_slug="residence-permit", channel=None)
     languages = content.flyer_languages("fa", pair=True)
     with translation.override("de"):
         html = render_to_string(

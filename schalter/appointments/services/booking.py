@@ -37,6 +37,7 @@ from schalter.appointments.models import (
 )
 from schalter.appointments.notifications import queue_appointment_mail
 from schalter.appointments.seats import FREE_SEAT_SQL, FREE_SEAT_SQL_PARAMS, channels_for
+from schalter.appointments.selectors import offer_is_open
 from schalter.catalog.models import Service
 from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
@@ -64,11 +65,7 @@ def offer_bookable(
                 .select_related("office__booking_policy")
                 .first()
             )
-    if (
-        offered is None
-        or not offered.enabled
-        or (channel == Channel.ONLINE and not offered.bookable_online)
-    ):
+    if not offer_is_open(offered, channel):
         raise ServiceNotOffered
     return offered
 
