@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
@@ -8,15 +11,22 @@ from schalter.catalog.models import Service
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
 
-pytestmark = pytest.mark.django_db
+# One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 SLUGS = {"giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"}
 
 
-@pytest.fixture
-def seeded(capsys):
-    call_command("seed_demo")
-    return capsys.readouterr().out
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo is built once per module, like TestCase.setUpTestData: inside a transaction that is
+    rolled back after the module's last test. Each test runs in a savepoint within it (the `db`
+    fixture), so whatever a test writes is undone and the next test sees the demo unchanged."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):
