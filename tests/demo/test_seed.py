@@ -2,7 +2,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
@@ -10,6 +9,7 @@ from schalter.accounts.roles import Role
 from schalter.catalog.models import Service
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
+from tests.conftest import built_once
 
 # One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
@@ -19,14 +19,14 @@ SLUGS = {"giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The demo is built once per module, like TestCase.setUpTestData: inside a transaction that is
-    rolled back after the module's last test. Each test runs in a savepoint within it (the `db`
-    fixture), so whatever a test writes is undone and the next test sees the demo unchanged."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The demo, built once for the module; each test sees it unchanged (see `built_once`)."""
+
+    def build():
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+        return out.getvalue()
+
+    yield from built_once(django_db_blocker, build)
 
 
 def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):
