@@ -110,11 +110,14 @@ def office_per_module(request):
     yield from built_once(request.getfixturevalue("django_db_blocker"), build)
 
 
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
     for item in items:
         marker = item.get_closest_marker("office_per_module")
         if marker is None:
             continue
+        # One xdist worker runs the whole module (`--dist loadgroup`), so it builds the office once.
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
         db = item.get_closest_marker("django_db")
         transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
         if transactional or (db is not None and db.kwargs.get("transaction")):
@@ -122,6 +125,20 @@ def pytest_collection_modifyitems(items):
         wants = set(item.fixturenames)
         if marker.kwargs.get("bookable") and "office" in wants and "bookable" not in wants:
             raise pytest.UsageError(f"{item.nodeid}: its module shares `bookable`; ask for it")
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        for item in items:
+            group_by_xdist_mark(item)
+
+
+def group_by_xdist_mark(item) -> None:
+    """xdist 3.8 tells the scheduler an item's `xdist_group` by appending `@group` to its node id,
+    which pytest 9.2 no longer takes (pytest-dev/pytest-xdist#1386): set it where pytest keeps it.
+    Does nothing once xdist has done it itself."""
+    groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                     for m in item.iter_markers("xdist_group")})  # fmt: skip
+    suffix = "@" + "_".join(groups)
+    if groups and not item.nodeid.endswith(suffix):
+        item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 @pytest.fixture
