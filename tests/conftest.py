@@ -1,10 +1,13 @@
 """Fixtures shared by every test: offices with desks and staff, built through the services."""
 
 import os
+import sys
 from datetime import time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -71,8 +74,81 @@ def build_office(slug: str, *, desks: int = 3) -> Office:
     return office
 
 
+def built_once(django_db_blocker, build):
+    """For a module-scoped fixture (`yield from built_once(django_db_blocker, build)`): set-up built
+    once per module, like Django's TestCase.setUpTestData. `build()` runs in a transaction that is
+    rolled back after the module's last test; each test runs in a savepoint inside it (the `db`
+    fixture), so whatever a test writes is undone before the next one sees the data."""
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def office_per_module(request):
+    """Modules marked `office_per_module` share one `office` (and, with bookable=True, one
+    `bookable` offer) built once per module; each test still gets fresh instances of them and
+    sees them unchanged. Unmarked modules build them per test."""
+    marker = request.node.get_closest_marker("office_per_module")
+    if marker is None:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+
+    def build():
+        built = build_office("giessen")
+        offer = make_bookable(built) if marker.kwargs.get("bookable") else {}
+        return SimpleNamespace(office=built.pk, bookable={key: s.pk for key, s in offer.items()})
+
+    yield from built_once(request.getfixturevalue("django_db_blocker"), build)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = item.get_closest_marker("office_per_module")
+        if marker is None:
+            continue
+        # One xdist worker runs the whole module (`--dist loadgroup`), so it builds the office once.
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        db = item.get_closest_marker("django_db")
+        transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
+        if transactional or (db is not None and db.kwargs.get("transaction")):
+            raise pytest.UsageError(f"{item.nodeid}: office_per_module needs rolled-back tests")
+        wants = set(item.fixturenames)
+        if marker.kwargs.get("bookable") and "office" in wants and "bookable" not in wants:
+            raise pytest.UsageError(f"{item.nodeid}: its module shares `bookable`; ask for it")
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        for item in items:
+            group_by_xdist_mark(item)
+
+
+def group_by_xdist_mark(item) -> None:
+    """xdist 3.8 tells the scheduler an item's `xdist_group` by appending `@group` to its node id,
+    which pytest 9.2 no longer takes (pytest-dev/pytest-xdist#1386): set it where pytest keeps it.
+    Does nothing once xdist has done it itself."""
+    groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                     for m in item.iter_markers("xdist_group")})  # fmt: skip
+    suffix = "@" + "_".join(groups)
+    if groups and not item.nodeid.endswith(suffix):
+        item._id = type(item._id).parse(item.nodeid + suffix)
+
+
 @pytest.fixture
-def office(db) -> Office:
+def office(db, office_per_module) -> Office:
+    if office_per_module is not None:
+        return Office.objects.get(pk=office_per_module.office)
     return build_office("giessen")
 
 
@@ -178,7 +254,9 @@ def make_bookable(
 
 
 @pytest.fixture
-def bookable(office):
+def bookable(office, office_per_module):
+    if office_per_module is not None and office_per_module.bookable:
+        return {key: Service.objects.get(pk=pk) for key, pk in office_per_module.bookable.items()}
     return make_bookable(office)
 
 

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from schalter.appointments.models import Appointment, Seat, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.office_per_module(bookable=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
@@ -7,16 +9,24 @@ from schalter.accounts.roles import Role
 from schalter.catalog.models import Service
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
+from tests.conftest import built_once
 
-pytestmark = pytest.mark.django_db
+# One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 SLUGS = {"giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"}
 
 
-@pytest.fixture
-def seeded(capsys):
-    call_command("seed_demo")
-    return capsys.readouterr().out
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo, built once for the module; each test sees it unchanged (see `built_once`)."""
+
+    def build():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return out.getvalue()
+
+    yield from built_once(django_db_blocker, build)
 
 
 def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):

@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.appointments.models import Appointment, Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.office_per_module(bookable=True)]
 
 
 def page(response) -> BeautifulSoup:

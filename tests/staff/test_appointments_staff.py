@@ -32,7 +32,7 @@ from schalter.appointments.notifications import SUBJECTS
 from schalter.offices.services import closure_add
 from tests.conftest import german, make_bookable, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.office_per_module(bookable=True)]
 
 
 @pytest.fixture(autouse=True)
