@@ -13,6 +13,7 @@ from schalter.appointments.selectors import (
 )
 from schalter.appointments.selectors import policy_of as policy_for
 from schalter.appointments.services.arrival import (
+    appointment_arrival_record,
     appointment_mark_arrived,
     appointment_mark_no_show,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "MassCancellation",
     "PlanningError",
     "RuleEnded",
+    "appointment_arrival_record",
     "appointment_book",
     "appointment_by_confirm_token",
     "appointment_by_token",

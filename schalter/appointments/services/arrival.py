@@ -1,5 +1,6 @@
-"""On the day: the client came (arrived) or did not (no-show). A visit's check-in at the kiosk
-marks arrival itself (`visits.services.ticket_check_in`); these are the staff's marks."""
+"""On the day: the client came (arrived) or did not (no-show). Arrival is recorded in one place,
+`appointment_arrival_record`, whether staff mark it or the client checks in at a kiosk
+(`visits.services.ticket_check_in`)."""
 
 from datetime import datetime
 
@@ -10,6 +11,44 @@ from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import transitions
 from schalter.appointments.models import Appointment, Status
 from schalter.locks import bounded_lock_wait
+from schalter.offices.models import Office
+
+
+def _status_record(
+    *,
+    appointment: Appointment,
+    office: Office,
+    step: transitions.Step,
+    status: str,
+    now: datetime,
+    acting_user: Actor,
+) -> None:
+    """Set the day's status on a row locked by the caller, with its audit row."""
+    transitions.require(step, appointment, office, now)
+    appointment.status = status
+    appointment.save(update_fields=["status"])
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action=f"appointments.appointment.{step}",
+        target=appointment,
+        data={"at": now.isoformat()},
+    )
+
+
+def appointment_arrival_record(
+    *, appointment: Appointment, office: Office, now: datetime, acting_user: Actor
+) -> None:
+    """Record that the client is here, on an appointment row the caller has locked in its
+    transaction (`office` is the appointment's, passed so that nothing more is read)."""
+    _status_record(
+        appointment=appointment,
+        office=office,
+        step="arrived",
+        status=Status.ARRIVED,
+        now=now,
+        acting_user=acting_user,
+    )
 
 
 def _mark(
@@ -18,22 +57,19 @@ def _mark(
     step: transitions.Step,
     status: str,
     now: datetime,
-    action: str,
     acting_user: Actor,
 ) -> None:
     office = appointment.office
     with transaction.atomic(), scope(office=office):
         bounded_lock_wait()
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        transitions.require(step, locked, office, now)
-        locked.status = status
-        locked.save(update_fields=["status"])
-        audit_record(
+        _status_record(
+            appointment=locked,
             office=office,
+            step=step,
+            status=status,
+            now=now,
             acting_user=acting_user,
-            action=action,
-            target=locked,
-            data={"at": now.isoformat()},
         )
     appointment.refresh_from_db()
 
@@ -47,7 +83,6 @@ def appointment_mark_arrived(
         step="arrived",
         status=Status.ARRIVED,
         now=now,
-        action="appointments.appointment.arrived",
         acting_user=acting_user,
     )
 
@@ -61,6 +96,5 @@ def appointment_mark_no_show(
         step="no_show",
         status=Status.NO_SHOW,
         now=now,
-        action="appointments.appointment.no_show",
         acting_user=acting_user,
     )

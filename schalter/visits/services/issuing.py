@@ -12,6 +12,7 @@ from schalter.accounts.actors import Actor
 from schalter.accounts.services import audit_record
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.models import Appointment, Status
+from schalter.appointments.services import appointment_arrival_record
 from schalter.locks import bounded_lock_wait
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_time
@@ -249,8 +250,9 @@ def ticket_check_in(
                 walk_in=False,
                 note=note,
             )
-            appointment.status = Status.ARRIVED
-            appointment.save(update_fields=["status"])
+            appointment_arrival_record(
+                appointment=appointment, office=office, now=now, acting_user=acting_user
+            )
     except IntegrityError as error:
         if (repeated := _repeat(kiosk, issue_key)) is not None:
             return _issued(repeated, False)
