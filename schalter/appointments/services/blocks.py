@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ def time_block_add(
                 start=start,
                 end=end,
                 reason=reason.strip()[:200],
-                created_by=acting_user if acting_user and acting_user.is_authenticated else None,
+                created_by=acting_user if isinstance(acting_user, User) else None,
             )
             seats = _block_seats(office, start, end)
             inside = calendar_selectors.cancellable_appointments(

@@ -65,7 +65,7 @@ def offer_bookable(
                 .select_related("office__booking_policy")
                 .first()
             )
-    if not offer_is_open(offered, channel):
+    if offered is None or not offer_is_open(offered, channel):
         raise ServiceNotOffered
     return offered
 
