@@ -25,9 +25,11 @@ from schalter.catalog.catalogue import (
     SERVICE_TEXTS,
 )
 from schalter.catalog.models import Service
+from schalter.content import services as content
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, services
 from schalter.offices.models import Office
+from schalter.visits import services as visits
 
 DEMO_PASSWORD = "schalter-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 # RFC 6238's test key, so any authenticator app (or `manage.py demo_totp`) gives the codes.
@@ -265,8 +267,6 @@ def _seed_visits(
     """Two queues, one kiosk and one call display per office (`/<office>/display/<office>-
     wartebereich/`). The kiosk's key derives from the secret key (visits.services.kiosk_key_for),
     so `/<office>/kiosk/<office>-eingang/?key=…` unlocks it."""
-    from schalter.visits import services as visits
-
     visits.service_group_create(
         office=office,
         name=in_every_language(gettext_noop("Pick-up and short matters")),
@@ -320,8 +320,6 @@ DEMO_NOTICES = (
 
 
 def _seed_notices(office: Office) -> None:
-    from schalter.content import services as content
-
     for position, texts in enumerate(DEMO_NOTICES):
         content.office_notice_create(
             office=office, texts=texts, position=position, acting_user=COMMAND

@@ -111,12 +111,12 @@ def owned_by[M: models.Model](
     if pk is not None:
         lookup["pk"] = pk
     with scope(office=office):
-        found_in = model.objects.filter(office=office, **lookup)  # type: ignore[attr-defined]
-        if related:
-            found_in = found_in.select_related(*related)
-        if prefetch:
-            found_in = found_in.prefetch_related(*prefetch)
         try:
+            found_in = model.objects.filter(office=office, **lookup)  # type: ignore[attr-defined]
+            if related:
+                found_in = found_in.select_related(*related)
+            if prefetch:
+                found_in = found_in.prefetch_related(*prefetch)
             found = found_in.first()
         except (ValueError, TypeError):  # a key of the wrong type is as unknown as a missing one
             found = None
