@@ -15,8 +15,6 @@ from datetime import date, time, timedelta
 
 import django
 
-from schalter.accounts.actors import CLIENT, COMMAND
-
 OFFICE = "bench-office"
 SEATS_PER_SLOT = 4
 VISITS_OFFICE = "bench-visits"
@@ -137,6 +135,7 @@ def seed_visits(*, desks: int, kiosks: int, screens: int, waiting: int) -> dict:
     from django.utils.crypto import get_random_string
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from schalter.accounts.actors import CLIENT, COMMAND
     from schalter.accounts.roles import Role
     from schalter.accounts.services import membership_grant, staff_user_create
     from schalter.offices import services as offices

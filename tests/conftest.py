@@ -232,9 +232,11 @@ def make_bookable(
             "documents": [{"de": "Reisepass", "en": "Passport"}],
         },
     )[0]
-    booking.office_service_set(office=office, service=short, duration_minutes=10, acting_user=None)
     booking.office_service_set(
-        office=office, service=long, duration_minutes=30, max_persons=3, acting_user=None
+        office=office, service=short, duration_minutes=10, acting_user=COMMAND
+    )
+    booking.office_service_set(
+        office=office, service=long, duration_minutes=30, max_persons=3, acting_user=COMMAND
     )
     today = timezone.localdate()
     for weekday in range(5):
@@ -247,7 +249,7 @@ def make_bookable(
             capacity_staff=capacity_staff,
             services=[short, long],
             valid_from=date(2020, 1, 1),
-            acting_user=None,
+            acting_user=COMMAND,
         )
     booking.seats_generate(office=office, first_day=today, last_day=today + timedelta(days=days))
     return {"short": short, "long": long}
@@ -296,7 +298,7 @@ def book_earliest_by_phone(office: Office, service: Service, **client):
         start=free[0].start,
         channel=Channel.STAFF,
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
         **client,
     ).appointment
 

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
@@ -26,6 +25,7 @@ from schalter.appointments.seats import SEAT_STATE_FIELDS, booked_seat_q, seat_s
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Closure, Office
+from schalter.offices.selectors import owned_by
 
 # Statuses a calendar shows; cancelled and expired bookings hold no time.
 SHOWN_STATUSES = (*ACTIVE_STATUSES, Status.ARRIVED, Status.NO_SHOW)
@@ -71,15 +71,7 @@ def live(now: datetime) -> Q:
 
 def appointment_get(office: Office, pk: int) -> Appointment:
     """An office's appointment by id: 404 alike for missing ones and other offices' ones."""
-    with scope(office=office):
-        found = (
-            Appointment.objects.filter(office=office, pk=pk)
-            .select_related("service", "office")
-            .first()
-        )
-    if found is None:
-        raise Http404
-    return found
+    return owned_by(office, Appointment, pk, "service", "office")
 
 
 def cancellable_appointments(
@@ -169,11 +161,7 @@ def upcoming_blocks(office: Office, now: datetime) -> list[TimeBlock]:
 
 
 def time_block_get(office: Office, pk: int) -> TimeBlock:
-    with scope(office=office):
-        found = TimeBlock.objects.filter(office=office, pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return owned_by(office, TimeBlock, pk)
 
 
 @dataclass
@@ -365,15 +353,7 @@ def current_rules(office: Office, today: date) -> list[AvailabilityRule]:
 
 
 def rule_get(office: Office, pk: int) -> AvailabilityRule:
-    with scope(office=office):
-        found = (
-            AvailabilityRule.objects.filter(office=office, pk=pk)
-            .prefetch_related("services")
-            .first()
-        )
-    if found is None:
-        raise Http404
-    return found
+    return owned_by(office, AvailabilityRule, pk, prefetch=("services",))
 
 
 def rule_booked_seats_after(rule: AvailabilityRule, last_day: date, *, now: datetime) -> int:

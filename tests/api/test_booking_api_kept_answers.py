@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from django_tasks_db.models import DBTaskResult
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services
 from schalter.shared_cache import COMPUTING
 from tests.api.test_booking_api import book, first_slot
@@ -34,7 +35,11 @@ def test_the_offer_is_read_once_and_a_change_applies_to_the_next_booking(client,
     assert again.status_code == 201, again.content
     assert not [q for q in queries.captured_queries if "appointments_officeservice" in q["sql"]]
     services.office_service_set(
-        office=office, service=short, duration_minutes=10, bookable_online=False, acting_user=None
+        office=office,
+        service=short,
+        duration_minutes=10,
+        bookable_online=False,
+        acting_user=COMMAND,
     )
     refused = book(client, office, short, slot["start"], email="third@example.org")
     assert refused.status_code == 404 and refused.json()["error"] == "service_not_offered"
@@ -99,7 +104,7 @@ def test_the_confirmation_mail_is_queued_exactly_when_the_booking_commits(
             name="B",
             email="b@example.org",
             now=timezone.now(),
-            acting_user=None,
+            acting_user=COMMAND,
         )
         assert DBTaskResult.objects.count() == 2
         raise RuntimeError("the request failed after booking")

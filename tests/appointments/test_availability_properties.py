@@ -20,6 +20,7 @@ from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import selectors, services, slots
 from schalter.appointments.errors import AlreadyBooked, OutsideWindow, SlotUnavailable
 from schalter.appointments.models import (
@@ -56,7 +57,7 @@ def world(office):
         catalogue = make_bookable(office, capacity_online=1, capacity_staff=1, days=0)
         odd = Service.objects.create(slug="fifteen-minutes", name={"de": "Viertelstunde"})
         services.office_service_set(
-            office=office, service=odd, duration_minutes=15, max_persons=2, acting_user=None
+            office=office, service=odd, duration_minutes=15, max_persons=2, acting_user=COMMAND
         )
         with scopes_disabled():
             for rule in office.availability_rules.all():
@@ -293,7 +294,7 @@ def book(world, now, name, start, persons, person, spelling, channel):
             persons=persons,
             channel=channel,
             now=now,
-            acting_user=None,
+            acting_user=COMMAND,
         )
     except (OutsideWindow, AlreadyBooked, SlotUnavailable) as refused:
         event(f"booking refused: {type(refused).__name__}")  # --hypothesis-show-statistics
@@ -325,7 +326,7 @@ def cancel(world, now, pick):
     appointment = cancellable[pick % len(cancellable)]
     with scopes_disabled():
         held = list(Seat.objects.filter(appointment=appointment).values_list("pk", flat=True))
-    services.appointment_cancel(appointment=appointment, now=now, notify=False, acting_user=None)
+    services.appointment_cancel(appointment=appointment, now=now, notify=False, acting_user=COMMAND)
     assert appointment.status == Status.CANCELLED
     released = seat_rows(pk__in=held)
     # Against appointment trading, a cancelled seat is not free again at once.
@@ -386,7 +387,7 @@ def test_an_offered_start_stops_being_offered_when_its_last_seat_is_taken(world)
         email="jane@example.com",
         channel=Channel.STAFF,
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     # Staff bookings use the staff seat first and leave the online seat to the public.
     assert offered_times(world, short, 1, Channel.ONLINE, now)[start] == 1
@@ -398,7 +399,7 @@ def test_an_offered_start_stops_being_offered_when_its_last_seat_is_taken(world)
         name="John",
         email="john@example.com",
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now)
     assert start not in offered_times(world, short, 1, Channel.STAFF, now)
@@ -420,11 +421,11 @@ def test_a_cancelled_seat_returns_only_after_the_delay(world):
         name="Jane",
         email="jane@example.com",
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now)
     services.appointment_cancel(
-        appointment=booked.appointment, now=now, notify=False, acting_user=None
+        appointment=booked.appointment, now=now, notify=False, acting_user=COMMAND
     )
     for minutes, offered in ((0, False), (14, False), (15, True)):
         later = now + timedelta(minutes=minutes)
@@ -443,7 +444,7 @@ def test_an_unconfirmed_hold_lapses_after_the_activation_window(world):
         name="Jane",
         email="jane@example.com",
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     assert start not in offered_times(world, short, 1, Channel.ONLINE, now + timedelta(minutes=60))
     later = now + timedelta(minutes=61)
@@ -456,6 +457,6 @@ def test_an_unconfirmed_hold_lapses_after_the_activation_window(world):
         name="Jane",
         email="Jane+again@example.com",
         now=later,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     check_invariants(world, later)

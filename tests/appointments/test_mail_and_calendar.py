@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from icalendar import Calendar
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.models import Appointment, Status
@@ -66,7 +67,7 @@ def book(office, service, language="ar", when=None):
         email="lina@example.org",
         language=language,
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
 
 
@@ -89,7 +90,7 @@ def test_booking_mails_go_through_smtp_in_the_clients_language(
             appointment=booked.appointment,
             confirm_token=booked.confirm_token,
             now=timezone.now(),
-            acting_user=None,
+            acting_user=COMMAND,
         )
     confirmation = smtp.messages[1]
     attachments = {part.get_filename(): part for part in confirmation.iter_attachments()}

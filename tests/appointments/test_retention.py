@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.appointments.models import Appointment, RateLimit, Status
 from schalter.appointments.retention import personal_data_purge, rate_limits_prune
@@ -22,9 +23,9 @@ def test_personal_data_goes_after_the_retention_period_and_figures_stay(office):
         phone="0151 23456789",
     )
     soon_after = appointment.end + timedelta(days=30)
-    assert personal_data_purge(office=office, now=soon_after, acting_user=None) == 0
+    assert personal_data_purge(office=office, now=soon_after, acting_user=COMMAND) == 0
     later = appointment.end + timedelta(days=91)
-    assert personal_data_purge(office=office, now=later, acting_user=None) == 1
+    assert personal_data_purge(office=office, now=later, acting_user=COMMAND) == 1
     with scopes_disabled():
         kept = Appointment.objects.get(pk=appointment.pk)
     assert (kept.name, kept.email, kept.phone, kept.manage_token_hash) == ("", "", "", "")
@@ -35,7 +36,7 @@ def test_personal_data_goes_after_the_retention_period_and_figures_stay(office):
         appointment.start,
     )
     assert AuditEvent.objects.filter(action="appointments.retention.purged").exists()
-    assert personal_data_purge(office=office, now=later, acting_user=None) == 0  # once
+    assert personal_data_purge(office=office, now=later, acting_user=COMMAND) == 0  # once
 
 
 def test_old_rate_limit_windows_are_pruned_but_used_challenges_stay(db):

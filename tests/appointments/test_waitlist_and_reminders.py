@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import selectors, services, waitlist
 from schalter.appointments.errors import AlreadyWaiting
 from schalter.appointments.models import (
@@ -50,7 +51,7 @@ def fill_all_times(office, service, now):
                 email=f"p{n}@example.org",
                 channel=Channel.STAFF,
                 now=now,
-                acting_user=None,
+                acting_user=COMMAND,
             ).appointment
         )
 
@@ -76,7 +77,7 @@ def join(office, service, email, now, expires=None, language="uk"):
         language=language,
         permit_expires=expires,
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
 
 
@@ -100,10 +101,10 @@ def test_freed_times_go_to_urgent_clients_first_then_first_come(
     ]
     with pytest.raises(AlreadyWaiting):
         join(office, service, "Urgent+x@example.org", now)
-    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=None)
+    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=COMMAND)
     later = now + timedelta(minutes=20)  # after the anti-trading delay
     with django_capture_on_commit_callbacks(execute=True):
-        assert waitlist.waitlist_offer_freed(office=office, now=later, acting_user=None) == 1
+        assert waitlist.waitlist_offer_freed(office=office, now=later, acting_user=COMMAND) == 1
     with scopes_disabled():
         urgent.refresh_from_db()
         early.refresh_from_db()
@@ -118,7 +119,7 @@ def test_freed_times_go_to_urgent_clients_first_then_first_come(
         appointment=urgent.appointment,
         confirm_token=confirm_token_for(urgent.appointment.code),
         now=later + timedelta(minutes=5),
-        acting_user=None,
+        acting_user=COMMAND,
     )
     with scopes_disabled():
         urgent.refresh_from_db()
@@ -129,12 +130,12 @@ def test_an_unanswered_offer_passes_to_the_next_client(office, full_office):
     service, now = full_office["service"], full_office["now"]
     first = join(office, service, "first@example.org", now)
     second = join(office, service, "second@example.org", now + timedelta(minutes=1))
-    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=None)
+    services.appointment_cancel(appointment=full_office["booked"][0], now=now, acting_user=COMMAND)
     t1 = now + timedelta(minutes=20)
-    assert waitlist.waitlist_offer_freed(office=office, now=t1, acting_user=None) == 1
+    assert waitlist.waitlist_offer_freed(office=office, now=t1, acting_user=COMMAND) == 1
     t2 = t1 + timedelta(hours=5)  # the offer (4 hours) ran out
     with time_machine.travel(t2):
-        waitlist.waitlist_offer_freed(office=office, now=t2, acting_user=None)
+        waitlist.waitlist_offer_freed(office=office, now=t2, acting_user=COMMAND)
     with scopes_disabled():
         first.refresh_from_db()
         second.refresh_from_db()

@@ -30,7 +30,7 @@ def display_url(transactional_db):
             "ar": "يغلق الصندوق اليوم الساعة 12.",
             "fa-af": "صندوق امروز ساعت ۱۲ بسته می‌شود.",
         },
-        acting_user=None,
+        acting_user=COMMAND,
     )
     return {
         "url": reverse("display", kwargs={"office": "giessen", "screen": "wartebereich"}),
@@ -80,7 +80,7 @@ def test_the_ticker_rotates_languages_in_place_and_can_be_paused(open_page, disp
         active_from=None,
         active_until=None,
         position=0,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     page.clock.run_for(16000)
     expect(text).to_have_text("Heute keine Barzahlung.")

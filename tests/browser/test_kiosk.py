@@ -37,7 +37,7 @@ def on_the_day(transactional_db, make_staff):
             language="tr",
             channel=Channel.STAFF,
             now=MONDAY_9 - timedelta(days=7),
-            acting_user=None,
+            acting_user=COMMAND,
         ).appointment
     visits.service_group_create(
         office=office,

@@ -11,6 +11,7 @@ import gzip
 import pytest
 from playwright.sync_api import Browser
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services as booking
 from schalter.catalog.models import Service
 from tests.browser.conftest import VIEWPORTS, assert_accessible
@@ -32,7 +33,11 @@ def described_office(transactional_db):
     )
     invited = Service.objects.create(slug="naturalisation", name={"de": "Einbürgerung"})
     booking.office_service_set(
-        office=office, service=invited, duration_minutes=60, bookable_online=False, acting_user=None
+        office=office,
+        service=invited,
+        duration_minutes=60,
+        bookable_online=False,
+        acting_user=COMMAND,
     )
     return office
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.appointments import selectors, services
@@ -39,7 +40,7 @@ def booked(transactional_db):
             interpreter_language=interpreter,
             channel=Channel.STAFF,
             now=now,
-            acting_user=None,
+            acting_user=COMMAND,
         ).appointment
         for i, (name, language, interpreter) in enumerate(
             [("Lina Haddad", "ar", "ar"), ("Jonas Becker", "de", "")]

@@ -1,6 +1,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services as booking
 from schalter.catalog.models import Service
 
@@ -16,6 +17,6 @@ def permit(office) -> Service:
     )
     with scopes_disabled():
         booking.office_service_set(
-            office=office, service=service, duration_minutes=30, acting_user=None
+            office=office, service=service, duration_minutes=30, acting_user=COMMAND
         )
     return service

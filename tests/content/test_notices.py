@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.content import selectors
 from schalter.content.models import OfficeNotice
@@ -25,7 +26,7 @@ NOW = datetime(2031, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
 def notice(office, texts=None, **extra) -> OfficeNotice:
     return office_notice_create(
-        office=office, texts=texts or {"de": "Hinweis"}, acting_user=None, **extra
+        office=office, texts=texts or {"de": "Hinweis"}, acting_user=COMMAND, **extra
     )
 
 
@@ -95,12 +96,12 @@ def test_writes_leave_audit_rows(office):
         active_from=None,
         active_until=NOW,
         position=4,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     with scopes_disabled():
         found.refresh_from_db()
     assert found.text == {"de": "Neu", "ar": "جديد"} and found.position == 4
-    office_notice_delete(notice=found, acting_user=None)
+    office_notice_delete(notice=found, acting_user=COMMAND)
     with scopes_disabled():
         assert not OfficeNotice.objects.exists()
     actions = list(

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.catalog.models import Service
@@ -50,7 +51,7 @@ def snapshot(office, service):
 
 def test_export_lists_the_offices_texts_with_outdated_notes(staff_client, office, permit):
     content_text_update(
-        obj=permit, field="name", language="de", text="Aufenthalt", acting_user=None
+        obj=permit, field="name", language="de", text="Aufenthalt", acting_user=COMMAND
     )
     catalogue = export(staff_client(office), office, "tr")
     assert catalogue.metadata["Language"] == "tr"
@@ -83,7 +84,11 @@ def test_round_trip_updates_only_texts_whose_german_still_matches(staff_client, 
         entry.msgstr = f"ترجمة {entry.msgctxt}"
     # Between export and import the German directions change: that entry is skipped.
     content_text_update(
-        obj=office, field="directions", language="de", text="Bus 7 bis Rathaus.", acting_user=None
+        obj=office,
+        field="directions",
+        language="de",
+        text="Bus 7 bis Rathaus.",
+        acting_user=COMMAND,
     )
     response = upload(client, office, str(catalogue))
     assert response.status_code == 302

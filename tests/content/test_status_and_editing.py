@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.content.selectors import Status, content_text_get, text_statuses
@@ -47,7 +48,7 @@ def test_translations_from_before_the_editor_become_outdated_on_german_change(of
     # "en" and "tr" came with the catalogue, without a record of their German source.
     assert status(office, "service", permit.pk, "name", "en") == Status.CURRENT
     content_text_update(
-        obj=permit, field="name", language="de", text="Aufenthaltstitel", acting_user=None
+        obj=permit, field="name", language="de", text="Aufenthaltstitel", acting_user=COMMAND
     )
     assert status(office, "service", permit.pk, "name", "en") == Status.OUTDATED
     assert status(office, "service", permit.pk, "name", "tr") == Status.OUTDATED
@@ -55,7 +56,7 @@ def test_translations_from_before_the_editor_become_outdated_on_german_change(of
     # A document in the checklist is its own text.
     assert status(office, "service", permit.pk, "documents.0", "en") == Status.CURRENT
     content_text_update(
-        obj=permit, field="documents.1", language="uk", text="Фото", acting_user=None
+        obj=permit, field="documents.1", language="uk", text="Фото", acting_user=COMMAND
     )
     permit.refresh_from_db()
     assert permit.documents == [{"de": "Reisepass", "en": "Passport"}, {"de": "Foto", "uk": "Фото"}]
@@ -74,7 +75,7 @@ def test_translations_from_before_the_editor_become_outdated_on_german_change(of
 def test_texts_are_sanitised_to_plain_text(office, raw, clean):
     assert sanitise(raw) == clean
     stored = content_text_update(
-        obj=office, field="directions", language="en", text=raw, acting_user=None
+        obj=office, field="directions", language="en", text=raw, acting_user=COMMAND
     )
     assert stored == clean
     assert Office.objects.get(pk=office.pk).directions["en"] == clean
@@ -82,16 +83,18 @@ def test_texts_are_sanitised_to_plain_text(office, raw, clean):
 
 def test_bad_updates_are_refused(office):
     with pytest.raises(ValidationError):
-        content_text_update(obj=office, field="street", language="en", text="x", acting_user=None)
+        content_text_update(
+            obj=office, field="street", language="en", text="x", acting_user=COMMAND
+        )
     with pytest.raises(ValidationError):
-        content_text_update(obj=office, field="name", language="xx", text="x", acting_user=None)
+        content_text_update(obj=office, field="name", language="xx", text="x", acting_user=COMMAND)
     with pytest.raises(ValidationError):
         content_text_update(
-            obj=office, field="name", language="de", text="<b></b>", acting_user=None
+            obj=office, field="name", language="de", text="<b></b>", acting_user=COMMAND
         )
     with pytest.raises(ValidationError):
         content_text_update(
-            obj=office, field="directions", language="en", text="x" * 5000, acting_user=None
+            obj=office, field="directions", language="en", text="x" * 5000, acting_user=COMMAND
         )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services as booking
 from schalter.catalog.catalogue import DOCUMENTS
 from schalter.catalog.models import Service
@@ -157,6 +158,6 @@ def residence_permit(office) -> Service:
         documents=[in_every_language(DOCUMENTS[key]) for key in ("passport", "photo")],
     )
     booking.office_service_set(
-        office=office, service=service, duration_minutes=30, acting_user=None
+        office=office, service=service, duration_minutes=30, acting_user=COMMAND
     )
     return service

@@ -4,6 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import translation
 
+from schalter.accounts.actors import COMMAND
 from schalter.appointments import services as booking
 from schalter.catalog.models import Service
 
@@ -41,7 +42,11 @@ def described(office, bookable):
         summary={"de": "Deutsche Staatsangehörigkeit."},
     )
     booking.office_service_set(
-        office=office, service=invited, duration_minutes=60, bookable_online=False, acting_user=None
+        office=office,
+        service=invited,
+        duration_minutes=60,
+        bookable_online=False,
+        acting_user=COMMAND,
     )
     return bookable
 

@@ -98,7 +98,7 @@ def book(
         interpreter_language=interpreter,
         channel=channel,
         now=now or timezone.now(),
-        acting_user=None,
+        acting_user=COMMAND,
     ).appointment
 
 
@@ -436,26 +436,26 @@ def test_arrival_and_no_show_only_for_confirmed_appointments_that_are_due(office
     )
     with pytest.raises(NotChangeable):  # not today yet
         services.appointment_mark_arrived(
-            appointment=early, now=at(office, day, "07:00") - timedelta(days=1), acting_user=None
+            appointment=early, now=at(office, day, "07:00") - timedelta(days=1), acting_user=COMMAND
         )
     with pytest.raises(NotChangeable):  # her time has not begun
         services.appointment_mark_no_show(
-            appointment=early, now=at(office, day, "07:55"), acting_user=None
+            appointment=early, now=at(office, day, "07:55"), acting_user=COMMAND
         )
     with pytest.raises(NotChangeable):  # never confirmed
         services.appointment_mark_arrived(
-            appointment=pending, now=at(office, day, "08:55"), acting_user=None
+            appointment=pending, now=at(office, day, "08:55"), acting_user=COMMAND
         )
     services.appointment_mark_arrived(
-        appointment=early, now=at(office, day, "07:55"), acting_user=None
+        appointment=early, now=at(office, day, "07:55"), acting_user=COMMAND
     )
     assert early.status == Status.ARRIVED
     with pytest.raises(NotChangeable):  # arrived already
         services.appointment_mark_no_show(
-            appointment=early, now=at(office, day, "08:30"), acting_user=None
+            appointment=early, now=at(office, day, "08:30"), acting_user=COMMAND
         )
     services.appointment_mark_no_show(
-        appointment=late, now=at(office, day, "11:20"), acting_user=None
+        appointment=late, now=at(office, day, "11:20"), acting_user=COMMAND
     )
     assert late.status == Status.NO_SHOW
     assert list(
@@ -520,7 +520,7 @@ def test_a_block_takes_free_times_out_and_gives_them_back_exactly(
     with pytest.raises(SlotUnavailable):
         book(office, bookable["short"], at(office, day, "08:10"), name="Late")
     # The appointment booked before keeps its time; cancelling it does not reopen the seat.
-    services.appointment_cancel(appointment=inside, now=timezone.now(), acting_user=None)
+    services.appointment_cancel(appointment=inside, now=timezone.now(), acting_user=COMMAND)
     later = timezone.now() + timedelta(hours=1)
     assert at(office, day, "08:30") not in free_starts(
         office, bookable["short"], channel=Channel.STAFF, now=later
@@ -550,7 +550,7 @@ def test_overlapping_blocks_release_only_what_no_block_covers(office, bookable, 
         end=at(office, day, "10:00"),
         reason="",
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     b = services.time_block_add(
         office=office,
@@ -558,14 +558,14 @@ def test_overlapping_blocks_release_only_what_no_block_covers(office, bookable, 
         end=at(office, day, "11:00"),
         reason="",
         now=now,
-        acting_user=None,
+        acting_user=COMMAND,
     )
     assert (a.seats, b.seats) == (36, 18)  # B shifts only what A had not
-    services.time_block_remove(block=a.block, acting_user=None)
+    services.time_block_remove(block=a.block, acting_user=COMMAND)
     free = set(free_starts(office, bookable["short"], channel=Channel.STAFF))
     assert at(office, day, "08:50") in free
     assert at(office, day, "09:00") not in free and at(office, day, "10:50") not in free
-    assert services.time_block_remove(block=b.block, acting_user=None) == 36
+    assert services.time_block_remove(block=b.block, acting_user=COMMAND) == 36
     assert released(office, at(office, day, "08:00"), at(office, day, "12:00")) == before
 
 
@@ -606,7 +606,7 @@ def test_blocks_of_other_offices_cannot_be_removed(
         end=at(office, day, "09:00"),
         reason="",
         now=timezone.now(),
-        acting_user=None,
+        acting_user=COMMAND,
     )
     client = staff_client(office, Role.OFFICE_ADMIN)
     assert client.post(url(office, f"blocks/{foreign.block.pk}/delete/")).status_code == 404
@@ -711,7 +711,7 @@ def test_mass_cancellation_of_a_time_range_leaves_the_rest(office, bookable, day
         end_time=at(office, day, "12:00").time(),
         reason="closed",
         now=timezone.now(),
-        acting_user=None,
+        acting_user=COMMAND,
     )
     assert [a.pk for a in result.cancelled] == [noon.pk]
     assert (status_of(morning), status_of(noon)) == (Status.CONFIRMED, Status.CANCELLED)
@@ -803,7 +803,7 @@ def test_ending_a_rule_keeps_booked_seats_and_lists_them_as_conflicts(
         if t.astimezone(office.zone).weekday() != day.weekday()
     )
     services.appointment_reschedule(
-        appointment=kept, start=other, now=timezone.now(), acting_user=None
+        appointment=kept, start=other, now=timezone.now(), acting_user=COMMAND
     )
     assert calendar_selectors.appointment_conflicts(office, now=timezone.now(), language="de") == []
 
@@ -854,7 +854,7 @@ def test_ending_a_rule_refuses_bad_days(staff_client, office, bookable, day, las
 
 def test_a_rule_cannot_be_extended_by_ending_it_later(staff_client, office, bookable, day):
     rule = rule_of(office, day)
-    services.availability_rule_end(rule=rule, last_day=day, now=timezone.now(), acting_user=None)
+    services.availability_rule_end(rule=rule, last_day=day, now=timezone.now(), acting_user=COMMAND)
     client = staff_client(office, Role.OFFICE_ADMIN)
     response = client.post(
         url(office, f"rules/{rule.pk}/"), {"last_day": (day + timedelta(days=7)).isoformat()}

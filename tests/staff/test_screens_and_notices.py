@@ -216,7 +216,7 @@ def test_markup_in_a_notice_is_removed(admin, office):
 
 
 def test_another_offices_notice_is_not_reachable(admin, other_office):
-    theirs = office_notice_create(office=other_office, texts={"de": "Fremd"}, acting_user=None)
+    theirs = office_notice_create(office=other_office, texts={"de": "Fremd"}, acting_user=COMMAND)
     for url in (f"/staff/giessen/notices/{theirs.pk}/",):
         assert admin.get(url).status_code == 404
         assert admin.post(url, {"text_de": "Übernommen", "position": "0"}).status_code == 404

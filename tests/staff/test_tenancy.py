@@ -84,7 +84,7 @@ def object_of(office, url_name: str) -> int:
         if url_name in ("staff:notice", "staff:notice_delete"):
             from schalter.content.services import office_notice_create
 
-            return office_notice_create(office=office, texts={"de": "x"}, acting_user=None).pk
+            return office_notice_create(office=office, texts={"de": "x"}, acting_user=COMMAND).pk
         if url_name == "staff:appointment":
             return _appointment_of(office).pk
         if url_name == "staff:availability_rule":
@@ -102,7 +102,7 @@ def object_of(office, url_name: str) -> int:
                 end=start + datetime.timedelta(hours=1),
                 reason="",
                 now=timezone.now(),
-                acting_user=None,
+                acting_user=COMMAND,
             ).block
             return block.pk
         if url_name == "staff:waitlist_entry_update":
@@ -119,7 +119,7 @@ def object_of(office, url_name: str) -> int:
                 language="de",
                 permit_expires=None,
                 now=timezone.now(),
-                acting_user=None,
+                acting_user=COMMAND,
             ).pk
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
 
@@ -149,7 +149,7 @@ def _appointment_of(office) -> Appointment:
             email=f"client@{office.slug}.example",
             channel=Channel.STAFF,
             now=now,
-            acting_user=None,
+            acting_user=COMMAND,
         )
     return Appointment.objects.filter(office=office).first()
 

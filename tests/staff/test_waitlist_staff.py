@@ -3,6 +3,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from schalter.appointments.models import Urgency, WaitlistEntry, WaitlistStatus
@@ -23,7 +24,7 @@ def waiting(office, bookable):
             language="de",
             permit_expires=None,
             now=now,
-            acting_user=None,
+            acting_user=COMMAND,
         )
         for name in ("anna", "bora")
     ]

@@ -104,7 +104,7 @@ def book(office, now):
             email=email,
             channel=Channel.STAFF,
             now=week_before,
-            acting_user=None,
+            acting_user=COMMAND,
             **extra,
         ).appointment
 

@@ -97,13 +97,13 @@ def test_the_display_carries_the_active_notices_and_picks_up_edits(floor_screens
     notice = office_notice_create(
         office=office,
         texts={"de": "Kasse bis 12 Uhr", "ar": "الصندوق حتى الساعة 12"},
-        acting_user=None,
+        acting_user=COMMAND,
     )
     office_notice_create(
         office=office,
         texts={"de": "Morgen geschlossen"},
         active_from=now + timedelta(hours=5),
-        acting_user=None,
+        acting_user=COMMAND,
     )
     with time_machine.travel(now, tick=False):
         page = BeautifulSoup(Client().get("/giessen/display/alle/").content, "html.parser")
@@ -128,7 +128,7 @@ def test_the_display_carries_the_active_notices_and_picks_up_edits(floor_screens
             active_from=None,
             active_until=None,
             position=0,
-            acting_user=None,
+            acting_user=COMMAND,
         )
         assert calls_json("alle")["notices"][0]["texts"] == [
             {"lang": "de", "dir": "ltr", "text": "Kasse bis 13 Uhr"}
@@ -166,7 +166,9 @@ def test_the_display_has_a_qr_code_to_the_queue_page(floor_screens, office):
 def test_the_queue_page_shows_waiting_per_group_and_nothing_personal(
     floor_screens, groups, office, now
 ):
-    office_notice_create(office=office, texts={"de": "Bitte Pass bereithalten"}, acting_user=None)
+    office_notice_create(
+        office=office, texts={"de": "Bitte Pass bereithalten"}, acting_user=COMMAND
+    )
     with time_machine.travel(now, tick=False):
         ticket = walk_in(office, groups["A"], now)
         walk_in(office, groups["A"], now)
@@ -189,9 +191,11 @@ def test_the_queue_page_shows_waiting_per_group_and_nothing_personal(
 @pytest.mark.django_db
 def test_a_notice_in_german_on_the_arabic_queue_page_says_it_is_german(office, now):
     office_notice_create(
-        office=office, texts={"de": "Kasse bis 12 Uhr", "ar": "الصندوق حتى 12"}, acting_user=None
+        office=office, texts={"de": "Kasse bis 12 Uhr", "ar": "الصندوق حتى 12"}, acting_user=COMMAND
     )
-    office_notice_create(office=office, texts={"de": "Bitte Pass bereithalten"}, acting_user=None)
+    office_notice_create(
+        office=office, texts={"de": "Bitte Pass bereithalten"}, acting_user=COMMAND
+    )
     with time_machine.travel(now, tick=False):
         page = BeautifulSoup(Client().get("/ar/giessen/queue/").content, "html.parser")
     assert page.html["lang"] == "ar"

@@ -94,7 +94,7 @@ def test_check_in_errors(office, groups, now, book):
         services.ticket_check_in(office=elsewhere, code=today.code, now=now, acting_user=CLIENT)
     from schalter.appointments import services as booking
 
-    booking.appointment_cancel(appointment=today, now=now - timedelta(days=1), acting_user=None)
+    booking.appointment_cancel(appointment=today, now=now - timedelta(days=1), acting_user=COMMAND)
     with pytest.raises(errors.CodeNotConfirmed):
         services.ticket_check_in(office=office, code=today.code, now=now, acting_user=CLIENT)
     with scopes_disabled():
