@@ -40,6 +40,7 @@ def seed(*, days: int, bare_slots: int) -> dict:
         phone="+496413060",
         email="abh@bench.example",
         languages_served=["de", "en"],
+        acting_user=COMMAND,
     )
     service = Service.objects.get_or_create(
         slug="card-pick-up", defaults={"name": {"de": "eAT-Abholung", "en": "Card pick-up"}}
@@ -151,12 +152,19 @@ def seed_visits(*, desks: int, kiosks: int, screens: int, waiting: int) -> dict:
         phone="+496413060",
         email="vorsprache@bench.example",
         languages_served=["de", "en"],
+        acting_user=COMMAND,
     )
     offices.opening_hours_set(
-        office=office, weekly={d: [(clock(0, 0), clock(23, 59, 59))] for d in range(7)}
+        office=office,
+        weekly={d: [(clock(0, 0), clock(23, 59, 59))] for d in range(7)},
+        acting_user=COMMAND,
     )
     building = offices.location_create(
-        office=office, name={"de": "Hauptgebäude"}, street="Berliner Platz 1", highest_floor=2
+        office=office,
+        name={"de": "Hauptgebäude"},
+        street="Berliner Platz 1",
+        highest_floor=2,
+        acting_user=COMMAND,
     )
     groups = [
         visits.service_group_create(
@@ -186,12 +194,19 @@ def seed_visits(*, desks: int, kiosks: int, screens: int, waiting: int) -> dict:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         for n in range(1, desks + 1):
             desk = offices.desk_create(
-                office=office, location=building, number=n, colour="blue", floor=n % 3
+                office=office,
+                location=building,
+                number=n,
+                colour="blue",
+                floor=n % 3,
+                acting_user=COMMAND,
             )
             user = staff_user_create(
-                username=f"bench-caseworker-{n}", password=get_random_string(20)
+                username=f"bench-caseworker-{n}",
+                password=get_random_string(20),
+                acting_user=COMMAND,
             )
-            membership_grant(user=user, office=office, role=Role.CASEWORKER)
+            membership_grant(user=user, office=office, role=Role.CASEWORKER, acting_user=COMMAND)
             device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
             visits.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
             staff.append({"desk": n, "cookie": _signed_in(user, device, csrf_secret)})
