@@ -18,7 +18,9 @@ def env_flag(name: str, default: bool) -> bool:
     return env(name, "on" if default else "off").lower() in {"1", "on", "true", "yes"}
 
 
-SECRET_KEY = env("SCHALTER_SECRET_KEY", "insecure-local-only-key-change-me")
+# For `make run` and the tests only: production refuses it (settings/production.py).
+INSECURE_LOCAL_KEY = "insecure-local-only-key-change-me"
+SECRET_KEY = env("SCHALTER_SECRET_KEY", INSECURE_LOCAL_KEY)
 DEBUG = env_flag("SCHALTER_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("SCHALTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies in front of the app servers: their X-Forwarded-For names the client for the

@@ -1,7 +1,38 @@
 """Production differs from base only through environment variables (see .env.example)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env_flag
+from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, SECRET_KEY, env_flag
+
+# Keys shorter than this, or made of few distinct characters, are refused (Django's own
+# `check --deploy` criteria for the secret key).
+SHORTEST_KEY = 50
+
+
+def refuse_weak_key(name: str, value: str) -> None:
+    """Production does not start with a missing, default, example or short key: every signed
+    value (sessions, CSRF, the capabilities derived from the key) would be open to anyone who
+    knows the default."""
+    if (
+        value == INSECURE_LOCAL_KEY
+        or "change-me" in value
+        or len(value) < SHORTEST_KEY
+        or len(set(value)) < 5
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be set to a random value of at least {SHORTEST_KEY} characters, e.g. "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`. Production does "
+            "not start with a missing, default or short key."
+        )
+
+
+refuse_weak_key("SCHALTER_SECRET_KEY", SECRET_KEY)
+# The proof-of-work key is a key of its own, so that it can be rotated without signing every
+# session out, and so that the secret key never signs what a client sends back unasked.
+refuse_weak_key("SCHALTER_ALTCHA_KEY", ALTCHA_HMAC_KEY)
+if ALTCHA_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("SCHALTER_ALTCHA_KEY must differ from SCHALTER_SECRET_KEY.")
 
 SESSION_COOKIE_SECURE = env_flag("SCHALTER_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
