@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import transaction
 from django.test import Client
 from django_otp.oath import TOTP
@@ -24,6 +25,12 @@ from schalter.offices.models import Office
 # which a busy 2-core machine would otherwise turn into random failures.
 hypothesis_settings.register_profile("schalter", deadline=None)
 hypothesis_settings.load_profile("schalter")
+
+# The live test server (one per worker, started by the first test that needs it) accepts at most
+# Django's 10 waiting connections; the races open 40 at once, and the kernel resets the ones that
+# overflow its accept queue (seen as "connection reset by peer"), which is the test harness
+# failing, not the code under test. Room for every client of the largest race.
+ThreadedWSGIServer.request_queue_size = 128
 
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM is still only
 # touched synchronously from it.
