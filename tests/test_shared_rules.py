@@ -48,7 +48,7 @@ def test_an_office_object_is_404_when_missing_of_another_office_or_of_a_wrong_ke
         theirs = Desk.objects.filter(office=other_office).first()
     assert owned_by(office, Desk, desk.pk) == desk
     assert owned_by(office, Desk, None, "location", number=desk.number).location is not None
-    for pk in (theirs.pk, 10**9, "x"):
+    for pk in (theirs.pk, 10**9, "x", 2**70):
         with pytest.raises(Http404):
             owned_by(office, Desk, pk)
 

@@ -118,14 +118,15 @@ def owned_by[M: models.Model](
             if prefetch:
                 found_in = found_in.prefetch_related(*prefetch)
             found = found_in.first()
-        except (ValueError, TypeError):  # a key of the wrong type is as unknown as a missing one
+        except (ValueError, TypeError, OverflowError):  # a key of the wrong type or size is as
+            # unknown as a missing one
             found = None
     if found is None:
         raise Http404
     return found
 
 
-def desk_get(office: Office, pk: int) -> Desk:
+def desk_get(office: Office, pk: object) -> Desk:
     return owned_by(office, Desk, pk, "location")
 
 

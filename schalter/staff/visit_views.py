@@ -33,7 +33,7 @@ def _desk_action(request: HttpRequest, office: Office) -> str:
     action = request.POST.get("action", "")
     user = request.user
     if action == "take":
-        desk = office_selectors.desk_get(office, int(request.POST.get("desk") or 0))
+        desk = office_selectors.desk_get(office, request.POST.get("desk") or 0)
         services.desk_session_open(office=office, desk=desk, user=user, now=now, acting_user=user)
         return _("You are now at desk %(number)s.") % {"number": desk.number}
     session = selectors.desk_session_of(office, user)
@@ -66,7 +66,7 @@ def _desk_action(request: HttpRequest, office: Office) -> str:
         target = request.POST.get("to", "")
         kind, _sep, pk = target.partition(":")
         if kind == "desk":
-            to_desk = office_selectors.desk_get(office, int(pk or 0))
+            to_desk = office_selectors.desk_get(office, pk or 0)
             ticket = services.ticket_transfer(to_desk=to_desk, **common)
         else:
             to_group = selectors.group_get(office, pk or 0)
@@ -166,15 +166,15 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
             acting_user=request.user,
         )
     else:
-        priority = int(request.POST.get("priority") or 0)
-        if priority not in Priority.values:
+        priority = request.POST.get("priority") or "0"
+        if priority not in {str(value) for value in Priority.values}:
             raise Http404
         issued = services.ticket_issue_walk_in(
             office=office,
             group=selectors.group_get(office, request.POST.get("group") or 0),
             now=now,
             language=language,
-            priority=priority,
+            priority=int(priority),
             note=request.POST.get("note", ""),
             acting_user=request.user,
         )
