@@ -22,6 +22,7 @@ from schalter.appointments.services import appointment_book
 from schalter.catalog.models import Service
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
+from schalter.text import one_line
 
 MISSED_OFFERS_ALLOWED = 2  # then the entry ends, so one silent client cannot block the queue
 
@@ -50,7 +51,7 @@ def waitlist_join(
             entry = WaitlistEntry.objects.create(
                 office=office,
                 service=service,
-                name=name.strip(),
+                name=one_line(name),
                 email=email.strip(),
                 email_normalised=email_key,
                 language=language,

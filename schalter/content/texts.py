@@ -3,17 +3,17 @@ cleaned. A text is addressed as `<kind>:<id>:<field>` (also the msgctxt of expor
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from schalter.catalog.models import Service
 from schalter.languages import DEFAULT, LANGUAGE_CODES
 from schalter.offices.models import Office
+from schalter.text import is_clean as is_clean
+from schalter.text import sanitise as sanitise
 
 SOURCE_LANGUAGE = DEFAULT.code  # German: every translation is made from it
 TRANSLATION_LANGUAGES = tuple(code for code in LANGUAGE_CODES if code != SOURCE_LANGUAGE)
@@ -32,11 +32,10 @@ FIELD_LABELS: dict[str, Promise] = {
 }
 MULTILINE_FIELDS = {"directions", "summary", "audience"}
 DOCUMENT_FIELD = re.compile(r"^documents\.(\d{1,3})$")
+
+
 # Keep line breaks and tabs; every other control or format character (NUL, bidi overrides,
 # zero-width joiners excepted) goes.
-_KEEP = {"\n", "\t", "\u200c", "\u200d"}
-
-
 @dataclass(frozen=True)
 class TextRef:
     kind: str
@@ -111,30 +110,6 @@ def texts_set(obj: Office | Service, field: str, texts: dict[str, str]) -> None:
 
 def model_field_of(field: str) -> str:
     return "documents" if DOCUMENT_FIELD.match(field) else field
-
-
-def sanitise(text: str, *, multiline: bool = True) -> str:
-    """Plain text only: no HTML tags, no control characters, Unix line ends, trimmed."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_tags(text)
-    text = "".join(
-        char
-        for char in text
-        if char in _KEEP or unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co"}
-    )
-    if not multiline:
-        text = " ".join(text.split())
-    lines = [line.rstrip() for line in text.strip().split("\n")]
-    return "\n".join(lines)
-
-
-def is_clean(text: str, *, multiline: bool = True) -> bool:
-    """True when sanitising would change nothing but line ends and surrounding white space."""
-    normalised = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        normalised = " ".join(normalised.split())
-    normalised = "\n".join(line.rstrip() for line in normalised.strip().split("\n"))
-    return sanitise(text, multiline=multiline) == normalised
 
 
 def source_hash(german: str) -> str:

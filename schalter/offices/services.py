@@ -8,6 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
+from schalter.text import one_line
 
 
 @transaction.atomic
@@ -76,7 +77,12 @@ def closure_add(
     reason: dict[str, str],
     acting_user: Actor,
 ) -> Closure:
-    closure = Closure(office=office, first_day=first_day, last_day=last_day, reason=reason)
+    closure = Closure(
+        office=office,
+        first_day=first_day,
+        last_day=last_day,
+        reason={language: one_line(text) for language, text in reason.items()},
+    )
     closure.full_clean()
     closure.save()
     audit_record(

@@ -42,6 +42,7 @@ from schalter.catalog.models import Service
 from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.text import one_line
 from schalter.tokens import token_hash
 
 
@@ -315,7 +316,7 @@ def appointment_book(
                 start=start,
                 end=start + timedelta(minutes=offered.duration_minutes * persons),
                 persons=persons,
-                name=name.strip(),
+                name=one_line(name),
                 email=email.strip(),
                 email_normalised=email_key,
                 phone=phone_e164,
