@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", _("Front desk")
     CALLBACK_AGENT = "callback_agent", _("Callback agent")
     KNOWLEDGE_EDITOR = "knowledge_editor", _("Knowledge editor")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     MINISTRY = "ministry", _("Ministry (read-only, all offices)")
 
 
@@ -34,6 +35,10 @@ class Capability(models.TextChoices):
     WORK_AT_DESK = "visits.desk", _("Take a desk and call clients")
     RUN_QUEUE = "visits.queue", _("See the queue and issue tickets at the front desk")
     EDIT_CONTENT = "content.edit", _("Edit public texts and their translations")
+    VIEW_PRIVACY = (
+        "privacy.view",
+        _("See who read client records and export what is held about a person"),
+    )
 
 
 C = Capability
@@ -55,6 +60,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
     Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
+    # Reads the reads: the officer sees who saw client records, not the records themselves,
+    # except what she exports for a person who asked (itself audited).
+    Role.DATA_PROTECTION_OFFICER: frozenset({C.VIEW_OFFICE, C.VIEW_PRIVACY}),
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
 }
 

@@ -161,6 +161,7 @@ ROLES_PER_OFFICE = (
     ("front", Role.FRONT_DESK, "Fatma Empfang"),
     ("callback", Role.CALLBACK_AGENT, "Rafael Rückruf"),
     ("editor", Role.KNOWLEDGE_EDITOR, "Wiebke Wissen"),
+    ("dpo", Role.DATA_PROTECTION_OFFICER, "Dana Datenschutz"),
 )
 
 

@@ -24,6 +24,7 @@ from schalter.errors import Refusal
 from schalter.languages import language_for, spoken_language_name
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
+from schalter.privacy.reads import APPOINTMENT_VIEWED
 from schalter.staff.appointment_forms import (
     CalendarForm,
     MassCancellationForm,
@@ -240,7 +241,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
     audit_record(
         office=office,
         acting_user=request.user,
-        action="appointments.appointment.viewed",
+        action=APPOINTMENT_VIEWED,
         target=appointment,
     )
     return _page(

@@ -102,3 +102,19 @@ class ClosureForm(KernFormMixin, forms.Form):
         if first and last and (last - first).days > 366:
             self.add_error("last_day", _("A closure can last at most one year."))
         return cleaned
+
+
+class SubjectAccessForm(KernFormMixin, forms.Form):
+    """Whom a subject-access export is for: any one of her e-mail, phone number or booking code."""
+
+    email = forms.CharField(label=_("E-mail address"), required=False, max_length=254)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    code = forms.CharField(label=_("Booking code"), required=False, max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get(name) or "").strip() for name in ("email", "phone", "code")):
+            raise forms.ValidationError(
+                _("Give an e-mail address, a phone number or a booking code.")
+            )
+        return data

@@ -35,6 +35,7 @@ OFFICE_NAVIGATION = (
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
     NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
+    NavEntry(_("Privacy"), "staff:privacy", Capability.VIEW_PRIVACY),
 )
 
 

@@ -1,4 +1,5 @@
-"""The waiting list for staff: who is next, in the order offers go out, and tuning it."""
+"""The waiting list for staff: who is next, in the order offers go out, and tuning it. Showing
+the list shows names: each showing is audited."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schalter.accounts.roles import Capability
+from schalter.accounts.services import audit_record
 from schalter.appointments import waitlist
 from schalter.appointments.models import Urgency, WaitlistEntry
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
+from schalter.privacy.reads import WAITLIST_VIEWED
 from schalter.staff.guards import office_view
 from schalter.staff.navigation import office_render
 
@@ -24,6 +27,13 @@ def waitlist_list(request: HttpRequest, office: Office) -> HttpResponse:
     for position, entry in enumerate(entries, start=1):
         entry.position = position
         entry.service_name = entry.service.name_in(language)
+    if entries:  # names of people: the read is audited, with whose entries were shown
+        audit_record(
+            office=office,
+            acting_user=request.user,
+            action=WAITLIST_VIEWED,
+            data={"entries": [entry.pk for entry in entries]},
+        )
     return office_render(
         request,
         "staff/waitlist.html",
