@@ -196,3 +196,15 @@ def membership_grant(
         data={"user": user.username, "role": role},
     )
     return membership
+
+
+@transaction.atomic
+def sign_in_records_prune(*, now: datetime) -> int:
+    """Forget failures, locks and episodes older than every window that reads them (the lock,
+    the limit per address, the alert's quiet pause): they would change no answer."""
+    minutes = max(settings.STAFF_LOCKOUT_MINUTES, settings.STAFF_LOGIN_ALERT_QUIET_MINUTES)
+    before = now - timedelta(minutes=minutes)
+    failures, _ = SignInFailure.objects.filter(at__lt=before).delete()
+    locks, _ = SignInLock.objects.filter(until__lt=before).delete()
+    watches, _ = SignInWatch.objects.filter(last_failure_at__lt=before).delete()
+    return failures + locks + watches

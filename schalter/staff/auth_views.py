@@ -1,7 +1,7 @@
 """Staff sign-in: password, then a TOTP code (enrolled on first sign-in). Failures lock the pair
 of the name and the client address they came from (never the name everywhere: an attacker must
 not be able to lock someone out), too many failures from one address hold it back for any name,
-and known and unknown names get the same answers (docs/sign-in.md)."""
+and known and unknown names get the same answers; accounts/services.py says how."""
 
 from django.contrib import auth
 from django.contrib.auth.models import User

@@ -205,3 +205,22 @@ def test_sign_in_still_needs_both_factors(office, make_staff):
     assert client.get("/staff/giessen/").status_code == 302
     sign_in(client, user)
     assert client.get("/staff/giessen/").status_code == 200
+
+
+def test_old_records_are_forgotten_without_changing_an_answer(office, make_staff, settings):
+    from schalter.accounts.models import SignInFailure, SignInLock, SignInWatch
+    from schalter.accounts.services import sign_in_records_prune
+
+    user = make_staff(office, Role.CASEWORKER)
+    for _ in range(settings.STAFF_OTP_MAX_FAILURES):
+        post_password(Client(), user.username, "wrong", A)
+    assert sign_in_records_prune(now=timezone.now()) == 0
+    assert post_password(Client(), user.username, PASSWORD, A).status_code == 429
+    later = timezone.now() + timedelta(
+        minutes=settings.STAFF_LOCKOUT_MINUTES + settings.STAFF_LOGIN_ALERT_QUIET_MINUTES + 1
+    )
+    assert sign_in_records_prune(now=later) == settings.STAFF_OTP_MAX_FAILURES + 2
+    assert not (SignInFailure.objects.exists() or SignInLock.objects.exists())
+    assert not SignInWatch.objects.exists()
+    with time_machine.travel(later):
+        sign_in_from(user, A)
