@@ -61,17 +61,15 @@ def login_password(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["username"]
-        hold = _hold(request, name)
-        # For an unknown name, Django's ModelBackend hashes the password all the same, so a
-        # known and an unknown name take the same time; a held attempt hashes nothing for either.
-        user = (
-            None
-            if hold
-            else auth.authenticate(request, username=name, password=form.cleaned_data["password"])
-        )
-        if hold:
+        if hold := _hold(request, name):  # nothing is hashed for a held name, known or not
             error, status = _held_message(hold), 429
-        elif user is None:
+        elif (
+            user := auth.authenticate(
+                request, username=name, password=form.cleaned_data["password"]
+            )
+        ) is None:
+            # Django's ModelBackend hashed the password for an unknown name all the same, and
+            # the failure is counted alike: neither the answer nor its time tells the names apart.
             error, status = _failure(request, name, "password") or (
                 _("Wrong user name or password."),
                 400,
