@@ -41,14 +41,43 @@ class Membership(models.Model):
         return capabilities_of(self.role)
 
 
-class LoginGuard(models.Model):
-    """Counts failed sign-in attempts (password or code); too many lock the account for a while."""
+class SignInFailure(models.Model):
+    """One wrong password or code, by the name typed and the client address it came from.
+    Known and unknown names are counted alike (the answer must not tell them apart), and only a
+    hash of the name is kept: people type their password into the name field."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_guard"
-    )
-    failed_attempts = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    name_key = models.CharField(max_length=64)  # schalter.tokens.token_hash(name as typed)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name_key", "address", "at"], name="signin_failure_pair"),
+            models.Index(fields=["address", "at"], name="signin_failure_address"),
+        ]
+
+
+class SignInLock(models.Model):
+    """Too many failures of one name from one address: that pair, and only that pair, is refused
+    until `until`. The person herself, at another address, still signs in; an attacker cannot
+    lock her out by failing on purpose."""
+
+    name_key = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name_key", "address", "until"], name="signin_lock_pair")]
+
+
+class SignInWatch(models.Model):
+    """Failures for one name from any address in the current episode (a run of failures without
+    a quiet pause), and whether her offices' admins were alerted in it."""
+
+    name_key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    alerted_at = models.DateTimeField(null=True, blank=True)
 
 
 class AuditEvent(models.Model):

@@ -1,14 +1,17 @@
 """Reads about staff: which offices a user works for and what she may do there."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
-from schalter.accounts.models import AuditEvent, Membership
+from schalter.accounts.models import AuditEvent, Membership, SignInFailure, SignInLock
 from schalter.accounts.roles import Role, capabilities_of
 from schalter.offices.models import Office
+from schalter.tokens import token_hash
 
 
 @dataclass(frozen=True)
@@ -53,4 +56,46 @@ def members_of(*, office: Office) -> QuerySet[Membership]:
         Membership.objects.filter(office=office)
         .select_related("user")
         .order_by("user__last_name", "user__username", "role")
+    )
+
+
+def sign_in_name_key(name: str) -> str:
+    """What the sign-in guards keep of a name as typed: its hash (see SignInFailure)."""
+    return token_hash(name)
+
+
+@dataclass(frozen=True)
+class SignInHold:
+    """Why an attempt is refused before its password or code is checked."""
+
+    # The end of the lock of this name at this address; None: the address itself is over its
+    # limit of failures (for any name).
+    until: datetime | None
+
+
+def sign_in_hold(*, name: str, address: str, now: datetime) -> SignInHold | None:
+    """The same reads for every name, known or not: the answer and its timing tell nothing."""
+    window_start = now - timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES)
+    failures_here = SignInFailure.objects.filter(address=address, at__gt=window_start).count()
+    if failures_here >= settings.STAFF_LOGIN_ADDRESS_MAX_FAILURES:
+        return SignInHold(until=None)
+    until = (
+        SignInLock.objects.filter(name_key=sign_in_name_key(name), address=address, until__gt=now)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return SignInHold(until=until) if until else None
+
+
+def office_admin_emails_of(*, user: User) -> list[str]:
+    """Where an alert about a staff member's account goes: the admins of her offices."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                role=Role.OFFICE_ADMIN, office__memberships__user=user, user__is_active=True
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
     )

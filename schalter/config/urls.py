@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -6,11 +7,20 @@ from django.views.generic import RedirectView
 from schalter.api.v1 import api
 from schalter.public import display_views, kiosk_views, metrics, print_views
 from schalter.public import views as public_views
+from schalter.staff.admin_site import StaffAdminSite
+
+# Django's /admin/ is mounted only where SCHALTER_DJANGO_ADMIN says so: on for `make run` and the
+# tests, off in production unless its variable is switched on (settings/production.py). Wherever
+# it is mounted, it sits behind the staff sign-in: two factors, the lock per name and address,
+# the limit per address (staff/admin_site.py; django-otp's documented way to gate the default
+# site, which keeps what the apps registered on it).
+if settings.SCHALTER_DJANGO_ADMIN:
+    admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
-    path("admin/", admin.site.urls),
+    *([path("admin/", admin.site.urls)] if settings.SCHALTER_DJANGO_ADMIN else []),
     path("staff/", include("schalter.staff.urls")),
     path("api/v1/", api.urls),
     # Printed signs: public (nothing personal), German first, so outside the language prefix.

@@ -1,4 +1,7 @@
-"""Staff sign-in: password, then a TOTP code (enrolled on first sign-in); failures lock."""
+"""Staff sign-in: password, then a TOTP code (enrolled on first sign-in). Failures lock the pair
+of the name and the client address they came from (never the name everywhere: an attacker must
+not be able to lock someone out), too many failures from one address hold it back for any name,
+and known and unknown names get the same answers; accounts/services.py says how."""
 
 from django.contrib import auth
 from django.contrib.auth.models import User
@@ -11,7 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from schalter.accounts import services
+from schalter.accounts import selectors, services
+from schalter.accounts.selectors import SignInHold
+from schalter.appointments.ratelimit import client_address
 from schalter.links import qr_svg
 from schalter.staff.forms import CodeForm, PasswordForm
 
@@ -26,6 +31,24 @@ def _locked_message(until) -> str:
     }
 
 
+def _held_message(hold: SignInHold) -> str:
+    if hold.until is None:  # this address, for any name
+        return _("Too many attempts. Please wait a while and try again.")
+    return _locked_message(hold.until)
+
+
+def _hold(request: HttpRequest, name: str) -> SignInHold | None:
+    return selectors.sign_in_hold(name=name, address=client_address(request), now=timezone.now())
+
+
+def _failure(request: HttpRequest, name: str, step: str) -> tuple[str, int] | None:
+    """Count a failure; the locked answer once it locks this name at this address."""
+    locked = services.sign_in_failure_record(
+        name=name, address=client_address(request), step=step, now=timezone.now()
+    )
+    return (_locked_message(locked), 429) if locked else None
+
+
 def _pending_user(request: HttpRequest) -> User | None:
     user_id = request.session.get(PENDING)
     return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
@@ -37,21 +60,20 @@ def login_password(request: HttpRequest) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(username=form.cleaned_data["username"]).first()
-        locked = services.login_guard_locked_until(user=user) if user else None
-        if locked:
-            error, status = _locked_message(locked), 429
+        name = form.cleaned_data["username"]
+        if hold := _hold(request, name):  # nothing is hashed for a held name, known or not
+            error, status = _held_message(hold), 429
         elif (
-            auth.authenticate(
-                request,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
+            user := auth.authenticate(
+                request, username=name, password=form.cleaned_data["password"]
             )
-            is None
-        ):
-            locked = services.login_failure_record(user=user, step="password") if user else None
-            error = _locked_message(locked) if locked else _("Wrong user name or password.")
-            status = 429 if locked else 400
+        ) is None:
+            # Django's ModelBackend hashed the password for an unknown name all the same, and
+            # the failure is counted alike: neither the answer nor its time tells the names apart.
+            error, status = _failure(request, name, "password") or (
+                _("Wrong user name or password."),
+                400,
+            )
         else:
             request.session.cycle_key()
             request.session[PENDING] = user.pk
@@ -70,21 +92,21 @@ def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:
     request.session.pop(PENDING, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
-    services.login_success_record(user=user)
+    services.sign_in_success_record(user=user, address=client_address(request))
     return redirect(next_url)
 
 
-def _check_code(user: User, device, form: CodeForm) -> tuple[str, int]:
+def _check_code(request: HttpRequest, user: User, device, form: CodeForm) -> tuple[str, int]:
     """Verify the code; count a wrong one. Returns an error and status, or ("", 200) on success."""
-    locked = services.login_guard_locked_until(user=user)
-    if locked:
-        return _locked_message(locked), 429
+    hold = _hold(request, user.username)
+    if hold:
+        return _held_message(hold), 429
     if device.verify_token(form.cleaned_data["code"]):
         return "", 200
-    locked = services.login_failure_record(user=user, step="code")
-    if locked:
-        return _locked_message(locked), 429
-    return _("This code is not right. Check the time on your phone and try the newest code."), 400
+    return _failure(request, user.username, "code") or (
+        _("This code is not right. Check the time on your phone and try the newest code."),
+        400,
+    )
 
 
 def _code_step(request: HttpRequest, user: User, device) -> tuple[CodeForm, str, int]:
@@ -95,7 +117,7 @@ def _code_step(request: HttpRequest, user: User, device) -> tuple[CodeForm, str,
         return form, "", 200
     if not form.is_valid():
         return form, "", 400
-    error, status = _check_code(user, device, form)
+    error, status = _check_code(request, user, device, form)
     return form, error, status
 
 

@@ -157,6 +157,15 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "Schalter"
 STAFF_OTP_MAX_FAILURES = int(env("SCHALTER_OTP_MAX_FAILURES", "5"))
 STAFF_LOCKOUT_MINUTES = int(env("SCHALTER_LOCKOUT_MINUTES", "15"))
+# Failed sign-ins (any name) one client address may make within STAFF_LOCKOUT_MINUTES.
+STAFF_LOGIN_ADDRESS_MAX_FAILURES = int(env("SCHALTER_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+# Failed sign-ins for one name (from anywhere) that alert her offices' admins, once per episode;
+# an episode ends after this many quiet minutes.
+STAFF_LOGIN_ALERT_FAILURES = int(env("SCHALTER_LOGIN_ALERT_FAILURES", "20"))
+STAFF_LOGIN_ALERT_QUIET_MINUTES = int(env("SCHALTER_LOGIN_ALERT_QUIET_MINUTES", "60"))
+# Django's /admin/, behind the staff sign-in's two factors; production leaves it out unless
+# SCHALTER_DJANGO_ADMIN is on (settings/production.py, config/urls.py).
+SCHALTER_DJANGO_ADMIN = True
 
 LANGUAGE_CODE = "de"
 LANGUAGES = django_languages()

@@ -34,6 +34,10 @@ refuse_weak_key("SCHALTER_ALTCHA_KEY", ALTCHA_HMAC_KEY)
 if ALTCHA_HMAC_KEY == SECRET_KEY:
     raise ImproperlyConfigured("SCHALTER_ALTCHA_KEY must differ from SCHALTER_SECRET_KEY.")
 
+# Django's /admin/ is not mounted in production unless switched on; even then it is behind the
+# staff sign-in's two factors and lockout (config/urls.py, staff/admin_site.py).
+SCHALTER_DJANGO_ADMIN = env_flag("SCHALTER_DJANGO_ADMIN", False)
+
 SESSION_COOKIE_SECURE = env_flag("SCHALTER_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
