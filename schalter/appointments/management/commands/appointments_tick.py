@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from schalter.accounts.actors import SCHEDULER
+from schalter.accounts.services import sign_in_records_prune
 from schalter.appointments.reminders import reminders_send
 from schalter.appointments.retention import rate_limits_prune
 from schalter.appointments.selectors import policy_of
@@ -23,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         rate_limits_prune(now=now)
+        sign_in_records_prune(now=now)  # failed staff sign-ins outlive no lock
         for office in Office.objects.all():
             today = local_date(office, now)
             horizon = policy_of(office).horizon_days

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_audit_system_actor'),
+        ('accounts', '0003_signin_guards'),
     ]
 
     operations = [
