@@ -10,6 +10,8 @@ class OfficeOut(Schema):
     name: str
     city: str
     time_zone: str
+    # The parts of Schalter the office uses: "booking", "queue", ... (offices/parts.py).
+    parts: list[str]
 
 
 class ServiceOut(Schema):

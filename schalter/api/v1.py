@@ -34,6 +34,7 @@ from schalter.appointments.models import Appointment
 from schalter.errors import Refusal
 from schalter.languages import BY_CODE
 from schalter.offices import selectors as office_selectors
+from schalter.offices.parts import parts_of
 
 MAX_AVAILABILITY_DAYS = 92
 
@@ -112,7 +113,13 @@ def _office(slug: str):
 def offices(request: HttpRequest):
     language = translation.get_language()
     return [
-        {"slug": o.slug, "name": o.name_in(language), "city": o.city, "time_zone": o.time_zone}
+        {
+            "slug": o.slug,
+            "name": o.name_in(language),
+            "city": o.city,
+            "time_zone": o.time_zone,
+            "parts": parts_of(o),
+        }
         for o in office_selectors.office_list()
     ]
 

@@ -13,12 +13,15 @@ class AppointmentsConfig(AppConfig):
 
         from schalter.accounts.actors import SCHEDULER
         from schalter.appointments.models import BookingPolicy, OfficeService
+        from schalter.appointments.parts import ONLINE_BOOKING
         from schalter.appointments.retention import personal_data_purge
         from schalter.appointments.selectors import offer_cache_clear
         from schalter.appointments.services import booking_policy_create
         from schalter.catalog.models import Service
-        from schalter.offices import retention
+        from schalter.offices import parts, retention
         from schalter.offices.models import Office
+
+        parts.register(ONLINE_BOOKING)
 
         for model in (Office, Service, OfficeService, BookingPolicy):
             for signal in (post_save, post_delete):

@@ -13,10 +13,12 @@ from schalter.appointments import slots
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import TokenInvalid
 from schalter.appointments.models import Appointment, BookingPolicy, Channel, OfficeService, Seat
+from schalter.appointments.parts import BOOKING
 from schalter.appointments.seats import channels_for, free_seat_q
 from schalter.catalog.models import Service
 from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Office
+from schalter.offices.parts import uses
 from schalter.tokens import token_matches
 
 # Availability may be this many seconds old: a booking still checks under lock.
@@ -67,12 +69,15 @@ def appointment_by_confirm_token(*, code: str, confirm_token: str) -> Appointmen
 
 def offer_is_open(offered: OfficeService | None, channel: str | None = Channel.ONLINE) -> bool:
     """The one rule of whether an office's offer of a service can be used: it is enabled, and
-    for clients booking online (`channel` ONLINE) it is bookable online. `channel=None`: offered
+    for clients booking online (`channel` ONLINE) it is bookable online in an office that uses
+    online booking (offices/parts.py). `channel=None`: offered
     at all (its page, its flyer, staff booking by phone)."""
     return (
         offered is not None
         and offered.enabled
-        and (channel != Channel.ONLINE or offered.bookable_online)
+        and (
+            channel != Channel.ONLINE or (offered.bookable_online and uses(offered.office, BOOKING))
+        )
     )
 
 
@@ -80,8 +85,10 @@ def _open_offers(office: Office, channel: str | None) -> QuerySet[OfficeService]
     """`offer_is_open` as a query (keep the two in step: tests/appointments/test_offers.py)."""
     offers = OfficeService.objects.filter(office=office, enabled=True)
     if channel == Channel.ONLINE:
+        if not uses(office, BOOKING):
+            return offers.none()
         offers = offers.filter(bookable_online=True)
-    return offers.select_related("service")
+    return offers.select_related("service", "office")
 
 
 def offered_services(office: Office, *, online_only: bool = True) -> list[OfficeService]:

@@ -27,7 +27,7 @@ from schalter.catalog.catalogue import (
 from schalter.catalog.models import Service
 from schalter.content import services as content
 from schalter.languages import BY_CODE, LANGUAGE_CODES
-from schalter.offices import palette, services
+from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
 from schalter.visits import services as visits
 
@@ -65,6 +65,18 @@ class DemoOffice:
     languages_served: tuple[str, ...]
     afternoon: bool  # open on Thursday afternoon
 
+
+# The parts each demo office uses, as the offices chose their projects in the Hessian programme:
+# Main-Kinzig-Kreis takes walk-ins only (no online booking), Kreis Bergstraße books appointments
+# only (no walk-in queue). Parts not built yet (callbacks, interpreters, knowledge) follow.
+DEMO_PARTS = {
+    "giessen": ("booking", "queue"),
+    "darmstadt": ("booking", "queue"),
+    "wiesbaden": ("booking", "queue"),
+    "offenbach": ("booking", "queue"),
+    "main-kinzig-kreis": ("queue",),
+    "kreis-bergstrasse": ("booking",),
+}
 
 OFFICES = (
     DemoOffice(
@@ -259,6 +271,13 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
         usernames.append(user.username)
     _seed_appointments(demo, office, catalogue, today)
     _seed_visits(demo, office, counter_services, case_services)
+    # Parts an office does not use are switched off last: what was seeded stays, as after a
+    # real switch (the kept appointments of an office that stopped booking online).
+    for part in parts.registered():
+        if part.name not in DEMO_PARTS[demo.slug]:
+            services.office_part_switch(
+                office=office, name=part.name, on=False, acting_user=COMMAND
+            )
     return usernames
 
 

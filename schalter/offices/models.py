@@ -55,6 +55,8 @@ class Office(models.Model):
     # Languages staff speak with clients (may go beyond the website's languages, e.g. "ku", "pl").
     languages_served = models.JSONField(default=list, blank=True)
     subdivision = models.CharField(max_length=5, default="HE", help_text=_("For public holidays"))
+    # Names of the parts of Schalter this office uses (offices/parts.py); switched by its admin.
+    parts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["slug"]

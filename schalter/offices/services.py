@@ -7,7 +7,9 @@ from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.services import Actor, audit_record
+from schalter.offices.errors import PartRequirementMissing, PartUnknown
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
+from schalter.offices.parts import default_parts, missing_for, part_named
 from schalter.text import one_line
 
 
@@ -23,8 +25,10 @@ def office_create(
     email: str,
     directions: dict[str, str] | None = None,
     languages_served: list[str] | None = None,
+    parts: list[str] | None = None,
     acting_user: Actor,
 ) -> Office:
+    """A new office, with the parts given or those every office starts with."""
     office = Office(
         slug=slug,
         name=name,
@@ -35,6 +39,7 @@ def office_create(
         email=email,
         directions=directions or {},
         languages_served=languages_served or [],
+        parts=default_parts() if parts is None else parts,
     )
     office.full_clean()
     office.save()
@@ -183,3 +188,29 @@ def desk_update(*, desk: Desk, changes: dict[str, Any], acting_user: Actor) -> D
         data={"before": before, "after": {k: str(v) for k, v in changes.items()}},
     )
     return desk
+
+
+@transaction.atomic
+def office_part_switch(*, office: Office, name: str, on: bool, acting_user: Actor) -> Office:
+    """Switch one part of Schalter on or off for the office. On only when nothing it requires
+    is missing (PartRequirementMissing says what); off keeps every record. The office row is
+    locked, so two admins switching different parts at once both keep their change."""
+    part = part_named(name)
+    if part is None:
+        raise PartUnknown
+    locked = Office.objects.select_for_update().get(pk=office.pk)
+    if on and (missing := missing_for(locked, part)):
+        raise PartRequirementMissing(missing)
+    if (name in locked.parts) == on:
+        return locked
+    locked.parts = [p for p in locked.parts if p != name] + ([name] if on else [])
+    locked.save(update_fields=["parts"])
+    audit_record(
+        office=locked,
+        acting_user=acting_user,
+        action=f"offices.part.{'switched_on' if on else 'switched_off'}",
+        target=locked,
+        data={"part": name},
+    )
+    office.parts = locked.parts
+    return locked

@@ -18,13 +18,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from schalter.appointments import selectors as booking_selectors
-from schalter.appointments.models import OfficeService
+from schalter.appointments.models import Channel, OfficeService
+from schalter.appointments.parts import BOOKING
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
 from schalter.languages import BY_CODE, DEFAULT, Language, spoken_language_name
 from schalter.links import public_url, qr_svg
 from schalter.offices import palette, selectors
 from schalter.offices.models import Desk, Office, Weekday
+from schalter.offices.parts import uses
 from schalter.printing.render import check_pages
+from schalter.visits.parts import QUEUE
 
 PAPER_SIZES = ("A4", "A5")
 # A sign is read from a distance: German plus a few small lines, not a wall of text.
@@ -133,6 +136,8 @@ def _office_facts(office: Office, language: Language) -> dict[str, Any]:
         "directions": office.directions_in(code),
         "hours": weekly_hours(office),
         "languages_served": [spoken_language_name(c) for c in office.languages_served],
+        "books_online": uses(office, BOOKING),
+        "takes_walk_ins": uses(office, QUEUE),
         "locations": [
             {"name": location.name_in(code), "step_free": location.step_free}
             for location in selectors.locations_of(office)
@@ -166,6 +171,7 @@ def service_flyer(
     return {
         "office": office,
         "offered": offered,
+        "bookable_online": booking_selectors.offer_is_open(offered, Channel.ONLINE),
         "service": service,
         "columns": columns,
         # A pair reads German first (on the left); each column carries its own lang and dir.

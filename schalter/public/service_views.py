@@ -17,12 +17,14 @@ from django.views.decorators.http import require_GET
 from django_scopes import scope
 
 from schalter.appointments import selectors as booking_selectors
-from schalter.appointments.models import OfficeService
+from schalter.appointments.models import Channel, OfficeService
+from schalter.appointments.parts import BOOKING
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
 from schalter.languages import BY_CODE, DEFAULT
 from schalter.links import public_url
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office, OpeningHours, Weekday
+from schalter.offices.parts import uses
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ def service_page(request: HttpRequest, office: str, service: str) -> HttpRespons
             "summary": summary,
             "audience": audience,
             "legal_basis": offered.service.legal_basis,
-            "bookable_online": offered.bookable_online,
+            "bookable_online": booking_selectors.offer_is_open(offered, Channel.ONLINE),
+            "books_online": uses(office_obj, BOOKING),
             "service_json_ld": json_ld(structured),
         },
     )

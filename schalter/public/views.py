@@ -7,10 +7,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from schalter.appointments.parts import BOOKING
 from schalter.languages import spoken_language_name
 from schalter.offices import selectors
 from schalter.offices.localtime import local_time
+from schalter.offices.parts import uses
 from schalter.public.service_views import office_home_extras
+from schalter.visits.parts import QUEUE
 
 
 @require_GET
@@ -55,6 +58,8 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
                 {"name": location.name_in(language), "step_free": location.step_free}
                 for location in selectors.locations_of(office_obj)
             ],
+            "books_online": uses(office_obj, BOOKING),
+            "takes_walk_ins": uses(office_obj, QUEUE),
             **office_home_extras(office_obj, language),
         },
     )

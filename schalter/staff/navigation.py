@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schalter.accounts.roles import Capability, Role
 from schalter.accounts.selectors import OfficeAccess
+from schalter.offices.models import Office
+from schalter.offices.parts import registered, uses
 
 
 @dataclass(frozen=True)
@@ -21,22 +23,37 @@ class NavEntry:
     capability: str
 
 
-OFFICE_NAVIGATION = (
+# Every office's menu begins with its day's work and ends with its settings; between them come the
+# menu items of the parts it uses (offices/parts.py), in the order the parts registered.
+DAY_WORK = (
     NavEntry(_("Overview"), "staff:office", Capability.VIEW_OFFICE),
     NavEntry(_("Appointments"), "staff:appointments", Capability.VIEW_APPOINTMENTS),
-    NavEntry(_("Waiting list"), "staff:waitlist", Capability.VIEW_APPOINTMENTS),
     NavEntry(_("My desk"), "staff:visit_desk", Capability.WORK_AT_DESK),
-    NavEntry(_("Queue"), "staff:visit_queue", Capability.RUN_QUEUE),
+)
+SETTINGS = (
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
     NavEntry(_("Queues and kiosks"), "staff:queue_setup", Capability.MANAGE_OFFICE),
-    NavEntry(_("Call displays"), "staff:screens", Capability.MANAGE_OFFICE),
-    NavEntry(_("Notices"), "staff:notices", Capability.MANAGE_OFFICE),
+    NavEntry(_("Parts of Schalter"), "staff:parts", Capability.MANAGE_OFFICE),
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
     NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
     NavEntry(_("Privacy"), "staff:privacy", Capability.VIEW_PRIVACY),
 )
+
+
+def navigation_entries(office: Office | None = None) -> list[NavEntry]:
+    """The menu of `office` for someone who may do everything: the menu items of the parts it
+    uses, and of parts it switched off while they still have open work. Without an office:
+    the menu of an office using every part."""
+    from_parts = []
+    for part in registered():
+        on = office is None or uses(office, part.name)
+        items = [item for item in part.menu if on or item.kept]
+        if items and not on and not part.open_work(office):
+            items = []
+        from_parts += [NavEntry(item.label, item.url_name, item.capability) for item in items]
+    return [*DAY_WORK, *from_parts, *SETTINGS]
 
 
 def office_navigation(access: OfficeAccess, current_url_name: str) -> list[dict[str, object]]:
@@ -46,7 +63,7 @@ def office_navigation(access: OfficeAccess, current_url_name: str) -> list[dict[
             "url": reverse(entry.url_name, kwargs={"office": access.office.slug}),
             "current": entry.url_name == current_url_name,
         }
-        for entry in OFFICE_NAVIGATION
+        for entry in navigation_entries(access.office)
         if access.may(entry.capability)
     ]
 

@@ -7,8 +7,11 @@ class VisitsConfig(AppConfig):
     name = "schalter.visits"
 
     def ready(self) -> None:
-        from schalter.offices import retention
+        from schalter.offices import parts, retention
+        from schalter.visits.parts import WALK_IN_QUEUE
         from schalter.visits.services import tickets_personal_erase
+
+        parts.register(WALK_IN_QUEUE)
 
         # Tickets keep a phone number and a note until the day after the visit.
         retention.eraser_register("visits", tickets_personal_erase)

@@ -7,7 +7,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import CAPABILITIES, Role
 from schalter.offices.models import Desk
-from schalter.staff.navigation import OFFICE_NAVIGATION
+from schalter.staff.navigation import navigation_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,11 @@ def test_menu_shows_exactly_what_the_role_may_do(staff_client, office, role):
     client = staff_client(office, role)
     expected = [
         reverse(entry.url_name, kwargs={"office": "giessen"})
-        for entry in OFFICE_NAVIGATION
+        for entry in navigation_entries()
         if entry.capability in CAPABILITIES[role]
     ]
     assert menu(client, office) == expected
-    for entry in OFFICE_NAVIGATION:
+    for entry in navigation_entries():
         url = reverse(entry.url_name, kwargs={"office": "giessen"})
         status = client.get(url).status_code
         assert status == (200 if entry.capability in CAPABILITIES[role] else 403), (url, status)

@@ -17,6 +17,7 @@ from schalter.locks import bounded_lock_wait
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
+from schalter.offices.parts import uses
 from schalter.tokens import token_hash
 from schalter.visits.capabilities import ticket_token_for, token_of
 from schalter.visits.errors import (
@@ -32,6 +33,7 @@ from schalter.visits.errors import (
     WalkInsNotAllowed,
 )
 from schalter.visits.models import Kiosk, Priority, ServiceGroup, Ticket, TicketCounter
+from schalter.visits.parts import QUEUE
 from schalter.visits.races import locks_on, race_window
 from schalter.visits.selectors import group_for_service
 from schalter.visits.services.notes import valid_note
@@ -168,13 +170,14 @@ def ticket_issue_walk_in(
     note: str = "",
     acting_user: Actor,
 ) -> Issued:
-    """A walk-in ticket, during opening hours and within the group's daily quota."""
+    """A walk-in ticket, during opening hours and within the group's daily quota, in an office
+    that uses the walk-in queue (offices/parts.py)."""
     note = valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
         return _issued(repeated, False)
     if group.office_id != office.pk:
         raise NoQueue
-    if not group.walk_ins_allowed:
+    if not group.walk_ins_allowed or not uses(office, QUEUE):
         raise WalkInsNotAllowed
     local = local_time(office, now)
     today = office_selectors.week_schedule(office, local.date(), "de", days=1)[0]

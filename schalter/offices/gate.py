@@ -1,0 +1,31 @@
+"""The one gate of the parts an office switches on: a route that belongs to a part
+(`offices.parts`) answers 404 while the office named in its URL does not use that part, the same
+404 as for an office that does not exist. The API answers in its own JSON form."""
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from schalter.offices.models import Office
+from schalter.offices.parts import part_guarding, uses
+
+
+class PartGateMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        match = request.resolver_match
+        part = part_guarding(match.view_name) if match is not None else None
+        slug = view_kwargs.get("office")
+        if part is None or not isinstance(slug, str):
+            return None
+        office = Office.objects.filter(slug=slug).only("parts").first()
+        if office is None or uses(office, part.name):
+            return None  # an unknown office is the view's own 404
+        if match.namespace.startswith("api"):
+            return JsonResponse({"detail": "Not Found"}, status=404)
+        raise Http404
