@@ -158,7 +158,10 @@ class Appointment(models.Model):
     )
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
     code = models.CharField(max_length=12, unique=True)
-    manage_token_hash = models.CharField(max_length=64)
+    # Hashes of the tokens of bookings made before links became random (`AppointmentLink`):
+    # they were sent in mails, so they open the appointment until it has passed, and the
+    # retention tick clears them after (docs/capabilities.md). Empty for newer bookings.
+    manage_token_hash = models.CharField(max_length=64, blank=True)
     confirm_token_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
@@ -204,6 +207,29 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class LinkPurpose(models.TextChoices):
+    MANAGE = "manage"  # change or cancel the appointment
+    CONFIRM = "confirm"  # confirm a pending booking or take an offered time; used once
+
+
+class AppointmentLink(models.Model):
+    """A link that opens one appointment: a random token handed out once (the booking answer,
+    one e-mail), of which only the hash is kept. Each mail issues its own when it is written,
+    so a mail sent later never needs a token kept from before (docs/capabilities.md). Valid until
+    the appointment has passed; a confirmation link only once."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=10, choices=LinkPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(office="appointment__office")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id}:{self.purpose}"
 
 
 class RateLimit(models.Model):

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.tasks import task, task_backends
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 from django_tasks_db.backend import DatabaseBackend
 
 from schalter.appointments.calendar import appointment_ics
-from schalter.appointments.capabilities import confirm_token_for, manage_token_for
-from schalter.appointments.models import Appointment, CancellationReason
+from schalter.appointments.capabilities import links_issue
+from schalter.appointments.models import Appointment, CancellationReason, LinkPurpose
 from schalter.languages import language_for
 from schalter.links import public_url
 from schalter.offices.localtime import local_time
@@ -35,22 +35,37 @@ SUBJECTS = {
 }
 
 
-def appointment_links(appointment: Appointment) -> dict[str, str]:
+# The links each kind of mail carries: a mail that lets the person act on the appointment
+# carries a token issued for it alone, when it is written (docs/capabilities.md).
+CONFIRM_LINK_KINDS = frozenset({"confirm_request", "waitlist_offer"})
+NO_MANAGE_LINK_KINDS = frozenset({"cancelled", "cancelled_by_office", "waitlist_offer"})
+
+
+def appointment_links(appointment: Appointment, kind: str) -> dict[str, str]:
+    """The mail's links, with fresh manage and confirm tokens where the kind carries them. The
+    tokens exist only here and in the mail: task arguments carry the appointment's id."""
+    purposes = [
+        *([LinkPurpose.CONFIRM] if kind in CONFIRM_LINK_KINDS else []),
+        *([] if kind in NO_MANAGE_LINK_KINDS else [LinkPurpose.MANAGE]),
+    ]
+    tokens = dict(
+        zip(
+            purposes,
+            links_issue(appointment=appointment, purposes=purposes, now=timezone.now()),
+            strict=True,
+        )
+    )
     kwargs = {"office": appointment.office.slug, "code": appointment.code}
+    views = {
+        LinkPurpose.CONFIRM: "public:booking_confirm",
+        LinkPurpose.MANAGE: "public:booking_manage",
+    }
     with translation.override(appointment.language):
         return {
-            "confirm": public_url(
-                reverse(
-                    "public:booking_confirm",
-                    kwargs={**kwargs, "token": confirm_token_for(appointment.code)},
-                )
-            ),
-            "manage": public_url(
-                reverse(
-                    "public:booking_manage",
-                    kwargs={**kwargs, "token": manage_token_for(appointment.code)},
-                )
-            ),
+            **{
+                str(purpose): public_url(reverse(views[purpose], kwargs={**kwargs, "token": token}))
+                for purpose, token in tokens.items()
+            },
             "office": public_url(
                 reverse("public:office", kwargs={"office": appointment.office.slug})
             ),
@@ -64,7 +79,7 @@ def render_appointment_mail(
     office = appointment.office
     language = appointment.language
     with translation.override(language):
-        links = appointment_links(appointment)
+        links = appointment_links(appointment, kind)
         start = local_time(office, appointment.start)
         context = {
             "appointment": appointment,

@@ -9,6 +9,7 @@ from django_scopes import scope
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments.models import (
     Appointment,
+    AppointmentLink,
     RateLimit,
     WaitlistEntry,
     WaitlistStatus,
@@ -25,6 +26,7 @@ def personal_data_purge(*, office: Office, now: datetime, acting_user: Actor) ->
     Returns how many records were cleared."""
     cutoff = now - timedelta(days=policy_of(office).retention_days)
     with scope(office=office):
+        links_of_the_past_clear(office=office, now=now)
         appointments = Appointment.objects.filter(
             office=office, end__lt=cutoff, anonymised_at__isnull=True
         )
@@ -50,6 +52,16 @@ def personal_data_purge(*, office: Office, now: datetime, acting_user: Actor) ->
             data={"records": cleared, "before": cutoff.isoformat()},
         )
     return cleared
+
+
+def links_of_the_past_clear(*, office: Office, now: datetime) -> None:
+    """Links open an appointment until it has passed: then their hashes go, the hashes of
+    tokens sent before links became random among them (docs/capabilities.md). Not personal
+    data, so not counted or audited as such."""
+    AppointmentLink.objects.filter(appointment__office=office, appointment__end__lte=now).delete()
+    Appointment.objects.filter(office=office, end__lte=now).exclude(
+        manage_token_hash="", confirm_token_hash=""
+    ).update(manage_token_hash="", confirm_token_hash="")
 
 
 def rate_limits_prune(*, now: datetime) -> int:

@@ -7,19 +7,27 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from schalter.appointments import slots
+from schalter.appointments.capabilities import link_opens
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import TokenInvalid
-from schalter.appointments.models import Appointment, BookingPolicy, Channel, OfficeService, Seat
+from schalter.appointments.models import (
+    Appointment,
+    BookingPolicy,
+    Channel,
+    LinkPurpose,
+    OfficeService,
+    Seat,
+)
 from schalter.appointments.parts import BOOKING
 from schalter.appointments.seats import channels_for, free_seat_q
 from schalter.catalog.models import Service
 from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
-from schalter.tokens import token_matches
 
 # Availability may be this many seconds old: a booking still checks under lock.
 AVAILABILITY_CACHE_SECONDS = 1
@@ -51,18 +59,33 @@ def _by_code(code: str) -> Appointment | None:
         )
 
 
-def appointment_by_token(*, code: str, manage_token: str) -> Appointment:
-    """The appointment a manage token opens; the same error for a wrong code or token."""
+def appointment_by_token(
+    *, code: str, manage_token: str, now: datetime | None = None
+) -> Appointment:
+    """The appointment a manage link opens, until it has passed; the same error for a wrong
+    code or token (`capabilities.link_opens`)."""
     appointment = _by_code(code)
-    if appointment is None or not token_matches(appointment.manage_token_hash, manage_token):
+    if appointment is None or not link_opens(
+        appointment=appointment,
+        purpose=LinkPurpose.MANAGE,
+        token=manage_token,
+        now=now or timezone.now(),
+    ):
         raise TokenInvalid
     return appointment
 
 
-def appointment_by_confirm_token(*, code: str, confirm_token: str) -> Appointment:
-    """The appointment an e-mail confirmation token opens (while it is pending)."""
+def appointment_by_confirm_token(
+    *, code: str, confirm_token: str, now: datetime | None = None
+) -> Appointment:
+    """The appointment an unused confirmation link opens (`appointment_confirm` spends it)."""
     appointment = _by_code(code)
-    if appointment is None or not token_matches(appointment.confirm_token_hash, confirm_token):
+    if appointment is None or not link_opens(
+        appointment=appointment,
+        purpose=LinkPurpose.CONFIRM,
+        token=confirm_token,
+        now=now or timezone.now(),
+    ):
         raise TokenInvalid
     return appointment
 

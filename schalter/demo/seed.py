@@ -202,7 +202,11 @@ def _opening_hours(demo: DemoOffice) -> dict[int, list[tuple[time, time]]]:
     return weekly
 
 
-def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> list[str]:
+def _seed_office(
+    demo: DemoOffice, catalogue: list[Service], today: date
+) -> tuple[list[str], str | None]:
+    """The office with its staff; returns the usernames and the kiosk's unlock link
+    (None where the office takes no walk-ins)."""
     office = services.office_create(
         slug=demo.slug,
         name=in_every_language(gettext_noop("Immigration office %(place)s"), place=demo.place),
@@ -270,7 +274,7 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
         membership_grant(user=user, office=office, role=role, acting_user=COMMAND)
         usernames.append(user.username)
     _seed_appointments(demo, office, catalogue, today)
-    _seed_visits(demo, office, counter_services, case_services)
+    kiosk_link = _seed_visits(demo, office, counter_services, case_services)
     # Parts an office does not use are switched off last: what was seeded stays, as after a
     # real switch (the kept appointments of an office that stopped booking online).
     for part in parts.registered():
@@ -278,15 +282,16 @@ def _seed_office(demo: DemoOffice, catalogue: list[Service], today: date) -> lis
             services.office_part_switch(
                 office=office, name=part.name, on=False, acting_user=COMMAND
             )
-    return usernames
+    return usernames, kiosk_link if "queue" in DEMO_PARTS[demo.slug] else None
 
 
 def _seed_visits(
     demo: DemoOffice, office: Office, counter_services: list[Service], case_services: list[Service]
-) -> None:
+) -> str:
     """Two queues, one kiosk and one call display per office (`/<office>/display/<office>-
-    wartebereich/`). The kiosk's key derives from the secret key (visits.services.kiosk_key_for),
-    so `/<office>/kiosk/<office>-eingang/?key=…` unlocks it."""
+    wartebereich/`). Returns the kiosk's unlock link, `/<office>/kiosk/<office>-eingang/?key=…`:
+    its key is random and kept only as a hash, so this is the one time it is known (an admin
+    makes a new one under "Queues and kiosks")."""
     visits.service_group_create(
         office=office,
         name=in_every_language(gettext_noop("Pick-up and short matters")),
@@ -307,7 +312,7 @@ def _seed_visits(
         position=1,
         acting_user=COMMAND,
     )
-    visits.kiosk_create(
+    kiosk, key = visits.kiosk_create(
         office=office, name="Eingang", public_id=f"{demo.slug}-eingang", acting_user=COMMAND
     )
     visits.screen_create(
@@ -317,6 +322,7 @@ def _seed_visits(
         acting_user=COMMAND,
     )
     _seed_notices(office)
+    return f"/{office.slug}/kiosk/{kiosk.public_id}/?key={key}"
 
 
 # The display's ticker: notices as staff would type them, in the languages they have.
@@ -409,8 +415,14 @@ def _seed_appointments(
 
 
 @transaction.atomic
-def seed_demo(today: date) -> list[tuple[str, str]]:
-    """Create the demo; returns (username, what the login is for)."""
+@dataclass(frozen=True)
+class Seeded:
+    logins: list[tuple[str, str]]  # (username, what the login is for)
+    kiosk_links: list[str]  # one unlock link per office; its key is known only now
+
+
+def seed_demo(today: date) -> Seeded:
+    """Create the demo; returns the logins and the kiosks' unlock links."""
     catalogue = [
         Service.objects.create(
             slug=entry.slug,
@@ -428,8 +440,11 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
     ]
     logins: list[tuple[str, str]] = []
     offices = []
+    kiosk_links: list[str] = []
     for demo in OFFICES:
-        usernames = _seed_office(demo, catalogue, today)
+        usernames, kiosk_link = _seed_office(demo, catalogue, today)
+        if kiosk_link is not None:  # offices without the walk-in queue have no working kiosk
+            kiosk_links.append(kiosk_link)
         offices.append(Office.objects.get(slug=demo.slug))
         logins += [
             (name, f"{demo.slug}: {role.label}")
@@ -442,4 +457,4 @@ def seed_demo(today: date) -> list[tuple[str, str]]:
     ministry = _demo_user("ministerium", "Mira Ministerium")
     membership_grant(user=ministry, office=None, role=Role.MINISTRY, acting_user=COMMAND)
     logins.append(("ministerium", "ministry: figures of all offices"))
-    return logins
+    return Seeded(logins, kiosk_links)

@@ -290,17 +290,14 @@ def confirm(request: HttpRequest, office: str, code: str, token: str) -> HttpRes
         if appointment.office.slug != office:
             raise Http404
         if request.method == "POST":
-            services.appointment_confirm(
+            manage_token = services.appointment_confirm(
                 appointment=appointment, confirm_token=token, now=timezone.now(), acting_user=CLIENT
             )
             messages.success(
                 request, _("Your appointment is confirmed. We have sent you an e-mail.")
             )
             return redirect(
-                "public:booking_manage",
-                office=office,
-                code=appointment.code,
-                token=services.manage_token_for(appointment.code),
+                "public:booking_manage", office=office, code=appointment.code, token=manage_token
             )
     except Refusal as error:
         return _problem(request, error)

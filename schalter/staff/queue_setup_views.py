@@ -83,10 +83,23 @@ class GroupForm(KernFormMixin, forms.Form):
         return cleaned
 
 
-def _kiosk_row(office: Office, kiosk: Kiosk) -> dict[str, object]:
+# A kiosk's key is random and kept only as its hash: the admin sees it once, on the first page
+# after the kiosk was made or its key renewed; until then it waits here in her session.
+NEW_KEYS_KEY = "schalter.kiosk_new_keys"
+
+
+def _key_to_show(request: HttpRequest, kiosk: Kiosk, key: str) -> None:
+    request.session[NEW_KEYS_KEY] = {**request.session.get(NEW_KEYS_KEY, {}), str(kiosk.pk): key}
+
+
+def _kiosk_row(request: HttpRequest, office: Office, kiosk: Kiosk) -> dict[str, object]:
+    """The kiosk, with its unlock link only if its key is shown now (once)."""
+    waiting = request.session.get(NEW_KEYS_KEY, {})
+    key = waiting.pop(str(kiosk.pk), "")
+    if key:
+        request.session[NEW_KEYS_KEY] = waiting
     path = reverse("kiosk", kwargs={"office": office.slug, "kiosk": kiosk.public_id})
-    key = services.kiosk_key_for(kiosk.public_id, kiosk.key_version)
-    return {"kiosk": kiosk, "unlock_url": f"{path}?key={key}"}
+    return {"kiosk": kiosk, "unlock_url": f"{path}?key={key}" if key else ""}
 
 
 @office_view(Capability.MANAGE_OFFICE)
@@ -101,7 +114,7 @@ def queue_setup(request: HttpRequest, office: Office) -> HttpResponse:
         }
         for group in selectors.groups_of(office)
     ]
-    kiosks = [_kiosk_row(office, k) for k in selectors.kiosks_of(office)]
+    kiosks = [_kiosk_row(request, office, k) for k in selectors.kiosks_of(office)]
     return office_render(request, "staff/queue_setup.html", {"groups": groups, "kiosks": kiosks})
 
 
@@ -189,7 +202,9 @@ def _kiosk_page(request: HttpRequest, office: Office, kiosk: Kiosk | None) -> Ht
     form = KioskForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST" and kiosk is not None and request.POST.get("action") == "renew_key":
-        services.kiosk_key_renew(kiosk=kiosk, acting_user=request.user)
+        _key_to_show(
+            request, kiosk, services.kiosk_key_renew(kiosk=kiosk, acting_user=request.user)
+        )
         messages.success(
             request,
             _(
@@ -203,14 +218,15 @@ def _kiosk_page(request: HttpRequest, office: Office, kiosk: Kiosk | None) -> Ht
         if form.is_valid():
             name, active = form.cleaned_data["name"], form.cleaned_data["active"]
             if kiosk is None:
-                kiosk, _key = services.kiosk_create(
+                kiosk, key = services.kiosk_create(
                     office=office, name=name, acting_user=request.user
                 )
+                _key_to_show(request, kiosk, key)
             services.kiosk_update(kiosk=kiosk, name=name, active=active, acting_user=request.user)
             messages.success(request, _("Kiosk %(name)s saved.") % {"name": kiosk.name})
             return redirect("staff:queue_setup", office=office.slug)
         status = 400
-    row = _kiosk_row(office, kiosk) if kiosk else None
+    row = _kiosk_row(request, office, kiosk) if kiosk else None
     return office_render(
         request, "staff/kiosk_edit.html", {"row": row, "form": form}, status=status
     )

@@ -140,16 +140,16 @@ LIGHT_WORDS = {
 }
 
 
-# The ticket this browser's front desk issued last, offered for printing on the dashboard.
+# The ticket this browser's front desk issued last, offered for printing on the dashboard: its
+# id and its token, which only the issuing call knew (docs/capabilities.md).
 LAST_ISSUED_KEY = "schalter.front_desk_ticket"
 
 
 def _last_issued(request: HttpRequest, office: Office) -> dict[str, str] | None:
-    pk = request.session.get(LAST_ISSUED_KEY)
+    pk, token = (request.session.get(LAST_ISSUED_KEY) or [None, ""])[:2]
     ticket = Ticket.objects.filter(office=office, pk=pk).first() if isinstance(pk, int) else None
     if ticket is None or ticket.day != selectors.local_day(office, timezone.now()):
         return None
-    token = services.token_of(ticket)
     return {"code": ticket.code, "pdf_url": ticket_pdf_path(ticket, token, ticket.language)}
 
 
@@ -178,7 +178,7 @@ def _front_desk_issue(request: HttpRequest, office: Office) -> str:
             note=request.POST.get("note", ""),
             acting_user=request.user,
         )
-    request.session[LAST_ISSUED_KEY] = issued.ticket.pk
+    request.session[LAST_ISSUED_KEY] = [issued.ticket.pk, issued.token]
     return _("Ticket %(code)s issued.") % {"code": issued.ticket.code}
 
 

@@ -1,33 +1,26 @@
 """Capabilities of visits: the token of a live ticket page and the key that unlocks a kiosk. Both
-derive from the secret key (so they can be shown again) and only their hashes are stored
-(`schalter.tokens`). Services and selectors alike use this module."""
+are random and only their hashes are stored (`schalter.tokens`), so neither the secret key nor a
+ticket's number reveals one (docs/capabilities.md). The raw value exists once: in the answer of
+the call that made it (issuing a ticket, creating a kiosk, renewing its key); whoever needs it
+later gets it from there, or has a new one made. Services and selectors alike use this module."""
 
-from datetime import date
-
-from django.utils.crypto import salted_hmac
+import secrets
 
 from schalter.tokens import token_matches
-from schalter.visits.models import Kiosk, Ticket
+from schalter.visits.models import Kiosk
+
+TICKET_TOKEN_BYTES = 30  # 40 characters in a URL
+KIOSK_KEY_BYTES = 24  # 32 characters
 
 
-def ticket_token_for(*, office_id: int, day: date, group_id: int, number: int) -> str:
-    """The token of the live ticket page. Derived with the secret key, so the kiosk can print
-    it again; only its hash is stored."""
-    value = f"{office_id}:{day.isoformat()}:{group_id}:{number}"
-    return salted_hmac("schalter.visits.ticket", value, algorithm="sha256").hexdigest()[:40]
+def ticket_token_new() -> str:
+    """A new token for a live ticket page; store only `token_hash` of it."""
+    return secrets.token_urlsafe(TICKET_TOKEN_BYTES)
 
 
-def token_of(ticket: Ticket) -> str:
-    return ticket_token_for(
-        office_id=ticket.office_id, day=ticket.day, group_id=ticket.group_id, number=ticket.number
-    )
-
-
-def kiosk_key_for(public_id: str, version: int = 0) -> str:
-    """The key that unlocks a kiosk, in its current version (`Kiosk.key_version`); only its hash
-    is stored. Derived with the secret key, so an admin can always show it again."""
-    value = f"{public_id}:{version}" if version else public_id
-    return salted_hmac("schalter.visits.kiosk", value, algorithm="sha256").hexdigest()[:32]
+def kiosk_key_new() -> str:
+    """A new key for a kiosk; store only `token_hash` of it and show it to the admin once."""
+    return secrets.token_urlsafe(KIOSK_KEY_BYTES)
 
 
 def kiosk_key_valid(kiosk: Kiosk, key: str) -> bool:

@@ -154,6 +154,8 @@ class Ticket(models.Model):
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The hash of the random token of the live ticket page, handed out by the issuing call
+    # (docs/capabilities.md); more tokens for the same ticket are `TicketLink`s.
     token_hash = models.CharField(max_length=64, unique=True)
     kiosk = models.ForeignKey(
         Kiosk, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
@@ -249,3 +251,17 @@ class CallEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["office", "at"], name="call_event_office_at")]
+
+
+class TicketLink(models.Model):
+    """Another token of a ticket's live page, for an answer that needs the raw token again
+    after the issuing call handed out the first (a repeated kiosk POST). Only the hash is kept;
+    every token of a ticket opens the same page, so none handed out stops working."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedManager(office="ticket__office")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)

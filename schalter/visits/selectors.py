@@ -27,6 +27,7 @@ from schalter.visits.models import (
     Screen,
     ServiceGroup,
     Ticket,
+    TicketLink,
     TicketState,
 )
 from schalter.visits.queue_order import queue_of as queue_of
@@ -105,9 +106,16 @@ def kiosk_at(office_slug: str, public_id: str) -> Kiosk:
 
 
 def ticket_by_token(office: Office, token: str) -> Ticket:
-    return owned_by(
-        office, Ticket, None, "group", "desk", "desk__location", token_hash=token_hash(token)
-    )
+    """The ticket whose live page `token` opens: its first token (one query), else one handed
+    out later (`TicketLink`); 404 alike for an unknown token and another office's."""
+    hashed = token_hash(token)
+    related = ("group", "desk", "desk__location")
+    try:
+        return owned_by(office, Ticket, None, *related, token_hash=hashed)
+    except Http404:
+        with scope(office=office):
+            linked = TicketLink.objects.filter(token_hash=hashed).values("ticket_id")
+        return owned_by(office, Ticket, None, *related, pk__in=linked)
 
 
 def local_day(office: Office, now: datetime) -> date:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.appointments.models import Appointment, Seat, Status
+from tests.appointments.links import mail_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.office_per_module(bookable=True)]
 
@@ -79,9 +80,12 @@ def test_a_long_service_needs_consecutive_free_units(client, office, bookable):
     assert times[0] == "08:00" and times[-1] == "11:30"  # 30 minutes must end by 12:00
 
 
-def test_book_confirm_read_ics_and_cancel(client, office, bookable, mailoutbox):
+def test_book_confirm_read_ics_and_cancel(
+    client, office, bookable, mailoutbox, django_capture_on_commit_callbacks
+):
     slot = first_slot(client, office, bookable["short"])
-    response = book(client, office, bookable["short"], slot["start"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = book(client, office, bookable["short"], slot["start"])
     assert response.status_code == 201, response.content
     booked = response.json()
     assert booked["status"] == "pending" and len(booked["code"]) == 8
@@ -92,9 +96,7 @@ def test_book_confirm_read_ics_and_cancel(client, office, bookable, mailoutbox):
     assert client.get(f"/api/v1/appointments/{booked['code']}").status_code == 401
     wrong = {"HTTP_AUTHORIZATION": "Bearer nope"}
     assert client.get(f"/api/v1/appointments/{booked['code']}", **wrong).status_code == 403
-    from schalter.appointments.services import confirm_token_for
-
-    token = confirm_token_for(booked["code"])
+    token = mail_token(mailoutbox[-1], "confirm")
     response = client.post(
         f"/api/v1/appointments/{booked['code']}/confirm",
         {"token": token},

@@ -18,6 +18,7 @@ from schalter.appointments.models import (
     WaitlistStatus,
 )
 from schalter.appointments.reminders import reminders_send
+from tests.appointments.links import mail_token
 from tests.conftest import book_earliest_by_phone, make_bookable
 
 pytestmark = pytest.mark.django_db
@@ -113,11 +114,9 @@ def test_freed_times_go_to_urgent_clients_first_then_first_come(
     assert offer.to == ["urgent@example.org"] and offer.extra_headers["Content-Language"] == "ar"
     assert "/ar/giessen/book/confirm/" in offer.body
     # Accepting the offer (the confirmation link) books it and ends the wait.
-    from schalter.appointments.services import confirm_token_for
-
     services.appointment_confirm(
         appointment=urgent.appointment,
-        confirm_token=confirm_token_for(urgent.appointment.code),
+        confirm_token=mail_token(offer, "confirm"),
         now=later + timedelta(minutes=5),
         acting_user=COMMAND,
     )

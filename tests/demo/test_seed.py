@@ -1,7 +1,9 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
@@ -69,3 +71,15 @@ def test_a_second_run_keeps_existing_data(seeded, capsys):
     assert Office.objects.count() == 6
     with pytest.raises(SystemExit):
         call_command("seed_demo")
+
+
+def test_demo_prints_working_kiosk_links(seeded):
+    """Kiosk keys are random, kept only as hashes: the links printed at seed time are the only
+    ones, and they unlock their kiosks."""
+    links = re.findall(r"/[a-z-]+/kiosk/[a-z-]+/\?key=\S+", seeded)
+    assert len(links) == len(SLUGS)
+    for link in links:
+        device = Client()
+        assert device.get(link).status_code == 302
+        page = device.get(link.split("?", 1)[0] + "?lang=de").content.decode()
+        assert "nicht freigeschaltet" not in page

@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.appointments.models import Appointment, Status
+from tests.appointments.links import mail_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.office_per_module(bookable=True)]
 
@@ -71,12 +72,13 @@ def test_book_without_javascript_then_confirm_and_cancel(
         assert Appointment.objects.get().status == Status.CANCELLED
 
 
-def test_move_to_another_time(client, office, bookable):
-    response = client.post(first_time_link(client), details())
+def test_move_to_another_time(
+    client, office, bookable, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(first_time_link(client), details())
     code = response["Location"].rstrip("/").rsplit("/", 1)[1]
-    from schalter.appointments.services import manage_token_for
-
-    move_url = f"/de/giessen/book/move/{code}/{manage_token_for(code)}/"
+    move_url = f"/de/giessen/book/move/{code}/{mail_token(mailoutbox[-1], 'manage')}/"
     choices = page(client.get(move_url)).select("input[name=start]")
     new_start = choices[3]["value"]
     assert client.post(move_url, {"start": new_start}).status_code == 302

@@ -148,15 +148,23 @@ def test_a_new_key_locks_the_old_link_and_the_browsers_it_unlocked(staff_client,
     device.get(old_link)
     assert issues_tickets(device, kiosk.public_id)
 
+    # The key is random and kept only as its hash: shown once, on the first page after it was
+    # made, then never again.
+    assert f"/giessen/kiosk/{kiosk.public_id}/?key=" not in (
+        admin.get("/staff/giessen/queues/").content.decode()
+        + admin.get(f"/staff/giessen/kiosks/{kiosk.pk}/").content.decode()
+    )
     renewed = admin.post(f"/staff/giessen/kiosks/{kiosk.pk}/", {"action": "renew_key"})
     assert renewed.status_code == 302
     page = admin.get(renewed["Location"]).content.decode()
     assert "Neuer Schlüssel für Eingang." in page
+    start = page.index(f"/giessen/kiosk/{kiosk.public_id}/?key=")
+    new_link = page[start : page.index("<", start)]
+    assert "?key=" not in admin.get(renewed["Location"]).content.decode()  # shown once
     assert not issues_tickets(device, kiosk.public_id)  # the unlocked browser is locked again
     thief = Client()
     thief.get(old_link)
     assert not issues_tickets(thief, kiosk.public_id)
-    new_link = unlock_link(admin, kiosk.public_id, f"/staff/giessen/kiosks/{kiosk.pk}/")
     assert new_link != old_link
     device.get(new_link)
     assert issues_tickets(device, kiosk.public_id)

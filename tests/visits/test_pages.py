@@ -40,9 +40,12 @@ def test_kiosk_walk_in_is_idempotent_and_shows_the_ticket(kiosk, groups, now):
         client = unlocked(kiosk)  # sessions live two weeks: unlock on the day
         first = client.post("/giessen/kiosk/eingang/", body)
         again = client.post("/giessen/kiosk/eingang/", body)
-        assert first.status_code == 302 and first["Location"] == again["Location"]
-        page = client.get(first["Location"]).content.decode()
-    assert "A-001" in page and "Waiting area A" in page and "<svg" in page
+        assert first.status_code == again.status_code == 302
+        # Tokens are random, kept only as hashes: the repeat's answer carries a token of its
+        # own for the same ticket, and the first still opens it.
+        pages = [client.get(r["Location"]).content.decode() for r in (first, again)]
+    for page in pages:
+        assert "A-001" in page and "Waiting area A" in page and "<svg" in page
     with scopes_disabled():
         assert Ticket.objects.count() == 1
 

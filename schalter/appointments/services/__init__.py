@@ -3,7 +3,7 @@ their seats (`rules`), booking (`booking`), changes to one appointment (`changes
 no-show (`arrival`), time blocks (`blocks`), cancelling a day (`mass_cancel`). Every name is
 importable from here, as `appointments.services.appointment_book` always was."""
 
-from schalter.appointments.capabilities import confirm_token_for, manage_token_for
+from schalter.appointments.capabilities import link_issue, link_opens, links_issue
 from schalter.appointments.codes import CODE_ALPHABET
 from schalter.appointments.errors import PlanningError
 from schalter.appointments.seats import free_seat_q
@@ -68,9 +68,10 @@ __all__ = [
     "availability_rule_add",
     "availability_rule_end",
     "booking_policy_create",
-    "confirm_token_for",
     "free_seat_q",
-    "manage_token_for",
+    "link_issue",
+    "link_opens",
+    "links_issue",
     "office_service_set",
     "policy_for",
     "seats_claim",

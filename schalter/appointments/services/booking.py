@@ -14,7 +14,7 @@ from django_scopes import scope
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import slots
-from schalter.appointments.capabilities import confirm_token_for, manage_token_for
+from schalter.appointments.capabilities import links_issue
 from schalter.appointments.codes import code_new
 from schalter.appointments.errors import (
     AlreadyBooked,
@@ -31,6 +31,7 @@ from schalter.appointments.models import (
     AvailabilityRule,
     BookingPolicy,
     Channel,
+    LinkPurpose,
     OfficeService,
     Seat,
     Status,
@@ -43,7 +44,6 @@ from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.text import one_line
-from schalter.tokens import token_hash
 
 
 @dataclass(frozen=True)
@@ -304,13 +304,10 @@ def appointment_book(
         with transaction.atomic(), scope(office=office):
             bounded_lock_wait()
             code = code_new()
-            manage_token, confirm_token = manage_token_for(code), confirm_token_for(code)
             appointment = Appointment.objects.create(
                 office=office,
                 service=service,
                 code=code,
-                manage_token_hash=token_hash(manage_token),
-                confirm_token_hash=token_hash(confirm_token) if online else "",
                 status=Status.PENDING if online else Status.CONFIRMED,
                 channel=channel,
                 start=start,
@@ -334,6 +331,10 @@ def appointment_book(
                 held_until=appointment.hold_expires_at,
                 now=now,
             )
+            # The booking answer shows these once; every mail issues its own.
+            purposes = [LinkPurpose.MANAGE, LinkPurpose.CONFIRM] if online else [LinkPurpose.MANAGE]
+            tokens = links_issue(appointment=appointment, purposes=purposes, now=now)
+            manage_token, confirm_token = tokens[0], tokens[1] if online else ""
             audit_record(
                 office=office,
                 acting_user=acting_user,

@@ -9,9 +9,11 @@ from django_scopes import scope
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import transitions
+from schalter.appointments.capabilities import confirm_links_use, link_issue
 from schalter.appointments.errors import Busy, TokenInvalid
 from schalter.appointments.models import (
     Appointment,
+    LinkPurpose,
     Seat,
     Status,
     WaitlistEntry,
@@ -28,21 +30,21 @@ from schalter.appointments.services.booking import (
     window_check,
 )
 from schalter.locks import bounded_lock_wait
-from schalter.tokens import token_matches
 
 
 def appointment_confirm(
     *, appointment: Appointment, confirm_token: str, now: datetime, acting_user: Actor
-) -> None:
-    if not token_matches(appointment.confirm_token_hash, confirm_token):
-        raise TokenInvalid
+) -> str:
+    """Confirm a pending booking (or take an offered time) with its confirmation link, which
+    is spent. Returns a new manage token for the page the person is shown next."""
     office = appointment.office
     with transaction.atomic(), scope(office=office):
         bounded_lock_wait()
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
         seats = list(Seat.objects.select_for_update().filter(appointment=locked))
         if (
-            locked.status != Status.PENDING
+            not confirm_links_use(appointment=locked, token=confirm_token, now=now)
+            or locked.status != Status.PENDING
             or not locked.hold_expires_at
             or locked.hold_expires_at < now
             or not seats
@@ -65,7 +67,9 @@ def appointment_confirm(
         # An accepted waiting-list offer ends the wait.
         WaitlistEntry.objects.filter(appointment=locked).update(status=WaitlistStatus.BOOKED)
         queue_appointment_mail(locked, "confirmed")
+        manage_token = link_issue(appointment=locked, purpose=LinkPurpose.MANAGE, now=now)
     appointment.refresh_from_db()
+    return manage_token
 
 
 def seats_release(appointment: Appointment, now: datetime) -> None:

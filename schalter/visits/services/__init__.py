@@ -10,11 +10,10 @@ found them here before."""
 
 from schalter.tokens import token_hash
 from schalter.visits.capabilities import (
-    kiosk_key_for,
+    kiosk_key_new,
     kiosk_key_valid,
     kiosk_unlock_mark,
-    ticket_token_for,
-    token_of,
+    ticket_token_new,
 )
 from schalter.visits.queue_order import (
     DUE_NOW,
@@ -36,7 +35,12 @@ from schalter.visits.services.calling import (
     ticket_transfer,
 )
 from schalter.visits.services.desks import desk_session_close, desk_session_open
-from schalter.visits.services.issuing import Issued, ticket_check_in, ticket_issue_walk_in
+from schalter.visits.services.issuing import (
+    Issued,
+    ticket_check_in,
+    ticket_issue_walk_in,
+    ticket_link_issue,
+)
 from schalter.visits.services.notes import ticket_note_set, tickets_personal_erase
 from schalter.visits.services.queue_setup import (
     kiosk_create,
@@ -69,7 +73,7 @@ __all__ = [
     "group_for_service",
     "groups_served_by",
     "kiosk_create",
-    "kiosk_key_for",
+    "kiosk_key_new",
     "kiosk_key_renew",
     "kiosk_key_valid",
     "kiosk_unlock_mark",
@@ -85,6 +89,7 @@ __all__ = [
     "ticket_check_in",
     "ticket_finish",
     "ticket_issue_walk_in",
+    "ticket_link_issue",
     "ticket_no_show",
     "ticket_note_set",
     "ticket_notify_set",
@@ -92,11 +97,10 @@ __all__ = [
     "ticket_park",
     "ticket_recall",
     "ticket_start",
-    "ticket_token_for",
+    "ticket_token_new",
     "ticket_transfer",
     "tickets_notify_near",
     "tickets_notify_near_task",
     "tickets_personal_erase",
     "token_hash",
-    "token_of",
 ]

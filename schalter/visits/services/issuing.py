@@ -19,7 +19,7 @@ from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
 from schalter.tokens import token_hash
-from schalter.visits.capabilities import ticket_token_for, token_of
+from schalter.visits.capabilities import ticket_token_new
 from schalter.visits.errors import (
     AlreadyCheckedIn,
     Busy,
@@ -32,7 +32,14 @@ from schalter.visits.errors import (
     QuotaReached,
     WalkInsNotAllowed,
 )
-from schalter.visits.models import Kiosk, Priority, ServiceGroup, Ticket, TicketCounter
+from schalter.visits.models import (
+    Kiosk,
+    Priority,
+    ServiceGroup,
+    Ticket,
+    TicketCounter,
+    TicketLink,
+)
 from schalter.visits.parts import QUEUE
 from schalter.visits.races import locks_on, race_window
 from schalter.visits.selectors import group_for_service
@@ -43,7 +50,7 @@ from schalter.visits.wait_estimates import ticket_position
 @dataclass(frozen=True)
 class Issued:
     ticket: Ticket
-    token: str
+    token: str  # opens the ticket's live page; random, only its hash is kept: hand it on now
     created: bool  # False when a repeated POST returned the ticket issued before
 
 
@@ -101,9 +108,10 @@ def _issue(
     appointment: Appointment | None = None,
     walk_in: bool,
     note: str = "",
+    token: str,
 ) -> Ticket:
     """Take the next number of the group's day under the counter's row lock and create the
-    ticket. Runs inside the caller's transaction and scope."""
+    ticket, its page opened by `token`. Runs inside the caller's transaction and scope."""
     day = local_date(office, now)
     number = _next_number(office, group, day)
     race_window()
@@ -123,9 +131,7 @@ def _issue(
         appointment=appointment,
         service=appointment.service if appointment else None,
         interpreter_language=appointment.interpreter_language if appointment else "",
-        token_hash=token_hash(
-            ticket_token_for(office_id=office.pk, day=day, group_id=group.pk, number=number)
-        ),
+        token_hash=token_hash(token),
         kiosk=kiosk,
         issue_key=issue_key if kiosk else "",
         language=language,
@@ -142,11 +148,22 @@ def _issue(
     return ticket
 
 
-def _issued(ticket: Ticket, created: bool) -> Issued:
-    return Issued(ticket, token_of(ticket), created)
+def ticket_link_issue(*, ticket: Ticket) -> str:
+    """One more token that opens the ticket's live page, for an answer that needs it after the
+    issuing call handed out the first; those handed out before keep working."""
+    token = ticket_token_new()
+    with scope(office=ticket.office_id):
+        TicketLink.objects.create(ticket=ticket, token_hash=token_hash(token))
+    return token
 
 
-def _new(ticket: Ticket, now: datetime) -> Issued:
+def _repeated(ticket: Ticket) -> Issued:
+    """A repeated POST of the same kiosk form answers with the ticket issued before. Its first
+    token went to the first answer only, so this answer carries a new one."""
+    return Issued(ticket, ticket_link_issue(ticket=ticket), False)
+
+
+def _new(ticket: Ticket, token: str, now: datetime) -> Issued:
     """A ticket just committed, with the expected wait it was told stored to measure the
     estimate later. Worked out after the commit, so other kiosks do not wait on the counter's
     lock meanwhile."""
@@ -155,7 +172,7 @@ def _new(ticket: Ticket, now: datetime) -> Issued:
         Ticket.objects.filter(pk=ticket.pk).update(
             predicted_wait_minutes=ticket.predicted_wait_minutes
         )
-    return _issued(ticket, True)
+    return Issued(ticket, token, True)
 
 
 def ticket_issue_walk_in(
@@ -174,7 +191,7 @@ def ticket_issue_walk_in(
     that uses the walk-in queue (offices/parts.py)."""
     note = valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
-        return _issued(repeated, False)
+        return _repeated(repeated)
     if group.office_id != office.pk:
         raise NoQueue
     if not group.walk_ins_allowed or not uses(office, QUEUE):
@@ -184,6 +201,7 @@ def ticket_issue_walk_in(
     if not today.is_open or not any(p.opens <= local.time() < p.closes for p in today.periods):
         raise OfficeClosed
     try:
+        token = ticket_token_new()
         with transaction.atomic(), scope(office=office):
             bounded_lock_wait()
             ticket = _issue(
@@ -197,14 +215,15 @@ def ticket_issue_walk_in(
                 acting_user=acting_user,
                 walk_in=True,
                 note=note,
+                token=token,
             )
     except IntegrityError as error:
         if (repeated := _repeat(kiosk, issue_key)) is not None:
-            return _issued(repeated, False)
+            return _repeated(repeated)
         raise Busy from error
     except OperationalError as error:
         raise Busy from error
-    return _new(ticket, now)
+    return _new(ticket, token, now)
 
 
 def ticket_check_in(
@@ -221,7 +240,7 @@ def ticket_check_in(
     """Check in with a booking code: a confirmed appointment of this office, today, once."""
     note = valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
-        return _issued(repeated, False)
+        return _repeated(repeated)
     code = code_normalise(code)
     with scopes_disabled():
         found = Appointment.objects.filter(code=code).select_related("service").first()
@@ -232,6 +251,7 @@ def ticket_check_in(
     if local_date(office, found.start) != local_date(office, now):
         raise CodeOtherDay(field="code")
     group = group_for_service(office, found.service)
+    token = ticket_token_new()
     try:
         with transaction.atomic(), scope(office=office):
             bounded_lock_wait()
@@ -252,14 +272,15 @@ def ticket_check_in(
                 appointment=appointment,
                 walk_in=False,
                 note=note,
+                token=token,
             )
             appointment_arrival_record(
                 appointment=appointment, office=office, now=now, acting_user=acting_user
             )
     except IntegrityError as error:
         if (repeated := _repeat(kiosk, issue_key)) is not None:
-            return _issued(repeated, False)
+            return _repeated(repeated)
         raise AlreadyCheckedIn(field="code") from error
     except OperationalError as error:
         raise Busy from error
-    return _new(ticket, now)
+    return _new(ticket, token, now)

@@ -10,7 +10,7 @@ from schalter.accounts.services import audit_record
 from schalter.catalog.models import Service
 from schalter.offices.models import Office
 from schalter.tokens import token_hash
-from schalter.visits.capabilities import kiosk_key_for
+from schalter.visits.capabilities import kiosk_key_new
 from schalter.visits.models import Kiosk, Screen, ServiceGroup
 
 
@@ -98,9 +98,10 @@ def kiosk_update(*, kiosk: Kiosk, name: str, active: bool, acting_user: Actor) -
 def kiosk_create(
     *, office: Office, name: str, public_id: str = "", acting_user: Actor
 ) -> tuple[Kiosk, str]:
-    """A kiosk and its key (shown once; derived, so an admin can recover it with the secret)."""
+    """A kiosk and its key: random, stored only as its hash, so the caller shows it once
+    (afterwards only `kiosk_key_renew` makes a new one)."""
     public_id = public_id or secrets.token_urlsafe(9).lower().replace("_", "-")
-    key = kiosk_key_for(public_id)
+    key = kiosk_key_new()
     with scope(office=office):
         kiosk = Kiosk.objects.create(
             office=office, name=name, public_id=public_id, key_hash=token_hash(key)
@@ -188,7 +189,7 @@ def kiosk_key_renew(*, kiosk: Kiosk, acting_user: Actor) -> str:
     with scope(office=kiosk.office):
         locked = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
         locked.key_version += 1
-        key = kiosk_key_for(locked.public_id, locked.key_version)
+        key = kiosk_key_new()
         locked.key_hash = token_hash(key)
         locked.save(update_fields=["key_version", "key_hash"])
     kiosk.key_version, kiosk.key_hash = locked.key_version, locked.key_hash

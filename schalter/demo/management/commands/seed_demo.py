@@ -3,7 +3,6 @@ from django.utils import timezone
 
 from schalter.demo.seed import DEMO_PASSWORD, DEMO_TOTP_BASE32, seed_demo
 from schalter.offices.models import Office
-from schalter.visits.services import kiosk_key_for
 
 
 class Command(BaseCommand):
@@ -19,21 +18,28 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool = False, **options):
         if Office.objects.exists():
             if if_empty:
-                self.stdout.write("Demo data present; keeping the existing database.")
+                self.stdout.write(
+                    "Demo data present; keeping the existing database. Kiosk links were "
+                    "printed when it was seeded; giessen.admin makes a new one under Queues "
+                    "and kiosks."
+                )
                 return
             self.stderr.write("Offices exist already; seed_demo only fills an empty database.")
             raise SystemExit(1)
-        logins = seed_demo(timezone.localdate())
+        seeded = seed_demo(timezone.localdate())
         self.stdout.write(self.style.SUCCESS("Demo data created. Staff logins:"))
-        width = max(len(name) for name, _ in logins)
-        for name, what in logins:
+        width = max(len(name) for name, _ in seeded.logins)
+        for name, what in seeded.logins:
             self.stdout.write(f"  {name.ljust(width)}  {what}")
         self.stdout.write(f"Password for all: {DEMO_PASSWORD}")
-        self.stdout.write("Kiosks (the key unlocks a browser once) and call displays:")
-        for office in Office.objects.order_by("slug"):
-            kiosk = f"{office.slug}-eingang"
-            self.stdout.write(f"  /{office.slug}/kiosk/{kiosk}/?key={kiosk_key_for(kiosk)}")
-            self.stdout.write(f"  /{office.slug}/display/{office.slug}-wartebereich/")
+        self.stdout.write(
+            "Kiosks (the key unlocks a browser once; it is shown only now, an office admin "
+            "makes a new one under Queues and kiosks) and call displays:"
+        )
+        for link in seeded.kiosk_links:
+            office = link.split("/")[1]
+            self.stdout.write(f"  {link}")
+            self.stdout.write(f"  /{office}/display/{office}-wartebereich/")
         self.stdout.write(
             f"Second factor: TOTP key {DEMO_TOTP_BASE32} in any authenticator app, "
             "or `.venv/bin/python manage.py demo_totp` for the current code."
