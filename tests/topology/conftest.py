@@ -81,8 +81,17 @@ def runs_here() -> bool:
     )
 
 
+# The order the modules run in: the flows leave a booking that the backup test restores.
+MODULES = ["test_proxy.py", "test_upgrade.py", "test_flows.py", "test_backup.py"]
+
+
 def pytest_collection_modifyitems(config, items):
     mine = [item for item in items if HERE in item.nodeid]
+    if mine:
+        first = items.index(mine[0])
+        ordered = sorted(mine, key=lambda item: MODULES.index(item.path.name))
+        items[:] = [item for item in items if HERE not in item.nodeid]
+        items[first:first] = ordered
     for item in mine:
         item.add_marker(pytest.mark.xdist_group("topology"))  # one worker starts it once
         item.add_marker(pytest.mark.browser)
@@ -339,7 +348,9 @@ def topology():
             error_log=folder / "nginx-error.log", env=env, mailbox=mailbox, seeded={},
             metrics_token=metrics_token, counts_before_migrate={}, counts_after_migrate={},
         )  # fmt: skip
-        statics = shell.start("collectstatic", [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"])  # fmt: skip
+        statics = shell.start(
+            "collectstatic", [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"]
+        )
         shell.start(
             "redis",
             ["redis-server", "--port", str(ports["redis"]), "--bind", "127.0.0.1",
@@ -358,15 +369,13 @@ def topology():
         topology = shell
         env["DATABASE_URL"] = topology.database_url
 
+        steps = {"cluster": time.monotonic() - started}
+
         # The database of the old release, brought up to date as an upgrade would.
         restore_sql(topology.database_url, gzip.decompress(FIXTURE.read_bytes()))
         topology.counts_before_migrate = table_counts(topology.database_url)
-        topology.run("migrate", [PYTHON, "manage.py", "migrate", "--no-input", "-v0"])
-        topology.counts_after_migrate = table_counts(topology.database_url)
-        topology.seeded = json.loads(
-            topology.run("seed", [PYTHON, "-m", "tests.topology.seed"]).strip().splitlines()[-1]
-        )
-
+        steps["restore"] = time.monotonic() - started
+        # The app servers load Django meanwhile; nothing reaches them before the health checks.
         wsgi = topology.start(
             "wsgi",
             [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
@@ -379,10 +388,18 @@ def topology():
              "--port", str(ports["asgi"]), "--workers", "1", "--log-level", "warning",
              "schalter.config.asgi:application"],
         )  # fmt: skip
+        topology.run("migrate", [PYTHON, "manage.py", "migrate", "--no-input", "-v0"])
+        topology.counts_after_migrate = table_counts(topology.database_url)
+        steps["migrate"] = time.monotonic() - started
         worker = topology.start(
             "worker", [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5"]
         )
+        topology.seeded = json.loads(
+            topology.run("seed", [PYTHON, "-m", "tests.topology.seed"]).strip().splitlines()[-1]
+        )
+        steps["seed"] = time.monotonic() - started
         assert statics.wait(timeout=120) == 0, topology.log_tail("collectstatic")
+        steps["collectstatic"] = time.monotonic() - started
 
         site = folder / "schalter.conf"
         site.write_text(
@@ -416,7 +433,8 @@ def topology():
         context = ssl.create_default_context(cafile=str(topology.certificate))
         wait_until_healthy(origin, nginx, topology, verify=context)
         assert worker.poll() is None, topology.log_tail("worker")
-        print(f"topology up in {time.monotonic() - started:.1f} s: {folder}")
+        steps["up"] = time.monotonic() - started
+        print("topology:", ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()), folder)
         yield topology
     finally:
         if topology is not None:
