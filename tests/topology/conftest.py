@@ -174,7 +174,8 @@ class Topology:
     def query(self, sql: str, *params, database: str | None = None) -> list[tuple]:
         url = database_url(self.cluster_url, database or self.database)
         with psycopg.connect(url, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     def http(self) -> httpx.Client:
         """A client of nginx that trusts the topology's certificate (and nothing else)."""
@@ -222,12 +223,16 @@ class Topology:
         return base
 
     def stop(self) -> None:
-        for process in self.processes:
+        # nginx first (it holds keep-alive connections to the app servers, which would wait
+        # for them), then the rest at once.
+        for process in sorted(self.processes, key=lambda p: p.log_name != "nginx"):
             if process.poll() is None:
                 process.terminate()
+                if process.log_name == "nginx":
+                    process.wait(timeout=10)
         for process in self.processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
