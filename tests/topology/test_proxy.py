@@ -26,6 +26,21 @@ def test_https_answers_carry_hsts_and_secure_cookies(topology):
     assert any(c.startswith("csrftoken=") and "Secure" in c for c in cookies), cookies
 
 
+def test_django_sees_https_so_forms_posted_from_the_https_origin_pass_csrf(topology):
+    """Without X-Forwarded-Proto Django would take the request for plain HTTP and refuse the
+    browser's https:// Origin (403)."""
+    with topology.http() as http:
+        form = http.get("/staff/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        posted = http.post(
+            "/staff/login/",
+            data={"csrfmiddlewaretoken": token, "username": "nobody", "password": "wrong"},
+            headers={"Origin": topology.origin, "Referer": f"{topology.origin}/staff/login/"},
+        )
+    assert posted.status_code == 200  # the form again, with its error; not 403
+    assert "csrfmiddlewaretoken" in posted.text
+
+
 def test_static_files_come_from_nginx_with_hashed_names_cached_long(topology):
     with topology.http() as http:
         page = http.get("/de/neustadt/")
