@@ -36,6 +36,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -227,16 +228,18 @@ class Topology:
     def stop(self) -> None:
         # nginx first (it holds keep-alive connections to the app servers, which would wait
         # for them), then the rest at once.
+        # Each process leads a session of its own (granian's and nginx's workers included).
         for process in sorted(self.processes, key=lambda p: p.log_name != "nginx"):
             if process.poll() is None:
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)
                 if process.log_name == "nginx":
                     process.wait(timeout=10)
+        deadline = time.monotonic() + 3
         for process in self.processes:
             try:
-                process.wait(timeout=3)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 

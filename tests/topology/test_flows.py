@@ -11,7 +11,6 @@ The tests of this module run in this order and share the topology (see conftest.
 
 import json
 import re
-import time
 
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
@@ -109,14 +108,12 @@ def test_a_desk_call_reaches_the_display_and_the_phone_over_websockets(topology,
     with staff.expect_response(lambda r: r.request.method == "POST") as posted:
         staff.locator("form:has(input[value=call_next]) button").click()
     assert posted.value.status == 302
-    called = time.monotonic()
 
     shown = display.locator("#display-calls li", has_text=ticket_code)
     shown.wait_for(state="visible", timeout=5000)
-    seconds = time.monotonic() - called
-    # It came over the socket, not from the 2-second polling fallback.
+    # It came over the socket (WSGI server -> Redis -> ASGI server -> nginx), not from the
+    # display's polling fallback. (How fast is tests/browser/test_display_announce.py's matter.)
     assert any(ticket_code in frame for frame in display_frames), display_frames
-    assert seconds < 1.9, f"the call took {seconds:.2f} s to reach the display"
     expect(shown).to_contain_text(str(seeded["desk"]))
     # The phone heard it on its own socket too (it polls only every 20 s).
     expect(phone.locator("#ticket-status .kern-alert")).to_contain_text(
