@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, SECRET_KEY, env, env_flag
+from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, LOGGING, SECRET_KEY, env, env_flag
 
 # Keys shorter than this, or made of few distinct characters, are refused (Django's own
 # `check --deploy` criteria for the secret key).
@@ -60,3 +60,11 @@ if not SECURE_HSTS_PRELOAD:
     # `check --deploy` asks for preloading (security.W021); it is a decision for each
     # installation's domain (see above), so it is off on purpose and the reminder silenced.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Logs (issue 11, observability) -------------------------------------------------------------
+# JSON lines for the log collector, redacted like every environment's (settings/base.py).
+LOGGING = {
+    **LOGGING,
+    "formatters": {"json": {"()": "schalter.observability.logs.JsonLines"}},
+    "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},
+}
