@@ -36,8 +36,9 @@ RESPONSES = ResponseCounts()
 
 
 class RequestsMiddleware:
-    """Outermost: it counts every answer, also those of the shared cache and the overload guard
-    (requests refused by `schalter.overload.LoadShedding` in front of Django are not seen)."""
+    """Right after the shared cache and the overload guard, which stay first because they must
+    cost next to nothing: their answers (repeats of free times, 503 refusals, which the guard
+    reports in the log itself) are not counted here, every other answer is."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

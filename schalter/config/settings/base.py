@@ -54,11 +54,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: counts every answer for /metrics and, when switched on, logs it (redacted).
-    "schalter.observability.requests.RequestsMiddleware",
     # First: an answer kept for sharing is given before anything else runs, even under overload.
     "schalter.shared_cache.SharedCacheMiddleware",
     "schalter.overload.OverloadMiddleware",  # refusing surplus must cost next to nothing
+    # Counts each answer for /metrics and, when switched on, logs it (redacted).
+    "schalter.observability.requests.RequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
