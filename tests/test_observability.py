@@ -188,7 +188,8 @@ def test_health_is_degraded_but_200_when_the_cache_is_down(client, db, settings)
     assert answer.json()["status"] == "degraded"
 
 
-def test_worker_heartbeat_ok_then_stale_when_no_worker_takes_it(client, db, settings):
+@pytest.mark.django_db(transaction=True)  # the worker takes its own connection
+def test_worker_heartbeat_ok_then_stale_when_no_worker_takes_it(client, settings):
     settings.TASKS = DATABASE_TASKS
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -199,7 +200,7 @@ def test_worker_heartbeat_ok_then_stale_when_no_worker_takes_it(client, db, sett
 
     # A worker runs it.
     with time_machine.travel(start + timedelta(seconds=5), tick=False):
-        call_command("db_worker", batch=True, interval=0, verbosity=0)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert client.get("/healthz").json()["worker"] == "ok"
     # Later checks ask again now and then (not at every check)...
     with time_machine.travel(start + timedelta(seconds=10), tick=False):
@@ -218,7 +219,7 @@ def test_worker_heartbeat_ok_then_stale_when_no_worker_takes_it(client, db, sett
     assert late.json()["worker_heartbeat_age_seconds"] == 195
     # A worker comes back and takes it.
     with time_machine.travel(start + timedelta(seconds=205), tick=False):
-        call_command("db_worker", batch=True, interval=0, verbosity=0)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert client.get("/healthz").json()["worker"] == "ok"
 
 

@@ -8,6 +8,7 @@ the booking code and token of booking links, ticket tokens (also of kiosks and W
 long hexadecimal or base64 runs (tokens and keys wherever they show up), and the row values
 PostgreSQL quotes in constraint errors (a booking's name and e-mail)."""
 
+import copy
 import json
 import logging
 import re
@@ -65,18 +66,22 @@ def redact(text: str) -> str:
 
 
 class RedactCapabilities(logging.Filter):
-    """Rewrites each record's message and traceback with `redact` (and never drops one)."""
+    """Gives the handler a copy of each record with its message and traceback passed through
+    `redact` (never drops one). A copy, so that other handlers of the same record (pytest's
+    log capture, say) see it unchanged."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+    def filter(self, record: logging.LogRecord) -> logging.LogRecord:
+        redacted = copy.copy(record)
+        redacted.msg = redact(record.getMessage())
+        redacted.args = None
+        exc_text = record.exc_text
+        if record.exc_info and not exc_text:
+            exc_text = logging.Formatter().formatException(record.exc_info)
+        if exc_text:
+            redacted.exc_text = redact(exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
-        return True
+            redacted.stack_info = redact(record.stack_info)
+        return redacted
 
 
 class JsonLines(logging.Formatter):
