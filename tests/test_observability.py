@@ -221,6 +221,8 @@ def test_worker_heartbeat_ok_then_stale_when_no_worker_takes_it(client, settings
     with time_machine.travel(start + timedelta(seconds=205), tick=False):
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert client.get("/healthz").json()["worker"] == "ok"
+    # Each heartbeat removed the one before it: the task table does not fill with them.
+    assert DBTaskResult.objects.filter(task_path=health.HEARTBEAT_PATH).count() == 1
 
 
 # --- Logs ---------------------------------------------------------------------------------------

@@ -8,3 +8,5 @@ class WorkerHeartbeat(models.Model):
 
     asked_at = models.DateTimeField(null=True)
     answered_at = models.DateTimeField(null=True)
+    # The task result of the heartbeat answered last, removed by the next one.
+    result_id = models.CharField(max_length=64, blank=True)
