@@ -50,9 +50,10 @@ STORAGES = {
 SECURE_SSL_REDIRECT = env_flag("SCHALTER_SSL_REDIRECT", True)
 # Load balancers probe the app servers over plain HTTP: a redirect would read as "down".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Browsers that saw the site once refuse plain HTTP for this long (one year). Preloading into the
-# browsers' built-in lists is left off: it cannot be undone quickly, and an office's domain is
-# often shared with other services of the city that may not all speak HTTPS yet.
+# Browsers that saw the site once refuse plain HTTP for this long (one year), on the site's own
+# subdomains too (the header binds only names below the one that sends it). Preloading into the
+# browsers' built-in lists is left off: it takes months to undo, and it is asked for the whole
+# registered domain (the city's, say), whose other services are not this installation's to bind.
 SECURE_HSTS_SECONDS = int(env("SCHALTER_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SCHALTER_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_flag("SCHALTER_HSTS_PRELOAD", False)
