@@ -2,6 +2,7 @@
 secret key, nor without a proof-of-work key of its own (issue 11, item 1). Each case starts a
 real Python process with the production settings, as a server would."""
 
+import json
 import os
 import subprocess
 import sys
@@ -14,15 +15,25 @@ STRONG = "k" + "".join(f"{n:02x}" for n in range(40))  # 81 characters, many dis
 OTHER_STRONG = "a" + "".join(f"{n:02x}" for n in range(40, 80))
 
 
-def start(**variables: str) -> subprocess.CompletedProcess:
+def start(
+    **variables: str,
+) -> subprocess.CompletedProcess:
+    return run_production(["-c", "import django; django.setup(); print('started')"], **variables)
+
+
+def run_production(arguments: list[str], **variables: str) -> subprocess.CompletedProcess:
+    """`python <arguments>` with the production settings and only the given SCHALTER_ variables."""
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("SCHALTER_") and key != "DJANGO_SETTINGS_MODULE"
+        if not key.startswith("SCHALTER_")
+        # The test run's own switches (DJANGO_ALLOW_ASYNC_UNSAFE is set for Playwright) are no
+        # server's environment.
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="schalter.config.settings.production", **variables)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, *arguments],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -56,3 +67,73 @@ def test_production_starts_with_strong_keys_of_its_own():
     started = start(SCHALTER_SECRET_KEY=STRONG, SCHALTER_ALTCHA_KEY=OTHER_STRONG)
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "started"
+
+
+KEYS = {"SCHALTER_SECRET_KEY": STRONG, "SCHALTER_ALTCHA_KEY": OTHER_STRONG}
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    """`manage.py check --deploy` finds nothing, not even a warning (HSTS, HTTPS redirect, secure
+    cookies, keys); the one reminder silenced on purpose (HSTS preload) says why in settings."""
+    checked = run_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        **KEYS,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "no issues" in checked.stdout
+
+
+REDIRECTS = """
+import json
+import django
+django.setup()
+from django.test import Client
+client = Client()
+answers = {}
+api = "/api/v1/openapi.json"
+for path, scheme in [("/healthz", "http"), (api, "http"), (api, "https")]:
+    response = client.get(path, headers={"x-forwarded-proto": scheme})
+    answers[f"{scheme} {path}"] = [
+        response.status_code,
+        response.headers.get("Location", ""),
+        response.headers.get("Strict-Transport-Security", ""),
+    ]
+print(json.dumps(answers))
+"""
+
+
+def test_production_sends_plain_http_to_https_except_the_health_check(tmp_path):
+    database = f"sqlite:///{tmp_path / 'redirect.sqlite3'}"
+    hosts = "termine.example.de,testserver"
+    environment = {"DATABASE_URL": database, "SCHALTER_ALLOWED_HOSTS": hosts, **KEYS}
+    migrated = run_production(["manage.py", "migrate", "-v0"], **environment)
+    assert migrated.returncode == 0, migrated.stderr
+    answered = run_production(["-c", REDIRECTS], **environment)
+    assert answered.returncode == 0, answered.stderr
+    answers = json.loads(answered.stdout.strip().splitlines()[-1])
+    # Load balancers probe over plain HTTP: the health check answers them, no redirect.
+    assert answers["http /healthz"][0] == 200
+    status, location, _ = answers["http /api/v1/openapi.json"]
+    assert status == 301 and location == "https://testserver/api/v1/openapi.json"
+    status, _, hsts = answers["https /api/v1/openapi.json"]
+    assert status == 200
+    assert hsts == "max-age=31536000; includeSubDomains"
+
+
+def test_https_redirect_and_hsts_follow_the_environment(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD)"
+    )
+    default = run_production(["-c", show], **KEYS)
+    assert default.stdout.split() == ["True", "31536000", "True", "False"], default.stderr
+    chosen = run_production(
+        ["-c", show],
+        SCHALTER_SSL_REDIRECT="off",
+        SCHALTER_HSTS_SECONDS="3600",
+        SCHALTER_HSTS_INCLUDE_SUBDOMAINS="off",
+        **KEYS,
+    )
+    assert chosen.stdout.split() == ["False", "3600", "False", "False"], chosen.stderr

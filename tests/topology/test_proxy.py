@@ -21,6 +21,8 @@ def test_https_answers_carry_hsts_and_secure_cookies(topology):
     assert page.status_code == 200 and health.json()["status"] == "ok"
     for response in (page, health):
         assert "max-age=31536000" in response.headers["strict-transport-security"]
+        # Django sends HSTS as well; the proxy keeps exactly one header.
+        assert len(response.headers.get_list("strict-transport-security")) == 1
     # Django saw https (X-Forwarded-Proto from nginx): the CSRF cookie is marked Secure.
     cookies = page.headers.get_list("set-cookie")
     assert any(c.startswith("csrftoken=") and "Secure" in c for c in cookies), cookies

@@ -50,12 +50,15 @@ INSTALLED_APPS = [
     "schalter.printing",
     "schalter.public",
     "schalter.staff",
+    "schalter.observability",  # the worker's heartbeat row (issue 11, observability)
 ]
 
 MIDDLEWARE = [
     # First: an answer kept for sharing is given before anything else runs, even under overload.
     "schalter.shared_cache.SharedCacheMiddleware",
     "schalter.overload.OverloadMiddleware",  # refusing surplus must cost next to nothing
+    # Counts each answer for /metrics and, when switched on, logs it (redacted).
+    "schalter.observability.requests.RequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,13 +212,25 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
 }
 
+# --- Logs (issue 11, observability) ----------------------------------------------------------
+# Every record passes RedactCapabilities on its way out: no booking code, token, key, credential
+# or e-mail address reaches the log, whoever logs it (schalter/observability/logs.py).
+# Production writes JSON lines (settings/production.py). SCHALTER_ACCESS_LOG=on adds one line per
+# request (method, path without its query, status, duration), redacted the same way: use it
+# instead of the WSGI/ASGI server's own access log, which writes paths with their tokens.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "schalter.observability.logs.RedactCapabilities"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("SCHALTER_LOG_LEVEL", "WARNING")},
-    # One line per task state is noise; failures still show as errors.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        # One line per task state is noise; failures still show as errors.
+        "django.tasks": {"level": "WARNING"},
+        "schalter.requests": {
+            "level": "INFO" if env_flag("SCHALTER_ACCESS_LOG", False) else "WARNING"
+        },
+    },
 }
 
 SCHALTER_DEMO_TOTP = env_flag("SCHALTER_DEMO_TOTP", False)
@@ -246,7 +261,7 @@ SCHALTER_UNSAFE_SEAT_CLAIM = False
 SCHALTER_UNSAFE_VISIT_LOCKS = False
 SCHALTER_VISIT_RACE_PAUSE = 0.0
 
-# /metrics for Prometheus: loopback only, or with this bearer token.
+# /metrics for Prometheus: only with this bearer token, from any address; unset, /metrics is 404.
 SCHALTER_METRICS_TOKEN = env("SCHALTER_METRICS_TOKEN")
 
 # Spoken call announcements made by espeak-ng, kept here (schalter/visits/announce.py).

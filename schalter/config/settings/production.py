@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, SECRET_KEY, env_flag
+from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, LOGGING, SECRET_KEY, env, env_flag
 
 # Keys shorter than this, or made of few distinct characters, are refused (Django's own
 # `check --deploy` criteria for the secret key).
@@ -44,4 +44,32 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- HTTPS (issue 11, item 7) -------------------------------------------------------------------
+# Every request that reached the proxy over plain HTTP is sent to HTTPS (the proxy says which
+# scheme it saw in X-Forwarded-Proto, SECURE_PROXY_SSL_HEADER above). A proxy that redirects by
+# itself may keep this on: behind it every request already says https. Off only where no proxy
+# speaks TLS (`make bench`, a closed test network).
+SECURE_SSL_REDIRECT = env_flag("SCHALTER_SSL_REDIRECT", True)
+# Load balancers probe the app servers over plain HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers that saw the site once refuse plain HTTP for this long (one year), on the site's own
+# subdomains too (the header binds only names below the one that sends it). Preloading into the
+# browsers' built-in lists is left off: it takes months to undo, and it is asked for the whole
+# registered domain (the city's, say), whose other services are not this installation's to bind.
+SECURE_HSTS_SECONDS = int(env("SCHALTER_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SCHALTER_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("SCHALTER_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # `check --deploy` asks for preloading (security.W021); it is a decision for each
+    # installation's domain (see above), so it is off on purpose and the reminder silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Logs (issue 11, observability) -------------------------------------------------------------
+# JSON lines for the log collector, redacted like every environment's (settings/base.py).
+LOGGING = {
+    **LOGGING,
+    "formatters": {"json": {"()": "schalter.observability.logs.JsonLines"}},
+    "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},
 }
