@@ -21,6 +21,9 @@ def env_flag(name: str, default: bool) -> bool:
 # For `make run` and the tests only: production refuses it (settings/production.py).
 INSECURE_LOCAL_KEY = "insecure-local-only-key-change-me"
 SECRET_KEY = env("SCHALTER_SECRET_KEY", INSECURE_LOCAL_KEY)
+# Old keys still accepted while a new one rolls out (comma-separated), so a rotation signs no one
+# out; drop them once the sessions they signed have expired (SESSION_COOKIE_AGE).
+SECRET_KEY_FALLBACKS = [k for k in env("SCHALTER_SECRET_KEY_FALLBACKS", "").split(",") if k]
 DEBUG = env_flag("SCHALTER_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("SCHALTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies in front of the app servers: their X-Forwarded-For names the client for the
