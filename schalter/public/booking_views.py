@@ -17,7 +17,7 @@ from schalter.accounts.actors import CLIENT
 from schalter.appointments import antibot, ratelimit, selectors, services, waitlist
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import SlotUnavailable
-from schalter.appointments.models import Appointment, OfficeService
+from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.errors import Refusal
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_time
@@ -316,22 +316,42 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
         return _problem(request, error)
     if appointment.office.slug != office:
         raise Http404
+    asking = False
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        try:
-            services.appointment_cancel(
-                appointment=appointment, now=timezone.now(), acting_user=CLIENT
-            )
-            messages.success(request, _("Your appointment has been cancelled."))
-        except Refusal as error:
-            messages.error(request, str(error.message))
-        return redirect(request.path)
+        if appointment.status == Status.CANCELLED:
+            return redirect(request.path)  # a second tap, or back and again: already done
+        if request.POST.get("confirmed") != "yes":
+            asking = True  # a scarce time: one tap only asks, the second cancels
+        else:
+            try:
+                services.appointment_cancel(
+                    appointment=appointment, now=timezone.now(), acting_user=CLIENT
+                )
+                messages.success(request, _("Your appointment has been cancelled."))
+            except Refusal as error:
+                messages.error(request, str(error.message))
+            return redirect(request.path)
     move_url = reverse(
         "public:booking_move", kwargs={"office": office, "code": appointment.code, "token": token}
+    )
+    offered = selectors.offer_of(appointment.office, service_id=appointment.service_id)
+    book_again_url = (
+        reverse(
+            "public:book_service", kwargs={"office": office, "service": appointment.service.slug}
+        )
+        if offered is not None
+        else reverse("public:office", kwargs={"office": office})
     )
     return render(
         request,
         "public/booking_manage.html",
-        {"appointment": appointment, "move_url": move_url, **_details(appointment)},
+        {
+            "appointment": appointment,
+            "move_url": move_url if offered is not None else "",
+            "asking": asking,
+            "book_again_url": book_again_url,
+            **_details(appointment),
+        },
     )
 
 

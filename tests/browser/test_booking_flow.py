@@ -68,10 +68,18 @@ def test_book_confirm_move_and_cancel_on_a_phone(
     with scopes_disabled():
         moved = Appointment.objects.get()
     assert moved.start != appointment.start
-    page.locator("form button[type=submit]").click()
+    page.locator("form button[type=submit]").click()  # "cancel" only asks
+    page.locator(".cancel-question").wait_for()
+    assert_accessible(page)
+    with scopes_disabled():
+        assert Appointment.objects.get().status == Status.CONFIRMED
+    page.locator(".cancel-question button[type=submit]").click()
     page.wait_for_url("**/book/manage/*/*/")
+    page.locator("main a.kern-btn--primary[href*='/book/']").wait_for()
     assert_accessible(page)
     with scopes_disabled():
         assert Appointment.objects.get().status == Status.CANCELLED
+    page.locator("main a.kern-btn--primary[href*='/book/']").click()
+    page.wait_for_url("**/book/*/")
     if language == "ar":
         assert page.evaluate("document.documentElement.dir") == "rtl"

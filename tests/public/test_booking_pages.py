@@ -67,9 +67,24 @@ def test_book_without_javascript_then_confirm_and_cancel(
     manage = client.get(confirmed["Location"])
     assert manage.status_code == 200
     assert client.post(path).status_code == 403  # the link works once
-    client.post(confirmed["Location"], {"action": "cancel"})
+    # One tap on "cancel" only asks (a scarce time is gone at once); the answer cancels.
+    asked = client.post(confirmed["Location"], {"action": "cancel"})
+    assert asked.status_code == 200
+    assert page(asked).select_one(".cancel-question input[name=confirmed]")["value"] == "yes"
+    with scopes_disabled():
+        assert Appointment.objects.get().status == Status.CONFIRMED
+    done = client.post(confirmed["Location"], {"action": "cancel", "confirmed": "yes"})
+    assert done.status_code == 302
     with scopes_disabled():
         assert Appointment.objects.get().status == Status.CANCELLED
+    # A second tap, or back and again: the same clear state, no error.
+    again = client.post(confirmed["Location"], {"action": "cancel", "confirmed": "yes"})
+    assert again.status_code == 302
+    cancelled = page(client.get(confirmed["Location"]))
+    assert not cancelled.select(".kern-alert--danger")
+    book_again = cancelled.select_one("main a.kern-btn--primary")["href"]
+    assert book_again == "/ar/giessen/book/residence-permit/"
+    assert client.get(book_again).status_code == 200
 
 
 def test_move_to_another_time(
