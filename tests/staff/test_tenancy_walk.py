@@ -35,8 +35,8 @@ from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
 from schalter.catalog.models import Service
 from schalter.offices import selectors as office_selectors
-from schalter.offices.localtime import local_date, local_time
 from schalter.offices import services as office_services
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Desk, Office
 from schalter.visits import services as visit_services
 from schalter.visits.models import Screen, ServiceGroup
