@@ -25,6 +25,7 @@ from schalter.appointments.models import (
 from schalter.appointments.parts import BOOKING
 from schalter.appointments.seats import channels_for, free_seat_q
 from schalter.catalog.models import Service
+from schalter.catalog.selectors import office_wording_apply
 from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
@@ -115,9 +116,12 @@ def _open_offers(office: Office, channel: str | None) -> QuerySet[OfficeService]
 
 
 def offered_services(office: Office, *, online_only: bool = True) -> list[OfficeService]:
-    """The office's open offers (`offer_is_open`), online-bookable ones only unless told."""
+    """The office's open offers (`offer_is_open`), online-bookable ones only unless told, each
+    service in the office's own wording."""
     with scope(office=office):
-        return list(_open_offers(office, Channel.ONLINE if online_only else None))
+        offers = list(_open_offers(office, Channel.ONLINE if online_only else None))
+    office_wording_apply(office, [offered.service for offered in offers])
+    return offers
 
 
 def offer_of(
@@ -128,7 +132,8 @@ def offer_of(
     channel: str | None = Channel.ONLINE,
 ) -> OfficeService | None:
     """The office's open offer (`offer_is_open`) of one service, by the service's id or slug,
-    with the service; None when the office does not offer it that way."""
+    with the service in the office's own wording; None when the office does not offer it
+    that way."""
     lookup: dict[str, object] = {}
     if service_id is not None:
         lookup["service_id"] = service_id
@@ -137,7 +142,10 @@ def offer_of(
     if not lookup:
         raise TypeError("offer_of needs service_id or service_slug")
     with scope(office=office):
-        return _open_offers(office, channel).filter(**lookup).first()
+        offered = _open_offers(office, channel).filter(**lookup).first()
+    if offered is not None:
+        office_wording_apply(office, [offered.service])
+    return offered
 
 
 def offer_get(

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from schalter.catalog.fees import fee_for
 from schalter.languages import translated
@@ -38,6 +39,13 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name_in("de")
 
+    def save(self, *args, **kwargs) -> None:
+        # A copy read for an office's pages carries that office's own wording (`worded_for`):
+        # saving it would hand one office's texts to every office.
+        if getattr(self, "worded_for", None) is not None:
+            raise ValueError("this copy carries an office's own wording; save the shared service")
+        super().save(*args, **kwargs)
+
     def name_in(self, language: str | None) -> str:
         return translated(self.name, language)
 
@@ -52,3 +60,30 @@ class Service(models.Model):
             minor=minor,
             group=group,
         )
+
+
+class ServiceTextOverride(models.Model):
+    """One office's own wording of one text of a catalogue service (`{language: text}`), shown on
+    that office's pages instead of the shared text; other offices keep the shared one. `field`
+    is named as in the content editor: "name", "summary", "audience", "documents.<n>". Shared
+    texts are edited by the installation's operator only (`content.services`)."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="service_text_overrides"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="text_overrides")
+    field = models.CharField(max_length=40)
+    texts = models.JSONField(default=dict)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["service_id", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "field"], name="service_text_override_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}:{self.field}@{self.office_id}"

@@ -14,6 +14,7 @@ from django_scopes import scope
 
 from schalter.appointments import selectors as booking_selectors
 from schalter.catalog.models import Service
+from schalter.catalog.selectors import overrides_of
 from schalter.content.models import OfficeNotice, TranslationState
 from schalter.content.texts import (
     KIND_OFFICE,
@@ -62,16 +63,30 @@ def content_object_get(office: Office, kind: str, pk: int) -> Office | Service:
 
 
 def content_text_get(office: Office, kind: str, pk: int, field: str) -> TextRef:
+    """One of the office's texts; a catalogue text as the office's own wording of it."""
     obj = content_object_get(office, kind, pk)
     if not is_field_of(obj, field):
         raise Http404
+    if isinstance(obj, Service):
+        override = overrides_of(office).get((obj.pk, field))
+        return TextRef(kind, obj, field, office=office, override=override)
     return TextRef(kind, obj, field)
 
 
 def content_texts_of(office: Office) -> list[TextRef]:
     refs = [TextRef(KIND_OFFICE, office, field) for field in fields_of(office)]
+    overrides = overrides_of(office)
     for service in offered_catalogue(office):
-        refs += [TextRef(KIND_SERVICE, service, field) for field in fields_of(service)]
+        refs += [
+            TextRef(
+                KIND_SERVICE,
+                service,
+                field,
+                office=office,
+                override=overrides.get((service.pk, field)),
+            )
+            for field in fields_of(service)
+        ]
     return refs
 
 
@@ -83,7 +98,8 @@ def states_for(refs: Iterable[TextRef]) -> dict[StateKey, str]:
     """The recorded source hashes of these texts, in one query per kind."""
     ids: dict[str, set[int]] = {}
     for ref in refs:
-        ids.setdefault(ref.kind, set()).add(ref.obj.pk)
+        kind, pk = ref.state_key
+        ids.setdefault(kind, set()).add(pk)
     states: dict[StateKey, str] = {}
     for kind, pks in ids.items():
         for state in TranslationState.objects.filter(object_type=kind, object_id__in=pks):
@@ -98,7 +114,7 @@ def translation_status(ref: TextRef, language: str, states: dict[StateKey, str])
         return Status.MISSING
     if language == SOURCE_LANGUAGE:
         return Status.CURRENT
-    recorded = states.get((ref.kind, ref.obj.pk, ref.field, language))
+    recorded = states.get((*ref.state_key, ref.field, language))
     # No record: the translation predates the editor and the German text has not changed since.
     if recorded is None or recorded == source_hash(texts.get(SOURCE_LANGUAGE, "")):
         return Status.CURRENT

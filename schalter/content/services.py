@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.services import Actor, audit_record
-from schalter.catalog.models import Service
+from schalter.catalog.models import Service, ServiceTextOverride
 from schalter.content import po
 from schalter.content.models import OfficeNotice, TranslationState
 from schalter.content.po import ContentImportError
@@ -22,6 +23,7 @@ from schalter.content.selectors import content_index, states_for, translation_st
 from schalter.content.texts import (
     MAX_TEXT_LENGTH,
     SOURCE_LANGUAGE,
+    STATE_OVERRIDE,
     TextRef,
     is_field_of,
     kind_of,
@@ -33,6 +35,12 @@ from schalter.content.texts import (
 )
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Office
+
+
+def is_operator(actor: Actor) -> bool:
+    """The installation's operator, who alone edits shared catalogue texts: a superuser, or a
+    management command run on the server (offices edit their own wording instead)."""
+    return actor == COMMAND or (isinstance(actor, User) and actor.is_superuser)
 
 
 @transaction.atomic
@@ -47,12 +55,21 @@ def content_text_update(
 ) -> str:
     """Store one text in one language (sanitised) and remember which German text a translation
     was made from. Changing the German text leaves the other languages outdated. Returns the
-    text as stored. `office` is where the change was made, for the audit log."""
+    text as stored.
+
+    `office` is where the change is made. For a catalogue service it means the office's own
+    wording of the text (made from the shared text on its first change, shown on that office's
+    pages only); without it the shared text itself changes, which only the operator may do."""
     kind = kind_of(obj)
     if language not in LANGUAGE_CODES:
         raise ValidationError(_("Unknown language."))
     if not is_field_of(obj, field):
         raise ValidationError(_("Unknown text."))
+    if isinstance(obj, Office) and office is not None and office.pk != obj.pk:
+        raise PermissionDenied("an office edits its own texts only")
+    own_wording = isinstance(obj, Service) and office is not None
+    if isinstance(obj, Service) and not own_wording and not is_operator(acting_user):
+        raise PermissionDenied("shared catalogue texts are the operator's")
     multiline = TextRef(kind, obj, field).multiline
     clean = sanitise(text, multiline=multiline)
     if len(clean) > MAX_TEXT_LENGTH:
@@ -62,7 +79,17 @@ def content_text_update(
     # Lock the row: texts of all languages live in one JSON value, so two editors saving
     # different languages at once must not overwrite each other.
     fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
-    texts = texts_of(fresh, field)
+    override: ServiceTextOverride | None = None
+    if own_wording and isinstance(fresh, Service) and office is not None:
+        override = _override_for_update(office=office, service=fresh, field=field)
+        texts = dict(override.texts)
+        state_kind, state_id = STATE_OVERRIDE, override.pk
+    else:
+        texts = texts_of(fresh, field)
+        state_kind, state_id = kind, obj.pk
+    states = TranslationState.objects.filter(
+        object_type=state_kind, object_id=state_id, field=field
+    )
     before = texts.get(language, "")
     german = texts.get(SOURCE_LANGUAGE, "")
     if language == SOURCE_LANGUAGE:
@@ -70,15 +97,11 @@ def content_text_update(
             raise ValidationError(_("The German name is the source of all translations."))
         if clean != before:
             # Translations without a record were made from the German text as it was until now.
-            recorded = set(
-                TranslationState.objects.filter(
-                    object_type=kind, object_id=obj.pk, field=field
-                ).values_list("language", flat=True)
-            )
+            recorded = set(states.values_list("language", flat=True))
             TranslationState.objects.bulk_create(
                 TranslationState(
-                    object_type=kind,
-                    object_id=obj.pk,
+                    object_type=state_kind,
+                    object_id=state_id,
                     field=field,
                     language=other,
                     source_hash=source_hash(before),
@@ -88,8 +111,8 @@ def content_text_update(
             )
     elif clean:
         TranslationState.objects.update_or_create(
-            object_type=kind,
-            object_id=obj.pk,
+            object_type=state_kind,
+            object_id=state_id,
             field=field,
             language=language,
             defaults={
@@ -98,13 +121,15 @@ def content_text_update(
             },
         )
     else:
-        TranslationState.objects.filter(
-            object_type=kind, object_id=obj.pk, field=field, language=language
-        ).delete()
+        states.filter(language=language).delete()
     texts[language] = clean
-    texts_set(fresh, field, texts)
-    fresh.save(update_fields=[model_field_of(field)])
-    texts_set(obj, field, texts)  # the caller's copy shows the change too
+    if override is not None:
+        override.texts = {code: value for code, value in texts.items() if value}
+        override.save(update_fields=["texts"])
+    else:
+        texts_set(fresh, field, texts)
+        fresh.save(update_fields=[model_field_of(field)])
+        texts_set(obj, field, texts)  # the caller's copy shows the change too
     audit_record(
         office=office if office is not None else (obj if isinstance(obj, Office) else None),
         acting_user=acting_user,
@@ -115,10 +140,37 @@ def content_text_update(
             "language": language,
             "changed": clean != before,
             "length": len(clean),
-            "shared": isinstance(obj, Service),
+            "shared": isinstance(obj, Service) and not own_wording,
         },
     )
     return clean
+
+
+def _override_for_update(*, office: Office, service: Service, field: str) -> ServiceTextOverride:
+    """The office's own wording of the text, locked; made from the shared text (its texts and
+    their translation states) when the office words it for the first time."""
+    with scope(office=office):
+        override, created = ServiceTextOverride.objects.select_for_update().get_or_create(
+            office=office,
+            service=service,
+            field=field,
+            defaults={"texts": texts_of(service, field)},
+        )
+    if created:
+        TranslationState.objects.bulk_create(
+            TranslationState(
+                object_type=STATE_OVERRIDE,
+                object_id=override.pk,
+                field=field,
+                language=state.language,
+                source_hash=state.source_hash,
+                updated_by_id=state.updated_by_id,
+            )
+            for state in TranslationState.objects.filter(
+                object_type=kind_of(service), object_id=service.pk, field=field
+            )
+        )
+    return override
 
 
 @dataclass(frozen=True)

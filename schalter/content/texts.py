@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from schalter.catalog.models import Service
+from schalter.catalog.models import Service, ServiceTextOverride
 from schalter.languages import DEFAULT, LANGUAGE_CODES
 from schalter.offices.models import Office
 from schalter.text import is_clean as is_clean
@@ -21,6 +21,8 @@ MAX_TEXT_LENGTH = 4000
 
 KIND_OFFICE = "office"
 KIND_SERVICE = "service"
+# TranslationState rows of an office's own wording of a catalogue text name the override row.
+STATE_OVERRIDE = "override"
 KIND_MODELS: dict[str, type[models.Model]] = {KIND_OFFICE: Office, KIND_SERVICE: Service}
 # Fields that are one `{language: text}` dict; Service.documents is a list of them ("documents.N").
 PLAIN_FIELDS = {KIND_OFFICE: ("name", "directions"), KIND_SERVICE: ("name", "summary", "audience")}
@@ -41,6 +43,10 @@ class TextRef:
     kind: str
     obj: Office | Service
     field: str
+    # A catalogue text as an office sees it: the office, whose own wording is what gets edited,
+    # and that wording once it exists. Without an office: the shared text (the operator's).
+    office: Office | None = None
+    override: ServiceTextOverride | None = None
 
     @property
     def key(self) -> str:
@@ -48,7 +54,16 @@ class TextRef:
 
     @property
     def texts(self) -> dict[str, str]:
+        if self.override is not None:
+            return dict(self.override.texts)
         return texts_of(self.obj, self.field)
+
+    @property
+    def state_key(self) -> tuple[str, int]:
+        """Whose translation states these are: the override's, else the object's."""
+        if self.override is not None:
+            return (STATE_OVERRIDE, self.override.pk)
+        return (self.kind, self.obj.pk)
 
     @property
     def german(self) -> str:
@@ -67,8 +82,13 @@ class TextRef:
 
     @property
     def shared(self) -> bool:
-        """Catalogue texts are the same for every office that offers the service."""
+        """A catalogue text: the same for every office unless an office words it its own way."""
         return self.kind == KIND_SERVICE
+
+    @property
+    def own_wording(self) -> bool:
+        """Edited as the office's own wording (shown on its pages only)."""
+        return self.kind == KIND_SERVICE and self.office is not None
 
 
 def kind_of(obj: models.Model) -> str:

@@ -3,10 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
+from schalter.catalog.models import ServiceTextOverride
 from schalter.content.selectors import Status, content_text_get, text_statuses
 from schalter.content.services import content_text_update
 from schalter.content.texts import sanitise
@@ -14,6 +16,12 @@ from schalter.offices.models import Office
 from tests.conftest import german
 
 pytestmark = pytest.mark.django_db
+
+OWN_WORDING_NOTE = (
+    "Service texts come from the service catalogue shared by all offices. What you save here is "
+    "this office's own wording: it shows only on this office's pages, and the other offices keep "
+    "the shared text."
+)
 
 
 def status(office, kind, pk, field, language):
@@ -117,7 +125,8 @@ def test_editor_saves_all_languages_and_shows_statuses(staff_client, office, per
     html = page.content.decode()
     assert 'lang="ar" dir="rtl"' in html
     assert f"/fa-af/{office.slug}/services/{permit.slug}/" in html  # preview in Dari
-    assert german("Shared by all offices") in html
+    # An office edits its own wording of a catalogue text (see test_own_wording.py).
+    assert german(OWN_WORDING_NOTE) in html
     response = client.post(
         url,
         {
@@ -127,12 +136,15 @@ def test_editor_saves_all_languages_and_shows_statuses(staff_client, office, per
         },
     )
     assert response.status_code == 302
-    permit.refresh_from_db()
-    assert permit.summary == {
+    with scopes_disabled():
+        own = ServiceTextOverride.objects.get(office=office, service=permit, field="summary")
+    assert own.texts == {
         "de": "Sie brauchen eine neue Erlaubnis.",
         "ar": "تحتاج إلى تصريح.",
         "fa-af": "xشما به اجازه نیاز دارید.",
     }
+    permit.refresh_from_db()
+    assert permit.summary == {"de": "Sie brauchen eine Erlaubnis.", "ar": "تحتاج إلى تصريح."}
     statuses = text_statuses(content_text_get(office, "service", permit.pk, "summary"))
     assert statuses["fa-af"] == Status.CURRENT
     assert statuses["ar"] == Status.OUTDATED  # unchanged while the German text changed
