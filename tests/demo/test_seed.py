@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 from schalter.accounts.models import Membership
 from schalter.accounts.roles import Role
 from schalter.catalog.models import Service
+from schalter.demo.seed import DEMO_PARTS
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
 from tests.conftest import built_once
@@ -77,9 +78,23 @@ def test_demo_prints_working_kiosk_links(seeded):
     """Kiosk keys are random, kept only as hashes: the links printed at seed time are the only
     ones, and they unlock their kiosks."""
     links = re.findall(r"/[a-z-]+/kiosk/[a-z-]+/\?key=\S+", seeded)
-    assert len(links) == len(SLUGS)
+    # Every office with the walk-in queue; Kreis Bergstraße takes no walk-ins (demo.seed).
+    with_queue = {slug for slug, parts in DEMO_PARTS.items() if "queue" in parts}
+    assert {link.split("/")[1] for link in links} == with_queue
     for link in links:
         device = Client()
         assert device.get(link).status_code == 302
         page = device.get(link.split("?", 1)[0] + "?lang=de").content.decode()
         assert "nicht freigeschaltet" not in page
+
+
+def test_demo_offices_use_the_parts_they_chose(seeded):
+    """As in the programme: Main-Kinzig-Kreis takes walk-ins only, Kreis Bergstraße books only."""
+    parts = dict(Office.objects.values_list("slug", "parts"))
+    assert {slug: sorted(p) for slug, p in parts.items()} == {
+        slug: sorted(p) for slug, p in DEMO_PARTS.items()
+    }
+    assert Client().get("/de/main-kinzig-kreis/book/").status_code == 404
+    assert "no-online-booking" in Client().get("/de/main-kinzig-kreis/").content.decode()
+    assert Client().get("/de/kreis-bergstrasse/queue/").status_code == 404
+    assert Client().get("/de/giessen/book/").status_code == 200
