@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from schalter.appointments import selectors as booking_selectors
 from schalter.appointments.models import OfficeService
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
-from schalter.languages import BY_CODE, DEFAULT, Language, spoken_language_name
+from schalter.languages import BY_CODE, DEFAULT, LANGUAGE_CODES, Language, spoken_language_name
 from schalter.links import public_url, qr_svg
 from schalter.offices import palette, selectors
 from schalter.offices.models import Desk, Office, Weekday
@@ -67,7 +67,8 @@ def flyer_languages(code: str, *, pair: bool) -> list[Language]:
 
 
 def sign_languages(office: Office, requested: str | None) -> list[Language]:
-    """German, then the requested languages or else the office's website languages."""
+    """German, then the requested languages (in the site's order) or else the office's website
+    languages."""
     if requested:
         codes = list(dict.fromkeys(c.strip().lower() for c in requested.split(",") if c.strip()))
         codes = [code for code in codes if code != DEFAULT.code]
@@ -76,7 +77,11 @@ def sign_languages(office: Office, requested: str | None) -> list[Language]:
                 _("A sign has room for German and at most %(limit)s more languages.")
                 % {"limit": MAX_SIGN_LANGUAGES}
             )
-        extra = [language_or_404(code) for code in codes]
+        # In the site's order, whatever order they were asked in: one sign, one kept PDF.
+        extra = sorted(
+            (language_or_404(code) for code in codes),
+            key=lambda language: LANGUAGE_CODES.index(language.code),
+        )
     else:
         extra = [
             BY_CODE[code]

@@ -1,7 +1,10 @@
 """Flyers and signs as PDFs. Public GET URLs: they hold nothing personal, and staff print them.
 
 The views parse the request and hand over to schalter.printing; refusals are polite and plain:
-400 for a combination we do not make, 413 for too many pages, 503 when PDF rendering is missing.
+400 for a combination we do not make, 404 for a language, office or desk we do not know, 413 for
+too many pages, 429 (with Retry-After) above the limits per address (schalter.printing.throttle),
+503 when PDF rendering is missing or every render slot is taken (with Retry-After). A PDF once
+rendered is kept on disk and served again until its data changes (docs/pdf.md).
 """
 
 from collections.abc import Callable
@@ -9,33 +12,73 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from schalter.appointments import ratelimit
 from schalter.appointments import selectors as booking_selectors
+from schalter.appointments.errors import RateLimited
 from schalter.offices import selectors
-from schalter.printing import content
-from schalter.printing.render import PdfUnavailable, TooManyPages, document_pdf
+from schalter.overload import busy_response
+from schalter.printing import cache, content, throttle
+from schalter.printing.render import (
+    PdfUnavailable,
+    RenderBusy,
+    TooManyPages,
+    document_html,
+    pdf_from_html,
+)
+
+# A render takes seconds: a client that found every render slot taken waits this long.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
-def _refusal(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+def _refusal(message: str, status: int, retry_after: int | None = None) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+        response["Cache-Control"] = "no-store"
+    return response
 
 
-def pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[..., HttpResponse]:
-    """The view names the template, its context and a file name; this turns them into a PDF."""
+def _document(request: HttpRequest, template: str, context: dict[str, Any], kept: bool) -> bytes:
+    """The PDF: the kept one when there is one for this HTML, else rendered (and kept)."""
+    html = document_html(template, context)
+    if not kept:
+        throttle.pdf_render_check(address=ratelimit.client_address(request), now=timezone.now())
+        return pdf_from_html(html)
+    key = cache.pdf_key(template, html)
+    pdf = cache.cached_pdf(key)
+    if pdf is None:
+        throttle.pdf_render_check(address=ratelimit.client_address(request), now=timezone.now())
+        pdf = pdf_from_html(html)
+        cache.pdf_store(key, pdf)
+    return pdf
 
+
+def _pdf_view(
+    view: Callable[..., tuple[str, dict[str, Any], str]], *, kept: bool
+) -> Callable[..., HttpResponse]:
     @require_GET
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        now = timezone.now()
         try:
+            throttle.pdf_request_check(address=ratelimit.client_address(request), now=now)
             template, context, filename = view(request, *args, **kwargs)
-            pdf = document_pdf(template, context)
+            pdf = _document(request, template, context, kept)
         except content.BadPrintRequest as error:
             return _refusal(str(error), 400)
         except TooManyPages as error:
             return _refusal(str(error), 413)
+        except RateLimited as error:
+            return _refusal(str(error.message), 429, throttle.retry_after_seconds(now))
+        except RenderBusy:
+            response = busy_response(request)
+            response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+            return response
         except PdfUnavailable:
             return _refusal(
                 _(
@@ -50,6 +93,20 @@ def pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[.
         return response
 
     return wrapper
+
+
+def pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[..., HttpResponse]:
+    """The view names the template, its context and a file name; this turns them into a PDF,
+    kept on disk (schalter.printing.cache) for the next request for the same document."""
+    return _pdf_view(view, kept=True)
+
+
+def pdf_view_not_kept(
+    view: Callable[..., tuple[str, dict[str, Any], str]],
+) -> Callable[..., HttpResponse]:
+    """As pdf_view, for a document that must not be kept on shared storage (a ticket: its QR
+    code carries the ticket's token)."""
+    return _pdf_view(view, kept=False)
 
 
 def _flyer_options(request: HttpRequest) -> tuple[list[Any], str]:
