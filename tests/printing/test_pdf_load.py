@@ -16,13 +16,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
-from schalter.accounts.actors import COMMAND
+from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.appointments import ratelimit
 from schalter.appointments.errors import RateLimited
 from schalter.offices import services
 from schalter.offices.models import Desk
 from schalter.printing import cache, throttle
 from schalter.printing.render import renders_started
+from schalter.visits import services as visits
 from tests.conftest import build_office
 
 
@@ -48,10 +49,22 @@ def arrow_url(office) -> str:
     return f"/giessen/signs/arrow.pdf?desk={first_desk(office).pk}&direction=up"
 
 
-def test_a_kept_pdf_is_served_again_without_rendering(client, office, pdf_cache_dir):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "arrow",
+        "/de/giessen/flyer.pdf?lang=ar&pair=1&size=A5",
+        "/tr/giessen/services/residence-permit/flyer.pdf",
+        "/giessen/signs/desks.pdf",
+    ],
+)
+def test_a_kept_pdf_is_served_again_without_rendering(
+    client, office, residence_permit, pdf_cache_dir, url
+):
+    url = arrow_url(office) if url == "arrow" else url
     before = renders_started()
-    first = client.get(arrow_url(office))
-    second = client.get(arrow_url(office))
+    first = client.get(url)
+    second = client.get(url)
 
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
@@ -72,6 +85,28 @@ def test_a_change_of_the_data_makes_a_new_pdf(client, office, pdf_cache_dir):
     assert again == new
     assert renders_started() == before + 2
     assert len(kept(pdf_cache_dir)) == 2  # the old one goes when it is pruned
+
+
+def test_a_ticket_pdf_is_not_kept(client, office, pdf_cache_dir):
+    services.opening_hours_set(
+        office=office,
+        weekly={d: [(clock(0, 0), clock(23, 59))] for d in range(7)},
+        acting_user=COMMAND,
+    )
+    group = visits.service_group_create(
+        office=office, name={"de": "Abholung"}, prefix="A", services=[], acting_user=COMMAND
+    )
+    ticket = visits.ticket_issue_walk_in(
+        office=office, group=group, now=timezone.now(), acting_user=CLIENT
+    )
+    before = renders_started()
+    url = f"/de/giessen/ticket/{ticket.token}/ticket.pdf"
+
+    answers = [client.get(url), client.get(url)]
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert renders_started() == before + 2  # its QR code carries the token: never on disk
+    assert kept(pdf_cache_dir) == []
 
 
 HOSTILE_LANGUAGES = [
