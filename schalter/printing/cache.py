@@ -7,6 +7,13 @@ HTML and so the key, and the next request makes a new PDF; requests that differ 
 that do not show (a language spelt in capitals, a parameter we ignore) share one file. Building
 the HTML takes milliseconds, rendering it seconds.
 
+Building the HTML of a large document (desk signs of a hundred desks) takes half a second,
+too much to pay for every request: each request (path and query) also gets a small pointer
+file naming the PDF it was last found to show. Within SCHALTER_PDF_FRESH_SECONDS of that check,
+the PDF is served from the pointer alone; after it, the HTML is built again to confirm (or
+replace) it, so a change of the data shows within that time (the answer says it may be kept
+for five minutes anyway).
+
 Files are written under a temporary name and renamed, so a reader never sees half a file, and
 pruned by age (SCHALTER_PDF_CACHE_DAYS since last use) and total size
 (SCHALTER_PDF_CACHE_MAX_MB, the longest unused first). A disk that is full or read-only costs
@@ -20,6 +27,7 @@ import os
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +37,7 @@ log = logging.getLogger(__name__)
 # Bump when the PDF made from the same HTML changes (renderer, fonts): old files are not reused.
 VERSION = b"1"
 SUFFIX = ".pdf"
+POINTER_SUFFIX = ".key"
 TEMPORARY_PREFIX = ".part-"
 # A temporary file older than this was left by a process that died while writing.
 TEMPORARY_MAX_AGE_SECONDS = 3600
@@ -51,6 +60,43 @@ def _path(key: str) -> Path:
     return directory() / f"{key}{SUFFIX}"
 
 
+def request_key(full_path: str) -> str:
+    """Names what a request asked for (path and query as sent) for its pointer."""
+    return hashlib.sha256(VERSION + b"\0" + full_path.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """What a request (its path and query) was last found to show: the PDF's key and file
+    name, and how many seconds ago that was checked against the data."""
+
+    key: str
+    filename: str
+    age: float
+
+
+def pointer_read(request: str) -> Pointer | None:
+    path = directory() / f"{request}{POINTER_SUFFIX}"
+    try:
+        text = path.read_text()
+        checked = path.stat().st_mtime
+    except (OSError, UnicodeDecodeError):
+        return None
+    key, _sep, filename = text.partition("\n")
+    if len(key) != 64 or not filename:
+        return None
+    return Pointer(key, filename, max(0.0, time.time() - checked))
+
+
+def pointer_store(request: str, key: str, filename: str) -> None:
+    """Remember (or confirm, which renews its time) what a request shows."""
+    _write(directory() / f"{request}{POINTER_SUFFIX}", f"{key}\n{filename}".encode())
+
+
+def pdf_kept(key: str) -> bool:
+    return _path(key).exists()
+
+
 def cached_pdf(key: str) -> bytes | None:
     """The kept PDF, or None; a read marks it used (its mtime), for pruning."""
     path = _path(key)
@@ -64,31 +110,37 @@ def cached_pdf(key: str) -> bytes | None:
 
 
 def pdf_store(key: str, pdf: bytes) -> bool:
-    """Keep a PDF: written to a temporary file, flushed, then renamed into place (atomic on one
-    file system), so readers see the whole file or none. False when the disk refused."""
-    folder = directory()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=SUFFIX, dir=folder)
-    except OSError as error:
-        log.warning("PDF cache not writable (%s): %s", folder, error.strerror)
-        return False
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(pdf)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, _path(key))
-    except OSError as error:
-        log.warning("PDF not kept (%s): %s", folder, error.strerror)
-        Path(temporary).unlink(missing_ok=True)
-        return False
+    """Keep a PDF, atomically (see `_write`). False when the disk refused."""
+    stored = _write(_path(key), pdf)
     prune_now = False
     with _prune_lock:
         if time.monotonic() - _pruned["at"] >= PRUNE_EVERY_SECONDS:
             _pruned["at"], prune_now = time.monotonic(), True
     if prune_now:
         pdf_cache_prune()
+    return stored
+
+
+def _write(target: Path, data: bytes) -> bool:
+    """Written to a temporary file, flushed, then renamed into place (atomic on one file
+    system), so readers see the whole file or none. False when the disk refused."""
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
+    except OSError as error:
+        log.warning("PDF cache not writable (%s): %s", folder, error.strerror)
+        return False
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        log.warning("PDF not kept (%s): %s", folder, error.strerror)
+        Path(temporary).unlink(missing_ok=True)
+        return False
     return True
 
 
@@ -113,9 +165,10 @@ def pdf_cache_prune(*, now: float | None = None) -> int:
         temporary = entry.name.startswith(TEMPORARY_PREFIX)
         if temporary and stat.st_mtime >= now - TEMPORARY_MAX_AGE_SECONDS:
             continue
-        if temporary or (entry.name.endswith(SUFFIX) and stat.st_mtime < oldest):
+        kind = entry.name.endswith(SUFFIX) or entry.name.endswith(POINTER_SUFFIX)
+        if temporary or (kind and stat.st_mtime < oldest):
             removed += _remove(Path(entry.path))
-        elif entry.name.endswith(SUFFIX):
+        elif kind:
             kept.append((stat.st_mtime, stat.st_size, Path(entry.path)))
     total = sum(size for _mtime, size, _path in kept)
     for _mtime, size, path in sorted(kept, key=lambda row: row[0]):

@@ -10,8 +10,10 @@ up a worker that pages and bookings need (docs/pdf.md).
 import importlib.util
 import multiprocessing
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,29 +95,42 @@ def renders_started() -> int:
     return RENDERS.started
 
 
-def pdf_from_html(html: str) -> bytes:
-    """Render in a render process, waiting at most SCHALTER_PDF_SLOT_WAIT_SECONDS for a slot
-    (else RenderBusy): at most SCHALTER_PDF_RENDERS renders run at once per app process."""
-    if importlib.util.find_spec("weasyprint") is None:
-        raise PdfUnavailable("weasyprint is not installed")
-    slots, pool = RENDERS.take()
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """One of this process's SCHALTER_PDF_RENDERS render slots, waited for at most
+    SCHALTER_PDF_SLOT_WAIT_SECONDS (else RenderBusy). Not re-entrant."""
+    slots, _pool = RENDERS.take()
     if not slots.acquire(timeout=settings.SCHALTER_PDF_SLOT_WAIT_SECONDS):
         raise RenderBusy
     try:
-        with RENDERS.lock:
-            RENDERS.started += 1
-        try:
-            pdf, pages = pool.submit(worker.html_to_pdf, html, MAX_PAGES).result()
-        except worker.RenderUnavailable as error:
-            raise PdfUnavailable(str(error)) from None
-        except BrokenProcessPool as error:
-            RENDERS.broken(pool)
-            raise PdfUnavailable(str(error)) from None
+        yield
     finally:
         slots.release()
+
+
+def pdf_render(html: str) -> bytes:
+    """Render in a render process; the caller holds a render slot (`render_slot`)."""
+    if importlib.util.find_spec("weasyprint") is None:
+        raise PdfUnavailable("weasyprint is not installed")
+    _slots, pool = RENDERS.take()
+    with RENDERS.lock:
+        RENDERS.started += 1
+    try:
+        pdf, pages = pool.submit(worker.html_to_pdf, html, MAX_PAGES).result()
+    except worker.RenderUnavailable as error:
+        raise PdfUnavailable(str(error)) from None
+    except BrokenProcessPool as error:
+        RENDERS.broken(pool)
+        raise PdfUnavailable(str(error)) from None
     if pdf is None:
         raise TooManyPages(pages)
     return pdf
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Wait for a render slot, then render."""
+    with render_slot():
+        return pdf_render(html)
 
 
 def document_html(template: str, context: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +29,8 @@ from schalter.printing.render import (
     RenderBusy,
     TooManyPages,
     document_html,
-    pdf_from_html,
+    pdf_render,
+    render_slot,
 )
 
 # A render takes seconds: a client that found every render slot taken waits this long.
@@ -43,32 +45,63 @@ def _refusal(message: str, status: int, retry_after: int | None = None) -> HttpR
     return response
 
 
-def _document(request: HttpRequest, template: str, context: dict[str, Any], kept: bool) -> bytes:
-    """The PDF: the kept one when there is one for this HTML, else rendered (and kept)."""
-    html = document_html(template, context)
-    if not kept:
-        throttle.pdf_render_check(address=ratelimit.client_address(request), now=timezone.now())
-        return pdf_from_html(html)
-    key = cache.pdf_key(template, html)
-    pdf = cache.cached_pdf(key)
-    if pdf is None:
-        throttle.pdf_render_check(address=ratelimit.client_address(request), now=timezone.now())
-        pdf = pdf_from_html(html)
-        cache.pdf_store(key, pdf)
-    return pdf
+Document = Callable[..., tuple[str, dict[str, Any], str]]
 
 
-def _pdf_view(
-    view: Callable[..., tuple[str, dict[str, Any], str]], *, kept: bool
-) -> Callable[..., HttpResponse]:
+def _render(request: HttpRequest, html: str) -> bytes:
+    """Render (the caller holds a render slot), counted against the address's render limit."""
+    throttle.pdf_render_check(address=ratelimit.client_address(request), now=timezone.now())
+    return pdf_render(html)
+
+
+def _kept_document(request: HttpRequest, view: Document, *args: Any, **kwargs: Any):
+    """The PDF and its file name: from the request's pointer while it is fresh; else by
+    building the HTML, served when a PDF of that HTML is kept, rendered (and kept) when not.
+    A request that will most likely render waits for a render slot before any other work,
+    so that one turned away (503) has cost next to nothing."""
+    request_key = cache.request_key(request.get_full_path())
+    pointer = cache.pointer_read(request_key)
+    if pointer is not None and pointer.age < settings.SCHALTER_PDF_FRESH_SECONDS:
+        pdf = cache.cached_pdf(pointer.key)
+        if pdf is not None:
+            return pdf, pointer.filename
+    if pointer is not None and cache.pdf_kept(pointer.key):
+        # Shown before: most likely the data has not changed. Check without a slot.
+        template, context, filename = view(request, *args, **kwargs)
+        html = document_html(template, context)
+        key = cache.pdf_key(template, html)
+        pdf = cache.cached_pdf(key)
+        if pdf is None:
+            with render_slot():
+                pdf = _render(request, html)
+            cache.pdf_store(key, pdf)
+    else:
+        with render_slot():
+            template, context, filename = view(request, *args, **kwargs)
+            html = document_html(template, context)
+            key = cache.pdf_key(template, html)
+            pdf = cache.cached_pdf(key)  # asked for in other words before
+            if pdf is None:
+                pdf = _render(request, html)
+                cache.pdf_store(key, pdf)
+    cache.pointer_store(request_key, key, filename)
+    return pdf, filename
+
+
+def _pdf_view(view: Document, *, kept: bool) -> Callable[..., HttpResponse]:
     @require_GET
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         now = timezone.now()
         try:
             throttle.pdf_request_check(address=ratelimit.client_address(request), now=now)
-            template, context, filename = view(request, *args, **kwargs)
-            pdf = _document(request, template, context, kept)
+            if kept:
+                pdf, filename = _kept_document(request, view, *args, **kwargs)
+            else:
+                template, context, filename = view(request, *args, **kwargs)
+                html = document_html(template, context)
+                with render_slot():
+                    pdf = _render(request, html)
         except content.BadPrintRequest as error:
             return _refusal(str(error), 400)
         except TooManyPages as error:
@@ -95,15 +128,13 @@ def _pdf_view(
     return wrapper
 
 
-def pdf_view(view: Callable[..., tuple[str, dict[str, Any], str]]) -> Callable[..., HttpResponse]:
+def pdf_view(view: Document) -> Callable[..., HttpResponse]:
     """The view names the template, its context and a file name; this turns them into a PDF,
     kept on disk (schalter.printing.cache) for the next request for the same document."""
     return _pdf_view(view, kept=True)
 
 
-def pdf_view_not_kept(
-    view: Callable[..., tuple[str, dict[str, Any], str]],
-) -> Callable[..., HttpResponse]:
+def pdf_view_not_kept(view: Document) -> Callable[..., HttpResponse]:
     """As pdf_view, for a document that must not be kept on shared storage (a ticket: its QR
     code carries the ticket's token)."""
     return _pdf_view(view, kept=False)

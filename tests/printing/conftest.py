@@ -148,8 +148,10 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 @pytest.fixture(autouse=True)
 def pdf_cache_dir(settings, tmp_path):
-    """Each test starts with an empty PDF cache of its own."""
+    """Each test starts with an empty PDF cache of its own, and every request checks the data
+    (tests of the freshness window set SCHALTER_PDF_FRESH_SECONDS themselves)."""
     settings.SCHALTER_PDF_CACHE_DIR = tmp_path / "pdf-cache"
+    settings.SCHALTER_PDF_FRESH_SECONDS = 0
     return settings.SCHALTER_PDF_CACHE_DIR
 
 

@@ -73,7 +73,8 @@ def test_a_kept_pdf_is_served_again_without_rendering(
     assert kept(pdf_cache_dir)[0].read_bytes() == first.content
 
 
-def test_a_change_of_the_data_makes_a_new_pdf(client, office, pdf_cache_dir):
+def test_a_change_of_the_data_makes_a_new_pdf(client, office, pdf_cache_dir, settings):
+    settings.SCHALTER_PDF_FRESH_SECONDS = 0  # every request checks the data
     before = renders_started()
     old = client.get(arrow_url(office)).content
     services.desk_update(desk=first_desk(office), changes={"colour": "purple"}, acting_user=COMMAND)
@@ -107,6 +108,22 @@ def test_a_ticket_pdf_is_not_kept(client, office, pdf_cache_dir):
     assert [answer.status_code for answer in answers] == [200, 200]
     assert renders_started() == before + 2  # its QR code carries the token: never on disk
     assert kept(pdf_cache_dir) == []
+
+
+def test_within_its_freshness_a_kept_pdf_is_served_without_checking_the_data(
+    client, office, pdf_cache_dir, settings
+):
+    settings.SCHALTER_PDF_FRESH_SECONDS = 3600
+    old = client.get(arrow_url(office)).content
+    services.desk_update(desk=first_desk(office), changes={"colour": "purple"}, acting_user=COMMAND)
+
+    kept_answer = client.get(arrow_url(office))
+    settings.SCHALTER_PDF_FRESH_SECONDS = 0
+    checked = client.get(arrow_url(office))
+
+    assert kept_answer.content == old  # the HTML was not built again
+    assert kept_answer["Content-Disposition"] == checked["Content-Disposition"]
+    assert checked.content != old
 
 
 HOSTILE_LANGUAGES = [
