@@ -697,7 +697,7 @@ class Bench:
                 for status in misses.statuses()
                 if status != "error"
             },
-            "render_processes": len(renderers),
+            "render_processes_and_their_trackers": len(renderers),
             "render_processes_cpu_s": round(render_cpu, 2),
             "server_and_render_cpu_s": round(server_cpu, 2),
             # With the availability phase beside it; the load generator's CPU is in that phase.
