@@ -278,14 +278,19 @@ def floor_directory(office: Office, languages: list[Language]) -> dict[str, Any]
     }
 
 
-def arrow_sign(
-    office: Office, desk: Desk, direction: str, languages: list[Language]
-) -> dict[str, Any]:
+def arrow_direction(direction: str) -> str:
     if direction not in ARROW_DIRECTIONS:
         raise BadPrintRequest(
             _("Unknown direction %(direction)s: choose %(directions)s.")
             % {"direction": direction, "directions": " / ".join(ARROW_DIRECTIONS)}
         )
+    return direction
+
+
+def arrow_sign(
+    office: Office, desk: Desk, direction: str, languages: list[Language]
+) -> dict[str, Any]:
+    arrow_direction(direction)
     return {
         "office": office,
         "page_language": DEFAULT,

@@ -45,7 +45,10 @@ def _refusal(message: str, status: int, retry_after: int | None = None) -> HttpR
     return response
 
 
-Document = Callable[..., tuple[str, dict[str, Any], str]]
+# A view parses and checks the request (refusing what we do not print: 400, 404) and names the
+# template, a function that builds its context (the costly part, done only when needed) and a
+# file name.
+Document = Callable[..., tuple[str, Callable[[], dict[str, Any]], str]]
 
 
 def _render(request: HttpRequest, html: str) -> bytes:
@@ -57,8 +60,8 @@ def _render(request: HttpRequest, html: str) -> bytes:
 def _kept_document(request: HttpRequest, view: Document, *args: Any, **kwargs: Any):
     """The PDF and its file name: from the request's pointer while it is fresh; else by
     building the HTML, served when a PDF of that HTML is kept, rendered (and kept) when not.
-    A request that will most likely render waits for a render slot before any other work,
-    so that one turned away (503) has cost next to nothing."""
+    A request that will most likely render is checked (400, 404) and then waits for a render
+    slot before building anything, so that one turned away (503) has cost next to nothing."""
     request_key = cache.request_key(request.get_full_path())
     pointer = cache.pointer_read(request_key)
     if pointer is not None and pointer.age < settings.SCHALTER_PDF_FRESH_SECONDS:
@@ -67,8 +70,8 @@ def _kept_document(request: HttpRequest, view: Document, *args: Any, **kwargs: A
             return pdf, pointer.filename
     if pointer is not None and cache.pdf_kept(pointer.key):
         # Shown before: most likely the data has not changed. Check without a slot.
-        template, context, filename = view(request, *args, **kwargs)
-        html = document_html(template, context)
+        template, build, filename = view(request, *args, **kwargs)
+        html = document_html(template, build())
         key = cache.pdf_key(template, html)
         pdf = cache.cached_pdf(key)
         if pdf is None:
@@ -76,9 +79,9 @@ def _kept_document(request: HttpRequest, view: Document, *args: Any, **kwargs: A
                 pdf = _render(request, html)
             cache.pdf_store(key, pdf)
     else:
+        template, build, filename = view(request, *args, **kwargs)  # refusals come first
         with render_slot():
-            template, context, filename = view(request, *args, **kwargs)
-            html = document_html(template, context)
+            html = document_html(template, build())
             key = cache.pdf_key(template, html)
             pdf = cache.cached_pdf(key)  # asked for in other words before
             if pdf is None:
@@ -98,8 +101,8 @@ def _pdf_view(view: Document, *, kept: bool) -> Callable[..., HttpResponse]:
             if kept:
                 pdf, filename = _kept_document(request, view, *args, **kwargs)
             else:
-                template, context, filename = view(request, *args, **kwargs)
-                html = document_html(template, context)
+                template, build, filename = view(request, *args, **kwargs)
+                html = document_html(template, build())
                 with render_slot():
                     pdf = _render(request, html)
         except content.BadPrintRequest as error:
@@ -129,8 +132,9 @@ def _pdf_view(view: Document, *, kept: bool) -> Callable[..., HttpResponse]:
 
 
 def pdf_view(view: Document) -> Callable[..., HttpResponse]:
-    """The view names the template, its context and a file name; this turns them into a PDF,
-    kept on disk (schalter.printing.cache) for the next request for the same document."""
+    """The view names the template, how to build its context and a file name (`Document`);
+    this turns them into a PDF, kept on disk (schalter.printing.cache) for the next request
+    for the same document."""
     return _pdf_view(view, kept=True)
 
 
@@ -155,7 +159,7 @@ def service_flyer(request: HttpRequest, office: str, service: str):
     codes = "-".join(language.code for language in languages)
     return (
         "printing/flyer_service.html",
-        content.service_flyer(office_obj, offered, languages, size),
+        lambda: content.service_flyer(office_obj, offered, languages, size),
         f"{office_obj.slug}-{offered.service.slug}-{codes}-{size}.pdf",
     )
 
@@ -167,7 +171,7 @@ def office_flyer(request: HttpRequest, office: str):
     codes = "-".join(language.code for language in languages)
     return (
         "printing/flyer_office.html",
-        content.office_flyer(office_obj, languages, size),
+        lambda: content.office_flyer(office_obj, languages, size),
         f"{office_obj.slug}-{codes}-{size}.pdf",
     )
 
@@ -178,7 +182,7 @@ def desk_signs(request: HttpRequest, office: str):
     languages = content.sign_languages(office_obj, request.GET.get("lang"))
     return (
         "printing/desk_signs.html",
-        content.desk_signs(office_obj, languages),
+        lambda: content.desk_signs(office_obj, languages),
         f"{office_obj.slug}-desks.pdf",
     )
 
@@ -189,7 +193,7 @@ def floor_directory(request: HttpRequest, office: str):
     languages = content.sign_languages(office_obj, request.GET.get("lang"))
     return (
         "printing/floor_directory.html",
-        content.floor_directory(office_obj, languages),
+        lambda: content.floor_directory(office_obj, languages),
         f"{office_obj.slug}-floors.pdf",
     )
 
@@ -202,9 +206,9 @@ def arrow_sign(request: HttpRequest, office: str):
         raise content.BadPrintRequest(_("Say which desk the arrow points to: desk=<id>."))
     desk = selectors.desk_get(office_obj, int(desk_id))
     languages = content.sign_languages(office_obj, request.GET.get("lang"))
-    direction = request.GET.get("direction", "")
+    direction = content.arrow_direction(request.GET.get("direction", ""))
     return (
         "printing/arrow.html",
-        content.arrow_sign(office_obj, desk, direction, languages),
+        lambda: content.arrow_sign(office_obj, desk, direction, languages),
         f"{office_obj.slug}-desk-{desk.number}-{direction}.pdf",
     )

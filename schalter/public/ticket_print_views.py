@@ -38,7 +38,7 @@ def _document(office: str, token: str) -> dict[str, Any]:
 @pdf_view_not_kept
 def ticket_pdf(request: HttpRequest, office: str, token: str):
     document = _document(office, token)
-    return "printing/ticket.html", document, f"ticket-{document['code']}.pdf"
+    return "printing/ticket.html", lambda: document, f"ticket-{document['code']}.pdf"
 
 
 @_private

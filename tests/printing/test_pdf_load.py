@@ -300,6 +300,8 @@ def live_office(transactional_db, live_server, settings, tmp_path):
 
 
 def test_a_busy_render_slot_refuses_pdfs_while_pages_are_answered(live_office):
+    """Real parallel clients against a live server: one long render has the only render slot;
+    another PDF gets 503 with Retry-After, a page and a hostile request their own answers."""
     before = renders_started()
     with (
         httpx.Client(base_url=live_office, timeout=120) as long_client,
@@ -314,6 +316,7 @@ def test_a_busy_render_slot_refuses_pdfs_while_pages_are_answered(live_office):
 
         refused = other.get("/giessen/signs/floors.pdf", headers={"accept-language": "de"})
         page = other.get("/de/giessen/")
+        hostile = other.get("/giessen/signs/floors.pdf?lang=xx")
         still_rendering = not long_render.done()
         rendered = long_render.result()
 
@@ -324,6 +327,7 @@ def test_a_busy_render_slot_refuses_pdfs_while_pages_are_answered(live_office):
             "The service is very busy right now. Please try again in a moment."
         )
     assert page.status_code == 200
+    assert hostile.status_code == 404  # refused for what it asks, not for the busy slot
     assert still_rendering  # the page did not wait for the render
     assert rendered.status_code == 200
     assert renders_started() == before + 1  # the refused request rendered nothing
