@@ -18,13 +18,18 @@ class ConnectionClosed(Exception):
 
 
 class Connection:
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, local_host: str | None = None) -> None:
+        """`local_host`: the address the connection comes from (any of 127.0.0.0/8 on Linux),
+        so that a server's limits per client address see many clients."""
+        self.host, self.port, self.local_host = host, port, local_host
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        local = (self.local_host, 0) if self.local_host else None
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, local_addr=local
+        )
 
     def close(self) -> None:
         if self.writer is not None:
@@ -90,6 +95,7 @@ class Sample:
     retry_after: bool
     finished: float
     body: bytes = b""
+    path: str = ""
 
 
 @dataclass
@@ -135,15 +141,20 @@ async def run_phase(
     connect_first: bool = True,
     keep_bodies: bool = False,
     honour_retry_after: bool = True,
+    local_hosts: list[str] | None = None,
 ) -> PhaseResult:
     """`connections` clients, each on its own keep-alive connection, one request at a time, until
     `total` requests were issued or `duration` seconds passed. `make_request(n)` builds the n-th
     request. With `connect_first`, connections are opened before the clock starts. A client told
     429/503 with Retry-After waits that long before its next request, as a polite client does
-    (one that retried at once would only measure how fast the server can say no)."""
+    (one that retried at once would only measure how fast the server can say no). With
+    `local_hosts`, the i-th connection comes from local_hosts[i % len(local_hosts)]."""
     result = PhaseResult(name, connections)
     issued = 0
-    pool = [Connection(host, port) for _ in range(connections)]
+    pool = [
+        Connection(host, port, local_hosts[i % len(local_hosts)] if local_hosts else None)
+        for i in range(connections)
+    ]
     if connect_first:
         await asyncio.gather(*(c.open() for c in pool))
     loop = asyncio.get_running_loop()
@@ -164,7 +175,7 @@ async def run_phase(
             except (OSError, ConnectionClosed, TimeoutError, asyncio.LimitOverrunError) as error:
                 connection.close()
                 result.errors[type(error).__name__] += 1
-                result.samples.append(Sample(0, loop.time() - sent, False, loop.time()))
+                result.samples.append(Sample(0, loop.time() - sent, False, loop.time(), path=path))
                 continue
             now = loop.time()
             if honour_retry_after and status in (429, 503) and "retry-after" in headers:
@@ -177,6 +188,7 @@ async def run_phase(
                     "retry-after" in headers,
                     now,
                     payload if keep_bodies else b"",
+                    path,
                 )
             )
 

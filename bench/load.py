@@ -11,6 +11,8 @@ Exit status: 0 when the bench ran (missed targets are reported, not fatal); 1 wh
 
 import argparse
 import asyncio
+import base64
+import itertools
 import json
 import os
 import platform
@@ -22,11 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import altcha
+
 from bench import live
 from bench.client import Connection, PhaseResult, run_phase
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PHASE_GROUPS = ("booking", "fanout", "tickets")
+PHASE_GROUPS = ("booking", "fanout", "tickets", "pdf", "antibot")
 
 
 @dataclass
@@ -77,6 +81,22 @@ def server_pids(main_pid: int) -> list[int]:
     return [main_pid, *sorted(children)]
 
 
+def descendants(pids: list[int]) -> list[int]:
+    """Processes started by any of `pids` (the render processes of the app's workers)."""
+    found: list[int] = []
+    parents = set(pids)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) in parents and int(entry.name) not in parents:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
 def proc_status_kib(pid: int, field: str) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -104,6 +124,21 @@ def own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def solve(challenge: dict) -> str:
+    """What the ALTCHA widget sends for a solved challenge (v1)."""
+    solution = altcha.solve_challenge_v1(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    payload = {
+        "algorithm": challenge["algorithm"],
+        "challenge": challenge["challenge"],
+        "number": solution.number,
+        "salt": challenge["salt"],
+        "signature": challenge["signature"],
+    }
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
 # ---------------------------------------------------------------------------------- the bench
 
 
@@ -121,11 +156,16 @@ class Bench:
         self.rng = random.Random(20261125)
         self.today = date.today()  # noqa: DTZ011 - the server's local day is what we book in
 
-    async def phase(self, name: str, **kwargs) -> PhaseResult:
+    async def phase(
+        self, name: str, *, port: int | None = None, pids: list[int] | None = None, **kwargs
+    ) -> PhaseResult:
+        """A phase against the application server (or the one on `port`, whose processes are
+        `pids`): its figures go to self.phases[name]."""
+        pids = self.pids if pids is None else pids
         print(f"  {name} ...", end="", flush=True, file=sys.stderr)
-        cpu_server, cpu_client = cpu_seconds(self.pids), own_cpu_seconds()
-        result = await run_phase(name, host=self.host, port=self.port, **kwargs)
-        server_cores = (cpu_seconds(self.pids) - cpu_server) / result.duration
+        cpu_server, cpu_client = cpu_seconds(pids), own_cpu_seconds()
+        result = await run_phase(name, host=self.host, port=port or self.port, **kwargs)
+        server_cores = (cpu_seconds(pids) - cpu_server) / result.duration
         client_cores = (own_cpu_seconds() - cpu_client) / result.duration
         p = result.percentile
         self.phases[name] = {
@@ -178,8 +218,8 @@ class Bench:
             json.dumps(body).encode(),
         )
 
-    async def fetch(self, path: str) -> dict:
-        connection = Connection(self.host, self.port)
+    async def fetch(self, path: str, port: int | None = None) -> dict:
+        connection = Connection(self.host, port or self.port)
         try:
             status, _headers, body = await connection.request("GET", path)
         finally:
@@ -212,6 +252,10 @@ class Bench:
         if "tickets" in self.selected:
             assert bare is not None
             details["tickets"] = await self.tickets(bare)
+        if "pdf" in self.selected:
+            details["pdf"] = await self.pdf()
+        if "antibot" in self.selected:
+            details["antibot"] = await self.antibot(hello)
         details["phases_run"] = [p for p in PHASE_GROUPS if p in self.selected]
         return details
 
@@ -578,6 +622,191 @@ class Bench:
         )
         return self.phases["tickets"]
 
+    # -- PDFs beside availability; overload with the anti-bot layers on
+
+    def pdf_paths(self) -> list[str]:
+        """Desk signs of the visits office (100 desks, the heaviest document) with distinct sets
+        of languages: each request is a PDF nobody has asked for yet (a cache miss)."""
+        office = self.visits["office"]
+        codes = ["en", "ar", "tr", "uk", "ru", "fa", "fa-af", "fr", "ro"]
+        sets = [c for size in (1, 2, 3) for c in itertools.combinations(codes, size)]
+        self.rng.shuffle(sets)
+        return [f"/{office}/signs/desks.pdf?lang={','.join(langs)}" for langs in sets]
+
+    async def pdf(self) -> dict:
+        """Availability alone (the ceiling), then availability while `--pdf-requests` clients
+        ask for PDFs with distinct parameters (cache misses) for the whole phase, then the same
+        PDFs again (kept ones)."""
+        a = self.args
+        week = self.availability_path(self.today, self.today + timedelta(days=7))
+        quiet = await self.phase(
+            "availability_quiet",
+            connections=a.availability_connections,
+            make_request=lambda n: ("GET", week, None),
+            duration=a.seconds,
+        )
+        paths = self.pdf_paths()
+
+        def pdf_request(n: int):
+            return ("GET", paths[n % len(paths)], None)
+
+        print(f"  pdf_misses ({a.pdf_requests} clients) in the background", file=sys.stderr)
+        cpu_before = cpu_seconds(self.pids + descendants(self.pids[1:]))
+        misses_task = asyncio.create_task(
+            run_phase(
+                "pdf_misses",
+                host=self.host,
+                port=self.port,
+                connections=a.pdf_requests,
+                make_request=pdf_request,
+                duration=a.seconds + 1.0,
+                timeout=a.pdf_timeout,
+            )
+        )
+        await asyncio.sleep(1.0)  # the PDF requests are in before availability starts
+        loaded = await self.phase(
+            "availability_pdf",
+            connections=a.availability_connections,
+            make_request=lambda n: ("GET", week, None),
+            duration=a.seconds,
+        )
+        misses = await misses_task
+        renderers = descendants(self.pids[1:])
+        render_cpu = cpu_seconds(renderers)
+        server_cpu = cpu_seconds(self.pids + renderers) - cpu_before
+        kept = sorted({x.path for x in misses.samples if x.status == 200})
+        hits = None
+        if kept:  # the same PDFs again, now kept
+            hits = await self.phase(
+                "pdf_hits",
+                connections=a.pdf_requests,
+                make_request=lambda n: ("GET", kept[n % len(kept)], None),
+                duration=min(a.seconds, 3.0),
+            )
+        self.phases["pdf_misses"] = {
+            "connections": a.pdf_requests,
+            "requests": len(misses.samples),
+            "distinct_documents": len({x.path for x in misses.samples}),
+            "statuses": misses.statuses(),
+            "errors": dict(misses.errors),
+            "latency_ms_by_status": {
+                status: {
+                    q: round(misses.percentile(v, int(status)) * 1000, 1)
+                    for q, v in (("p50", 0.5), ("p99", 0.99), ("max", 1.0))
+                }
+                for status in misses.statuses()
+                if status != "error"
+            },
+            "render_processes_and_their_trackers": len(renderers),
+            "render_processes_cpu_s": round(render_cpu, 2),
+            "server_and_render_cpu_s": round(server_cpu, 2),
+            # With the availability phase beside it; the load generator's CPU is in that phase.
+            "server_cpu_cores": round(server_cpu / misses.duration, 2),
+            "load_generator_cpu_cores": None,
+        }
+        q_p99, l_p99 = quiet.percentile(0.99, 200), loaded.percentile(0.99, 200)
+        self.row("availability: p99 without PDF load", q_p99, "s")
+        self.row(
+            f"availability: p99 beside {a.pdf_requests} PDF requests (cache misses)",
+            l_p99, "s", q_p99, "p99 without PDFs", "<= 2 x ceiling",
+            l_p99 is not None and q_p99 is not None and l_p99 <= 2 * q_p99,
+        )  # fmt: skip
+        self.row(
+            "availability: req/s beside the PDF requests",
+            loaded.rate(200), "/s", quiet.rate(200), "req/s without PDFs",
+        )  # fmt: skip
+        other = len(loaded.samples) - loaded.count(200)
+        self.row("availability: answers other than 200 beside PDFs", other, "requests",
+                 target="0", passed=other == 0)  # fmt: skip
+        refused = misses.count(503)
+        with_retry = sum(1 for x in misses.samples if x.status == 503 and x.retry_after)
+        broken = len(misses.samples) - misses.count(200, 503)
+        self.row("PDF misses: rendered (200)", misses.count(200), "requests")
+        self.row("PDF misses: 503, render slots taken", refused, "requests")
+        self.row("PDF misses: 503 with Retry-After", with_retry, "requests", refused, "503s",
+                 "all", with_retry == refused)  # fmt: skip
+        self.row("PDF misses: other answers, errors", broken, "requests", target="0",
+                 passed=broken == 0)  # fmt: skip
+        self.row("PDF misses: 503 p99 latency", misses.percentile(0.99, 503), "s")
+        self.row("PDF misses: render p50 latency (200)", misses.percentile(0.5, 200), "s")
+        if hits is not None:
+            self.row("PDF hits: req/s (kept PDFs)", hits.rate(200), "/s")
+            self.row("PDF hits: p99 latency", hits.percentile(0.99, 200), "s")
+        return self.phases["pdf_misses"]
+
+    def antibot_addresses(self) -> list[str]:
+        """`--antibot-addresses` client addresses spread over 127.0.0.0/8 (not 127.0.0.1)."""
+        addresses = []
+        for n in range(self.args.antibot_addresses):
+            value = 1 + (n + 1) * 7919 % (2**24 - 2)
+            addresses.append(f"127.{value >> 16 & 255}.{value >> 8 & 255}.{value & 255 or 1}")
+        return sorted(set(addresses))
+
+    async def antibot(self, hello: PhaseResult | None) -> dict:
+        """The overload phase against the server with the anti-bot layers on (CAPTCHA and the
+        rate limits): `--overload-connections` connections opened at once from addresses
+        spread over 127.0.0.0/8, booking for `--overload-seconds`. Most carry no proof of
+        work (bots); `--antibot-solved` carry a solved one."""
+        a = self.args
+        port, pids = a.antibot_port, server_pids(a.antibot_pid)
+        first = self.today + timedelta(days=30)
+        slots = (await self.fetch(self.availability_path(first, first + timedelta(days=30)), port))[
+            "slots"
+        ]
+        starts = [s["start"] for s in slots][:500]
+        proofs = []
+        for _ in range(a.antibot_solved):
+            proofs.append(solve(await self.fetch("/api/v1/challenge", port)))
+        addresses = self.antibot_addresses()
+
+        def request(n: int):
+            body = {
+                "service": a.service,
+                "start": self.rng.choice(starts),
+                "name": f"Bench Bot {n}",
+                "email": f"antibot-{n}@bench.example",
+                "language": "de",
+                "altcha": proofs[n] if n < len(proofs) else "",
+            }
+            return ("POST", f"/api/v1/offices/{a.office}/appointments", json.dumps(body).encode())
+
+        flood = await self.phase(
+            "overload_antibot",
+            port=port,
+            pids=pids,
+            connections=a.overload_connections,
+            make_request=request,
+            duration=a.overload_seconds,
+            timeout=a.overload_timeout,
+            connect_first=False,
+            local_hosts=addresses,
+        )
+        total = len(flood.samples) or 1
+        shed = [x for x in flood.samples if x.status in (429, 503)]
+        shed_p99 = flood.percentile(0.99, 429, 503)
+        failed = sum(1 for x in flood.samples if x.status >= 500 and x.status != 503)
+        with_retry = sum(1 for x in shed if x.retry_after)
+        n = a.overload_connections
+        self.row(f"anti-bot overload: answers ({n} conns, {len(addresses)} addresses)",
+                 len(flood.samples), "requests")  # fmt: skip
+        for status, label in ((429, "429 rate-limited"), (503, "503 busy"),
+                              (400, "400 proof of work missing"), (201, "201 booked"),
+                              (409, "409 slot taken")):  # fmt: skip
+            self.row(f"anti-bot overload: share {label}", 100 * flood.count(status) / total, "%")
+        self.row("anti-bot overload: share 429 + 503", 100 * len(shed) / total, "%")
+        self.row("anti-bot overload: 429/503 p99 latency", shed_p99, "s",
+                 None if hello is None else hello.percentile(0.99, 200), "hello p99", "<= 1 s",
+                 shed_p99 is not None and shed_p99 <= 1.0)  # fmt: skip
+        self.row("anti-bot overload: 429 p99 latency", flood.percentile(0.99, 429), "s")
+        self.row("anti-bot overload: 503 p99 latency", flood.percentile(0.99, 503), "s")
+        self.row("anti-bot overload: 429/503 with Retry-After", with_retry, "requests",
+                 len(shed), "refusals", "all", bool(shed) and with_retry == len(shed))  # fmt: skip
+        self.row("anti-bot overload: 500s", failed, "requests", target="0", passed=failed == 0)
+        broken = flood.count(0)
+        self.row("anti-bot overload: timeouts, connection errors", broken, "requests",
+                 target="0", passed=broken == 0)  # fmt: skip
+        return {"addresses": len(addresses), "solved_proofs": len(proofs)}
+
     # -- figures
 
     # fmt: off
@@ -739,12 +968,22 @@ def main() -> int:
     add("--ticket-desks", type=int, default=50)
     add("--ticket-kiosks", type=int, default=12)
     add("--ticket-seconds", type=float, default=15.0)
+    add("--pdf-requests", type=int, default=16, help="PDF clients beside availability")
+    add("--pdf-timeout", type=float, default=120.0)
+    add("--antibot-port", type=int, help="the application with CAPTCHA and rate limits on")
+    add("--antibot-pid", type=int)
+    add("--antibot-addresses", type=int, default=1000, help="client addresses in 127.0.0.0/8")
+    add("--antibot-solved", type=int, default=50, help="flood requests with a solved proof")
     args = parser.parse_args()
     unknown = {p.strip() for p in args.phases.split(",")} - set(PHASE_GROUPS)
     if unknown:
         parser.error(f"unknown phases: {', '.join(sorted(unknown))}")
     if {"fanout", "tickets"} & {p.strip() for p in args.phases.split(",")} and not args.visits:
         parser.error("the fanout and tickets phases need --visits")
+    if "pdf" in args.phases and not args.visits:
+        parser.error("the pdf phase needs --visits (the office with 100 desks)")
+    if "antibot" in args.phases and not (args.antibot_port and args.antibot_pid):
+        parser.error("the antibot phase needs --antibot-port and --antibot-pid")
     # 1,000 WebSockets and the HTTP clients: more descriptors than the usual soft limit.
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -21,7 +21,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments.models import Channel, OfficeService
 from schalter.appointments.parts import BOOKING
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
-from schalter.languages import BY_CODE, DEFAULT, Language, spoken_language_name
+from schalter.languages import BY_CODE, DEFAULT, LANGUAGE_CODES, Language, spoken_language_name
 from schalter.links import public_url, qr_svg
 from schalter.offices import palette, selectors
 from schalter.offices.models import Desk, Office, Weekday
@@ -70,7 +70,8 @@ def flyer_languages(code: str, *, pair: bool) -> list[Language]:
 
 
 def sign_languages(office: Office, requested: str | None) -> list[Language]:
-    """German, then the requested languages or else the office's website languages."""
+    """German, then the requested languages (in the site's order) or else the office's website
+    languages."""
     if requested:
         codes = list(dict.fromkeys(c.strip().lower() for c in requested.split(",") if c.strip()))
         codes = [code for code in codes if code != DEFAULT.code]
@@ -79,7 +80,11 @@ def sign_languages(office: Office, requested: str | None) -> list[Language]:
                 _("A sign has room for German and at most %(limit)s more languages.")
                 % {"limit": MAX_SIGN_LANGUAGES}
             )
-        extra = [language_or_404(code) for code in codes]
+        # In the site's order, whatever order they were asked in: one sign, one kept PDF.
+        extra = sorted(
+            (language_or_404(code) for code in codes),
+            key=lambda language: LANGUAGE_CODES.index(language.code),
+        )
     else:
         extra = [
             BY_CODE[code]
@@ -279,14 +284,19 @@ def floor_directory(office: Office, languages: list[Language]) -> dict[str, Any]
     }
 
 
-def arrow_sign(
-    office: Office, desk: Desk, direction: str, languages: list[Language]
-) -> dict[str, Any]:
+def arrow_direction(direction: str) -> str:
     if direction not in ARROW_DIRECTIONS:
         raise BadPrintRequest(
             _("Unknown direction %(direction)s: choose %(directions)s.")
             % {"direction": direction, "directions": " / ".join(ARROW_DIRECTIONS)}
         )
+    return direction
+
+
+def arrow_sign(
+    office: Office, desk: Desk, direction: str, languages: list[Language]
+) -> dict[str, Any]:
+    arrow_direction(direction)
     return {
         "office": office,
         "page_language": DEFAULT,

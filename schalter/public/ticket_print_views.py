@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from schalter.offices import selectors as office_selectors
 from schalter.printing import ticket as ticket_print
-from schalter.public.print_views import pdf_view
+from schalter.public.print_views import pdf_view_not_kept
 from schalter.visits import selectors
 
 
@@ -35,10 +35,10 @@ def _document(office: str, token: str) -> dict[str, Any]:
 
 
 @_private
-@pdf_view
+@pdf_view_not_kept
 def ticket_pdf(request: HttpRequest, office: str, token: str):
     document = _document(office, token)
-    return "printing/ticket.html", document, f"ticket-{document['code']}.pdf"
+    return "printing/ticket.html", lambda: document, f"ticket-{document['code']}.pdf"
 
 
 @_private

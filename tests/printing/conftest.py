@@ -146,6 +146,15 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
     return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
+@pytest.fixture(autouse=True)
+def pdf_cache_dir(settings, tmp_path):
+    """Each test starts with an empty PDF cache of its own, and every request checks the data
+    (tests of the freshness window set SCHALTER_PDF_FRESH_SECONDS themselves)."""
+    settings.SCHALTER_PDF_CACHE_DIR = tmp_path / "pdf-cache"
+    settings.SCHALTER_PDF_FRESH_SECONDS = 0
+    return settings.SCHALTER_PDF_CACHE_DIR
+
+
 @pytest.fixture
 def residence_permit(office) -> Service:
     """A catalogue service with every translation, as seed_demo stores it, offered by `office`."""

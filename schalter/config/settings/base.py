@@ -270,6 +270,17 @@ SCHALTER_METRICS_TOKEN = env("SCHALTER_METRICS_TOKEN")
 # Spoken call announcements made by espeak-ng, kept here (schalter/visits/announce.py).
 SCHALTER_ANNOUNCE_DIR = Path(env("SCHALTER_ANNOUNCE_DIR", str(BASE_DIR / "var" / "announcements")))
 
+# Rendered PDFs (flyers, signs; docs/pdf.md): kept on disk per document, shared by the app
+# servers in production; at most SCHALTER_PDF_RENDERS renders at once per process, each in a
+# render process of its own; a request waits at most SCHALTER_PDF_SLOT_WAIT_SECONDS for one.
+SCHALTER_PDF_CACHE_DIR = Path(env("SCHALTER_PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")))
+SCHALTER_PDF_CACHE_MAX_MB = int(env("SCHALTER_PDF_CACHE_MAX_MB", "512"))
+SCHALTER_PDF_CACHE_DAYS = int(env("SCHALTER_PDF_CACHE_DAYS", "30"))
+# A kept PDF is served without building its HTML again for this long after the last check.
+SCHALTER_PDF_FRESH_SECONDS = float(env("SCHALTER_PDF_FRESH_SECONDS", "60"))
+SCHALTER_PDF_RENDERS = int(env("SCHALTER_PDF_RENDERS", "1"))
+SCHALTER_PDF_SLOT_WAIT_SECONDS = float(env("SCHALTER_PDF_SLOT_WAIT_SECONDS", "0.25"))
+
 # Text messages (reminders); see schalter/sms.py.
 SCHALTER_SMS_BACKEND = env("SCHALTER_SMS_BACKEND", "schalter.sms.ConsoleSms")
 SCHALTER_SMS_URL = env("SCHALTER_SMS_URL")
