@@ -4,7 +4,8 @@ through services."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,8 +69,19 @@ def office_overview(request: HttpRequest, office: Office) -> HttpResponse:
         {
             "today": selectors.week_schedule(office, now.date(), get_language(), days=1)[0],
             "figures": office_figures(office),
+            # Staff print in German; a flyer's language is chosen in its link (?lang=, pair=1).
+            "printed": {
+                "flyer": german_url("public:office_flyer", office=office.slug),
+                "desk_signs": reverse("signs_desks", kwargs={"office": office.slug}),
+                "floors": reverse("signs_floors", kwargs={"office": office.slug}),
+            },
         },
     )
+
+
+def german_url(name: str, **kwargs: str) -> str:
+    with translation.override("de"):
+        return reverse(name, kwargs=kwargs)
 
 
 @office_view(Capability.VIEW_DESKS)
