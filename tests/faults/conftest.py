@@ -106,6 +106,23 @@ class Cluster:
         return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
+class Scenario:
+    """tests/faults/scenario.py kept running: one Django start for many commands."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def run(self, command: str) -> dict:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        while True:
+            line = self.process.stdout.readline()
+            assert line, f"scenario process ended at {command!r}"
+            if line.startswith("{"):
+                return json.loads(line)
+
+
 @pytest.fixture(scope="session")
 def cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:
     if connection.vendor != "postgresql":
@@ -161,6 +178,17 @@ class Processes:
     def log(self, name: str) -> str:
         path = self.logs / f"{name}.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def scenario(self, cluster: Cluster, **env: str) -> Scenario:
+        log = open(self.logs / "scenario.log", "ab")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.faults.scenario", "-"], cwd=ROOT,
+            env=cluster.env(**env), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+            text=True,
+        )  # fmt: skip
+        log.close()
+        self.started.append(process)
+        return Scenario(process)
 
     def stop_all(self) -> None:
         for process in self.started:
