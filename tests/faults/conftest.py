@@ -76,11 +76,16 @@ class Cluster:
             return db.execute(sql, params).fetchall()
 
     def pg_ctl(self, *args: str) -> None:
+        """pg_ctl on this cluster; the server it starts logs to the cluster's file (it would
+        otherwise hold our end of a pipe open for as long as it runs)."""
         binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-        command = [str(binaries / "pg_ctl"), "-D", f"{self.directory}/data", "-w", *args]
+        command = [str(binaries / "pg_ctl"), "-D", f"{self.directory}/data", "-w",
+                   "-l", f"{self.directory}/server.log", *args]  # fmt: skip
         if os.getuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60
+        )
 
     def env(self, **extra: str) -> dict[str, str]:
         """For a Django process on this cluster: tasks in the database, no anti-bot layers
