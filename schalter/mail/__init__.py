@@ -1,1 +1,1 @@
-"""E-mail that goes out exactly once: see services.py and docs/mail.md."""
+"""E-mail that goes out exactly once: see services.py and docs/faults.md."""
