@@ -180,9 +180,9 @@ class Processes:
         self.started.append(process)
         return process
 
-    def log(self, name: str) -> str:
+    def log(self, name: str, chars: int = 4000) -> str:
         path = self.logs / f"{name}.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
     def scenario(self, cluster: Cluster, **env: str) -> Scenario:
         log = open(self.logs / "scenario.log", "ab")  # noqa: SIM115 (closed with the process)

@@ -12,6 +12,7 @@ state: dict = {}
 
 
 def run(command: str) -> dict:
+    from django.contrib.auth.models import User
     from django.utils import timezone
     from django_scopes import scopes_disabled
 
@@ -22,6 +23,7 @@ def run(command: str) -> dict:
     from schalter.offices.models import Desk, Office
     from schalter.offices.services import opening_hours_set
     from schalter.visits import services as visits
+    from schalter.visits.models import ServiceGroup, Ticket, TicketState
     from tests.conftest import PASSWORD, book_earliest_by_phone, build_office, make_bookable
 
     name, _, argument = command.partition(":")
@@ -39,25 +41,35 @@ def run(command: str) -> dict:
         )
         return {"code": appointment.code, "id": appointment.pk}
     if name == "display":  # an office of its own, open around the clock, a screen, a desk taken
-        office = build_office("wetzlar", desks=1)
-        opening_hours_set(
-            office=office,
-            weekly={d: [(time(0, 0), time(23, 59))] for d in range(7)},
-            acting_user=COMMAND,
-        )
+        with scopes_disabled():
+            office = Office.objects.filter(slug="wetzlar").first()
+        if office is None:
+            office = build_office("wetzlar", desks=1)
+            opening_hours_set(
+                office=office,
+                weekly={d: [(time(0, 0), time(23, 59))] for d in range(7)},
+                acting_user=COMMAND,
+            )
+            with scopes_disabled():
+                Desk.objects.get(office=office).services.clear()
+            visits.service_group_create(
+                office=office, name={"de": "Abholung"}, prefix="A", services=[],
+                acting_user=COMMAND,
+            )  # fmt: skip
+            visits.screen_create(office=office, name="Alle", public_id="alle", acting_user=COMMAND)
+            user = staff_user_create(username="caller", password=PASSWORD, acting_user=COMMAND)
+            membership_grant(user=user, office=office, role=Role.CASEWORKER, acting_user=COMMAND)
         with scopes_disabled():
             desk = Desk.objects.get(office=office)
-            desk.services.clear()
-        group = visits.service_group_create(
-            office=office, name={"de": "Abholung"}, prefix="A", services=[], acting_user=COMMAND
-        )
-        visits.screen_create(office=office, name="Alle", public_id="alle", acting_user=COMMAND)
-        user = staff_user_create(username="caller", password=PASSWORD, acting_user=COMMAND)
-        membership_grant(user=user, office=office, role=Role.CASEWORKER, acting_user=COMMAND)
+            user = User.objects.get(username="caller")
+            state["called"] = Ticket.objects.filter(desk=desk, state=TicketState.CALLED).first()
+            if state["called"] is None:
+                del state["called"]
+            state["group"] = ServiceGroup.objects.get(office=office)
         session = visits.desk_session_open(
             office=office, desk=desk, user=user, now=timezone.now(), acting_user=user
         )
-        state.update(office=office, group=group, session=session, user=user)
+        state.update(office=office, session=session, user=user)
         return {"office": office.slug, "screen": "alle"}
     if name == "call":  # a walk-in ticket, called at the desk at once (the last one gone)
         now = timezone.now()
