@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.tasks import task, task_backends
+from django.tasks import TaskContext, task, task_backends
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +20,7 @@ from schalter.appointments.capabilities import links_issue
 from schalter.appointments.models import Appointment, CancellationReason, LinkPurpose
 from schalter.languages import language_for
 from schalter.links import public_url
+from schalter.mail.services import mail_send_once
 from schalter.offices.localtime import local_time
 
 log = logging.getLogger(__name__)
@@ -163,16 +164,37 @@ def _from_json(extra: dict) -> dict:
     return {key: back(value) for key, value in extra.items()}
 
 
-@task
-def appointment_mail_task(appointment_id: int, kind: str, extra: dict) -> None:
+def appointment_mail(appointment_id: int, kind: str, extra: dict) -> EmailMultiAlternatives | None:
     with scopes_disabled():
         appointment = (
             Appointment.objects.select_related("office", "service")
             .filter(pk=appointment_id)
             .first()
         )
-    if appointment is not None:
-        send_appointment_mail(appointment, kind, _from_json(extra))
+    if appointment is None or not appointment.email:
+        return None
+    return render_appointment_mail(appointment, kind, _from_json(extra))
+
+
+@task(takes_context=True)
+def appointment_mail_task(
+    context: TaskContext, appointment_id: int, kind: str, extra: dict, mail_key: str = ""
+) -> None:
+    """Exactly once (schalter/mail/services.py): the first run's id is the mail's key, and each
+    later attempt (after a killed worker or an unreachable SMTP server) is this task again with
+    that key."""
+    key = mail_key or str(context.task_result.id)
+
+    def retry(at: datetime) -> None:
+        appointment_mail_task.using(run_after=at).enqueue(appointment_id, kind, extra, key)
+
+    deferrable = task_backends[appointment_mail_task.backend].supports_defer
+    mail_send_once(
+        key=key,
+        purpose=f"appointments.{kind}",
+        build=lambda: appointment_mail(appointment_id, kind, extra),
+        retry=retry if deferrable else None,
+    )
 
 
 def queue_appointment_mail(appointment: Appointment, kind: str, extra: dict | None = None) -> None:

@@ -2,11 +2,12 @@
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import formats, translation
 from django_scopes import scope
 
 from schalter.appointments.models import Appointment, Status
-from schalter.appointments.notifications import send_appointment_mail
+from schalter.appointments.notifications import queue_appointment_mail
 from schalter.appointments.selectors import policy_of
 from schalter.offices.localtime import local_time
 from schalter.offices.models import Office
@@ -42,9 +43,11 @@ def reminders_send(*, office: Office, now: datetime) -> int:
             ).select_related("office", "service")
         )
         for appointment in due:
-            # Marked first: a crash after sending must not send twice.
-            Appointment.objects.filter(pk=appointment.pk).update(reminder_sent_at=now)
-            send_appointment_mail(appointment, "reminder")
+            # Marked and queued together: the mail task goes out exactly once, and waits for an
+            # SMTP server that is away (schalter/mail/services.py).
+            with transaction.atomic():
+                Appointment.objects.filter(pk=appointment.pk).update(reminder_sent_at=now)
+                queue_appointment_mail(appointment, "reminder")
             if appointment.phone:
                 send_sms(to=appointment.phone, text=reminder_text(appointment))
     return len(due)

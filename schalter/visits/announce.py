@@ -5,8 +5,13 @@ Speech comes from espeak-ng (a Debian package, no network). Each phrase is made 
 SCHALTER_ANNOUNCE_DIR under the hash of its voice and text, so the second display asking for the
 same call (or tomorrow's A 17 at desk 12) costs a file read. A language espeak-ng cannot speak is
 left out, and a failing espeak-ng leaves the gong alone: the call itself never fails because of
-its sound. Nothing personal is said: a ticket code and a desk number."""
+its sound. Nothing personal is said: a ticket code and a desk number.
 
+A phrase is made in memory (espeak-ng writes to a pipe), then written beside its place, flushed
+and renamed into it: on a full disk nothing half-written is left or read, and the phrase is
+still said whole, only not kept."""
+
+import contextlib
 import functools
 import hashlib
 import io
@@ -115,39 +120,105 @@ def cache_dir() -> Path:
     return path
 
 
-def speech_wav(phrase: Phrase) -> Path | None:
-    """The phrase spoken, from the cache or made now; None if espeak-ng fails."""
+def _cached_path(phrase: Phrase) -> Path:
     key = hashlib.sha256(f"{phrase.voice}\n{phrase.text}".encode()).hexdigest()
-    directory = cache_dir()
-    path = directory / f"{key}.wav"
+    return Path(settings.SCHALTER_ANNOUNCE_DIR) / f"{key}.wav"
+
+
+def _read_frames(path: Path) -> bytes | None:
+    """A kept phrase's frames; None (and the file gone) if it is not one of ours."""
+    try:
+        with wave.open(str(path), "rb") as speech:
+            same = (speech.getnchannels(), speech.getsampwidth(), speech.getframerate())
+            frames = speech.readframes(speech.getnframes())
+            if same != (1, SAMPLE_WIDTH, RATE) or len(frames) != speech.getnframes() * 2:
+                raise wave.Error(f"not {RATE} Hz mono 16 bit, or shorter than it says")
+    except FileNotFoundError:
+        return None
+    except (OSError, wave.Error, EOFError):
+        logger.exception("could not read %s", path)
+        path.unlink(missing_ok=True)
+        return None
+    return frames
+
+
+def _speak(phrase: Phrase) -> bytes | None:
+    """espeak-ng's frames for the phrase, taken whole from its output (never from a file it
+    may have had to cut short on a full disk); None if it fails."""
+    try:
+        spoken = subprocess.run(  # noqa: S603 (an argument list, no shell; the text after --)
+            [ESPEAK, "-v", phrase.voice, "--stdout", "--", phrase.text],
+            capture_output=True,
+            timeout=ESPEAK_TIMEOUT_SECONDS,
+            check=True,
+        ).stdout
+        # Written to a pipe, the header cannot give the length: the frames are what follows.
+        with wave.open(io.BytesIO(spoken), "rb") as speech:
+            same = (speech.getnchannels(), speech.getsampwidth(), speech.getframerate())
+            frames = speech.readframes(speech.getnframes())
+        if same != (1, SAMPLE_WIDTH, RATE) or not frames:
+            raise ValueError(f"espeak-ng wrote no {RATE} Hz mono 16-bit sound")
+    except (OSError, subprocess.SubprocessError, wave.Error, EOFError, ValueError):
+        logger.exception("espeak-ng could not say %r with voice %s", phrase.text, phrase.voice)
+        return None
+    return frames[: len(frames) - len(frames) % SAMPLE_WIDTH]
+
+
+def _keep(path: Path, frames: bytes) -> bool:
+    """Write the phrase beside its place, flush it to the disk and rename it there: two
+    displays asking at once never read half a file, and a full disk leaves nothing behind."""
+    temporary = None
+    try:
+        directory = cache_dir()
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+        with os.fdopen(handle, "wb") as file:
+            with wave.open(file, "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(SAMPLE_WIDTH)
+                out.setframerate(RATE)
+                out.writeframes(frames)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        logger.warning("announcement not kept in %s (disk full?)", path.parent, exc_info=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def speech_frames(phrase: Phrase) -> bytes | None:
+    """The phrase spoken, from the cache or made now (and kept, where the disk has room for
+    it); None if espeak-ng fails."""
+    with contextlib.suppress(OSError):
+        cache_dir()
+    path = _cached_path(phrase)
     try:
         made = path.stat().st_mtime
     except FileNotFoundError:
         pass
     else:
         if made < time.time() - 86400:
-            os.utime(path)  # still in use: _prune keeps it
-        return path
-    # Written beside and renamed: two displays asking at once never read half a file.
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
-    os.close(handle)
-    try:
-        subprocess.run(  # noqa: S603 (an argument list, no shell; the text after --)
-            [ESPEAK, "-v", phrase.voice, "-w", temporary, "--", phrase.text],
-            capture_output=True,
-            timeout=ESPEAK_TIMEOUT_SECONDS,
-            check=True,
-        )
-        with wave.open(temporary, "rb") as written:
-            if written.getnframes() == 0:
-                raise ValueError("espeak-ng wrote no sound")
-        os.replace(temporary, path)
-    except (OSError, subprocess.SubprocessError, wave.Error, EOFError, ValueError):
-        logger.exception("espeak-ng could not say %r with voice %s", phrase.text, phrase.voice)
-        Path(temporary).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.utime(path)  # still in use: _prune keeps it
+        frames = _read_frames(path)
+        if frames is not None:
+            return frames
+    frames = _speak(phrase)
+    if frames is not None and _keep(path, frames):
+        with contextlib.suppress(OSError):
+            _prune(path.parent, now=path.stat().st_mtime)
+    return frames
+
+
+def speech_wav(phrase: Phrase) -> Path | None:
+    """The phrase's file in the cache, made now if need be; None if espeak-ng fails or the
+    disk has no room for it."""
+    if speech_frames(phrase) is None:
         return None
-    _prune(directory, now=path.stat().st_mtime)
-    return path
+    path = _cached_path(phrase)
+    return path if path.exists() else None
 
 
 def _prune(directory: Path, *, now: float) -> None:
@@ -189,19 +260,9 @@ def announcement(*, code: str, desk: int | str, language: str) -> bytes:
     """The whole announcement as one WAV file: gong, German, the client's language."""
     frames = [gong(), silence(0.3)]
     for phrase in phrases(code=code, desk=desk, language=language):
-        path = speech_wav(phrase)
-        if path is None:
-            continue
-        try:
-            with wave.open(str(path), "rb") as speech:
-                same = (speech.getnchannels(), speech.getsampwidth(), speech.getframerate())
-                if same != (1, SAMPLE_WIDTH, RATE):
-                    logger.warning("%s is not %s Hz mono 16 bit: left out", path, RATE)
-                    continue
-                frames += [speech.readframes(speech.getnframes()), silence(0.4)]
-        except (OSError, wave.Error, EOFError):
-            logger.exception("could not read %s", path)
-            path.unlink(missing_ok=True)
+        speech = speech_frames(phrase)
+        if speech is not None:
+            frames += [speech, silence(0.4)]
     out = io.BytesIO()
     with wave.open(out, "wb") as joined:
         joined.setnchannels(1)

@@ -9,7 +9,13 @@ pub/sub with SCHALTER_REDIS_URL, in memory otherwise), so a call crosses to each
 and the hub writes the frame, encoded once by the publisher, straight to each of its sockets
 that should get it: no channel-layer message, queue or consumer dispatch per socket. Each write
 starts as an eager task, so a socket whose write has to wait delays no other; a socket that
-falls behind by `BACKLOG` frames gets no more until it catches up (polling covers the gap)."""
+falls behind by `BACKLOG` frames gets no more until it catches up (polling covers the gap).
+
+A hub checks every PROBE_SECONDS that its channel layer still carries messages, by sending one
+to itself. Redis stopped or unreachable, the check fails: the hub closes its sockets with
+4503 ("try again later") and is forgotten, so the displays poll calls.json every two seconds
+(display.js) instead of trusting a socket that no longer brings calls, and their reconnects
+are refused until Redis is back; the first one after that starts a fresh hub."""
 
 import asyncio
 import contextlib
@@ -34,6 +40,12 @@ TICKET_CHANGED = json.dumps({"changed": "ticket"})
 QUEUE_CHANGED = json.dumps({"changed": "queue"})
 BACKLOG = 32  # frames waiting to be written to one socket, at most
 MEMBERSHIP_REFRESH_SECONDS = 3600
+PROBE_SECONDS = 5.0  # how often a hub makes sure its channel layer still carries messages
+PROBE_TIMEOUT_SECONDS = 3.0
+PROBE = "hub.probe"
+# "Not now, try again": like HTTP's 503 (1013 says so in the WebSocket registry, but ASGI servers
+# let an application close only with 1000 or 3000-4999).
+TRY_AGAIN_LATER = 4503
 
 
 class _Hub:
@@ -47,6 +59,7 @@ class _Hub:
         self.channel: str | None = None
         self.tasks: set[asyncio.Task] = set()  # receiving and staying in the group
         self.lock = asyncio.Lock()
+        self.probed = asyncio.Event()
 
     async def start(self) -> None:
         """Make sure this process's member of the group listens."""
@@ -63,12 +76,45 @@ class _Hub:
                 await layer.group_add(self.group, self.channel)
 
     async def _stay(self, layer: Any, channel: str) -> None:
-        """Join again every hour: the in-memory layer forgets group members after a day, and a
-        display may run for days with no new socket joining."""
+        """Check the channel layer every PROBE_SECONDS; join again every hour (the in-memory
+        layer forgets group members after a day, and a display may run for days with no new
+        socket joining)."""
+        loop = asyncio.get_running_loop()
+        joined = loop.time()
         while True:
-            await asyncio.sleep(MEMBERSHIP_REFRESH_SECONDS)
+            await asyncio.sleep(PROBE_SECONDS)
+            if not await self._probe(layer, channel):
+                await self._fail()
+                return
+            if loop.time() - joined >= MEMBERSHIP_REFRESH_SECONDS:
+                joined = loop.time()
+                with contextlib.suppress(Exception):
+                    await layer.group_add(self.group, channel)
+
+    async def _probe(self, layer: Any, channel: str) -> bool:
+        """Whether a message sent to this hub's own channel comes back, through Redis if used."""
+        self.probed.clear()
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+                await layer.send(channel, {"type": PROBE})
+                await self.probed.wait()
+        except Exception:
+            return False
+        return True
+
+    async def _fail(self) -> None:
+        logger.warning("live updates of %s lost their channel layer: displays poll", self.group)
+        hubs = _hubs.get(asyncio.get_running_loop(), {})
+        if hubs.get(self.group) is self:
+            del hubs[self.group]
+        members, self.members = list(self.members), {}
+        for member in members:
             with contextlib.suppress(Exception):
-                await layer.group_add(self.group, channel)
+                await member.close(code=TRY_AGAIN_LATER)
+        current = asyncio.current_task()
+        for task in self.tasks:
+            if task is not current:
+                task.cancel()
 
     def add(self, member: "_Member") -> None:
         self.members[member] = None
@@ -81,7 +127,10 @@ class _Hub:
             while True:
                 try:
                     message = await layer.receive(channel)
-                    self.deliver(message)
+                    if message.get("type") == PROBE:
+                        self.probed.set()
+                    else:
+                        self.deliver(message)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -136,7 +185,13 @@ class _Member(AsyncJsonWebsocketConsumer):
 
     async def join(self, group: str) -> None:
         self.hub = _hub(group)
-        await self.hub.start()
+        try:
+            await self.hub.start()
+        except Exception:  # the channel layer is away (Redis stopped): the page polls
+            logger.warning("live updates unavailable for %s", group, exc_info=True)
+            self.hub = None
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         # Registered only now, with no pause before the accept goes out: no frame before it.
         self.hub.add(self)
         await self.accept()

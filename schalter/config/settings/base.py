@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "schalter.mail",
     "schalter.offices",
     "schalter.catalog",
     "schalter.accounts",
@@ -293,6 +294,11 @@ TASKS = {
         "BACKEND": env("SCHALTER_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
     }
 }
+
+# E-mails go out exactly once (schalter/mail/services.py): an attempt that did not end in "sent"
+# (its worker killed, the SMTP server away) is followed by the next after this many seconds,
+# doubling up to an hour. Also how long an attempt holds its mail: well above the SMTP timeout.
+SCHALTER_MAIL_RETRY_SECONDS = int(env("SCHALTER_MAIL_RETRY_SECONDS", "300"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # no form or API body needs more

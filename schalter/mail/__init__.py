@@ -1,0 +1,1 @@
+"""E-mail that goes out exactly once: see services.py and docs/faults.md."""
