@@ -136,3 +136,14 @@ def mail_send_once(
     except OSError:
         log.info("mail %s accepted; QUIT failed", key, exc_info=True)
     return True
+
+
+# How long a sent mail's record stays: longer than any task could still be retried.
+DONE_KEPT = timedelta(days=14)
+
+
+def mail_records_prune(*, now: datetime) -> int:
+    """Forget mails that went out (or had nothing to send) long ago: their tasks cannot run
+    again, so the record can no longer prevent a second copy."""
+    deleted, _ = OutgoingMail.objects.filter(done_at__lt=now - DONE_KEPT).delete()
+    return deleted

@@ -10,6 +10,7 @@ from schalter.appointments.retention import rate_limits_prune
 from schalter.appointments.selectors import policy_of
 from schalter.appointments.services import seats_generate, time_blocks_reapply
 from schalter.appointments.waitlist import waitlist_offer_freed
+from schalter.mail.services import mail_records_prune
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.retention import personal_data_erase
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         now = timezone.now()
         rate_limits_prune(now=now)
         sign_in_records_prune(now=now)  # failed staff sign-ins outlive no lock
+        mail_records_prune(now=now)  # what was sent long ago can be sent no more
         for office in Office.objects.all():
             today = local_date(office, now)
             horizon = policy_of(office).horizon_days
