@@ -30,6 +30,7 @@ from schalter.visits.models import (
     TicketState,
 )
 from schalter.visits.queue_order import queue_of as queue_of
+from schalter.visits.queue_order import served_groups
 from schalter.visits.wait_estimates import CLOSE_ENOUGH_MINUTES as CLOSE_ENOUGH_MINUTES
 from schalter.visits.wait_estimates import FALLBACK_SERVICE_MINUTES as FALLBACK_SERVICE_MINUTES
 from schalter.visits.wait_estimates import Position as Position
@@ -155,6 +156,34 @@ def waiting_counts(office: Office, day: date) -> dict[int, int]:
             .annotate(n=Count("id"))
         )
         return dict(rows)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DeskQueue:
+    """A queue a desk calls from, with the clients in it that this desk could call now."""
+
+    group: ServiceGroup
+    waiting: int
+
+
+def desk_queues(desk: Desk, now: datetime) -> list[DeskQueue]:
+    """The queues this desk calls from (`queue_order.served_groups`) and, per queue, the
+    clients "call next" could reach: waiting today, not transferred to another desk (the
+    tickets `queue_order.callable_by` offers). One query, however many queues."""
+    office = desk.office
+    reachable = Q(
+        tickets__day=local_date(office, now),
+        tickets__state__in=QUEUED_STATES,
+    ) & (Q(tickets__desk__isnull=True) | Q(tickets__desk=desk))
+    with scope(office=office):
+        groups = served_groups(desk).annotate(waiting=Count("tickets", filter=reachable))
+        return [DeskQueue(group, group.waiting) for group in groups]  # type: ignore[attr-defined]
+
+
+def desks_served_groups(desks: list[Desk]) -> dict[int, list[ServiceGroup]]:
+    """Per desk id, the queues the desk calls from: what the desk picker says each desk serves.
+    One query per desk (an office has a few dozen at most)."""
+    return {desk.pk: list(served_groups(desk)) for desk in desks}
 
 
 TRAFFIC_GREEN_MINUTES = 20
