@@ -35,11 +35,13 @@ from schalter.visits.wait_estimates import CLOSE_ENOUGH_MINUTES as CLOSE_ENOUGH_
 from schalter.visits.wait_estimates import FALLBACK_SERVICE_MINUTES as FALLBACK_SERVICE_MINUTES
 from schalter.visits.wait_estimates import Position as Position
 from schalter.visits.wait_estimates import WaitEstimates as WaitEstimates
+from schalter.visits.wait_estimates import expected_wait as expected_wait
 from schalter.visits.wait_estimates import (
-    expected_wait,
     mean_service_minutes,
     open_desk_count,
+    queue_wait,
     served_minutes,
+    wait_said,
 )
 from schalter.visits.wait_estimates import prediction_errors as prediction_errors
 from schalter.visits.wait_estimates import ticket_position as ticket_position
@@ -194,8 +196,13 @@ TRAFFIC_RED_MINUTES = 45
 class GroupStatus:
     group: ServiceGroup
     waiting: int
-    expected_wait_minutes: int
+    expected_wait_minutes: int  # that of the last client in the queue (`queue_wait`)
     light: str  # green, yellow, red
+
+    @property
+    def wait_said(self) -> str:
+        """The expected wait in words, in the active language (`wait_said`)."""
+        return wait_said(self.expected_wait_minutes)
 
 
 def traffic_light(minutes: int) -> str:
@@ -216,14 +223,14 @@ class QueueOverview:
 
 def group_statuses(office: Office, now: datetime, open_desks: int) -> list[GroupStatus]:
     """Per group: waiting clients (counted in the database: the queue can be long), expected
-    wait and traffic light."""
+    wait of the last of them (`queue_wait`) and traffic light."""
     day = local_day(office, now)
     waiting = waiting_counts(office, day)
     served = served_minutes(office, day)
     statuses = []
     for group in groups_of(office):
         count = waiting.get(group.pk, 0)
-        minutes = expected_wait(count, open_desks, mean_service_minutes(office, group, day, served))
+        minutes = queue_wait(count, open_desks, mean_service_minutes(office, group, day, served))
         statuses.append(GroupStatus(group, count, minutes, traffic_light(minutes)))
     return statuses
 
