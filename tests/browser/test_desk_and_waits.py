@@ -1,5 +1,5 @@
 """Issue 12 in a browser. Item 2: the desk picker says which queues each desk serves, and the
-desk page counts only what "call next" can reach. Item 6: the kiosk's ticket page, the phone's
+desk page counts only what "call next" can reach, live. Item 6: the kiosk's ticket page, the phone's
 page and the call display tell the newest ticket's wait in the same words, never "about 0
 minutes". axe-core checks each page."""
 
@@ -81,9 +81,20 @@ def test_the_desk_shows_what_it_can_call(open_page, live_server, office_with_two
         expect(page.locator("#desk-queues")).to_have_text("Warteschlangen: Abholung (1)")
         assert_accessible(page)
 
-        page.get_by_role("button", name="Nächste Person aufrufen").click()
-        expect(page.locator("main")).to_contain_text("A-001")
-        page.get_by_role("button", name="Nicht erschienen").click()
+        # A client joins this desk's queue: the count follows without a reload.
+        page.clock.install()
+        page.reload()
+        visits.ticket_issue_walk_in(
+            office=setup["office"], group=setup["A"], now=MONDAY_9, acting_user=CLIENT
+        )
+        page.clock.run_for(11_000)
+        expect(page.locator("#desk-queues")).to_have_text("Warteschlangen: Abholung (2)")
+        expect(page.locator("main")).to_contain_text("2 Personen warten")
+
+        for code in ("A-001", "A-002"):
+            page.get_by_role("button", name="Nächste Person aufrufen").click()
+            expect(page.locator("main")).to_contain_text(code)
+            page.get_by_role("button", name="Nicht erschienen").click()
         # Two clients wait for a residence permit, none of them for this desk.
         expect(page.locator("main")).to_contain_text("0 Personen warten")
         page.get_by_role("button", name="Nächste Person aufrufen").click()
