@@ -19,9 +19,12 @@ def qr_svg(
 ) -> SafeString:
     """An inline SVG QR code (error correction M). `border` is the quiet zone in modules
     (segno's default of 4 if None); `title` is its accessible name; `omitsize` leaves the size
-    to the style sheet."""
+    to the style sheet. It always has a viewBox, so a style sheet that sizes it scales the whole
+    symbol rather than cutting off its edges (and a decoder then finds nothing)."""
+    code = segno.make(url, error="m")
     # segno writes the SVG from the URL and the title, both escaped; no user text reaches it raw.
-    svg = segno.make(url, error="m").svg_inline(
-        scale=scale, border=border, title=title or None, omitsize=omitsize
-    )
+    svg = code.svg_inline(scale=scale, border=border, title=title or None, omitsize=True)
+    if not omitsize:
+        width, height = code.symbol_size(scale=scale, border=border)
+        svg = svg.replace("<svg ", f'<svg width="{width}" height="{height}" ', 1)
     return mark_safe(svg)  # noqa: S308

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from schalter.languages import DEFAULT, Language, language_for
 from schalter.links import public_url
@@ -20,6 +20,7 @@ from schalter.offices.localtime import local_time
 from schalter.printing.content import print_qr
 from schalter.visits import selectors
 from schalter.visits.models import QUEUED_STATES, Ticket
+from schalter.visits.wait_estimates import Position
 
 # Receipt paper: 80 mm rolls are the common kiosk size; the page is cut at a fixed length.
 PAGE_WIDTH_MM = 80
@@ -56,15 +57,10 @@ def live_ticket_url(ticket: Ticket, token: str, language: Language) -> str:
     return public_url(path)
 
 
-def _lines(ticket: Ticket, language: Language, wait_minutes: int | None) -> TicketLines:
+def _lines(ticket: Ticket, language: Language, position: Position | None) -> TicketLines:
     code = language.code
     with translation.override(code):
-        wait = (
-            ngettext("about %(minutes)s minute", "about %(minutes)s minutes", wait_minutes)
-            % {"minutes": wait_minutes}
-            if wait_minutes is not None
-            else ""
-        )
+        wait = position.wait_said if position is not None else ""
         return TicketLines(
             language=language,
             dir=language.dir,
@@ -84,18 +80,14 @@ def _lines(ticket: Ticket, language: Language, wait_minutes: int | None) -> Tick
 def ticket_document(ticket: Ticket, token: str, now: datetime) -> dict[str, Any]:
     """The context of printing/ticket.html; the ESC/POS bytes read its German lines."""
     languages = ticket_languages(ticket)
-    wait_minutes = (
-        selectors.ticket_position(ticket, now).expected_wait_minutes
-        if ticket.state in QUEUED_STATES
-        else None
-    )
+    position = selectors.ticket_position(ticket, now) if ticket.state in QUEUED_STATES else None
     url = live_ticket_url(ticket, token, languages[-1])
     issued = local_time(ticket.office, ticket.created_at)
     return {
         "ticket": ticket,
         "code": ticket.code,
         "issued": f"{issued:%d.%m.%Y %H:%M}",
-        "columns": [_lines(ticket, language, wait_minutes) for language in languages],
+        "columns": [_lines(ticket, language, position) for language in languages],
         "page_language": DEFAULT,
         "width_mm": PAGE_WIDTH_MM,
         "height_mm": PAGE_HEIGHT_MM,

@@ -53,7 +53,7 @@ def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
             "id": status.group.pk,
             "name": status.group.name_in("de"),
             "waiting": status.waiting,
-            "wait": _("%(minutes)s min") % {"minutes": status.expected_wait_minutes},
+            "wait": status.wait_said,
         }
         for status in selectors.display_groups(screen, now)
     ]

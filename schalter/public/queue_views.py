@@ -32,7 +32,7 @@ def queue_status(request: HttpRequest, office: str) -> HttpResponse:
                     "name": status.group.name_in(language),
                     "waiting_zone": status.group.waiting_zone_in(language),
                     "waiting": status.waiting,
-                    "minutes": status.expected_wait_minutes,
+                    "wait": status.wait_said,
                 }
                 for status in overview.groups
             ],

@@ -107,8 +107,9 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             else "",
             "booking_code": ticket.appointment.code if ticket.appointment else "",
         }
-    now = timezone.now()
-    waiting = selectors.waiting_counts(office, selectors.local_day(office, now))
+    # What this desk can call, not the whole office: the count and "call next" agree.
+    queues = selectors.desk_queues(session.desk, timezone.now()) if session else []
+    served = selectors.desks_served_groups(free_desks)
     return office_render(
         request,
         "visits/staff_desk.html",
@@ -117,7 +118,10 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             "ticket": ticket,
             "client": client,
             "parked": parked,
-            "free_desks": free_desks,
+            "free_desks": [
+                {"desk": d, "queues": [g.name_in(language) for g in served[d.pk]]}
+                for d in free_desks
+            ],
             "other_desks": other_desks,
             "groups": [
                 {"group": g, "name": g.name_in(language)}
@@ -125,7 +129,8 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             ]
             if ticket is not None
             else [],
-            "waiting": sum(waiting.values()),
+            "queues": [{"name": q.group.name_in(language), "waiting": q.waiting} for q in queues],
+            "waiting": sum(q.waiting for q in queues),
             "outcomes": Outcome.choices,
             "note_max_length": NOTE_MAX_LENGTH,
         },

@@ -31,15 +31,18 @@ from schalter.visits.models import (
     TicketState,
 )
 from schalter.visits.queue_order import queue_of as queue_of
+from schalter.visits.queue_order import served_groups
 from schalter.visits.wait_estimates import CLOSE_ENOUGH_MINUTES as CLOSE_ENOUGH_MINUTES
 from schalter.visits.wait_estimates import FALLBACK_SERVICE_MINUTES as FALLBACK_SERVICE_MINUTES
 from schalter.visits.wait_estimates import Position as Position
 from schalter.visits.wait_estimates import WaitEstimates as WaitEstimates
+from schalter.visits.wait_estimates import expected_wait as expected_wait
 from schalter.visits.wait_estimates import (
-    expected_wait,
     mean_service_minutes,
     open_desk_count,
+    queue_wait,
     served_minutes,
+    wait_said,
 )
 from schalter.visits.wait_estimates import prediction_errors as prediction_errors
 from schalter.visits.wait_estimates import ticket_position as ticket_position
@@ -165,6 +168,34 @@ def waiting_counts(office: Office, day: date) -> dict[int, int]:
         return dict(rows)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class DeskQueue:
+    """A queue a desk calls from, with the clients in it that this desk could call now."""
+
+    group: ServiceGroup
+    waiting: int
+
+
+def desk_queues(desk: Desk, now: datetime) -> list[DeskQueue]:
+    """The queues this desk calls from (`queue_order.served_groups`) and, per queue, the
+    clients "call next" could reach: waiting today, not transferred to another desk (the
+    tickets `queue_order.callable_by` offers). One query, however many queues."""
+    office = desk.office
+    reachable = Q(
+        tickets__day=local_date(office, now),
+        tickets__state__in=QUEUED_STATES,
+    ) & (Q(tickets__desk__isnull=True) | Q(tickets__desk=desk))
+    with scope(office=office):
+        groups = served_groups(desk).annotate(waiting=Count("tickets", filter=reachable))
+        return [DeskQueue(group, group.waiting) for group in groups]  # type: ignore[attr-defined]
+
+
+def desks_served_groups(desks: list[Desk]) -> dict[int, list[ServiceGroup]]:
+    """Per desk id, the queues the desk calls from: what the desk picker says each desk serves.
+    One query per desk (an office has a few dozen at most)."""
+    return {desk.pk: list(served_groups(desk)) for desk in desks}
+
+
 TRAFFIC_GREEN_MINUTES = 20
 TRAFFIC_RED_MINUTES = 45
 
@@ -173,8 +204,13 @@ TRAFFIC_RED_MINUTES = 45
 class GroupStatus:
     group: ServiceGroup
     waiting: int
-    expected_wait_minutes: int
+    expected_wait_minutes: int  # that of the last client in the queue (`queue_wait`)
     light: str  # green, yellow, red
+
+    @property
+    def wait_said(self) -> str:
+        """The expected wait in words, in the active language (`wait_said`)."""
+        return wait_said(self.expected_wait_minutes)
 
 
 def traffic_light(minutes: int) -> str:
@@ -195,14 +231,14 @@ class QueueOverview:
 
 def group_statuses(office: Office, now: datetime, open_desks: int) -> list[GroupStatus]:
     """Per group: waiting clients (counted in the database: the queue can be long), expected
-    wait and traffic light."""
+    wait of the last of them (`queue_wait`) and traffic light."""
     day = local_day(office, now)
     waiting = waiting_counts(office, day)
     served = served_minutes(office, day)
     statuses = []
     for group in groups_of(office):
         count = waiting.get(group.pk, 0)
-        minutes = expected_wait(count, open_desks, mean_service_minutes(office, group, day, served))
+        minutes = queue_wait(count, open_desks, mean_service_minutes(office, group, day, served))
         statuses.append(GroupStatus(group, count, minutes, traffic_light(minutes)))
     return statuses
 

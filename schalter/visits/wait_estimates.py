@@ -1,5 +1,11 @@
 """How long a client will likely wait, and how good the waits told were. Reads only: counted in
-the database from the queue order (`queue_order`) and today's service times."""
+the database from the queue order (`queue_order`) and today's service times.
+
+The one estimate: clients ahead shared among the open desks, times the mean service time
+(`expected_wait`). A ticket's page, its print-out, the kiosk and the phone tell the ticket's own
+(`ticket_position`); the displays and the queue page tell, per queue, that of the last client in
+it (`queue_wait`), so a display agrees with the newest ticket's page. Every audience words it
+with `wait_said`: never "about 0 minutes"."""
 
 import math
 from dataclasses import dataclass
@@ -7,6 +13,7 @@ from datetime import date, datetime
 from statistics import mean, median
 
 from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q, Subquery
+from django.utils.translation import gettext, ngettext
 from django_scopes import scope, scopes_disabled
 
 from schalter.appointments.models import OfficeService
@@ -60,6 +67,21 @@ def mean_service_minutes(
     return float(mean(s.default_duration_minutes for s in services))
 
 
+SOON_MINUTES = 5  # an estimate below this is too rough to tell in minutes
+
+
+def wait_said(minutes: int, *, nobody_ahead: bool = False) -> str:
+    """An expected wait as every page and print-out tells it, in the active language: "You are
+    next" with nobody ahead, "a few minutes" below SOON_MINUTES, else "about N minutes"."""
+    if nobody_ahead:
+        return gettext("You are next")
+    if minutes < SOON_MINUTES:
+        return gettext("a few minutes")
+    return ngettext("about %(minutes)s minute", "about %(minutes)s minutes", minutes) % {
+        "minutes": minutes
+    }
+
+
 @dataclass(frozen=True)
 class Position:
     ahead: int
@@ -67,10 +89,21 @@ class Position:
     mean_service_minutes: float
     expected_wait_minutes: int
 
+    @property
+    def wait_said(self) -> str:
+        """The expected wait in words, in the active language (`wait_said`)."""
+        return wait_said(self.expected_wait_minutes, nobody_ahead=self.ahead == 0)
+
 
 def expected_wait(ahead: int, open_desks: int, service_minutes: float) -> int:
     """Clients ahead shared among the open desks, times the mean service time."""
     return math.ceil(ahead / max(open_desks, 1) * service_minutes)
+
+
+def queue_wait(waiting: int, open_desks: int, service_minutes: float) -> int:
+    """A queue's expected wait as the displays show it: that of the last client in it, whom
+    all the others are ahead of; what the newest ticket's own page says at the same moment."""
+    return expected_wait(max(waiting - 1, 0), open_desks, service_minutes)
 
 
 def open_desk_count(office: Office) -> int:
