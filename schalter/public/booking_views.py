@@ -139,6 +139,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
             "error": error,
             "slot_gone": status == SlotUnavailable.status,
             "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            "captcha_language": captcha_language(),
             **service_context(offered, language),
         },
         status=status,
@@ -231,10 +232,18 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
             "form": form,
             "error": error,
             "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            "captcha_language": captcha_language(),
             **service_context(offered, language),
         },
         status=status,
     )
+
+
+def captcha_language() -> str:
+    """The key the robot check's strings are registered under: the page language's first
+    subtag, so that the widget's own list of right-to-left languages (ar, fa) also covers Dari,
+    and Leichte Sprache's strings stand in for German (one language per page)."""
+    return (get_language() or "de").split("-")[0].split("_")[0].lower()
 
 
 def _captcha_strings() -> dict:
