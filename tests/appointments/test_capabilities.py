@@ -100,7 +100,8 @@ def test_every_later_mail_carries_a_link_of_its_own_that_opens_the_appointment(
         services.appointment_reschedule(
             appointment=appointment, start=later, now=now, acting_user=COMMAND
         )
-    assert reminders_send(office=office, now=later - timedelta(hours=1)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # reminders go after their commit
+        assert reminders_send(office=office, now=later - timedelta(hours=1)) == 1
     assert len(mailoutbox) == 4  # asked to confirm, confirmed, moved, reminded
     tokens = [booked.manage_token, shown_next] + [mail_token(m, "manage") for m in mailoutbox]
     assert len(set(tokens)) == len(tokens)  # each answer and each mail its own
