@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 PORT ?= 8000
+# `make run` reads it too: links in e-mails and QR codes name the port the demo listens on.
+export PORT
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
