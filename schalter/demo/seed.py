@@ -64,6 +64,9 @@ class DemoOffice:
     desks_per_floor: int
     languages_served: tuple[str, ...]
     afternoon: bool  # open on Thursday afternoon
+    # The practice office: open every day around the clock, so that a newcomer can try the
+    # kiosk, the desk and the display whenever she runs `make run`.
+    always_open: bool = False
 
 
 # The parts each demo office uses, as the offices chose their projects in the Hessian programme:
@@ -76,6 +79,7 @@ DEMO_PARTS = {
     "offenbach": ("booking", "queue"),
     "main-kinzig-kreis": ("queue",),
     "kreis-bergstrasse": ("booking",),
+    "uebungsbehoerde": ("booking", "queue"),
 }
 
 OFFICES = (
@@ -163,6 +167,21 @@ OFFICES = (
         ("de", "en", "tr", "ar", "fa", "fr"),
         False,
     ),
+    DemoOffice(
+        "uebungsbehoerde",
+        "Übungsbehörde",
+        "Berliner Platz 1",
+        "35390",
+        "Gießen",
+        "+496413060",
+        "Berliner Platz",
+        2,
+        2,
+        4,
+        ("de", "en", "ar", "tr", "uk", "fa-af"),
+        False,
+        always_open=True,
+    ),
 )
 
 ROLES_PER_OFFICE = (
@@ -190,6 +209,13 @@ def _demo_user(username: str, full_name: str) -> User:
 
 
 def _opening_hours(demo: DemoOffice) -> dict[int, list[tuple[time, time]]]:
+    if demo.always_open:
+        return {weekday: [(time(0, 0), time(23, 59))] for weekday in range(7)}
+    return _appointment_hours(demo)
+
+
+def _appointment_hours(demo: DemoOffice) -> dict[int, list[tuple[time, time]]]:
+    """Mornings (and a Thursday afternoon): also the practice office's appointment hours."""
     morning = [(time(7, 30), time(12, 0))]
     weekly: dict[int, list[tuple[time, time]]] = {
         0: morning,
@@ -209,7 +235,12 @@ def _seed_office(
     (None where the office takes no walk-ins)."""
     office = services.office_create(
         slug=demo.slug,
-        name=in_every_language(gettext_noop("Immigration office %(place)s"), place=demo.place),
+        name=in_every_language(
+            gettext_noop("Practice office, open around the clock")
+            if demo.always_open
+            else gettext_noop("Immigration office %(place)s"),
+            **({} if demo.always_open else {"place": demo.place}),
+        ),
         street=demo.street,
         postcode=demo.postcode,
         city=demo.city,
@@ -227,13 +258,14 @@ def _seed_office(
         acting_user=COMMAND,
     )
     services.opening_hours_set(office=office, weekly=_opening_hours(demo), acting_user=COMMAND)
-    services.closure_add(
-        office=office,
-        first_day=today + timedelta(days=12),
-        last_day=today + timedelta(days=12),
-        reason=in_every_language(gettext_noop("Staff training")),
-        acting_user=COMMAND,
-    )
+    if not demo.always_open:
+        services.closure_add(
+            office=office,
+            first_day=today + timedelta(days=12),
+            last_day=today + timedelta(days=12),
+            reason=in_every_language(gettext_noop("Staff training")),
+            acting_user=COMMAND,
+        )
     building = services.location_create(
         office=office,
         name=in_every_language(gettext_noop("Main building")),
@@ -373,7 +405,7 @@ def _seed_appointments(
     policy = booking.policy_for(office)
     policy.slot_minutes = slots.unit_minutes_for([s.default_duration_minutes for s in catalogue])
     policy.save()
-    for weekday, periods in _opening_hours(demo).items():
+    for weekday, periods in _appointment_hours(demo).items():
         for opens, closes in periods:
             booking.availability_rule_add(
                 office=office,

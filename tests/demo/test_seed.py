@@ -1,9 +1,12 @@
 import io
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
@@ -12,12 +15,16 @@ from schalter.catalog.models import Service
 from schalter.demo.seed import DEMO_PARTS
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
+from schalter.visits.models import ServiceGroup
 from tests.conftest import built_once
 
 # One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
-SLUGS = {"giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"}
+SLUGS = {
+    *("giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"),
+    "uebungsbehoerde",  # the practice office, open around the clock
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +39,7 @@ def seeded(django_db_setup, django_db_blocker):
     yield from built_once(django_db_blocker, build)
 
 
-def test_demo_has_the_six_offices_with_desks_and_every_role(seeded):
+def test_demo_has_the_offices_with_desks_and_every_role(seeded):
     assert set(Office.objects.values_list("slug", flat=True)) == SLUGS
     for office in Office.objects.all():
         with scopes_disabled():
@@ -69,7 +76,7 @@ def test_a_second_run_keeps_existing_data(seeded, capsys):
     office.save()
     call_command("seed_demo", "--if-empty")
     assert Office.objects.get(slug="giessen").phone == "+49641999"
-    assert Office.objects.count() == 6
+    assert Office.objects.count() == len(SLUGS)
     with pytest.raises(SystemExit):
         call_command("seed_demo")
 
@@ -98,3 +105,21 @@ def test_demo_offices_use_the_parts_they_chose(seeded):
     assert "no-online-booking" in Client().get("/de/main-kinzig-kreis/").content.decode()
     assert Client().get("/de/kreis-bergstrasse/queue/").status_code == 404
     assert Client().get("/de/giessen/book/").status_code == 200
+
+
+def test_the_practice_office_takes_a_walk_in_on_a_sunday_at_three_in_the_morning(seeded):
+    """A newcomer tries the day in the office whenever she runs `make run`."""
+    [link] = re.findall(r"/uebungsbehoerde/kiosk/[a-z-]+/\?key=\S+", seeded)
+    office = Office.objects.get(slug="uebungsbehoerde")
+    sunday = timezone.localdate() + timedelta(days=(6 - timezone.localdate().weekday()) or 7)
+    at_three = datetime.combine(sunday, time(3, 0), tzinfo=office.zone)
+    with scopes_disabled():
+        group = ServiceGroup.objects.get(office=office, prefix="A")
+    with time_machine.travel(at_three, tick=False):
+        device = Client()
+        assert device.get(link).status_code == 302
+        kiosk = link.split("?", 1)[0]
+        answer = device.post(kiosk + "?lang=de", {"group": group.pk, "issue_key": "sunday-3am"})
+        assert answer.status_code == 302 and "/ticket/" in answer["Location"]
+        page = Client().get("/de/uebungsbehoerde/").content.decode()
+    assert "rund um die Uhr" in page
