@@ -6,19 +6,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.browser.conftest import browser, open_page  # noqa: F401 (fixtures for the page tests)
-
 PRINT_DPI = 150  # coarser than any receipt or office printer: what decodes here decodes on paper
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/qr/" in str(item.fspath) and "open_page" in item.fixturenames:
-            item.add_marker(pytest.mark.browser)
 
 
 def decoded(png: bytes) -> list[str]:

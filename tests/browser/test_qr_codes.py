@@ -22,7 +22,7 @@ from schalter.catalog.models import Service
 from schalter.printing.ticket import GS
 from schalter.visits import services as visits
 from tests.conftest import PASSWORD, build_office, make_bookable
-from tests.qr.conftest import decoded, pdf_pages
+from tests.qr_decoding import decoded, pdf_pages
 
 MONDAY_9 = datetime(2031, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 PUBLIC = "http://127.0.0.1:8000"  # SCHALTER_PUBLIC_URL in the test settings
