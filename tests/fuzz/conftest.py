@@ -1,5 +1,6 @@
-"""Counting for the hostile-input tests: every response a fuzz test gets passes through
-`tally`, and the run ends with one line per database: inputs tried, 5xx seen (`make fuzz`)."""
+"""Counting for the hostile-input tests: every response a fuzz test gets passes through `tally`,
+and the run ends with one line per database: inputs tried, 5xx seen (`make fuzz` prints them;
+under xdist each worker hands its counts to the controller)."""
 
 from collections import Counter
 
@@ -7,22 +8,31 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 
-TALLY: Counter = Counter()
+TALLY: Counter = Counter()  # "<database>:inputs" and "<database>:5xx"
 
 
 def tally(status: int) -> int:
     """Count one input and its answer; returns the status."""
-    TALLY[connection.vendor, "inputs"] += 1
-    if status >= 500:
-        TALLY[connection.vendor, "5xx"] += 1
+    TALLY[f"{connection.vendor}:inputs"] += 1
+    TALLY[f"{connection.vendor}:5xx"] += status >= 500
     return status
 
 
+def pytest_sessionfinish(session):
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # an xdist worker: the controller prints
+        output["fuzz_tally"] = dict(TALLY)
+
+
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("fuzz_tally", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
-    for vendor in sorted({vendor for vendor, _ in TALLY}):
+    for vendor in sorted({key.split(":")[0] for key in TALLY}):
         terminalreporter.write_line(
-            f"fuzz on {vendor}: {TALLY[vendor, 'inputs']} inputs tried, "
-            f"{TALLY[vendor, '5xx']} answered 5xx"
+            f"fuzz on {vendor}: {TALLY[f'{vendor}:inputs']} inputs tried, "
+            f"{TALLY[f'{vendor}:5xx']} answered 5xx"
         )
 
 
