@@ -94,3 +94,26 @@ def test_nasty_values_in_a_booking_end_in_a_4xx_or_a_clean_booking(
         assert "\x00" not in stored.email + stored.phone + stored.interpreter_language
     else:
         assert 400 <= response.status_code < 500 and response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": "\u0958" * 120},  # NFC makes each character two: beyond the column's 120
+        {"name": "\ufb2c" * 60},  # and here three
+        {"interpreter_language": "ar\x00"},  # a NUL byte PostgreSQL cannot store
+        {"interpreter_language": "xx"},  # not a language the booking form offers
+    ],
+)
+def test_what_the_database_cannot_hold_is_cut_or_refused_never_a_500(
+    client, office, bookable, changes
+):
+    slot = first_slot(client, office, bookable["short"])
+    response = book(client, office, bookable["short"], slot["start"], **changes)
+    assert response.status_code in {201, 400, 422}, response.content
+    if "name" in changes:
+        assert response.status_code == 201
+        with scopes_disabled():
+            assert len(Appointment.objects.get().name) <= 120
+    else:
+        assert response.json()["field"] == "interpreter_language"

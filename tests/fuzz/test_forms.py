@@ -326,15 +326,24 @@ def fuzz_page(client: Client, url: str, data) -> None:
     html = page.content.decode() if page.get("Content-Type", "").startswith("text/html") else ""
     forms, query = forms_on(html, url)
     forms = [f for f in forms if not f.action.endswith("/logout/")]  # stay signed in
+    # The same draws in the same order whatever the page shows now (an earlier example may have
+    # cancelled the appointment it manages): choices are indices taken modulo what is there.
     value = data.draw(nasty_value(), label="value")
-    if forms and data.draw(st.booleans(), label="post"):
-        form = data.draw(st.sampled_from(forms), label="form")
-        button = data.draw(st.sampled_from(form.buttons or [None]), label="button")
+    post = data.draw(st.booleans(), label="post")
+    form_at, button_at, field_at, param_at = (
+        data.draw(st.integers(0, 999), label=label)
+        for label in ("form", "button", "field", "param")
+    )
+    drop = data.draw(st.integers(0, 9), label="drop") == 0
+    if forms and post:
+        form = forms[form_at % len(forms)]
         fields = dict(form.fields)
-        if button:
-            fields[button[0]] = button[1]
-        target = data.draw(st.sampled_from([*fields, "lang", "extra"]), label="field")
-        if data.draw(st.integers(0, 9), label="drop") == 0:
+        if form.buttons:
+            name, pressed = form.buttons[button_at % len(form.buttons)]
+            fields[name] = pressed
+        targets = [*fields, "lang", "extra"]
+        target = targets[field_at % len(targets)]
+        if drop:
             fields.pop(target, None)
         else:
             fields[target] = value
@@ -342,7 +351,8 @@ def fuzz_page(client: Client, url: str, data) -> None:
         response = client.post(form.action, fields)
         where = ("POST", form.action, target)
     else:
-        name = data.draw(st.sampled_from(sorted({*QUERY_PARAMETERS, *query})), label="param")
+        names = sorted({*QUERY_PARAMETERS, *query})
+        name = names[param_at % len(names)]
         before = snapshot()
         response = client.get(url, {name: value})
         where = ("GET", url, name)
