@@ -78,7 +78,7 @@ PEOPLE = iter(range(10**9))  # each example books as a new person
 FIELDS = ["name", "email", "phone", "language", "interpreter_language", "altcha"]
 
 
-@settings(max_examples=examples(40), suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(25), suppress_health_check=list(HealthCheck))
 @given(field=st.sampled_from(FIELDS), value=nasty_text(140))
 def test_nasty_values_in_a_booking_end_in_a_4xx_or_a_clean_booking(
     client, office, bookable, field, value

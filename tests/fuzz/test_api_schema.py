@@ -107,7 +107,7 @@ MODES = st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-@settings(max_examples=examples(30), suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(20), suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_no_operation_of_the_api_answers_5xx(operation, data):
     method, path = operation.split(" ")

@@ -361,7 +361,7 @@ def fuzz_page(client: Client, url: str, data) -> None:
         assert snapshot() == before, where  # refused: nothing saved was changed or lost
 
 
-FUZZ = settings(max_examples=examples(8), suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=examples(5), suppress_health_check=list(HealthCheck))
 
 
 @pytest.mark.parametrize("page", PUBLIC_PAGES)
