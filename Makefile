@@ -11,7 +11,7 @@ UV_VERSION := 0.13.8
 SYSTEM_PACKAGES := postgresql chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 redis-server espeak-ng poppler-utils gettext nginx
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint bench install assets messages system-packages clean
+.PHONY: run test lint bench install assets messages system-packages clean fuzz
 
 $(UV):
 	@python=$$(scripts/find-python) && "$$python" -m venv .tools && .tools/bin/pip install -q "uv==$(UV_VERSION)"
@@ -57,6 +57,12 @@ lint: install
 
 test: system-packages install lint
 	@scripts/run-tests
+
+# Hostile input with many examples per test (tests/fuzz, tests/nasty.py) on SQLite, then
+# PostgreSQL; each run ends with the inputs tried and the 5xx seen on its database.
+FUZZ_EXAMPLES ?= 1000
+fuzz: system-packages install
+	@SCHALTER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) scripts/run-tests tests/fuzz
 
 bench: system-packages install
 	@scripts/run-bench

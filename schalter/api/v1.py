@@ -2,6 +2,7 @@
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -90,6 +91,14 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     code = "not_found" if error.status_code == 404 else "invalid"
     return api.create_response(
         request, {"error": code, "message": str(error)}, status=error.status_code
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """A body above DATA_UPLOAD_MAX_MEMORY_SIZE: no request of this API needs one."""
+    return api.create_response(
+        request, {"error": "too_large", "message": str(Refusal.message)}, status=413
     )
 
 

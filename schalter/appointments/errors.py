@@ -41,6 +41,12 @@ class InvalidContact(BookingError):
     message = _("Please give a valid e-mail address or mobile number.")
 
 
+class InvalidName(BookingError):
+    status = 422
+    code = "invalid_name"
+    message = _("Please enter your name. Invisible characters alone are not a name.")
+
+
 class TokenInvalid(BookingError):
     status = 403
     code = "token_invalid"

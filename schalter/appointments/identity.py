@@ -1,14 +1,38 @@
-"""Who a booking belongs to: normalised e-mail and phone, so `+` tricks and spelling variants of
-one address count as one person."""
+"""Who a booking belongs to: a name as typed but made safe, normalised e-mail and phone, so `+`
+tricks and spelling variants of one address count as one person."""
+
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from schalter.appointments.errors import InvalidContact
+from schalter.appointments.errors import BookingError, InvalidContact, InvalidName
+from schalter.languages import BY_CODE, OTHER_SPOKEN_LANGUAGES
+from schalter.text import one_line
+
+NAME_MAX_LENGTH = 120  # Appointment.name and WaitlistEntry.name
 
 # Providers that ignore dots in the local part.
 DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def name_clean(name: str) -> str:
+    """The one rule for typed text (schalter.text.one_line), for a person's name: something
+    readable must be left (a letter, digit, punctuation or symbol), so a name made only of
+    zero-width characters, direction overrides or combining marks is refused (InvalidName).
+    Composing the text (NFC) can lengthen it; it is cut to what the database holds."""
+    cleaned = one_line(name)
+    if not any(unicodedata.category(char)[0] in "LNPS" for char in cleaned):
+        raise InvalidName(field="name")
+    return cleaned[:NAME_MAX_LENGTH].rstrip()
+
+
+def interpreter_language_check(code: str) -> str:
+    """An interpreter language is one the booking form offers (or none)."""
+    if code and code not in BY_CODE and code not in OTHER_SPOKEN_LANGUAGES:
+        raise BookingError(field="interpreter_language")
+    return code
 
 
 def normalise_email(email: str) -> str:

@@ -10,7 +10,7 @@ from django_scopes import scope
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import selectors
 from schalter.appointments.errors import AlreadyBooked, AlreadyWaiting, BookingError
-from schalter.appointments.identity import normalise_email
+from schalter.appointments.identity import name_clean, normalise_email
 from schalter.appointments.models import (
     Status,
     Urgency,
@@ -22,7 +22,6 @@ from schalter.appointments.services import appointment_book
 from schalter.catalog.models import Service
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
-from schalter.text import one_line
 
 MISSED_OFFERS_ALLOWED = 2  # then the entry ends, so one silent client cannot block the queue
 
@@ -40,6 +39,7 @@ def waitlist_join(
 ) -> WaitlistEntry:
     if selectors.offered_service(office, service.pk) is None:
         raise BookingError(field="service")
+    name = name_clean(name)
     email_key = normalise_email(email)
     policy = policy_of(office)
     today = local_date(office, now)
@@ -51,7 +51,7 @@ def waitlist_join(
             entry = WaitlistEntry.objects.create(
                 office=office,
                 service=service,
-                name=one_line(name),
+                name=name,
                 email=email.strip(),
                 email_normalised=email_key,
                 language=language,

@@ -16,6 +16,7 @@ from schalter.appointments.errors import Busy, PlanningError
 from schalter.appointments.models import Seat, TimeBlock
 from schalter.locks import bounded_lock_wait
 from schalter.offices.models import Office
+from schalter.text import one_line
 
 LONGEST_BLOCK = timedelta(days=31)
 
@@ -68,7 +69,7 @@ def time_block_add(
                 office=office,
                 start=start,
                 end=end,
-                reason=reason.strip()[:200],
+                reason=one_line(reason)[:200],
                 created_by=acting_user if isinstance(acting_user, User) else None,
             )
             seats = _block_seats(office, start, end)

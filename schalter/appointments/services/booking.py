@@ -24,7 +24,12 @@ from schalter.appointments.errors import (
     ServiceNotOffered,
     SlotUnavailable,
 )
-from schalter.appointments.identity import normalise_email, normalise_phone
+from schalter.appointments.identity import (
+    interpreter_language_check,
+    name_clean,
+    normalise_email,
+    normalise_phone,
+)
 from schalter.appointments.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -43,7 +48,6 @@ from schalter.catalog.models import Service
 from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
-from schalter.text import one_line
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,8 @@ def appointment_book(
     the office's offer of the service as `selectors.offered_for_booking` read it in this request
     (saves a query)."""
     offered = offer_bookable(office, service, channel, offered)
+    name = name_clean(name)
+    interpreter_language_check(interpreter_language)
     if not 1 <= persons <= offered.max_persons:
         raise OutsideWindow(field="persons")
     window_check(office, offered, start, now)
@@ -313,7 +319,7 @@ def appointment_book(
                 start=start,
                 end=start + timedelta(minutes=offered.duration_minutes * persons),
                 persons=persons,
-                name=one_line(name),
+                name=name,
                 email=email.strip(),
                 email_normalised=email_key,
                 phone=phone_e164,

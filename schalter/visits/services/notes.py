@@ -9,13 +9,14 @@ from schalter.accounts.actors import Actor
 from schalter.accounts.services import audit_record
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.text import sanitise
 from schalter.visits.errors import NoteTooLong
 from schalter.visits.models import NOTE_MAX_LENGTH, Ticket
 
 
 def valid_note(note: str) -> str:
-    """The note as stored (trimmed), or NoteTooLong."""
-    note = note.strip()
+    """The note as stored (the one rule for typed text, line breaks kept), or NoteTooLong."""
+    note = sanitise(note)
     if len(note) > NOTE_MAX_LENGTH:
         raise NoteTooLong(field="note")
     return note
