@@ -218,6 +218,10 @@ STAFF_PAGES = {
     "notice": "notice",
     "members": None,
     "audit": None,
+    "privacy": None,
+    # Switching parts: a nasty value is refused; a valid switch of a part (possible when
+    # hypothesis leaves the form as it is) only hides pages later examples then see as 404.
+    "parts": None,
     "content": None,
     "content_import": None,
     "appointments": None,
