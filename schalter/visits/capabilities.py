@@ -4,7 +4,9 @@ ticket's number reveals one (docs/capabilities.md). The raw value exists once: i
 the call that made it (issuing a ticket, creating a kiosk, renewing its key); whoever needs it
 later gets it from there, or has a new one made. Services and selectors alike use this module."""
 
+import math
 import secrets
+import string
 
 from schalter.tokens import token_matches
 from schalter.visits.models import Kiosk
@@ -13,9 +15,15 @@ TICKET_TOKEN_BYTES = 30  # 40 characters in a URL
 KIOSK_KEY_BYTES = 24  # 32 characters
 
 
+# Letters and digits only: the token is printed on the ticket under its QR code, where a line
+# break at a "-" would read as a hyphenation and a "_" as an underline.
+TICKET_TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
 def ticket_token_new() -> str:
-    """A new token for a live ticket page; store only `token_hash` of it."""
-    return secrets.token_urlsafe(TICKET_TOKEN_BYTES)
+    """A new token for a live ticket page (about 190 bits); store only `token_hash` of it."""
+    length = math.ceil(TICKET_TOKEN_BYTES * 8 / math.log2(len(TICKET_TOKEN_ALPHABET)))
+    return "".join(secrets.choice(TICKET_TOKEN_ALPHABET) for _ in range(length))
 
 
 def kiosk_key_new() -> str:

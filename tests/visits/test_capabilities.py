@@ -66,3 +66,13 @@ def test_the_front_desk_prints_the_ticket_it_issued(office, groups, now, staff_c
         assert f"/giessen/ticket/{token}/ticket.pdf" in dashboard
         with scopes_disabled():
             assert selectors.ticket_by_token(office, token).pk == Ticket.objects.get().pk
+
+
+def test_ticket_tokens_are_letters_and_digits_only():
+    """Printed under the QR code: a "-" at a line break would read as hyphenation (the printed
+    ticket's text lost it that way in a test run)."""
+    from schalter.visits.capabilities import ticket_token_new
+
+    tokens = {ticket_token_new() for _ in range(500)}
+    assert len(tokens) == 500
+    assert all(token.isascii() and token.isalnum() and len(token) >= 40 for token in tokens)
