@@ -72,10 +72,15 @@ def booking_error(request: HttpRequest, error: Refusal) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    # The validator's own wording is English; each field gets a message in the client's
+    # language, and the validator's error type stays for machines.
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
-            "message": e.get("msg", ""),
+            "message": _("This field is required.")
+            if e.get("type") == "missing"
+            else _("This value is not valid."),
+            "type": e.get("type", ""),
         }
         for e in error.errors
     ]

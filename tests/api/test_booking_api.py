@@ -1,7 +1,8 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_scopes import scopes_disabled
 
 from schalter.appointments.models import Appointment, Seat, Status
@@ -276,3 +277,20 @@ def test_errors_speak_the_clients_language(client, office, bookable):
     )
     assert response.json()["message"] != "This office does not offer this service online."
     assert Status.CONFIRMED == "confirmed"
+
+
+def test_each_invalid_field_is_named_in_the_clients_language(client, office, bookable):
+    """The validator's own messages are English: each field's message is ours, translated."""
+    response = client.post(
+        "/api/v1/offices/giessen/appointments",
+        {"service": "one", "start": "2031-03-03T09:00:00+01:00"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    assert response.status_code == 422
+    with translation.override("ar"):
+        required, invalid = gettext("This field is required."), gettext("This value is not valid.")
+    errors = {e["field"].rsplit(".", 1)[-1]: e for e in response.json()["errors"]}
+    assert errors["name"]["message"] == required and errors["name"]["type"] == "missing"
+    assert errors["service"]["message"] == invalid
+    assert required != "This field is required."  # a real translation, not the source
