@@ -107,4 +107,5 @@ ONLINE_BOOKING = Part(
     ),
     menu=(MenuItem(_("Waiting list"), "staff:waitlist", Capability.VIEW_APPOINTMENTS, kept=True),),
     open_work=_open_work,
+    off_template="public/parts/booking_off.html",
 )

@@ -5,6 +5,8 @@
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
 
 from schalter.offices.models import Office
 from schalter.offices.parts import part_guarding, uses
@@ -28,4 +30,17 @@ class PartGateMiddleware:
             return None  # an unknown office is the view's own 404
         if match.namespace.startswith("api"):
             return JsonResponse({"detail": "Not Found"}, status=404)
-        raise Http404
+        if match.namespace == "staff" or not part.off_template:
+            raise Http404
+        # A client on a page of a part switched off meanwhile learns what the office offers.
+        office = Office.objects.get(pk=office.pk)
+        return render(
+            request,
+            "public/part_off.html",
+            {
+                "office": office,
+                "office_name": office.name_in(get_language()),
+                "notice_template": part.off_template,
+            },
+            status=404,
+        )

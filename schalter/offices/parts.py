@@ -37,6 +37,9 @@ class Part:
     menu: tuple[MenuItem, ...] = ()
     # What staff must still finish when the part is off ("3 appointments still booked").
     open_work: Callable[[Office], list[str]] = field(default=lambda office: [])
+    # What a client is told on the part's pages while it is off (a template given `office`):
+    # a page left open, a bookmark or an old flyer's link leads there.
+    off_template: str = ""
     on_by_default: bool = True
 
 

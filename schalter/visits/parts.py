@@ -97,4 +97,5 @@ WALK_IN_QUEUE = Part(
         MenuItem(_("Notices"), "staff:notices", Capability.MANAGE_OFFICE),
     ),
     open_work=_open_work,
+    off_template="public/parts/queue_off.html",
 )

@@ -100,6 +100,10 @@ def test_online_booking_off_hides_booking_keeps_appointments_and_comes_back(
     assert not BeautifulSoup(public.get(service).content, "html.parser").select('a[href*="/book/"]')
     for url in ("/de/giessen/book/", "/de/giessen/book/residence-permit/"):
         assert public.get(url).status_code == 404, url
+    # A booking page left open: its next step says what the office offers instead.
+    left_open = public.get("/ar/giessen/book/residence-permit/")
+    notice = BeautifulSoup(left_open.content, "html.parser").select_one(".part-off")
+    assert left_open.status_code == 404 and notice.select_one("bdi").get_text() == office.phone
     slots = f"/api/v1/offices/giessen/availability?service={bookable['long'].pk}"
     assert public.get(slots).status_code == 404
     assert (
