@@ -4,12 +4,14 @@
 
 from collections.abc import Callable
 
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from schalter.offices.models import Office
 from schalter.offices.parts import part_guarding, uses
+from schalter.overload import busy_response
 
 
 class PartGateMiddleware:
@@ -25,7 +27,11 @@ class PartGateMiddleware:
         slug = view_kwargs.get("office")
         if part is None or not isinstance(slug, str):
             return None
-        office = Office.objects.filter(slug=slug).only("parts").first()
+        try:
+            office = Office.objects.filter(slug=slug).only("parts").first()
+        except OperationalError:
+            # The database is away (a restart): the same clear "try again" as every page gets.
+            return busy_response(request)
         if office is None or uses(office, part.name):
             return None  # an unknown office is the view's own 404
         if match.namespace.startswith("api"):

@@ -52,9 +52,6 @@ import httpx
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, sync_playwright
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -463,21 +460,13 @@ def restore_sql(url: str, sql: bytes) -> None:
     assert done.returncode == 0, done.stderr.decode()[-3000:]
 
 
-@pytest.fixture(scope="session")
-def topology_browser() -> Browser:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def new_page(topology, topology_browser):
+def new_page(topology, browser):
     """new_page(viewport) -> a Page in a fresh context that accepts the topology's certificate."""
     contexts = []
 
     def make(width: int = 1280, height: int = 800, **options):
-        context = topology_browser.new_context(
+        context = browser.new_context(
             viewport={"width": width, "height": height}, ignore_https_errors=True, **options
         )
         contexts.append(context)

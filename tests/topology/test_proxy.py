@@ -62,5 +62,5 @@ def test_metrics_need_their_token_behind_the_proxy(topology):
     with topology.http() as http:
         refused = http.get("/metrics")
         given = http.get("/metrics", headers={"Authorization": f"Bearer {topology.metrics_token}"})
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert given.status_code == 200 and "schalter_up 1" in given.text
