@@ -1,5 +1,6 @@
 """Reads for appointments: free times, always scoped to an office."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +28,7 @@ from schalter.appointments.seats import channels_for, free_seat_q
 from schalter.catalog.models import Service
 from schalter.catalog.selectors import office_wording_apply
 from schalter.offices.localtime import local_date, local_midnight
-from schalter.offices.models import Office
+from schalter.offices.models import SLUG_PATTERN, Office
 from schalter.offices.parts import uses
 
 # Availability may be this many seconds old: a booking still checks under lock.
@@ -167,6 +168,8 @@ def offered_for_booking(office_slug: str, service_id: int) -> OfficeService | No
     """An office's offer of a service, found by the office's slug, with the office, the service
     and the booking policy: all the booking API reads before it books. Disabled offers are
     returned too (the booking refuses them). Kept OFFER_CACHE_SECONDS per process (see there)."""
+    if len(office_slug) > 40 or not re.fullmatch(SLUG_PATTERN, office_slug):
+        return None  # no office has such a name; and it never becomes a cache key
     key = f"offer:{_offer_generation}:{office_slug}:{service_id}"
     kept = cache.get(key)
     if kept is not None:

@@ -11,9 +11,8 @@ from django_scopes import ScopedManager
 from schalter.languages import translated
 from schalter.offices import palette
 
-slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and hyphens.")
-)
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+slug_validator = RegexValidator(SLUG_PATTERN, _("Use lower-case letters, digits and hyphens."))
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 # Public pages share the URL level with office slugs: /<lang>/help/ vs /<lang>/<office>/.
 RESERVED_SLUGS = frozenset(
