@@ -195,6 +195,8 @@ def public_pages(w: World) -> dict[str, str]:
         "kiosk": f"/giessen/kiosk/{w.kiosk}/",
         "display": f"/giessen/display/{w.screen}/",
         "display-calls": f"/giessen/display/{w.screen}/calls.json",
+        # Staff sign-in is public until it succeeds: its forms take the same nasty input.
+        "sign-in": "/staff/login/",
     }
 
 
@@ -246,7 +248,7 @@ POST_ONLY = [
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
     "waitlist", "confirm", "manage", "move", "sent", "queue", "ticket", "kiosk", "display",
-    "display-calls",
+    "display-calls", "sign-in",
 ]  # fmt: skip
 
 
