@@ -60,7 +60,7 @@ test: system-packages install lint
 
 # Hostile input with many examples per test (tests/fuzz, tests/nasty.py) on SQLite, then
 # PostgreSQL; each run ends with the inputs tried and the 5xx seen on its database.
-FUZZ_EXAMPLES ?= 1000
+FUZZ_EXAMPLES ?= 40
 fuzz: system-packages install
 	@SCHALTER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) scripts/run-tests tests/fuzz
 
