@@ -18,10 +18,12 @@ from django_tasks_db.backend import DatabaseBackend
 from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.capabilities import links_issue
 from schalter.appointments.models import Appointment, CancellationReason, LinkPurpose
+from schalter.appointments.parts import BOOKING
 from schalter.languages import language_for
 from schalter.links import public_url
 from schalter.mail.services import mail_send_once
 from schalter.offices.localtime import local_time
+from schalter.offices.parts import uses
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,14 @@ def appointment_links(appointment: Appointment, kind: str) -> dict[str, str]:
             "office": public_url(
                 reverse("public:office", kwargs={"office": appointment.office.slug})
             ),
-            "book": public_url(reverse("public:book", kwargs={"office": appointment.office.slug})),
+            # Where to book anew: the booking pages, or, in an office that does not book
+            # online (offices/parts.py), its page, which says how to get an appointment there.
+            "book": public_url(
+                reverse(
+                    "public:book" if uses(appointment.office, BOOKING) else "public:office",
+                    kwargs={"office": appointment.office.slug},
+                )
+            ),
         }
 
 

@@ -277,3 +277,16 @@ def test_every_route_of_a_switched_off_part_answers_404_to_everyone(staff_client
             assert status == 404, (name, url, method.__name__, status)
             checked += 1
     assert checked >= 2 * 20  # both parts' routes with an office in their URL
+
+
+def test_mails_of_an_office_without_online_booking_point_to_its_page(office, bookable):
+    from schalter.appointments.notifications import render_appointment_mail
+
+    appointment = book_earliest_by_phone(office, bookable["long"], name="Amal", email="a@x.org")
+    services.office_part_switch(office=office, name="booking", on=False, acting_user=COMMAND)
+    appointment.office.refresh_from_db()
+    mail = render_appointment_mail(appointment, "cancelled_by_office", {"reason": "Umzug"})
+    assert "/giessen/book/" not in mail.body and "/giessen/" in mail.body
+    services.office_part_switch(office=office, name="booking", on=True, acting_user=COMMAND)
+    appointment.office.refresh_from_db()
+    assert "/giessen/book/" in render_appointment_mail(appointment, "cancelled_by_office").body
