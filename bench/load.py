@@ -11,7 +11,6 @@ Exit status: 0 when the bench ran (missed targets are reported, not fatal); 1 wh
 
 import argparse
 import asyncio
-import base64
 import itertools
 import json
 import os
@@ -24,10 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import altcha
-
 from bench import live
 from bench.client import Connection, PhaseResult, run_phase
+from schalter.appointments.challenge_solver import solve_for_tests
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PHASE_GROUPS = ("booking", "fanout", "tickets", "pdf", "antibot")
@@ -65,9 +63,9 @@ class Figure:
 # ---------------------------------------------------------------------------- server processes
 
 
-def server_pids(main_pid: int) -> list[int]:
-    """The granian main process and its workers (direct children)."""
-    children = []
+def processes_with_parents() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process this machine shows in /proc."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -76,25 +74,22 @@ def server_pids(main_pid: int) -> list[int]:
         except OSError:
             continue
         # The command name may contain spaces; the fields after its closing bracket do not.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == main_pid:
-            children.append(int(entry.name))
+        found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])))
+    return found
+
+
+def server_pids(main_pid: int) -> list[int]:
+    """The granian main process and its workers (direct children)."""
+    children = [pid for pid, parent in processes_with_parents() if parent == main_pid]
     return [main_pid, *sorted(children)]
 
 
 def descendants(pids: list[int]) -> list[int]:
     """Processes started by any of `pids` (the render processes of the app's workers)."""
-    found: list[int] = []
     parents = set(pids)
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) in parents and int(entry.name) not in parents:
-            found.append(int(entry.name))
-    return sorted(found)
+    return sorted(
+        pid for pid, parent in processes_with_parents() if parent in parents and pid not in parents
+    )
 
 
 def proc_status_kib(pid: int, field: str) -> int | None:
@@ -122,21 +117,6 @@ def cpu_seconds(pids: list[int]) -> float:
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def solve(challenge: dict) -> str:
-    """What the ALTCHA widget sends for a solved challenge (v1)."""
-    solution = altcha.solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
-    )
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": challenge["challenge"],
-        "number": solution.number,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()
 
 
 # ---------------------------------------------------------------------------------- the bench
@@ -756,7 +736,7 @@ class Bench:
         starts = [s["start"] for s in slots][:500]
         proofs = []
         for _ in range(a.antibot_solved):
-            proofs.append(solve(await self.fetch("/api/v1/challenge", port)))
+            proofs.append(solve_for_tests(await self.fetch("/api/v1/challenge", port)))
         addresses = self.antibot_addresses()
 
         def request(n: int):

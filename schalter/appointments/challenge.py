@@ -9,6 +9,7 @@ import altcha
 from django.conf import settings
 
 from schalter.appointments import ratelimit
+from schalter.appointments.challenge_solver import solve_for_tests  # noqa: F401 (its old home)
 from schalter.appointments.errors import ChallengeFailed, RateLimited
 
 CHALLENGE_MINUTES = 10
@@ -44,18 +45,3 @@ def challenge_verify(payload: str, now: datetime) -> None:
         ratelimit.hit(f"altcha:{signature}", limit=1, window_seconds=10**10, now=now, always=True)
     except RateLimited:
         raise ChallengeFailed(field="altcha") from None
-
-
-def solve_for_tests(challenge: dict) -> str:
-    """What the browser widget does, for tests and the load generator."""
-    solution = altcha.solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
-    )
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": challenge["challenge"],
-        "number": solution.number,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()
