@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 UV_VERSION := 0.13.8
-SYSTEM_PACKAGES := postgresql chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 redis-server espeak-ng poppler-utils gettext nginx
+SYSTEM_PACKAGES := postgresql chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 redis-server espeak-ng poppler-utils gettext nginx opus-tools lame dovecot-imapd
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test lint bench install assets messages system-packages clean fuzz
