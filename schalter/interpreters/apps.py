@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InterpretersConfig(AppConfig):
+    name = "schalter.interpreters"
+    label = "interpreters"
