@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
 
-from schalter.accounts.roles import Role, capabilities_of
+from schalter.accounts.roles import INSTALLATION_ROLES, Role, capabilities_of
+
+INSTALLATION_ROLE_NAMES = sorted(INSTALLATION_ROLES)  # sorted: migrations stay stable
 
 
 class Membership(models.Model):
-    """A staff user's role in an office. Ministry members belong to no single office."""
+    """A staff user's role in an office. The ministry and the operator belong to no office."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -23,13 +25,13 @@ class Membership(models.Model):
         ordering = ["office__slug", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "office", "role"], name="membership_unique"),
-            # Exactly the ministry role lives outside an office.
+            # Exactly the installation-wide roles live outside an office.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role=Role.MINISTRY, office__isnull=True)
-                    | (~models.Q(role=Role.MINISTRY) & models.Q(office__isnull=False))
+                    models.Q(role__in=INSTALLATION_ROLE_NAMES, office__isnull=True)
+                    | (~models.Q(role__in=INSTALLATION_ROLE_NAMES) & models.Q(office__isnull=False))
                 ),
-                name="membership_office_iff_not_ministry",
+                name="membership_office_iff_installation_role",
             ),
         ]
 

@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     KNOWLEDGE_EDITOR = "knowledge_editor", _("Knowledge editor")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     MINISTRY = "ministry", _("Ministry (read-only, all offices)")
+    # Runs the installation: adds and suspends offices, keeps the shared catalogue; never reads
+    # client data of an office (issue 13).
+    OPERATOR = "operator", _("Operator of the installation")
 
 
 class Capability(models.TextChoices):
@@ -35,6 +38,10 @@ class Capability(models.TextChoices):
     WORK_AT_DESK = "visits.desk", _("Take a desk and call clients")
     RUN_QUEUE = "visits.queue", _("See the queue and issue tickets at the front desk")
     EDIT_CONTENT = "content.edit", _("Edit public texts and their translations")
+    RUN_INSTALLATION = (
+        "installation.run",
+        _("Add and suspend offices and edit the shared service catalogue"),
+    )
     VIEW_PRIVACY = (
         "privacy.view",
         _("See who read client records and export what is held about a person"),
@@ -64,7 +71,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # except what she exports for a person who asked (itself audited).
     Role.DATA_PROTECTION_OFFICER: frozenset({C.VIEW_OFFICE, C.VIEW_PRIVACY}),
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
+    Role.OPERATOR: frozenset({C.RUN_INSTALLATION}),
 }
+
+# Roles held for the whole installation rather than in one office (Membership.office is empty).
+INSTALLATION_ROLES = frozenset({Role.MINISTRY, Role.OPERATOR})
 
 
 def capabilities_of(role: str) -> frozenset[str]:

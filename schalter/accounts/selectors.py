@@ -35,6 +35,11 @@ def is_ministry(*, user: User) -> bool:
     return Membership.objects.filter(user=user, role=Role.MINISTRY).exists()
 
 
+def is_operator(*, user: User) -> bool:
+    """Whether `user` runs the installation (the operator role, issue 13)."""
+    return Membership.objects.filter(user=user, role=Role.OPERATOR).exists()
+
+
 def office_access(*, user: User, office_slug: str) -> OfficeAccess:
     """The user's roles in an office; 404 alike for unknown offices and offices she is not in."""
     memberships = Membership.objects.filter(user=user, office__slug=office_slug).select_related(

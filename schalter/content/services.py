@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from schalter.accounts import selectors as access
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.services import Actor, audit_record
 from schalter.catalog.models import Service, ServiceTextOverride
@@ -38,9 +39,12 @@ from schalter.offices.models import Office
 
 
 def is_operator(actor: Actor) -> bool:
-    """The installation's operator, who alone edits shared catalogue texts: a superuser, or a
-    management command run on the server (offices edit their own wording instead)."""
-    return actor == COMMAND or (isinstance(actor, User) and actor.is_superuser)
+    """The installation's operator, who alone edits shared catalogue texts: a member with the
+    operator role (or a superuser), or a management command run on the server (offices edit their
+    own wording instead)."""
+    if actor == COMMAND:
+        return True
+    return isinstance(actor, User) and (actor.is_superuser or access.is_operator(user=actor))
 
 
 @transaction.atomic

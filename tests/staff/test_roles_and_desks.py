@@ -5,7 +5,7 @@ from django_scopes import scopes_disabled
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
-from schalter.accounts.roles import CAPABILITIES, Role
+from schalter.accounts.roles import CAPABILITIES, INSTALLATION_ROLES, Role
 from schalter.offices.models import Desk
 from schalter.staff.navigation import navigation_entries
 
@@ -17,7 +17,7 @@ def menu(client, office) -> list[str]:
     return [a["href"] for a in page.select(".staff-nav a")]
 
 
-OFFICE_ROLES = [role for role in Role if role != Role.MINISTRY]
+OFFICE_ROLES = [role for role in Role if role not in INSTALLATION_ROLES]
 
 
 @pytest.mark.parametrize("role", OFFICE_ROLES)

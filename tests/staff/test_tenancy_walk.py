@@ -28,8 +28,8 @@ from django_scopes import scopes_disabled
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
+from schalter.accounts.roles import INSTALLATION_ROLES, Role, capabilities_of
 from schalter.accounts.roles import Capability as C
-from schalter.accounts.roles import Role, capabilities_of
 from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
@@ -651,7 +651,7 @@ def test_every_route_is_walked_or_listed():
 
 # --- walking ------------------------------------------------------------------------------------
 
-ROLES = [role for role in Role if role != Role.MINISTRY]
+ROLES = [role for role in Role if role not in INSTALLATION_ROLES]
 
 
 @dataclass
