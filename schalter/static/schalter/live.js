@@ -20,6 +20,15 @@ if (region) {
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.getElementById(region.id);
       if (fresh && fresh.innerHTML !== region.innerHTML) region.innerHTML = fresh.innerHTML;
+      // Other parts that follow the same state (a form to leave a number while waiting) are
+      // swapped too, but not while she types in one, unless it no longer applies at all.
+      for (const part of document.querySelectorAll("[data-live-part]")) {
+        const next = page.getElementById(part.id);
+        const html = next ? next.innerHTML : "";
+        if (html === part.innerHTML) continue;
+        if (html.trim() && part.contains(document.activeElement)) continue;
+        part.innerHTML = html;
+      }
     } catch {
       // Offline for a moment: the next round tries again.
     }
