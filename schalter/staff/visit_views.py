@@ -21,6 +21,7 @@ from schalter.staff.guards import office_view
 from schalter.staff.navigation import office_render
 from schalter.visits import selectors, services
 from schalter.visits.models import NOTE_MAX_LENGTH, Outcome, Priority, Ticket
+from schalter.visits.routing import desk_socket_path
 
 
 def _ticket(office: Office, pk: str) -> Ticket:
@@ -133,6 +134,7 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             "waiting": sum(q.waiting for q in queues),
             "outcomes": Outcome.choices,
             "note_max_length": NOTE_MAX_LENGTH,
+            "live_url": desk_socket_path(office.slug),
         },
     )
 

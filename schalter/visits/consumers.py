@@ -1,7 +1,9 @@
 """The WebSockets. A call display gets the calls its screen shows (the same JSON as one entry of
 calls.json). A client's live ticket page is told, without any detail, when its ticket or its
-group's queue changed, so it fetches its status at once. An unknown office, screen or ticket is
-closed with 4404.
+group's queue changed, so it fetches its status at once; so is a caseworker's desk page when a
+queue her desk calls from changed (a ticket issued or called), so its waiting count follows. An
+unknown office, screen or ticket, or a desk socket without a signed-in (two-factor) caseworker
+at a desk, is closed with 4404.
 
 Fan-out per process: the sockets of an office register with their process's `_Hub` for the
 office's display or queue group. The hub alone is a member of the channel-layer group (Redis
@@ -28,9 +30,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.http import Http404
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
+from schalter.accounts.roles import Capability
+from schalter.accounts.selectors import office_access
 from schalter.offices import selectors as office_selectors
 from schalter.visits import live, selectors
+from schalter.visits.queue_order import groups_served_by
 
 logger = logging.getLogger(__name__)
 
@@ -267,3 +274,45 @@ class TicketConsumer(_Member):
         if message["group"] == self.queue and message.get("moved", True):
             return QUEUE_CHANGED
         return None
+
+
+@database_sync_to_async
+def _desk(office: str, user: Any, session: Any) -> tuple[int, set[int]] | None:
+    """The office and the queues of the desk the user sits at, if she may work at a desk there
+    and signed in with her second factor; else None."""
+    if user is None or not user.is_authenticated or session is None:
+        return None
+    device = Device.from_persistent_id(session.get(DEVICE_ID_SESSION_KEY) or "")
+    if device is None or device.user_id != user.pk:
+        return None
+    try:
+        access = office_access(user=user, office_slug=office)
+    except Http404:
+        return None
+    if not access.may(Capability.WORK_AT_DESK):
+        return None
+    desk_session = selectors.desk_session_of(access.office, user)
+    if desk_session is None:
+        return None
+    return access.office.pk, set(groups_served_by(desk_session.desk))
+
+
+class DeskConsumer(_Member):
+    """A desk page: told when a queue its desk calls from changed, without detail; it fetches
+    its waiting count over HTTP. Taking or leaving a desk reloads the page and its socket."""
+
+    served: set[int]
+
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        found = await _desk(kwargs["office"], self.scope.get("user"), self.scope.get("session"))
+        if found is None:
+            await self.close(code=NOT_FOUND)
+            return
+        office_id, self.served = found
+        await self.join(live.queue_group_name(office_id))
+
+    def frame_for(self, message: dict[str, Any]) -> str | None:
+        if message.get("type") != "queue.changed" or message["group"] not in self.served:
+            return None
+        return QUEUE_CHANGED

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 DISPLAY_ROUTE = "ws/<slug:office>/display/<str:screen>/"
 TICKET_ROUTE = "ws/<slug:office>/ticket/<str:token>/"
+DESK_ROUTE = "ws/<slug:office>/desk/"  # the signed-in caseworker's own desk
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -22,3 +23,8 @@ def display_socket_path(office: str, screen: str) -> str:
 def ticket_socket_path(office: str, token: str) -> str:
     """The live ticket page's socket: `token` is the ticket page's own token."""
     return _socket_path(TICKET_ROUTE, office=office, token=token)
+
+
+def desk_socket_path(office: str) -> str:
+    """The desk page's socket: the desk is the one the signed-in user sits at."""
+    return _socket_path(DESK_ROUTE, office=office)

@@ -19,6 +19,7 @@ from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
 from schalter.tokens import token_hash
+from schalter.visits import live
 from schalter.visits.capabilities import ticket_token_new
 from schalter.visits.errors import (
     AlreadyCheckedIn,
@@ -144,6 +145,11 @@ def _issue(
         action="visits.ticket.checked_in" if appointment else "visits.ticket.issued",
         target=ticket,
         data={"code": ticket.code, "kiosk": kiosk.public_id if kiosk else "", "note": len(note)},
+    )
+    # Once committed, the desks calling from the group count one more. A plain walk-in joins at
+    # the end; one that goes ahead (an appointment due, a priority) moves the phones behind it.
+    live.queue_changed_on_commit(
+        ticket, queue_moved=appointment is not None or priority != Priority.NORMAL
     )
     return ticket
 
