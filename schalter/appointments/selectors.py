@@ -212,8 +212,8 @@ def free_times(
         )
     key = f"free:{office.pk}:{offered.service_id}:{first_day}:{last_day}:{persons}:{channel}"
     kept = cache.get(key)
-    if kept is not None:
-        return kept
+    if kept is not None:  # kept a little while: the times that have begun since are no choice
+        return [free for free in kept if free.start > now]
     result = _free_times(
         office, offered, first_day, last_day, now=now, persons=persons, channel=channel
     )

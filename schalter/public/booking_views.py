@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schalter.accounts.actors import CLIENT
 from schalter.appointments import antibot, ratelimit, selectors, services, waitlist
+from schalter.appointments.calendar import appointment_ics
 from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import SlotUnavailable
 from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.errors import Refusal
+from schalter.links import public_url, qr_svg
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
@@ -28,6 +30,7 @@ from schalter.public.service_views import service_context
 START_FORMAT = "%Y%m%dT%H%M"  # local wall-clock time in URLs, e.g. 20261201T0810
 DAYS_SHOWN = 5
 TIMES_PER_DAY = 12
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _persons(request: HttpRequest, offered: OfficeService) -> int:
@@ -276,6 +279,7 @@ def book_sent(request: HttpRequest, office: str, code: str) -> HttpResponse:
 def _details(appointment: Appointment) -> dict:
     language = get_language()
     return {
+        "office": appointment.office,
         "office_name": appointment.office.name_in(language),
         "service_name": appointment.service.name_in(language),
         "start": local_time(appointment.office, appointment.start),
@@ -351,11 +355,21 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
         if offered is not None
         else reverse("public:office", kwargs={"office": office})
     )
+    manage_path = reverse(
+        "public:booking_manage", kwargs={"office": office, "code": appointment.code, "token": token}
+    )
     return render(
         request,
         "public/booking_manage.html",
         {
             "appointment": appointment,
+            # What the confirmation e-mail carries besides the address: the calendar file and
+            # the QR code of this page.
+            "calendar_url": reverse(
+                "public:booking_calendar",
+                kwargs={"office": office, "code": appointment.code, "token": token},
+            ),
+            "qr": qr_svg(public_url(manage_path), scale=4, title=_("QR code")),
             "move_url": move_url if offered is not None else "",
             "asking": asking,
             "book_again_url": book_again_url,
@@ -364,9 +378,47 @@ def manage(request: HttpRequest, office: str, code: str, token: str) -> HttpResp
     )
 
 
+@require_GET
+def calendar_file(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
+    """The appointment as an .ics file, the same one the confirmation e-mail carries; only for
+    an appointment that stands (confirmed)."""
+    try:
+        appointment = services.appointment_by_token(code=code_normalise(code), manage_token=token)
+    except Refusal as error:
+        return _problem(request, error)
+    if appointment.office.slug != office or appointment.status != Status.CONFIRMED:
+        raise Http404
+    response = HttpResponse(appointment_ics(appointment), content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="termin-{appointment.code}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+MOVE_DAYS_SHOWN = 3
+MOVE_TIMES_PER_DAY = 6  # a handful, spread over the day; "all times on this day" shows the rest
+
+
+def spread(items: list, count: int) -> list:
+    """At most `count` of `items`, the first and the last among them, evenly spaced."""
+    if len(items) <= count:
+        return items
+    last = len(items) - 1
+    return [items[round(i * last / (count - 1))] for i in range(count)]
+
+
+def _day_param(request: HttpRequest, name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, office: str, code: str, token: str) -> HttpResponse:
-    """Choose a new time; the old one is let go only once the new one is taken."""
+    """Choose a new time; the old one is let go only once the new one is taken. The times are
+    booking's own (`free_times`: in the booking window, never now or past), a few days at a
+    time with a handful of times each, every day with its own button; later and earlier days
+    and all times of one day are links, so all of it works without JavaScript."""
     try:
         appointment = services.appointment_by_token(code=code_normalise(code), manage_token=token)
     except Refusal as error:
@@ -378,34 +430,69 @@ def move(request: HttpRequest, office: str, code: str, token: str) -> HttpRespon
         "public:booking_manage", kwargs={"office": office, "code": appointment.code, "token": token}
     )
     if request.method == "POST":
+        if not request.POST.get("start"):
+            messages.error(request, _("Please choose a time."))
+            return redirect(request.get_full_path())
+        start = _parse_start(office_obj, request.POST["start"])
+        moved = _("Your appointment has been moved. We have sent you an e-mail.")
+        if start == appointment.start:  # a second tap, or back and again: already there
+            messages.success(request, moved)
+            return redirect(manage_url)
         try:
             services.appointment_reschedule(
-                appointment=appointment,
-                start=_parse_start(office_obj, request.POST.get("start", "")),
-                now=timezone.now(),
-                acting_user=CLIENT,
+                appointment=appointment, start=start, now=timezone.now(), acting_user=CLIENT
             )
         except Refusal as error:
             messages.error(request, str(error.message))
-            return redirect(request.path)
-        messages.success(request, _("Your appointment has been moved. We have sent you an e-mail."))
+            return redirect(request.get_full_path())
+        messages.success(request, moved)
         return redirect(manage_url)
     offered = selectors.offer_get(office_obj, service_slug=appointment.service.slug)
     now = timezone.now()
     today = local_date(office_obj, now)
-    times = selectors.free_times(office_obj, offered, today, now=now, persons=appointment.persons)
-    days = list(selectors.earliest_by_day(times, office_obj).items())[:DAYS_SHOWN]
+    times = [
+        t
+        for t in selectors.free_times(
+            office_obj, offered, today, now=now, persons=appointment.persons
+        )
+        if t.start != appointment.start  # her own time is no choice
+    ]
+    by_day = selectors.earliest_by_day(times, office_obj)
+    all_days = sorted(by_day)
+    one_day = _day_param(request, "day")
+    if one_day in by_day:
+        shown = [one_day]
+    else:
+        one_day = None
+        first = max(_day_param(request, "from") or today, today)
+        shown = [d for d in all_days if d >= first][:MOVE_DAYS_SHOWN]
+    before = [d for d in all_days if shown and d < shown[0]]
+    after = [d for d in all_days if shown and d > shown[-1]]
     return render(
         request,
         "public/booking_move.html",
         {
             "appointment": appointment,
             "manage_url": manage_url,
-            "start_format": START_FORMAT,
             "days": [
-                (day, [local_time(office_obj, t.start) for t in day_times[:TIMES_PER_DAY]])
-                for day, day_times in days
+                {
+                    "day": day,
+                    "times": [
+                        local_time(office_obj, t.start)
+                        for t in (
+                            by_day[day] if one_day else spread(by_day[day], MOVE_TIMES_PER_DAY)
+                        )
+                    ],
+                    "more": not one_day and len(by_day[day]) > MOVE_TIMES_PER_DAY,
+                }
+                for day in shown
             ],
+            # Pages of days go back and on by `from`; one day's page by `day`, to its neighbours.
+            "earlier": (before[-1] if one_day else before[-MOVE_DAYS_SHOWN:][0])
+            if before
+            else None,
+            "later": after[0] if after else None,
+            "step": "day" if one_day else "from",
             **_details(appointment),
         },
     )

@@ -49,6 +49,11 @@ urlpatterns = [
     path(BOOK + "confirm/<str:code>/<str:token>/", booking_views.confirm, name="booking_confirm"),
     path(BOOK + "manage/<str:code>/<str:token>/", booking_views.manage, name="booking_manage"),
     path(BOOK + "move/<str:code>/<str:token>/", booking_views.move, name="booking_move"),
+    path(
+        BOOK + "calendar/<str:code>/<str:token>/termin.ics",
+        booking_views.calendar_file,
+        name="booking_calendar",
+    ),
     path(BOOK + "<slug:service>/", booking_views.book_service, name="book_service"),
     path(BOOK + "<slug:service>/waitlist/", booking_views.waitlist_join, name="waitlist_join"),
     path(BOOK + "<slug:service>/<str:start>/", booking_views.book_details, name="book_details"),
