@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from schalter.config.warmup import warm  # noqa: E402
 from schalter.visits.consumers import DeskConsumer, DisplayConsumer, TicketConsumer  # noqa: E402
 from schalter.visits.routing import DESK_ROUTE, DISPLAY_ROUTE, TICKET_ROUTE  # noqa: E402
 
@@ -30,3 +31,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+warm()  # before the first request (SCHALTER_WARM_UP)

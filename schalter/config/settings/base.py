@@ -242,6 +242,8 @@ LOGGING = {
 }
 
 SCHALTER_DEMO_TOTP = env_flag("SCHALTER_DEMO_TOTP", False)
+# Warm each app server process at start (config/warmup.py): the first requests are not slow.
+SCHALTER_WARM_UP = env_flag("SCHALTER_WARM_UP", True)
 
 # Where clients reach this installation; e-mails link there.
 SCHALTER_PUBLIC_URL = env("SCHALTER_PUBLIC_URL", "http://127.0.0.1:8000")

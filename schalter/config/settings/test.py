@@ -9,6 +9,8 @@ from .base import PASSWORD_HASHERS, env_flag
 # Hashing strength is not under test; argon2 stays first in production.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 ALLOWED_HOSTS = ["*"]
+# Tests import config/asgi.py (Daphne) and want no warm-up on import; test_warmup.py runs it.
+SCHALTER_WARM_UP = False
 # Each test process keeps its rendered PDFs apart from `make run`'s (var/pdf-cache).
 SCHALTER_PDF_CACHE_DIR = Path(tempfile.mkdtemp(prefix="schalter-test-pdf-"))
 SCHALTER_UNSAFE_SEAT_CLAIM = env_flag("SCHALTER_UNSAFE_SEAT_CLAIM", False)
