@@ -63,7 +63,7 @@ def test_book_confirm_move_and_cancel_on_a_phone(
     page.wait_for_url("**/book/move/*/*/")
     assert_accessible(page)
     page.locator("input[name=start]").nth(2).check()
-    page.locator("form button[type=submit]").click()
+    page.locator("form:has(input[name=start]:checked) button[type=submit]").click()
     page.wait_for_url("**/book/manage/*/*/")
     with scopes_disabled():
         moved = Appointment.objects.get()
