@@ -16,7 +16,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.catalog.models import Service
 from schalter.offices.models import Desk
 from schalter.visits import services as visits
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import VIEWPORTS, assert_accessible
 from tests.browser.test_display_announce import asgi_url, open_at  # noqa: F401 (a fixture)
 from tests.browser.test_staff_calendar import sign_in
 from tests.conftest import build_office
@@ -92,3 +92,12 @@ def test_the_waiting_count_follows_kiosk_and_other_desks_live(
         expect(count).to_have_text("Warteschlangen: Abholung (1)", timeout=LIVE_SECONDS * 1000)
         expect(mine.locator("#desk-waiting")).to_have_text("1 Person wartet")
         assert_accessible(mine)
+
+        # The same desk page on a phone in Arabic: right to left and axe-clean.
+        phone = mine.context.new_page()
+        phone.set_viewport_size(VIEWPORTS["phone"])
+        phone.context.add_cookies([{"name": "schalter_language", "value": "ar", "url": asgi_url}])
+        phone.goto(f"{asgi_url}/staff/giessen/desk/")
+        assert phone.evaluate("document.documentElement.dir") == "rtl"
+        expect(phone.locator("#desk-queues")).to_contain_text("(1)")
+        assert_accessible(phone)
