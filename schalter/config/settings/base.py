@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schalter.public.context.languages",
             ],
+            # The design system's form controls (kern_select), in one place.
+            "libraries": {"kern": "schalter.kern_forms"},
         },
     },
 ]
