@@ -26,13 +26,7 @@ from schalter.visits import announce, selectors
 from schalter.visits.models import Screen
 from schalter.visits.routing import display_socket_path
 
-EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
 AFTER = re.compile(r"[0-9]{1,18}")
-
-
-def _languages(office: Office) -> list[str]:
-    served = [c for c in office.languages_served if c in BY_CODE and c != "de"]
-    return served[:EXTRA_LANGUAGES]
 
 
 def _label(text: str, languages: list[str]) -> list[dict[str, object]]:
@@ -78,12 +72,20 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
     now = timezone.now()
     with translation.override("de"):
         found = selectors.display_calls(screen_obj, now)
-        languages = _languages(office_obj)
+        languages = selectors.display_languages(office_obj)
         context: dict[str, Any] = {
             "office": office_obj,
             "office_name": office_obj.name_in("de"),
             "screen": screen_obj,
-            "calls": [{"event": e, "code": e.ticket.code, "desk": e.desk} for e in found.calls],
+            "calls": [
+                {
+                    "event": e,
+                    "code": e.ticket.code,
+                    "desk": e.desk,
+                    "names": selectors.desk_colour_names(e.desk, languages),
+                }
+                for e in found.calls
+            ],
             "last_event_id": found.last_event_id,
             "groups": _groups(screen_obj, now),
             "notices": content_selectors.notices_display_data(office_obj, now),
@@ -117,9 +119,10 @@ def display_calls(request: HttpRequest, office: str, screen: str) -> HttpRespons
     now = timezone.now()
     with translation.override("de"):
         found = selectors.display_calls(screen_obj, now, after=int(raw))
+        languages = selectors.display_languages(screen_obj.office)
         data = {
             "last": found.last_event_id,
-            "calls": [selectors.display_call_data(e) for e in found.calls],
+            "calls": [selectors.display_call_data(e, languages) for e in found.calls],
             "groups": _groups(screen_obj, now),
             # Small, and read on every poll, so edits reach running displays without a reload.
             "notices": content_selectors.notices_display_data(screen_obj.office, now),
