@@ -38,6 +38,8 @@ def comma(language: str | None = None) -> str:
 def ltr(value, autoescape: bool = True) -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        value = formats.number_format(value, use_l10n=True)  # in the reader's number format
     if not autoescape:
         return f"{LRI}{value}{PDI}"
     return format_html('<bdi dir="ltr">{}</bdi>', value)
@@ -81,3 +83,10 @@ def euro(amount, autoescape: bool = True) -> str | SafeString:
 def comma_tag() -> str:
     """{% comma %}: the current language's list separator between parts a template joins."""
     return comma()
+
+
+@register.simple_tag(name="semicolon")
+def semicolon_tag() -> str:
+    """{% semicolon %}: the current language's semicolon and space (Arabic "؛" in Arabic script)."""
+    code = (get_language() or "").lower()
+    return "\u061b " if code in ARABIC_SCRIPT else "; "

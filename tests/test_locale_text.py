@@ -140,3 +140,8 @@ def test_codes_phones_and_fees_go_through_the_ltr_filter():
         ):
             offenders.append(f"{name}: {match.group(0)}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_numbers_through_ltr_are_in_the_readers_format():
+    assert render("{{ v|ltr }}", "ar", v=Decimal("50.00")) == '<bdi dir="ltr">50\u066b00</bdi>'
+    assert render("{% semicolon %}", "ar") == "\u061b " and render("{% semicolon %}", "de") == "; "
