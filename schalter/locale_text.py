@@ -76,7 +76,7 @@ def euro(amount, autoescape: bool = True) -> str | SafeString:
     if amount is None or amount == "":
         return ""
     number = formats.number_format(Decimal(amount), decimal_pos=2, use_l10n=True)
-    return ltr(f"{number}\u00a0€", autoescape)
+    return ltr(f"{number} €", autoescape)
 
 
 @register.simple_tag(name="comma")

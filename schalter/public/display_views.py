@@ -92,6 +92,9 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
             "queue_qr": _queue_qr(office_obj),
             "socket_path": display_socket_path(office_obj.slug, screen_obj.public_id),
             "time_zone": office_obj.time_zone,
+            # The display's languages (<html lang> codes): a live call names its desk's colour
+            # in every language, and the script shows these.
+            "display_languages": " ".join(BY_CODE[c].html_lang for c in ["de", *languages]),
             "local_now": office_selectors.local_now(office_obj, now),
             "labels": {
                 "calls": _label(gettext_noop("Now calling"), languages),

@@ -18,7 +18,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from schalter.visits.models import CallEvent, CallKind, Ticket
-from schalter.visits.selectors import display_call_data, display_languages
+from schalter.visits.selectors import display_call_data
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def publish_on_commit(event: CallEvent) -> None:
 def publish_call_event(event: CallEvent) -> None:
     try:
         with scope(office=event.office_id), translation.override("de"):
-            call = display_call_data(event, display_languages(event.office))
+            call = display_call_data(event)  # the colour in every language: no office read
     except Exception:
         logger.exception("could not describe call event %s", event.pk)
         return

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from schalter.catalog.models import Service
-from schalter.languages import BY_CODE
+from schalter.languages import BY_CODE, LANGUAGES
 from schalter.offices import palette
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Desk, Office
@@ -380,24 +380,26 @@ def display_languages(office: Office) -> list[str]:
     return served[:DISPLAY_EXTRA_LANGUAGES]
 
 
-def desk_colour_names(desk: Desk, languages: Sequence[str]) -> list[dict[str, object]]:
+def desk_colour_names(desk: Desk, languages: Sequence[str] | None) -> list[dict[str, object]]:
     """The desk's colour and shape ("blue, circle") in German and each of `languages` (where
-    it reads differently), each with its language and direction, for the displays."""
+    it reads differently), each with its language and direction, for the displays; in every
+    language for None (a live call, sent once to displays of any language: each picks its own)."""
     colour = desk.palette_colour
     lines: list[dict[str, object]] = []
-    for code in ["de", *languages]:
+    codes = [language.code for language in LANGUAGES] if languages is None else languages
+    for code in ["de", *(c for c in codes if c != "de")]:
         with translation.override(code):
             said = _("%(colour)s, %(shape)s") % {
                 "colour": colour.name,
                 "shape": palette.SHAPES[colour.shape],
             }
-        if all(line["text"] != said for line in lines):
+        if languages is None or all(line["text"] != said for line in lines):
             language = BY_CODE[code]
             lines.append({"lang": language.html_lang, "rtl": language.bidi, "text": said})
     return lines
 
 
-def _display_desk(desk: Desk, languages: Sequence[str]) -> dict[str, object]:
+def _display_desk(desk: Desk, languages: Sequence[str] | None) -> dict[str, object]:
     colour = desk.palette_colour
     return {
         "number": desk.number,
@@ -409,9 +411,12 @@ def _display_desk(desk: Desk, languages: Sequence[str]) -> dict[str, object]:
     }
 
 
-def display_call_data(event: CallEvent, languages: Sequence[str] = ()) -> dict[str, object]:
+def display_call_data(
+    event: CallEvent, languages: Sequence[str] | None = None
+) -> dict[str, object]:
     """One call as the displays get it (calls.json and the live updates), in the active language;
-    the desk's colour also in `languages` (display_languages of the office)."""
+    the desk's colour also in `languages` (display_languages of the office; None: in every one,
+    and each display shows those it speaks)."""
     assert event.desk is not None  # display_calls leaves out calls without a desk
     return {
         "id": event.pk,

@@ -29,7 +29,11 @@ function deskBadge(desk) {
   number.append(symbol, ` ${desk.number}`);
   // The colour's name in each of the display's languages, one line each (as display_lines.html).
   const names = element("span", "desk-badge__name");
+  const speaks = (root.dataset.languages || "de").split(" ");
+  const shown = new Set();
   for (const line of desk.names || [{ lang: "de", rtl: false, text: desk.name }]) {
+    if (!speaks.includes(line.lang) || shown.has(line.text)) continue;
+    shown.add(line.text);
     const label = element("span", "display-label", line.text);
     label.lang = line.lang;
     label.dir = line.rtl ? "rtl" : "ltr";
