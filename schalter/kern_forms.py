@@ -1,9 +1,19 @@
 """KERN UX classes and ARIA wiring for every form field, in one place."""
 
-from django import forms
+from django import forms, template
+from django.db.models import fields as model_fields
+from django.utils.html import format_html
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from schalter.languages import LANGUAGES
+
+# The empty choice of a select, in the page's language: Django's own ("- Select an option -",
+# or "---------") is missing from its German catalogue and would speak English in German pages.
+BLANK_CHOICE_LABEL = _("Please choose")
+DJANGO_BLANK_LABELS = {str(model_fields.BLANK_CHOICE_LABEL), model_fields.BLANK_CHOICE_DASH[0][1]}
+
+register = template.Library()  # {% load kern %} (TEMPLATES' "libraries" in the settings)
 
 
 class KernFormMixin:
@@ -11,7 +21,12 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
+            _translate_blank_choice(field)
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs.setdefault("class", "kern-form-check__radio")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "kern-form-check__checkbox")
+            elif isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
                 widget.attrs.setdefault("class", "kern-form-input__select")
             elif isinstance(widget, forms.widgets.Input) and widget.input_type not in {
                 "checkbox",
@@ -28,6 +43,55 @@ class KernFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-error"
+
+
+def _translate_blank_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = BLANK_CHOICE_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and str(label) in DJANGO_BLANK_LABELS for value, label in choices):
+            field.choices = [
+                (value, BLANK_CHOICE_LABEL if value == "" else label) for value, label in choices
+            ]
+
+
+class KernSelectNode(template.Node):
+    def __init__(self, nodelist, name, attrs):
+        self.nodelist, self.name, self.attrs = nodelist, name, attrs
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
+        control_id = attrs.pop("id", name)
+        label = attrs.pop("label", "")
+        return format_html(
+            '<div class="kern-form-input"><label class="kern-label" for="{}">{}</label>'
+            '<div class="kern-form-input__select-wrapper">'
+            '<select class="kern-form-input__select" id="{}" name="{}">{}</select></div></div>',
+            control_id,
+            label,
+            control_id,
+            name,
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def kern_select(parser, token):
+    """{% kern_select "name" id="…" label=_("…") %}<option>…{% endkern_select %}: a select
+    with its label, styled as the design system's (the wrapper draws the border and arrow)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("kern_select needs the field's name")
+    attrs = {}
+    for bit in bits[2:]:
+        key, _sep, value = bit.partition("=")
+        attrs[key] = parser.compile_filter(value)
+    nodelist = parser.parse(("endkern_select",))
+    parser.delete_first_token()
+    return KernSelectNode(nodelist, parser.compile_filter(bits[1]), attrs)
 
 
 def language_fields(

@@ -26,13 +26,7 @@ from schalter.visits import announce, selectors
 from schalter.visits.models import Screen
 from schalter.visits.routing import display_socket_path
 
-EXTRA_LANGUAGES = 3  # besides German, so the labels still fit on the screen
 AFTER = re.compile(r"[0-9]{1,18}")
-
-
-def _languages(office: Office) -> list[str]:
-    served = [c for c in office.languages_served if c in BY_CODE and c != "de"]
-    return served[:EXTRA_LANGUAGES]
 
 
 def _label(text: str, languages: list[str]) -> list[dict[str, object]]:
@@ -78,18 +72,29 @@ def display(request: HttpRequest, office: str, screen: str) -> HttpResponse:
     now = timezone.now()
     with translation.override("de"):
         found = selectors.display_calls(screen_obj, now)
-        languages = _languages(office_obj)
+        languages = selectors.display_languages(office_obj)
         context: dict[str, Any] = {
             "office": office_obj,
             "office_name": office_obj.name_in("de"),
             "screen": screen_obj,
-            "calls": [{"event": e, "code": e.ticket.code, "desk": e.desk} for e in found.calls],
+            "calls": [
+                {
+                    "event": e,
+                    "code": e.ticket.code,
+                    "desk": e.desk,
+                    "names": selectors.desk_colour_names(e.desk, languages),
+                }
+                for e in found.calls
+            ],
             "last_event_id": found.last_event_id,
             "groups": _groups(screen_obj, now),
             "notices": content_selectors.notices_display_data(office_obj, now),
             "queue_qr": _queue_qr(office_obj),
             "socket_path": display_socket_path(office_obj.slug, screen_obj.public_id),
             "time_zone": office_obj.time_zone,
+            # The display's languages (<html lang> codes): a live call names its desk's colour
+            # in every language, and the script shows these.
+            "display_languages": " ".join(BY_CODE[c].html_lang for c in ["de", *languages]),
             "local_now": office_selectors.local_now(office_obj, now),
             "labels": {
                 "calls": _label(gettext_noop("Now calling"), languages),
@@ -117,9 +122,10 @@ def display_calls(request: HttpRequest, office: str, screen: str) -> HttpRespons
     now = timezone.now()
     with translation.override("de"):
         found = selectors.display_calls(screen_obj, now, after=int(raw))
+        languages = selectors.display_languages(screen_obj.office)
         data = {
             "last": found.last_event_id,
-            "calls": [selectors.display_call_data(e) for e in found.calls],
+            "calls": [selectors.display_call_data(e, languages) for e in found.calls],
             "groups": _groups(screen_obj, now),
             # Small, and read on every poll, so edits reach running displays without a reload.
             "notices": content_selectors.notices_display_data(screen_obj.office, now),

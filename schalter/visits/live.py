@@ -90,7 +90,7 @@ def publish_on_commit(event: CallEvent) -> None:
 def publish_call_event(event: CallEvent) -> None:
     try:
         with scope(office=event.office_id), translation.override("de"):
-            call = display_call_data(event)
+            call = display_call_data(event)  # the colour in every language: no office read
     except Exception:
         logger.exception("could not describe call event %s", event.pk)
         return

@@ -2,16 +2,19 @@
 displays show. The queue order and the wait estimates are read modules of their own
 (`queue_order`, `wait_estimates`); their names are importable from here too."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from schalter.catalog.models import Service
+from schalter.languages import BY_CODE, LANGUAGES
 from schalter.offices import palette
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Desk, Office
@@ -366,7 +369,37 @@ def display_calls(screen: Screen, now: datetime, after: int = 0, limit: int = 8)
     return DisplayCalls(calls[:limit], last)
 
 
-def _display_desk(desk: Desk) -> dict[str, object]:
+# A call display speaks German and at most this many of the office's languages, so its labels
+# still fit on the screen.
+DISPLAY_EXTRA_LANGUAGES = 3
+
+
+def display_languages(office: Office) -> list[str]:
+    """The languages of an office's call displays besides German: its first served ones."""
+    served = [c for c in office.languages_served if c in BY_CODE and c != "de"]
+    return served[:DISPLAY_EXTRA_LANGUAGES]
+
+
+def desk_colour_names(desk: Desk, languages: Sequence[str] | None) -> list[dict[str, object]]:
+    """The desk's colour and shape ("blue, circle") in German and each of `languages` (where
+    it reads differently), each with its language and direction, for the displays; in every
+    language for None (a live call, sent once to displays of any language: each picks its own)."""
+    colour = desk.palette_colour
+    lines: list[dict[str, object]] = []
+    codes = [language.code for language in LANGUAGES] if languages is None else languages
+    for code in ["de", *(c for c in codes if c != "de")]:
+        with translation.override(code):
+            said = _("%(colour)s, %(shape)s") % {
+                "colour": colour.name,
+                "shape": palette.SHAPES[colour.shape],
+            }
+        if languages is None or all(line["text"] != said for line in lines):
+            language = BY_CODE[code]
+            lines.append({"lang": language.html_lang, "rtl": language.bidi, "text": said})
+    return lines
+
+
+def _display_desk(desk: Desk, languages: Sequence[str] | None) -> dict[str, object]:
     colour = desk.palette_colour
     return {
         "number": desk.number,
@@ -374,17 +407,22 @@ def _display_desk(desk: Desk) -> dict[str, object]:
         "symbol": colour.symbol,
         "name": _("%(colour)s, %(shape)s")
         % {"colour": colour.name, "shape": palette.SHAPES[colour.shape]},
+        "names": desk_colour_names(desk, languages),
     }
 
 
-def display_call_data(event: CallEvent) -> dict[str, object]:
-    """One call as the displays get it (calls.json and the live updates), in the active language."""
+def display_call_data(
+    event: CallEvent, languages: Sequence[str] | None = None
+) -> dict[str, object]:
+    """One call as the displays get it (calls.json and the live updates), in the active language;
+    the desk's colour also in `languages` (display_languages of the office; None: in every one,
+    and each display shows those it speaks)."""
     assert event.desk is not None  # display_calls leaves out calls without a desk
     return {
         "id": event.pk,
         "kind": event.kind,
         "code": event.ticket.code,
-        "desk": _display_desk(event.desk),
+        "desk": _display_desk(event.desk, languages),
     }
 
 

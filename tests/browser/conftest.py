@@ -18,7 +18,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+    # Kiosk screens, standing and lying (issue 12).
+    "kiosk-portrait": {"width": 1080, "height": 1920},
+    "kiosk-landscape": {"width": 1920, "height": 1080},
+}
 
 
 def pytest_collection_modifyitems(items):

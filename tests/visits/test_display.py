@@ -122,7 +122,9 @@ def test_the_json_carries_nothing_personal(screens, office, sessions, now, book)
         page = Client().get("/giessen/display/alle/").content.decode()
     (call,) = data["calls"]
     assert set(call) == {"id", "kind", "code", "desk"}
-    assert set(call["desk"]) == {"number", "colour", "symbol", "name"}
+    assert set(call["desk"]) == {"number", "colour", "symbol", "name", "names"}
+    # The colour's name in the display's languages (issue 12): language, direction, text only.
+    assert all(set(line) == {"lang", "rtl", "text"} for line in call["desk"]["names"])
     text = repr(data) + page
     for personal in ("Ayşe", "Yılmaz", "ayse@example.org", appointment.code):
         assert personal not in text

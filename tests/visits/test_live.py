@@ -66,7 +66,9 @@ def test_a_call_reaches_the_displays_that_show_its_group(screens, groups, office
         shown = await every.receive_json_from(timeout=2)
         assert shown["code"] == "A-001" and shown["kind"] == "call"
         assert shown["desk"]["number"] == desk.desk.number
-        assert set(shown["desk"]) == {"number", "colour", "symbol", "name"}
+        assert set(shown["desk"]) == {"number", "colour", "symbol", "name", "names"}
+        # The colour's name in every language, each display shows its own (issue 12).
+        assert {line["lang"] for line in shown["desk"]["names"]} >= {"de", "ar", "fa-AF"}
         assert await upstairs.receive_nothing(timeout=0.3)  # group A is not shown upstairs
         started = await sync_to_async(partial(services.ticket_start, acting_user=COMMAND))(
             desk_session=desk, ticket=first, now=later(now, 2)

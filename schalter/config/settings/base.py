@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schalter.public.context.languages",
             ],
+            # The design system's form controls (kern_select), in one place.
+            "libraries": {"kern": "schalter.kern_forms", "localtext": "schalter.locale_text"},
         },
     },
 ]
@@ -182,7 +184,11 @@ SCHALTER_DJANGO_ADMIN = True
 LANGUAGE_CODE = "de"
 LANGUAGES = django_languages()
 LANGUAGES_BIDI = LANGUAGE_CODES_BIDI
-LOCALE_PATHS = [BASE_DIR / "schalter" / "locale"]
+# Schalter's messages first; then Django's own messages where a language needs them otherwise
+# (Dari's Gregorian month names: schalter/locale_django/fa_AF).
+LOCALE_PATHS = [BASE_DIR / "schalter" / "locale", BASE_DIR / "schalter" / "locale_django"]
+# Arabic punctuation in dates and numbers where Django's formats use Latin (schalter/formats/ar).
+FORMAT_MODULE_PATH = ["schalter.formats"]
 LANGUAGE_COOKIE_NAME = "schalter_language"
 USE_I18N = True
 USE_TZ = True

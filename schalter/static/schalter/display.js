@@ -27,8 +27,29 @@ function deskBadge(desk) {
   const symbol = element("span", "desk-badge__symbol", desk.symbol);
   symbol.setAttribute("aria-hidden", "true");
   number.append(symbol, ` ${desk.number}`);
-  badge.append(number, " ", element("span", "desk-badge__name", desk.name));
+  // The colour's name in each of the display's languages, one line each (as display_lines.html).
+  const names = element("span", "desk-badge__name");
+  const speaks = (root.dataset.languages || "de").split(" ");
+  const shown = new Set();
+  for (const line of desk.names || [{ lang: "de", rtl: false, text: desk.name }]) {
+    if (!speaks.includes(line.lang) || shown.has(line.text)) continue;
+    shown.add(line.text);
+    const label = element("span", "display-label", line.text);
+    label.lang = line.lang;
+    label.dir = line.rtl ? "rtl" : "ltr";
+    names.append(label);
+  }
+  badge.append(number, " ", names);
   return badge;
+}
+
+// A ticket number reads left to right whatever the page's direction (the ltr filter's <bdi>).
+function codeOf(code) {
+  const span = element("span", "display-call__code");
+  const isolated = element("bdi", "", code);
+  isolated.dir = "ltr";
+  span.append(isolated);
+  return span;
 }
 
 function showCall(list, call, deskLabel) {
@@ -38,7 +59,7 @@ function showCall(list, call, deskLabel) {
   const item = element("li", "display-call display-call--new");
   item.dataset.code = call.code;
   item.append(
-    element("span", "display-call__code", call.code),
+    codeOf(call.code),
     " ",
     element("span", "display-call__desk", deskLabel),
     " ",
