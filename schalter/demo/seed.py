@@ -489,4 +489,7 @@ def seed_demo(today: date) -> Seeded:
     ministry = _demo_user("ministerium", "Mira Ministerium")
     membership_grant(user=ministry, office=None, role=Role.MINISTRY, acting_user=COMMAND)
     logins.append(("ministerium", "ministry: figures of all offices"))
+    operator = _demo_user("betrieb", "Bo Betrieb")
+    membership_grant(user=operator, office=None, role=Role.OPERATOR, acting_user=COMMAND)
+    logins.append(("betrieb", "operator: offices and the shared catalogue, no client data"))
     return Seeded(logins, kiosk_links)
