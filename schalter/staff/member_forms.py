@@ -87,4 +87,5 @@ class PasswordSetForm(KernFormMixin, forms.Form):
 
 
 class StaffLanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=STAFF_LANGUAGES)
+    # Named apart from any page's own `language` field: the switch sits on every staff page.
+    staff_language = forms.ChoiceField(choices=STAFF_LANGUAGES)

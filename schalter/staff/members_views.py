@@ -349,7 +349,7 @@ def staff_language(request: HttpRequest) -> HttpResponse:
     """Remember the language of her staff pages (German unless she chooses another)."""
     form = StaffLanguageForm(request.POST)
     if form.is_valid():
-        members.staff_language_set(user=request.user, language=form.cleaned_data["language"])  # type: ignore[arg-type]
+        members.staff_language_set(user=request.user, language=form.cleaned_data["staff_language"])  # type: ignore[arg-type]
     next_url = request.POST.get("next", "")
     own = url_has_allowed_host_and_scheme(next_url, {request.get_host()})
     if not (own and next_url.startswith("/staff/")):
