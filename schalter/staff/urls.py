@@ -20,6 +20,10 @@ urlpatterns = [
     path("login/code/", auth_views.login_code, name="login_code"),
     path("login/setup/", auth_views.login_setup, name="login_setup"),
     path("logout/", auth_views.logout, name="logout"),
+    # Account links and the staff language (issue 13, members_views.py); before the office
+    # slugs, so "link" and "language" are no office's slug.
+    path("link/", members_views.account_link, name="account_link"),
+    path("language/", members_views.staff_language, name="language"),
     path("", views.home, name="home"),
     path("figures/", views.figures, name="figures"),
     path("<slug:office>/", views.office_overview, name="office"),
@@ -44,8 +48,6 @@ urlpatterns = [
         "<slug:office>/notices/<int:pk>/delete/", screen_views.notice_delete, name="notice_delete"
     ),
     # Staff and roles, account links, the staff language (issue 13, members_views.py).
-    path("link/", members_views.account_link, name="account_link"),
-    path("language/", members_views.staff_language, name="language"),
     path("<slug:office>/members/", members_views.member_list, name="members"),
     path("<slug:office>/members/invite/", members_views.member_invite, name="member_invite"),
     path("<slug:office>/members/<int:pk>/", members_views.member_detail, name="member"),
