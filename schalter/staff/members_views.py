@@ -234,7 +234,7 @@ def account_link(request: HttpRequest) -> HttpResponse:
     with translation.override(language):
         response = _account_link_page(request, token, link)
     response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"  # no token to other sites
     return response
 
 
