@@ -28,7 +28,7 @@ def test_two_admins_stepping_down_at_once_leave_one_admin(make_staff):
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def step_down(admin) -> None:
+        def step_down(admin, barrier=barrier, outcomes=outcomes) -> None:
             try:
                 barrier.wait()
                 member_roles_set(
