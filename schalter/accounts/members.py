@@ -308,6 +308,11 @@ def second_factor_reset(*, office: Office, user: User, acting_user: User, now: d
     """A lost authenticator: every device of `user` stops working at once, sign-in is refused
     until she enrols a new one through the link mailed to her."""
     _may_manage(office, acting_user)
+    if not user.email:  # the link could reach nobody: she would be locked out for good
+        raise MemberRefusal(
+            _("%(name)s has no e-mail address, so no link can reach her. Nothing was reset.")
+            % {"name": user.get_full_name() or user.username}
+        )
     TOTPDevice.objects.filter(user=user).delete()
     profile = profile_of(user)
     profile.enrolment_required = True

@@ -443,3 +443,16 @@ def test_an_existing_user_made_operator_keeps_her_password_until_she_enrols():
     operator_create(email="olga@example.org", acting_user=COMMAND, now=timezone.now())
     user.refresh_from_db()
     assert is_operator(user=user) and user.check_password(PASSWORD)
+
+
+def test_a_reset_without_an_e_mail_address_is_refused_and_changes_nothing(
+    admin_client, office, make_staff
+):
+    person = make_staff(office, Role.CASEWORKER)  # no address
+    response = admin_client.post(
+        members_path(office, membership_of(person, office).pk), {"action": "reset"}
+    )
+    assert response.status_code == 400
+    assert TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+    assert not AccountLink.objects.exists()
+    sign_in(Client(), person)
