@@ -13,7 +13,9 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -456,3 +458,16 @@ def test_a_reset_without_an_e_mail_address_is_refused_and_changes_nothing(
     assert TOTPDevice.objects.filter(user=person, confirmed=True).exists()
     assert not AccountLink.objects.exists()
     sign_in(Client(), person)
+
+
+def test_the_staff_list_costs_the_same_queries_for_many_members(admin_client, office, make_staff):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(members_path(office)).status_code == 200
+        return len(captured)
+
+    make_staff(office, Role.CASEWORKER)
+    few = queries()
+    for role in [Role.CASEWORKER, Role.FRONT_DESK, Role.TEAM_LEAD] * 3:
+        make_staff(office, role)
+    assert queries() == few
