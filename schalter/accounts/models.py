@@ -20,6 +20,9 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(max_length=30, choices=Role.choices)
+    # A deactivated member keeps her roles but cannot open the office's pages until an admin
+    # reactivates her (issue 13); all her memberships in one office change together.
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["office__slug", "role"]
@@ -106,3 +109,73 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class StaffProfile(models.Model):
+    """What a staff member chose or is known for beyond her memberships (issue 13)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    # The language of her staff pages and staff e-mails; empty: the installation's (German).
+    language = models.CharField(max_length=10, blank=True)
+    # Languages she speaks with clients (codes, e.g. "ar", "apc"): callbacks route by them.
+    spoken_languages = models.JSONField(default=list, blank=True)
+    # Her second factor was reset: sign-in is refused until she enrols a new one through the
+    # link she was sent (AccountLink, kind reset).
+    enrolment_required = models.BooleanField(default=False)
+
+
+class AccountLink(models.Model):
+    """A single-use, short-lived link sent to a person (docs/staff-accounts.md): an invitation
+    into an office, the enrolment of a new account (password and second factor), or the
+    re-enrolment of a lost second factor. Only the token's hash is kept (schalter/tokens.py)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "invitation"
+        ENROLMENT = "enrolment", "enrolment"
+        RESET = "reset", "reset"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The hash of the token in the newest mail (a mail sent again carries a new token); empty
+    # until the first is issued.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.EmailField(max_length=254, blank=True)
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_links",
+    )
+    roles = models.JSONField(default=list, blank=True)  # an invitation's roles in `office`
+    language = models.CharField(max_length=10, blank=True)  # of the mail and the page
+    # The account it is for: the one reset or enrolled, or the known account an invitation to
+    # her address reaches (the inviting admin is not told).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_links",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The secret of the authenticator enrolled through this link, shown on its page.
+    totp_key = models.CharField(max_length=80)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Replaced by a newer link of the same kind for the same person, or withdrawn by an admin.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
+
+    def open_at(self, now) -> bool:
+        return self.used_at is None and self.withdrawn_at is None and now < self.expires_at

@@ -23,7 +23,11 @@ class Capability(models.TextChoices):
     MANAGE_OFFICE = "office.manage", _("Edit office details, hours and closures")
     MANAGE_DESKS = "desks.manage", _("Edit desks and locations")
     VIEW_DESKS = "desks.view", _("See desks")
-    MANAGE_STAFF = "staff.manage", _("See staff and their roles")
+    VIEW_STAFF = "staff.view", _("See staff and their roles")
+    MANAGE_STAFF = (
+        "staff.manage",
+        _("Invite staff, change their roles and languages, reset their sign-in"),
+    )
     VIEW_AUDIT = "audit.view", _("Read the audit log")
     VIEW_FIGURES = "figures.view", _("See anonymised figures of all offices")
     VIEW_APPOINTMENTS = "appointments.view", _("See the appointment calendar")
@@ -51,12 +55,13 @@ class Capability(models.TextChoices):
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset(
-        {C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        {C.VIEW_OFFICE, C.MANAGE_OFFICE, C.MANAGE_DESKS, C.VIEW_DESKS, C.VIEW_AUDIT}
+        | {C.VIEW_STAFF, C.MANAGE_STAFF}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS, C.EDIT_CONTENT}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
     Role.TEAM_LEAD: frozenset(
-        {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.VIEW_STAFF, C.VIEW_AUDIT}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
@@ -68,14 +73,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
     Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
     # Reads the reads: the officer sees who saw client records, not the records themselves,
-    # except what she exports for a person who asked (itself audited).
-    Role.DATA_PROTECTION_OFFICER: frozenset({C.VIEW_OFFICE, C.VIEW_PRIVACY}),
+    # except what she exports for a person who asked (itself audited); and the audit log.
+    # Nothing else of the office, not even its overview (issue 13).
+    Role.DATA_PROTECTION_OFFICER: frozenset({C.VIEW_PRIVACY, C.VIEW_AUDIT}),
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
     Role.OPERATOR: frozenset({C.RUN_INSTALLATION}),
 }
 
 # Roles held for the whole installation rather than in one office (Membership.office is empty).
 INSTALLATION_ROLES = frozenset({Role.MINISTRY, Role.OPERATOR})
+
+
+# Roles held for one office, in the order the staff pages offer them.
+OFFICE_ROLES = tuple(role for role in Role if role not in INSTALLATION_ROLES)
 
 
 def capabilities_of(role: str) -> frozenset[str]:

@@ -8,8 +8,15 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
-from schalter.accounts.models import AuditEvent, Membership, SignInFailure, SignInLock
-from schalter.accounts.roles import Role, capabilities_of
+from schalter.accounts.models import (
+    AccountLink,
+    AuditEvent,
+    Membership,
+    SignInFailure,
+    SignInLock,
+    StaffProfile,
+)
+from schalter.accounts.roles import OFFICE_ROLES, Role, capabilities_of
 from schalter.offices.models import Office
 from schalter.tokens import token_hash
 
@@ -28,7 +35,12 @@ class OfficeAccess:
 
 
 def offices_of(*, user: User) -> list[Office]:
-    return list(Office.objects.filter(memberships__user=user).distinct().order_by("slug"))
+    """The offices she may open: a deactivated membership opens nothing."""
+    return list(
+        Office.objects.filter(memberships__user=user, memberships__active=True)
+        .distinct()
+        .order_by("slug")
+    )
 
 
 def is_ministry(*, user: User) -> bool:
@@ -41,10 +53,11 @@ def is_operator(*, user: User) -> bool:
 
 
 def office_access(*, user: User, office_slug: str) -> OfficeAccess:
-    """The user's roles in an office; 404 alike for unknown offices and offices she is not in."""
-    memberships = Membership.objects.filter(user=user, office__slug=office_slug).select_related(
-        "office"
-    )
+    """The user's roles in an office; 404 alike for unknown offices, offices she is not in and
+    offices where her membership is deactivated."""
+    memberships = Membership.objects.filter(
+        user=user, office__slug=office_slug, active=True
+    ).select_related("office")
     roles = frozenset(m.role for m in memberships)
     office = memberships[0].office if roles else None
     if office is None:
@@ -98,9 +111,140 @@ def office_admin_emails_of(*, user: User) -> list[str]:
     return sorted(
         set(
             Membership.objects.filter(
-                role=Role.OFFICE_ADMIN, office__memberships__user=user, user__is_active=True
+                role=Role.OFFICE_ADMIN,
+                active=True,
+                office__memberships__user=user,
+                user__is_active=True,
             )
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
     )
+
+
+# --- staff managed by their office (issue 13) -------------------------------------------------
+
+
+def capabilities_in(*, user: User, office: Office) -> frozenset[str]:
+    """What `user` may do in `office` through her active memberships there."""
+    roles = Membership.objects.filter(user=user, office=office, active=True).values_list(
+        "role", flat=True
+    )
+    return frozenset().union(*(capabilities_of(role) for role in roles))
+
+
+def active_admins_of(*, office: Office) -> list[int]:
+    """The ids of the office's admins who can still open it."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                office=office, role=Role.OFFICE_ADMIN, active=True, user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+
+def profile_get(*, user: User) -> StaffProfile | None:
+    return StaffProfile.objects.filter(user=user).first()
+
+
+def enrolment_required(*, user: User) -> bool:
+    """Her second factor was reset and she has not enrolled a new one yet."""
+    return StaffProfile.objects.filter(user=user, enrolment_required=True).exists()
+
+
+def staff_language_of(*, user: User) -> str:
+    """The language she chose for her staff pages and staff e-mails; empty: none chosen."""
+    return StaffProfile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
+def sign_in_locked_until(*, user: User, now: datetime) -> datetime | None:
+    """The end of the latest lock of her name at any address, if one holds now."""
+    return (
+        SignInLock.objects.filter(name_key=sign_in_name_key(user.username), until__gt=now)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class OfficeMember:
+    """One person on an office's staff page: all her memberships there in one row."""
+
+    pk: int  # of one of her memberships: the staff pages name her by it
+    user: User
+    roles: tuple[str, ...]  # in the order of OFFICE_ROLES
+    active: bool
+    spoken_languages: tuple[str, ...]
+    last_login: datetime | None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.roles]
+
+
+def office_members(*, office: Office) -> list[OfficeMember]:
+    """Everyone with a membership in `office`, active or not; two queries whatever the size."""
+    memberships = list(
+        Membership.objects.filter(office=office)
+        .select_related("user", "user__staff_profile")
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")
+    )
+    by_user: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        by_user.setdefault(membership.user_id, []).append(membership)
+    order: dict[str, int] = {str(role): index for index, role in enumerate(OFFICE_ROLES)}
+    members = []
+    for rows in by_user.values():
+        user = rows[0].user
+        members.append(
+            OfficeMember(
+                pk=rows[0].pk,
+                user=user,
+                roles=tuple(sorted((m.role for m in rows), key=lambda r: order.get(r, 99))),
+                active=any(m.active for m in rows),
+                spoken_languages=tuple(_spoken(user)),
+                last_login=user.last_login,
+            )
+        )
+    return members
+
+
+def office_member(*, office: Office, user: User) -> OfficeMember:
+    return next(m for m in office_members(office=office) if m.user.pk == user.pk)
+
+
+def pending_invitations(*, office: Office, now: datetime) -> QuerySet[AccountLink]:
+    """Invitations into `office` still open. Only what the admin typed: the address and roles."""
+    return AccountLink.objects.filter(
+        kind=AccountLink.Kind.INVITATION,
+        office=office,
+        used_at=None,
+        withdrawn_at=None,
+        expires_at__gt=now,
+    ).order_by("-created_at")
+
+
+def account_link_by_token(*, token: str) -> AccountLink | None:
+    """The link a token opens, open or not (the caller tells them apart)."""
+    if not token:
+        return None
+    return (
+        AccountLink.objects.filter(token_hash=token_hash(token))
+        .select_related("office", "user")
+        .first()
+    )
+
+
+def members_speaking(*, office: Office, language: str) -> list[User]:
+    """Active members of `office` who speak `language` (callbacks route by it)."""
+    users = User.objects.filter(
+        memberships__office=office, memberships__active=True, is_active=True
+    ).distinct()
+    return [user for user in users.select_related("staff_profile") if language in _spoken(user)]
+
+
+def _spoken(user: User) -> list[str]:
+    profile = getattr(user, "staff_profile", None)  # None: no profile yet
+    return list(profile.spoken_languages) if profile else []

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from schalter.accounts import actions
 from schalter.accounts.actors import Actor, SystemActor
 from schalter.accounts.models import (
     AuditEvent,
@@ -69,7 +70,7 @@ def sign_in_failure_record(*, name: str, address: str, step: str, now: datetime)
     audit_record(
         office=None,
         acting_user=AnonymousUser(),  # not signed in yet: recorded without an actor
-        action=f"accounts.login.{step}_failed",
+        action=actions.FAILED_STEP[step],
         target=user,
         data={"locked": locked_until is not None},
     )
@@ -108,7 +109,7 @@ def _alert_admins(*, user: User, key: str, now: datetime) -> None:
         audit_record(
             office=office,
             acting_user=AnonymousUser(),
-            action="accounts.login.alerted",
+            action=actions.LOGIN_ALERTED,
             target=user,
             data=data,
         )
@@ -121,21 +122,21 @@ def sign_in_success_record(*, user: User, address: str) -> None:
     key = sign_in_name_key(user.username)
     SignInFailure.objects.filter(name_key=key, address=address).delete()
     SignInLock.objects.filter(name_key=key, address=address).delete()
-    audit_record(office=None, acting_user=user, action="accounts.login.succeeded", target=user)
+    audit_record(office=None, acting_user=user, action=actions.LOGIN_SUCCEEDED, target=user)
 
 
 @transaction.atomic
-def sign_in_locks_clear(*, username: str, acting_user: Actor) -> int:
+def sign_in_locks_clear(*, username: str, acting_user: Actor, office: Office | None = None) -> int:
     """An admin lifts every lock of a name, at every address, and its count starts afresh.
-    Returns the number of locks lifted."""
+    Returns the number of locks lifted. `office`: the office whose admin did it (its log)."""
     key = sign_in_name_key(username)
     lifted, _ = SignInLock.objects.filter(name_key=key, until__gt=timezone.now()).delete()
     SignInLock.objects.filter(name_key=key).delete()
     SignInFailure.objects.filter(name_key=key).delete()
     audit_record(
-        office=None,
+        office=office,
         acting_user=acting_user,
-        action="accounts.login.unlocked",
+        action=actions.LOGIN_UNLOCKED,
         target=User.objects.filter(username=username).first(),
         data={"locks": lifted},
     )
@@ -162,7 +163,7 @@ def totp_device_confirm(*, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(
-        office=None, acting_user=device.user, action="accounts.totp.enrolled", target=device.user
+        office=None, acting_user=device.user, action=actions.TOTP_ENROLLED, target=device.user
     )
 
 
@@ -179,7 +180,7 @@ def staff_user_create(
     user = User.objects.create_user(
         username=username, password=password, email=email, first_name=first, last_name=last
     )
-    audit_record(office=None, acting_user=acting_user, action="accounts.user.created", target=user)
+    audit_record(office=None, acting_user=acting_user, action=actions.USER_CREATED, target=user)
     return user
 
 
@@ -191,7 +192,7 @@ def membership_grant(
     audit_record(
         office=office,
         acting_user=acting_user,
-        action="accounts.membership.granted",
+        action=actions.MEMBERSHIP_GRANTED,
         target=membership,
         data={"user": user.username, "role": role},
     )

@@ -74,6 +74,15 @@ def login_password(request: HttpRequest) -> HttpResponse:
                 _("Wrong user name or password."),
                 400,
             )
+        elif selectors.enrolment_required(user=user):
+            # Her second factor was reset: only the link mailed to her lets her in again.
+            error, status = (
+                _(
+                    "Your second factor was reset. Set up a new one with the link we sent you "
+                    "by e-mail; your office admin can send a new link."
+                ),
+                403,
+            )
         else:
             request.session.cycle_key()
             request.session[PENDING] = user.pk
@@ -135,7 +144,11 @@ def login_code(request: HttpRequest) -> HttpResponse:
 def login_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in: show the new secret as a QR code and confirm it with a first code."""
     user = _pending_user(request)
-    if user is None or services.totp_device_for(user=user, confirmed=True) is not None:
+    if (
+        user is None
+        or services.totp_device_for(user=user, confirmed=True) is not None
+        or selectors.enrolment_required(user=user)  # a reset: only her mailed link enrols
+    ):
         return redirect("staff:login")
     device = services.totp_device_start(user=user)
     form, error, status = _code_step(request, user, device)

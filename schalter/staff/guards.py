@@ -6,21 +6,30 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django_scopes import scope
 
-from schalter.accounts.selectors import office_access
+from schalter.accounts.selectors import office_access, staff_language_of
 
 View = Callable[..., HttpResponse]
 
 
 def verified_staff(view: View) -> View:
-    """Signed in with password and a second factor."""
+    """Signed in with password and a second factor; the page in the language she chose for
+    her staff pages (the staff menu's switch), else as the browser asks (German by default)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not (request.user.is_authenticated and request.user.is_verified()):
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        language = staff_language_of(user=request.user)
+        if not language:
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
 
     return wrapper
 

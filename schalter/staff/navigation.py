@@ -36,7 +36,7 @@ SETTINGS = (
     NavEntry(_("Queues and kiosks"), "staff:queue_setup", Capability.MANAGE_OFFICE),
     NavEntry(_("Parts of Schalter"), "staff:parts", Capability.MANAGE_OFFICE),
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
-    NavEntry(_("Staff"), "staff:members", Capability.MANAGE_STAFF),
+    NavEntry(_("Staff"), "staff:members", Capability.VIEW_STAFF),
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
     NavEntry(_("Privacy"), "staff:privacy", Capability.VIEW_PRIVACY),
 )

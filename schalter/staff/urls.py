@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     auth_views,
     content_views,
+    members_views,
     parts_views,
     privacy_views,
     queue_setup_views,
@@ -19,6 +20,10 @@ urlpatterns = [
     path("login/code/", auth_views.login_code, name="login_code"),
     path("login/setup/", auth_views.login_setup, name="login_setup"),
     path("logout/", auth_views.logout, name="logout"),
+    # Account links and the staff language (issue 13, members_views.py); before the office
+    # slugs, so "link" and "language" are no office's slug.
+    path("link/", members_views.account_link, name="account_link"),
+    path("language/", members_views.staff_language, name="language"),
     path("", views.home, name="home"),
     path("figures/", views.figures, name="figures"),
     path("<slug:office>/", views.office_overview, name="office"),
@@ -42,8 +47,10 @@ urlpatterns = [
     path(
         "<slug:office>/notices/<int:pk>/delete/", screen_views.notice_delete, name="notice_delete"
     ),
-    path("<slug:office>/members/", views.member_list, name="members"),
-    path("<slug:office>/members/<int:pk>/", views.member_detail, name="member"),
+    # Staff and roles, account links, the staff language (issue 13, members_views.py).
+    path("<slug:office>/members/", members_views.member_list, name="members"),
+    path("<slug:office>/members/invite/", members_views.member_invite, name="member_invite"),
+    path("<slug:office>/members/<int:pk>/", members_views.member_detail, name="member"),
     path("<slug:office>/audit/", views.audit_log, name="audit"),
     path("<slug:office>/privacy/", privacy_views.privacy, name="privacy"),
     path("<slug:office>/content/", content_views.content_list, name="content"),

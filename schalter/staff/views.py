@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schalter.accounts import selectors as account_selectors
-from schalter.accounts.models import Membership
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
 from schalter.insights.selectors import office_figures
@@ -20,7 +19,7 @@ from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.staff.forms import ClosureForm, DeskForm
 from schalter.staff.guards import office_view, verified_staff
-from schalter.staff.navigation import office_render
+from schalter.staff.navigation import office_navigation, office_render
 from schalter.visits import selectors as visit_selectors
 
 
@@ -29,17 +28,30 @@ def home(request: HttpRequest) -> HttpResponse:
     """The office switcher: where this person works."""
     offices = account_selectors.offices_of(user=request.user)
     ministry = account_selectors.is_ministry(user=request.user)
-    if len(offices) == 1 and not ministry:
-        return redirect("staff:office", office=offices[0].slug)
+    # Each office opens on the first page of its menu she may see (the data-protection
+    # officer's is not the overview).
+    landings = [office_landing(request.user, office) for office in offices]
+    if len(offices) == 1 and not ministry and landings[0]:
+        return redirect(landings[0])
     language = get_language()
     return render(
         request,
         "staff/home.html",
         {
-            "offices": [{"office": o, "name": o.name_in(language)} for o in offices],
+            "offices": [
+                {"office": o, "name": o.name_in(language), "url": url}
+                for o, url in zip(offices, landings, strict=True)
+                if url
+            ],
             "ministry": ministry,
         },
     )
+
+
+def office_landing(user, office: Office) -> str:
+    access = account_selectors.office_access(user=user, office_slug=office.slug)
+    entries = office_navigation(access, "")
+    return str(entries[0]["url"]) if entries else ""
 
 
 @verified_staff
@@ -168,28 +180,6 @@ def closure_delete(request: HttpRequest, office: Office, pk: int) -> HttpRespons
     services.closure_remove(closure=selectors.closure_get(office, pk), acting_user=request.user)
     messages.success(request, _("Closure removed."))
     return redirect("staff:closures", office=office.slug)
-
-
-@office_view(Capability.MANAGE_STAFF)
-def member_list(request: HttpRequest, office: Office) -> HttpResponse:
-    return office_render(
-        request, "staff/members.html", {"members": account_selectors.members_of(office=office)}
-    )
-
-
-@office_view(Capability.MANAGE_STAFF)
-def member_detail(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    membership = selectors.owned_by(office, Membership, pk, "user")
-    audit_record(
-        office=office,
-        acting_user=request.user,
-        action="accounts.membership.viewed",
-        target=membership,
-    )
-    roles = account_selectors.members_of(office=office).filter(user=membership.user)
-    return office_render(
-        request, "staff/member.html", {"member": membership.user, "memberships": roles}
-    )
 
 
 @office_view(Capability.VIEW_AUDIT)

@@ -239,11 +239,12 @@ STAFF_PAGES = {
     "waitlist": None,
     "content_text": "office",
     "member": "member",
+    "member_invite": None,
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
-    "waitlist_offer",
+    "waitlist_offer", "language",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
@@ -403,5 +404,7 @@ def test_every_staff_page_is_fuzzed():
     )
     names = {p.name for p in staff.url_patterns if isinstance(p, URLPattern)}
     # Sign-in has tests of its own; figures are the ministry's; the export takes no input.
+    # Account links (a token in the query) have theirs too (tests/staff/test_members.py).
     outside = {"login", "login_code", "login_setup", "logout", "home", "figures", "content_export"}
+    outside |= {"account_link"}
     assert names - outside - set(POST_ONLY) == set(STAFF_PAGES)

@@ -55,7 +55,8 @@ CORE = {
         for n in (
             *("office", "desks", "desk", "location", "closures", "closure_delete", "parts"),
             *("queue_setup", "group_create", "group", "kiosk_create", "kiosk", "visit_desk"),
-            *("members", "member", "audit", "privacy", "content", "content_export"),
+            *("members", "member", "member_invite", "audit", "privacy", "content"),
+            "content_export",
             *("content_import", "content_text", "appointments", "appointment_week"),
             *("appointment_book", "appointment", "appointment_blocks", "availability_rule"),
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),

@@ -422,7 +422,15 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             methods=POST_ONLY,
         ),
     ),
-    "staff:members": (Walk(C.MANAGE_STAFF),),
+    "staff:members": (Walk(C.VIEW_STAFF),),
+    "staff:member_invite": (
+        Walk(
+            C.MANAGE_STAFF,
+            bodies=lambda w: [
+                {"email": "neu@example.org", "roles": ["caseworker"], "language": "de"}
+            ],
+        ),
+    ),
     # A read: the export of what the office holds about a person, named by her booking code.
     "staff:privacy": (
         Walk(C.VIEW_PRIVACY, bodies=lambda w: [{"code": w["appointment_code"], "email": ""}]),
@@ -431,7 +439,22 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     # Switching for real is tests/offices/test_parts.py (and the races file): the walk's world
     # would not survive it, a part switched off hides its routes from the rest of the walk.
     "staff:parts": (Walk(C.MANAGE_OFFICE, bodies=lambda w: [{"part": "booking", "switch": "on"}]),),
-    "staff:member": (Walk(C.MANAGE_STAFF, ids=lambda w: {"pk": w["member"]}),),
+    # Seen by team leads, changed by admins only (403 for a team lead on her own office's
+    # member; another office's member is 404 for everyone).
+    "staff:member": (
+        Walk(
+            C.VIEW_STAFF,
+            ids=lambda w: {"pk": w["member"]},
+            bodies=lambda w: [
+                {"action": "languages", "languages": "ar, apc"},
+                {"action": "roles", "roles": ["caseworker", "front_desk"]},
+                {"action": "unlock"},
+                {"action": "deactivate"},
+                {"action": "reactivate"},
+                {"action": "reset"},
+            ],
+        ),
+    ),
     "staff:audit": (Walk(C.VIEW_AUDIT),),
     "staff:content": (Walk(C.EDIT_CONTENT),),
     "staff:content_export": (Walk(C.EDIT_CONTENT, query="?lang=tr"),),
@@ -539,6 +562,9 @@ NOT_WALKED = {
     "staff:login_code": "sign-in, no office object (tests/staff/test_login.py)",
     "staff:login_setup": "sign-in, no office object (tests/staff/test_login.py)",
     "staff:logout": "sign-out, no office object",
+    "staff:account_link": "a single-use link's token in the query, no office object "
+    "(tests/staff/test_members.py)",
+    "staff:language": "the signed-in person's own page language, no office object",
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
     "healthz": "public, no object",

@@ -177,6 +177,11 @@ STAFF_LOGIN_ADDRESS_MAX_FAILURES = int(env("SCHALTER_LOGIN_ADDRESS_MAX_FAILURES"
 # an episode ends after this many quiet minutes.
 STAFF_LOGIN_ALERT_FAILURES = int(env("SCHALTER_LOGIN_ALERT_FAILURES", "20"))
 STAFF_LOGIN_ALERT_QUIET_MINUTES = int(env("SCHALTER_LOGIN_ALERT_QUIET_MINUTES", "60"))
+# Staff account links (docs/staff-accounts.md): how long an invitation into an office, the
+# reset of a lost second factor and the first enrolment (create_operator) stay open.
+STAFF_INVITATION_HOURS = int(env("SCHALTER_STAFF_INVITATION_HOURS", "168"))
+STAFF_RESET_HOURS = int(env("SCHALTER_STAFF_RESET_HOURS", "24"))
+STAFF_ENROLMENT_HOURS = int(env("SCHALTER_STAFF_ENROLMENT_HOURS", "24"))
 # Django's /admin/, behind the staff sign-in's two factors; production leaves it out unless
 # SCHALTER_DJANGO_ADMIN is on (settings/production.py, config/urls.py).
 SCHALTER_DJANGO_ADMIN = True
