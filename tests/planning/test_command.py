@@ -2,6 +2,7 @@
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -67,3 +68,10 @@ def test_bad_scenarios_stop_before_any_work(tmp_path, scenario, expected):
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("simulate", "--scenario", str(tmp_path / "nope.json"))
+
+
+@pytest.mark.parametrize("example", ["minimal.json", "office-day.json"])
+def test_the_documented_examples_run(tmp_path, example):
+    text = (Path(__file__).parents[2] / "docs" / "planning" / example).read_text()
+    result = json.loads(run(tmp_path, text, "--json"))
+    assert result["served"] > 0 and result["replications"] == 20
