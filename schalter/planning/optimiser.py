@@ -1,0 +1,205 @@
+"""Slot templates searched for the plan with the shortest waits, free of Django
+(docs/planning.md, "Optimiser").
+
+A plan says, per service taking appointments, how long a slot is, how many desks take
+appointments, how many bookings a slot takes, whether the first slot is booked twice (the
+Bailey–Welch rule), how often a slot is left free as an emergency reserve and how long before
+closing the last slot starts; the desks left over serve walk-ins. Every candidate is simulated
+with the same seeds (common random numbers, so differences between plans are not noise of
+different draws), scored on mean and p90 wait, idle desk time and overtime, and a plan that
+cannot take the demanded bookings is not a candidate. `plans_evaluate` spreads candidates over
+processes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from schalter.planning.simulator import (
+    Appointments,
+    Punctuality,
+    Scenario,
+    Summary,
+    simulate,
+)
+
+# Minutes of waiting a plan is charged per unit: p90 counts half as much as the mean, an idle
+# desk hour like 1.2 minutes of mean wait, an hour of overtime like 6.
+WEIGHTS = {"mean": 1.0, "p90": 0.5, "idle_hour": 1.2, "overtime_hour": 6.0}
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    slot_minutes: int
+    appointment_desks: int  # desks of the service's group taking appointments
+    per_slot: int = 1
+    opening_double: bool = False  # Bailey–Welch: two bookings at opening, one fewer at the end
+    emergency_every: int = 0  # every n-th slot is kept free for urgent clients (0: none)
+    last_start_before_close: int = 30
+
+
+@dataclass(frozen=True)
+class Plan:
+    services: Mapping[str, ServicePlan]
+    label: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        for name, p in sorted(self.services.items()):
+            extra = ""
+            if p.opening_double:
+                extra += ", 2 at opening"
+            if p.emergency_every:
+                extra += f", every {p.emergency_every}th slot free"
+            parts.append(
+                f"{name}: {p.slot_minutes}-min slots at {p.appointment_desks} desk(s)"
+                f" × {p.per_slot}{extra}"
+            )
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the office has to serve on a day, besides the walk-ins of the base scenario."""
+
+    bookings: Mapping[str, int]  # appointments wanted per day per service
+    no_show: Mapping[str, float] = field(default_factory=dict)
+    punctuality: Punctuality = field(default_factory=Punctuality)
+    persons: tuple[tuple[int, float], ...] = ((1, 1.0),)
+
+
+def slot_starts(plan: ServicePlan, open_minutes: float) -> list[float]:
+    """Every slot's start (one entry per booking place), emergency slots left out."""
+    last = open_minutes - plan.last_start_before_close
+    starts: list[float] = []
+    count = 0
+    at = 0.0
+    while at <= last:
+        count += 1
+        if not (plan.emergency_every and count % plan.emergency_every == 0):
+            starts.extend([at] * (plan.per_slot * plan.appointment_desks))
+        at += plan.slot_minutes
+    if plan.opening_double and starts:
+        starts.insert(0, 0.0)
+        starts.pop()
+    return starts
+
+
+def booked(starts: list[float], wanted: int) -> list[float]:
+    """The slots taken when `wanted` bookings spread evenly over what is offered."""
+    if wanted >= len(starts):
+        return list(starts)
+    if wanted <= 0:
+        return []
+    step = len(starts) / wanted
+    return [starts[int(i * step)] for i in range(wanted)]
+
+
+def scenario_for(base: Scenario, demand: Demand, plan: Plan) -> tuple[Scenario, int]:
+    """The base scenario (desks, walk-ins, service times) with the plan's appointments; and how
+    many bookings the plan could not take."""
+    blocks, unmet = [], 0
+    for service, wanted in sorted(demand.bookings.items()):
+        sp = plan.services.get(service)
+        offered = slot_starts(sp, base.open_minutes) if sp else []
+        taken = booked(offered, wanted)
+        unmet += max(0, wanted - len(taken))
+        if taken:
+            blocks.append(
+                Appointments(
+                    service,
+                    tuple(taken),
+                    no_show=demand.no_show.get(service, 0.0),
+                    persons=demand.persons,
+                    punctuality=demand.punctuality,
+                )
+            )
+    return replace(base, appointments=tuple(blocks)), unmet
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    plan: Plan
+    summary: Summary
+    unmet_bookings: int
+
+    @property
+    def score(self) -> float:
+        s = self.summary
+        return (
+            WEIGHTS["mean"] * s.mean_wait.mean
+            + WEIGHTS["p90"] * s.p90_wait.mean
+            + WEIGHTS["idle_hour"] * s.idle_desk_minutes.mean / 60
+            + WEIGHTS["overtime_hour"] * s.overtime_minutes.mean / 60
+        )
+
+
+def plan_evaluate(base: Scenario, demand: Demand, plan: Plan) -> Evaluated:
+    scenario, unmet = scenario_for(base, demand, plan)
+    return Evaluated(plan, simulate(scenario), unmet)
+
+
+def _evaluate_one(job: tuple[Scenario, Demand, Plan]) -> Evaluated:
+    return plan_evaluate(*job)
+
+
+def plans_evaluate(
+    base: Scenario,
+    demand: Demand,
+    plans: Iterable[Plan],
+    *,
+    processes: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Evaluated]:
+    """Every plan simulated with the base scenario's seed and replications, in order."""
+    jobs = [(base, demand, plan) for plan in plans]
+    results: list[Evaluated] = []
+    if processes <= 1:
+        for job in jobs:
+            results.append(_evaluate_one(job))
+            if progress:
+                progress(len(results), len(jobs))
+        return results
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for result in pool.map(_evaluate_one, jobs, chunksize=max(1, len(jobs) // (processes * 4))):
+            results.append(result)
+            if progress:
+                progress(len(results), len(jobs))
+    return results
+
+
+def candidates(
+    base: Scenario,
+    demand: Demand,
+    *,
+    slot_lengths: Iterable[int] = (10, 15, 20, 25, 30, 40),
+    limit: int = 100,
+) -> list[Plan]:
+    """Slot templates that can take the demanded bookings, varied per service over slot length,
+    desks taking appointments, Bailey–Welch and the emergency reserve; at most `limit`, spread
+    over the space rather than the first ones found."""
+    lengths = tuple(slot_lengths)
+    per_service: dict[str, list[ServicePlan]] = {}
+    for service, wanted in sorted(demand.bookings.items()):
+        desks = [d for d in base.desks if d.services is None or service in d.services]
+        options = []
+        for minutes, at_desks, double, reserve in itertools.product(
+            lengths, range(1, len(desks) + 1), (False, True), (0, 6)
+        ):
+            sp = ServicePlan(minutes, at_desks, 1, double, reserve)
+            if len(slot_starts(sp, base.open_minutes)) >= wanted:
+                options.append(sp)
+        per_service[service] = options
+    names = sorted(per_service)
+    combos = list(itertools.product(*(per_service[n] for n in names)))
+    if len(combos) > limit:
+        step = len(combos) / limit
+        combos = [combos[int(i * step)] for i in range(limit)]
+    return [Plan(dict(zip(names, combo, strict=True))) for combo in combos]
+
+
+def best_plans(results: list[Evaluated], count: int = 5) -> list[Evaluated]:
+    feasible = [r for r in results if r.unmet_bookings == 0 and r.summary.unserved.mean == 0]
+    return sorted(feasible, key=lambda r: r.score)[:count]
