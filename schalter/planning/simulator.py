@@ -214,6 +214,7 @@ class Client:
 class Drawn:
     clients: list[Client]
     no_shows: int
+    missed: list[tuple[str, float]] = field(default_factory=list)  # (service, booked start)
 
 
 def clients_draw(scenario: Scenario, rng: random.Random) -> Drawn:
@@ -241,12 +242,14 @@ def clients_draw(scenario: Scenario, rng: random.Random) -> Drawn:
                 urgent = bool(stream.urgent_share) and rng.random() < stream.urgent_share
                 clients.append(Client(t, stream.service, work, urgent))
     no_shows = 0
+    missed: list[tuple[str, float]] = []
     for block in scenario.appointments:
         draw = samplers[block.service]
         late = block.punctuality.sampler(rng)
         for start in block.starts:
             if block.no_show and rng.random() < block.no_show:
                 no_shows += 1
+                missed.append((block.service, start))
                 continue
             persons = _persons(block.persons, rng)
             work = sum(draw() for _ in range(persons))
@@ -257,7 +260,7 @@ def clients_draw(scenario: Scenario, rng: random.Random) -> Drawn:
     for i, c in enumerate(clients):
         c.id = i
         c.hour = int(c.arrival // 60)
-    return Drawn(clients, no_shows)
+    return Drawn(clients, no_shows, missed)
 
 
 def _persons(weights: tuple[tuple[int, float], ...], rng: random.Random) -> int:
