@@ -1,10 +1,12 @@
 """Slot templates searched for the plan with the shortest waits, free of Django
 (docs/planning.md, "Optimiser").
 
-A plan says, per service taking appointments, how long a slot is, how many desks take
-appointments, how many bookings a slot takes, whether the first slot is booked twice (the
-Bailey–Welch rule), how often a slot is left free as an emergency reserve and how long before
-closing the last slot starts; the desks left over serve walk-ins. Every candidate is simulated
+A plan says, per service taking appointments, how long a slot is, how many seats per slot are
+booked online, how many are kept back for emergencies and the counter (not booked ahead, so the
+desks serve urgent clients and walk-ins then), whether the first slot is booked twice (the
+Bailey–Welch rule) and the hours appointments are given; the desks left over serve walk-ins. A
+plan maps one to one onto availability rules (`rules_from_plan`, `plan_from_rules`): capacity
+online, capacity kept for staff, start and end. Every candidate is simulated
 with the same seeds (common random numbers, so differences between plans are not noise of
 different draws), scored on mean and p90 wait, idle desk time and overtime, and a plan that
 cannot take the demanded bookings is not a candidate. `plans_evaluate` spreads candidates over
@@ -28,16 +30,33 @@ from schalter.planning.simulator import (
 # Minutes of waiting a plan is charged per unit: p90 counts half as much as the mean, an idle
 # desk hour like 1.2 minutes of mean wait, an hour of overtime like 6.
 WEIGHTS = {"mean": 1.0, "p90": 0.5, "idle_hour": 1.2, "overtime_hour": 6.0}
+LAST_SLOT_BEFORE_CLOSE = 30  # minutes: the last slot ends this long before closing
 
 
 @dataclass(frozen=True)
 class ServicePlan:
     slot_minutes: int
-    appointment_desks: int  # desks of the service's group taking appointments
-    per_slot: int = 1
+    appointment_desks: int  # seats per slot booked online (the rule's capacity_online)
+    reserve: int = 0  # seats per slot kept for emergencies and the counter (capacity_staff)
     opening_double: bool = False  # Bailey–Welch: two bookings at opening, one fewer at the end
-    emergency_every: int = 0  # every n-th slot is kept free for urgent clients (0: none)
-    last_start_before_close: int = 30
+    from_minute: int = 0
+    until_minute: int | None = None  # None: `LAST_SLOT_BEFORE_CLOSE` before closing
+
+    def until(self, open_minutes: float) -> float:
+        if self.until_minute is not None:
+            return self.until_minute
+        return open_minutes - LAST_SLOT_BEFORE_CLOSE
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """An availability rule of one weekday in the planning core's terms."""
+
+    start_minute: int
+    end_minute: int
+    capacity_online: int
+    capacity_staff: int
+    services: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -51,11 +70,10 @@ class Plan:
             extra = ""
             if p.opening_double:
                 extra += ", 2 at opening"
-            if p.emergency_every:
-                extra += f", every {p.emergency_every}th slot free"
+            if p.reserve:
+                extra += f", {p.reserve} kept back"
             parts.append(
-                f"{name}: {p.slot_minutes}-min slots at {p.appointment_desks} desk(s)"
-                f" × {p.per_slot}{extra}"
+                f"{name}: {p.slot_minutes}-min slots × {p.appointment_desks} online{extra}"
             )
         return "; ".join(parts)
 
@@ -71,15 +89,12 @@ class Demand:
 
 
 def slot_starts(plan: ServicePlan, open_minutes: float) -> list[float]:
-    """Every slot's start (one entry per booking place), emergency slots left out."""
-    last = open_minutes - plan.last_start_before_close
+    """Every bookable slot's start, one entry per seat booked online."""
+    until = plan.until(open_minutes)
     starts: list[float] = []
-    count = 0
-    at = 0.0
-    while at <= last:
-        count += 1
-        if not (plan.emergency_every and count % plan.emergency_every == 0):
-            starts.extend([at] * (plan.per_slot * plan.appointment_desks))
+    at = float(plan.from_minute)
+    while at + plan.slot_minutes <= until:
+        starts.extend([at] * plan.appointment_desks)
         at += plan.slot_minutes
     if plan.opening_double and starts:
         starts.insert(0, 0.0)
@@ -186,9 +201,11 @@ def candidates(
         desks = [d for d in base.desks if d.services is None or service in d.services]
         options = []
         for minutes, at_desks, double, reserve in itertools.product(
-            lengths, range(1, len(desks) + 1), (False, True), (0, 6)
+            lengths, range(1, len(desks) + 1), (False, True), (0, 1)
         ):
-            sp = ServicePlan(minutes, at_desks, 1, double, reserve)
+            if at_desks + reserve > len(desks):
+                continue
+            sp = ServicePlan(minutes, at_desks, reserve, double)
             if len(slot_starts(sp, base.open_minutes)) >= wanted:
                 options.append(sp)
         per_service[service] = options
@@ -203,3 +220,51 @@ def candidates(
 def best_plans(results: list[Evaluated], count: int = 5) -> list[Evaluated]:
     feasible = [r for r in results if r.unmet_bookings == 0 and r.summary.unserved.mean == 0]
     return sorted(feasible, key=lambda r: r.score)[:count]
+
+
+def rules_from_plan(plan: Plan, open_minutes: float) -> list[RuleSpec]:
+    """The availability rules of one weekday that give the plan's slots; the Bailey–Welch
+    double booking at opening is a second rule of one seat for the first slot."""
+    rules = []
+    for service, p in sorted(plan.services.items()):
+        until = int(p.until(open_minutes))
+        rules.append(
+            RuleSpec(p.from_minute, until, p.appointment_desks, p.reserve, frozenset({service}))
+        )
+        if p.opening_double:
+            first_end = p.from_minute + p.slot_minutes
+            rules.append(RuleSpec(p.from_minute, first_end, 1, 0, frozenset({service})))
+    return rules
+
+
+def plan_from_rules(
+    rules: Iterable[RuleSpec], slot_minutes: Mapping[str, int], *, label: str = ""
+) -> Plan:
+    """Today's plan from the rules in force: per service its widest rule (a one-slot rule at its
+    start on top of it is read as Bailey–Welch)."""
+    by_service: dict[str, list[RuleSpec]] = {}
+    for rule in rules:
+        for service in rule.services:
+            by_service.setdefault(service, []).append(rule)
+    services = {}
+    for service, found in by_service.items():
+        length = slot_minutes.get(service)
+        if not length:
+            continue
+        found.sort(key=lambda r: r.end_minute - r.start_minute, reverse=True)
+        main = found[0]
+        double = any(
+            r is not main
+            and r.start_minute == main.start_minute
+            and r.end_minute - r.start_minute <= length
+            for r in found
+        )
+        services[service] = ServicePlan(
+            slot_minutes=length,
+            appointment_desks=main.capacity_online,
+            reserve=main.capacity_staff,
+            opening_double=double,
+            from_minute=main.start_minute,
+            until_minute=main.end_minute,
+        )
+    return Plan(services, label=label)

@@ -6,10 +6,11 @@ from datetime import date, datetime, time, timedelta
 
 from django_scopes import scope
 
-from schalter.appointments.models import Appointment, AvailabilityRule, Status
+from schalter.appointments.models import Appointment, AvailabilityRule, OfficeService, Status
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Desk, Office, OpeningHours
 from schalter.planning.calibration import BookingRecord, VisitRecord
+from schalter.planning.optimiser import RuleSpec
 from schalter.planning.simulator import DeskSpec
 from schalter.visits.models import Priority, Ticket
 
@@ -120,3 +121,30 @@ def rules_on(office: Office, day: date) -> list[AvailabilityRule]:
             office=office, weekday=day.weekday(), valid_from__lte=day
         ).prefetch_related("services")
         return [r for r in rules if r.valid_until is None or r.valid_until >= day]
+
+
+def rule_specs_on(office: Office, day: date) -> list[RuleSpec]:
+    """Today's plan in the planning core's terms: the rules in force, minutes after opening."""
+    opening = opening_by_weekday(office).get(day.weekday())
+    if opening is None:
+        return []
+    opens = opening[0]
+    return [
+        RuleSpec(
+            start_minute=int(_minutes_between(opens, r.start)),
+            end_minute=int(_minutes_between(opens, r.end)),
+            capacity_online=r.capacity_online,
+            capacity_staff=r.capacity_staff,
+            services=frozenset(str(s.pk) for s in r.services.all()),
+        )
+        for r in rules_on(office, day)
+    ]
+
+
+def slot_minutes_by_service(office: Office) -> dict[str, int]:
+    """How long a booking of each offered service takes (OfficeService.duration_minutes)."""
+    with scope(office=office.pk):
+        return {
+            str(o.service_id): o.duration_minutes
+            for o in OfficeService.objects.filter(office=office, enabled=True)
+        }
