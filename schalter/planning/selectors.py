@@ -2,6 +2,7 @@
 from tickets and their calls, bookings kept or not, desks and the services each serves, opening
 hours and availability rules. Reads only; times become minutes after the day's opening."""
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django_scopes import scope
@@ -9,9 +10,9 @@ from django_scopes import scope
 from schalter.appointments.models import Appointment, AvailabilityRule, OfficeService, Status
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Desk, Office, OpeningHours
-from schalter.planning.calibration import BookingRecord, VisitRecord
-from schalter.planning.optimiser import RuleSpec
-from schalter.planning.simulator import DeskSpec
+from schalter.planning.calibration import BookingRecord, VisitRecord, calibrate, scenario_from
+from schalter.planning.optimiser import Plan, RuleSpec, booked, plan_from_rules, slot_starts
+from schalter.planning.simulator import Appointments, DeskSpec, Scenario, ServiceTime, WalkIns
 from schalter.visits.models import Priority, Ticket
 
 
@@ -148,3 +149,78 @@ def slot_minutes_by_service(office: Office) -> dict[str, int]:
             str(o.service_id): o.duration_minutes
             for o in OfficeService.objects.filter(office=office, enabled=True)
         }
+
+
+HISTORY_DAYS = 56  # eight weeks of records calibrate the what-if page
+MIN_VISITS = 50  # fewer recorded visits: assumed demand instead (said on the page)
+BOOKED_SHARE = 0.85  # with assumed demand, this share of today's slots is booked
+ASSUMED_WALK_INS = (12.0, 8.0, 6.0, 5.0, 4.0, 4.0, 3.0, 2.0)  # per hour after opening
+ASSUMED_WALK_IN_MINUTES = 10.0
+WALK_IN = "walk-in"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The office's day as the planning page starts from it."""
+
+    scenario: Scenario
+    weekday: int
+    opens: time
+    calibrated: bool  # from the office's records, else assumed demand
+    visits: int  # recorded visits it was calibrated on
+    plan: Plan  # today's plan, from the rules in force
+
+
+def office_baseline(office: Office, weekday: int, today: date) -> Baseline | None:
+    """Today's plan on the weekday, with demand calibrated from the last eight weeks of records
+    (or assumed when there are too few); None when the office is closed that weekday."""
+    opening = opening_by_weekday(office).get(weekday)
+    if opening is None:
+        return None
+    opens, minutes = opening
+    desks = desk_specs(office) or (DeskSpec("1"),)
+    durations = slot_minutes_by_service(office)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    plan = plan_from_rules(rule_specs_on(office, day), durations, label="today")
+    first, last = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1)
+    visits = visit_records(office, first, last)
+    bookings = booking_records(office, first, last)
+    assumed = {
+        s: ServiceTime("lognormal", float(d), d / 2.0) for s, d in durations.items() if d > 0
+    }
+    if len(visits) >= MIN_VISITS:
+        calibration = calibrate(visits, bookings, open_minutes=minutes)
+        booked_starts = {
+            s: [b.start for b in bookings if b.service == s and b.day.weekday() == weekday]
+            for s in plan.services
+        }
+        weeks = max(1, calibration.days_by_weekday.get(weekday, 1))
+        booked_starts = {  # a typical day's bookings: every `weeks`-th of them
+            s: sorted(starts)[::weeks] for s, starts in booked_starts.items() if starts
+        }
+        scenario = scenario_from(
+            calibration, weekday=weekday, desks=desks, booked_starts=booked_starts
+        )
+        times = {**assumed, **dict(scenario.service_times)}
+        scenario = replace(scenario, service_times=times)
+    else:
+        appointments = []
+        for service, service_plan in sorted(plan.services.items()):
+            offered = slot_starts(service_plan, minutes)
+            taken = booked(offered, int(len(offered) * BOOKED_SHARE))
+            if taken:
+                appointments.append(Appointments(service, tuple(taken), no_show=0.1))
+        scenario = Scenario(
+            desks=desks,
+            open_minutes=minutes,
+            service_times={
+                **assumed,
+                WALK_IN: ServiceTime("lognormal", ASSUMED_WALK_IN_MINUTES, 5.0),
+            },
+            walk_ins=(WalkIns(WALK_IN, ASSUMED_WALK_INS),),
+            appointments=tuple(appointments),
+        )
+    demand = {w.service for w in scenario.walk_ins} | {a.service for a in scenario.appointments}
+    if any(not any(d.services is None or s in d.services for d in scenario.desks) for s in demand):
+        scenario = replace(scenario, desks=tuple(replace(d, services=None) for d in scenario.desks))
+    return Baseline(scenario, weekday, opens, len(visits) >= MIN_VISITS, len(visits), plan)

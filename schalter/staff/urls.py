@@ -5,6 +5,7 @@ from schalter.staff import (
     auth_views,
     content_views,
     parts_views,
+    planning_views,
     privacy_views,
     queue_setup_views,
     screen_views,
@@ -104,4 +105,6 @@ urlpatterns = [
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
     ),
+    # Planning (issue 18)
+    path("<slug:office>/planning/", planning_views.planning, name="planning"),
 ]
