@@ -3,8 +3,6 @@ walk-in policy or slot length and see waits and idle desk time change, as SVG ch
 table and one sentence. Short runs answer at once; long ones go to the task backend and the
 page polls (a refreshing progress bar, no JavaScript), never holding a web worker."""
 
-from datetime import datetime, timedelta
-
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -62,9 +60,8 @@ def _minutes(value: float) -> str:
 
 
 def _clock(opens, minutes: int) -> str:
-    return (datetime.combine(datetime(2000, 1, 3), opens) + timedelta(minutes=minutes)).strftime(
-        "%H:%M"
-    )
+    total = opens.hour * 60 + opens.minute + minutes
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
 
 
 def _figures(comparison: Comparison, opens) -> dict:
