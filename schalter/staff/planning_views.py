@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,8 +23,13 @@ from schalter.planning.whatif import Comparison, Knobs, is_long, knobs_of
 from schalter.staff.guards import office_view
 from schalter.staff.navigation import office_render
 
+
+def _minutes_label(minutes: int) -> str:
+    return _("%(minutes)s minutes") % {"minutes": minutes}
+
+
 SLOT_CHOICES = [(0, gettext_lazy("as booked today"))] + [
-    (m, gettext_lazy("%(minutes)s minutes") % {"minutes": m}) for m in (10, 15, 20, 30, 45, 60)
+    (m, lazy(_minutes_label, str)(m)) for m in (10, 15, 20, 30, 45, 60)
 ]
 PRECISE_REPLICATIONS = 100
 QUICK_REPLICATIONS = 20
@@ -124,7 +130,7 @@ def _figures(comparison: Comparison, opens) -> dict:
             row(_("Idle desks (h)"), lambda s: s.idle_desk_minutes, 60.0),
             row(_("Overtime after closing (min)"), lambda s: s.overtime_minutes),
             row(_("Clients served"), lambda s: s.served),
-            row(_("Desks busy (%%)"), lambda s: Estimate(s.utilisation.mean * 100,
+            row(_("Desks busy (per cent)"), lambda s: Estimate(s.utilisation.mean * 100,
                                                           s.utilisation.half_width * 100)),
         ],
     }  # fmt: skip
