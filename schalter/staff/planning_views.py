@@ -3,6 +3,8 @@ walk-in policy or slot length and see waits and idle desk time change, as SVG ch
 table and one sentence. Short runs answer at once; long ones go to the task backend and the
 page polls (a refreshing progress bar, no JavaScript), never holding a web worker."""
 
+import re
+
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -31,6 +33,7 @@ def _minutes_label(minutes: int) -> str:
 SLOT_CHOICES = [(0, gettext_lazy("as booked today"))] + [
     (m, lazy(_minutes_label, str)(m)) for m in (10, 15, 20, 30, 45, 60)
 ]
+TOKEN = re.compile(r"[A-Za-z0-9_-]{0,40}")
 PRECISE_REPLICATIONS = 100
 QUICK_REPLICATIONS = 20
 
@@ -163,12 +166,14 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
     context: dict = {"weekdays": weekdays}
     if not weekdays:
         return office_render(request, "staff/planning/whatif.html", context)
-    weekday = int(request.GET.get("weekday", weekdays[0]))
-    weekday = weekday if weekday in weekdays else weekdays[0]
+    asked = request.GET.get("weekday", "")
+    weekday = int(asked) if asked.isdigit() and int(asked) in weekdays else weekdays[0]
     baseline = selectors.office_baseline(office, weekday, today)
     assert baseline is not None
     status = 200
     token = request.GET.get("run", "")
+    if not TOKEN.fullmatch(token):
+        token = "" if not token else "unknown"
     if request.method == "POST":
         form = WhatIfForm(request.POST, weekdays=weekdays)
         if form.is_valid():
