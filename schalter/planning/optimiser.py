@@ -268,3 +268,60 @@ def plan_from_rules(
             until_minute=main.end_minute,
         )
     return Plan(services, label=label)
+
+
+def _row(label: str, result: Evaluated) -> dict[str, object]:
+    s = result.summary
+    return {
+        "label": label,
+        "plan": result.plan.describe(),
+        "score": round(result.score, 3),
+        "mean_wait_minutes": round(s.mean_wait.mean, 2),
+        "mean_wait_minutes_ci": [round(s.mean_wait.low, 2), round(s.mean_wait.high, 2)],
+        "p90_wait_minutes": round(s.p90_wait.mean, 2),
+        "p90_wait_minutes_ci": [round(s.p90_wait.low, 2), round(s.p90_wait.high, 2)],
+        "idle_desk_hours": round(s.idle_desk_minutes.mean / 60, 2),
+        "overtime_minutes": round(s.overtime_minutes.mean, 1),
+        "unmet_bookings": result.unmet_bookings,
+    }
+
+
+def optimise(
+    scenario: Scenario,
+    today: Plan,
+    *,
+    limit: int = 100,
+    replications: int = 20,
+    processes: int = 1,
+    best: int = 5,
+) -> dict[str, object]:
+    """Today's plan and the best candidates for the same demand (the bookings of `scenario`
+    and its walk-ins), all with the same seeds; with a one-line verdict on p90."""
+    demand = Demand(
+        bookings={a.service: len(a.starts) for a in scenario.appointments},
+        no_show={a.service: a.no_show for a in scenario.appointments},
+        punctuality=scenario.appointments[0].punctuality
+        if scenario.appointments
+        else Punctuality(),
+    )
+    base = replace(scenario, appointments=(), replications=replications)
+    plans = [replace(today, label="today"), *candidates(base, demand, limit=limit)]
+    results = plans_evaluate(base, demand, plans, processes=processes)
+    current, found = results[0], best_plans(results[1:], best)
+    rows = [_row(f"plan {i + 1}", r) for i, r in enumerate(found)]
+    if found:
+        gain = current.summary.p90_wait.mean - found[0].summary.p90_wait.mean
+        verdict = (
+            f"The best plan's p90 wait is {found[0].summary.p90_wait.mean:.1f} minutes against "
+            f"{current.summary.p90_wait.mean:.1f} today ({abs(gain):.1f} minutes "
+            f"{'shorter' if gain >= 0 else 'longer'})."
+        )
+    else:
+        verdict = "No candidate takes today's bookings."
+    return {
+        "today": _row("today", current),
+        "best": rows,
+        "candidates": len(plans) - 1,
+        "replications": replications,
+        "verdict": verdict,
+    }

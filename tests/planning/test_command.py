@@ -75,3 +75,25 @@ def test_the_documented_examples_run(tmp_path, example):
     text = (Path(__file__).parents[2] / "docs" / "planning" / example).read_text()
     result = json.loads(run(tmp_path, text, "--json"))
     assert result["served"] > 0 and result["replications"] == 20
+
+
+@pytest.mark.django_db
+def test_plan_optimise_shows_the_best_plans_against_today(office):
+    from tests.conftest import make_bookable
+
+    make_bookable(office, days=0)
+    out = StringIO()
+    call_command(
+        "plan_optimise", "--office", office.slug, "--plans", "12", "--replications", "5",
+        "--json", stdout=out,
+    )  # fmt: skip
+    report = json.loads(out.getvalue())
+    assert report["today"]["label"] == "today" and report["candidates"] == 12
+    assert report["best"] and report["calibrated"] is False
+    best = report["best"][0]
+    low, high = best["p90_wait_minutes_ci"]
+    assert low <= best["p90_wait_minutes"] <= high
+    assert best["score"] <= min(r["score"] for r in report["best"])
+    assert "p90 wait" in report["verdict"]
+    with pytest.raises(CommandError, match="closed"):
+        call_command("plan_optimise", "--office", office.slug, "--weekday", "2")
