@@ -6,6 +6,7 @@ from schalter.staff import (
     content_views,
     members_views,
     parts_views,
+    planning_views,
     privacy_views,
     queue_setup_views,
     screen_views,
@@ -111,4 +112,6 @@ urlpatterns = [
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
     ),
+    # Planning (issue 18)
+    path("<slug:office>/planning/", planning_views.planning, name="planning"),
 ]

@@ -35,7 +35,7 @@ from schalter.appointments.waitlist import waitlist_join
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
 from schalter.offices.models import Closure, Desk, Location
-from schalter.offices.services import closure_add
+from schalter.offices.services import closure_add, office_part_switch
 from schalter.visits import services as visits
 from schalter.visits.models import Kiosk, Screen, ServiceGroup, Ticket
 from tests.conftest import sign_in
@@ -240,6 +240,7 @@ STAFF_PAGES = {
     "content_text": "office",
     "member": "member",
     "member_invite": None,
+    "planning": None,
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
@@ -323,6 +324,8 @@ def world(office, bookable, settings, make_staff):
     now = next_monday_nine(office)
     with time_machine.travel(now, tick=True):
         make_staff(office, Role.CASEWORKER)  # a member to show
+        # Parts off by default, switched on so that their forms are fuzzed too.
+        office_part_switch(office=office, name="planning", on=True, acting_user=COMMAND)
         yield build_world(office, bookable, now)
 
 

@@ -60,6 +60,8 @@ def world_of(office: Office, make_staff) -> World:
     """Objects of every kind a staff URL or form names, made through the services."""
     make_staff(office, Role.CASEWORKER)  # a membership to look at
     make_bookable(office, days=1)
+    # Parts off by default, switched on so that their pages are walked too.
+    office_services.office_part_switch(office=office, name="planning", on=True, acting_user=COMMAND)
     today = MONDAY_9.date()
     # A service only this office offers (the other office's staff cannot book or edit it).
     only = Service.objects.create(
@@ -525,6 +527,21 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     ),
     "staff:visit_desk": (Walk(C.WORK_AT_DESK, bodies=_desk_actions, form_ids=True),),
     "staff:visit_queue": (Walk(C.RUN_QUEUE, bodies=_front_desk, form_ids=True),),
+    # Planning (issue 18): the what-if page takes no ids; its form names a weekday only.
+    "staff:planning": (
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            bodies=lambda w: [
+                {
+                    "weekday": 0,
+                    "desks": 2,
+                    "open_minutes": 240,
+                    "walk_ins": "all_day",
+                    "slot_minutes": 0,
+                }
+            ],
+        ),
+    ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
     "staff:waitlist_entry_update": (
@@ -846,6 +863,7 @@ CONTROL_MAY_DO_NOTHING = {
     "staff:waitlist_offer": "offers only when a seat is free",
     "staff:privacy": "a read: it writes only its audit row",
     "staff:parts": "the walk switches on a part that is on (see STAFF_WALK)",
+    "staff:planning": "a simulation: it reads and computes, it writes nothing",
 }
 
 

@@ -1,0 +1,10 @@
+"""Refusals of the planning app, on the shared base."""
+
+from django.utils.translation import gettext_lazy as _
+
+from schalter.errors import Refusal
+
+
+class PlanError(Refusal):
+    code = "plan_invalid"
+    message = _("This plan cannot be applied.")

@@ -1,0 +1,327 @@
+"""Slot templates searched for the plan with the shortest waits, free of Django
+(docs/planning.md, "Optimiser").
+
+A plan says, per service taking appointments, how long a slot is, how many seats per slot are
+booked online, how many are kept back for emergencies and the counter (not booked ahead, so the
+desks serve urgent clients and walk-ins then), whether the first slot is booked twice (the
+Bailey–Welch rule) and the hours appointments are given; the desks left over serve walk-ins. A
+plan maps one to one onto availability rules (`rules_from_plan`, `plan_from_rules`): capacity
+online, capacity kept for staff, start and end. Every candidate is simulated
+with the same seeds (common random numbers, so differences between plans are not noise of
+different draws), scored on mean and p90 wait, idle desk time and overtime, and a plan that
+cannot take the demanded bookings is not a candidate. `plans_evaluate` spreads candidates over
+processes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from schalter.planning.simulator import (
+    Appointments,
+    Punctuality,
+    Scenario,
+    Summary,
+    simulate,
+)
+
+# Minutes of waiting a plan is charged per unit: p90 counts half as much as the mean, an idle
+# desk hour like 1.2 minutes of mean wait, an hour of overtime like 6.
+WEIGHTS = {"mean": 1.0, "p90": 0.5, "idle_hour": 1.2, "overtime_hour": 6.0}
+LAST_SLOT_BEFORE_CLOSE = 30  # minutes: the last slot ends this long before closing
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    slot_minutes: int
+    appointment_desks: int  # seats per slot booked online (the rule's capacity_online)
+    reserve: int = 0  # seats per slot kept for emergencies and the counter (capacity_staff)
+    opening_double: bool = False  # Bailey–Welch: two bookings at opening, one fewer at the end
+    from_minute: int = 0
+    until_minute: int | None = None  # None: `LAST_SLOT_BEFORE_CLOSE` before closing
+
+    def until(self, open_minutes: float) -> float:
+        if self.until_minute is not None:
+            return self.until_minute
+        return open_minutes - LAST_SLOT_BEFORE_CLOSE
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """An availability rule of one weekday in the planning core's terms."""
+
+    start_minute: int
+    end_minute: int
+    capacity_online: int
+    capacity_staff: int
+    services: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    services: Mapping[str, ServicePlan]
+    label: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        for name, p in sorted(self.services.items()):
+            extra = ""
+            if p.opening_double:
+                extra += ", 2 at opening"
+            if p.reserve:
+                extra += f", {p.reserve} kept back"
+            parts.append(
+                f"{name}: {p.slot_minutes}-min slots × {p.appointment_desks} online{extra}"
+            )
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the office has to serve on a day, besides the walk-ins of the base scenario."""
+
+    bookings: Mapping[str, int]  # appointments wanted per day per service
+    no_show: Mapping[str, float] = field(default_factory=dict)
+    punctuality: Punctuality = field(default_factory=Punctuality)
+    persons: tuple[tuple[int, float], ...] = ((1, 1.0),)
+
+
+def slot_starts(plan: ServicePlan, open_minutes: float) -> list[float]:
+    """Every bookable slot's start, one entry per seat booked online."""
+    until = plan.until(open_minutes)
+    starts: list[float] = []
+    at = float(plan.from_minute)
+    while at + plan.slot_minutes <= until:
+        starts.extend([at] * plan.appointment_desks)
+        at += plan.slot_minutes
+    if plan.opening_double and starts:
+        starts.insert(0, 0.0)
+        starts.pop()
+    return starts
+
+
+def booked(starts: list[float], wanted: int) -> list[float]:
+    """The slots taken when `wanted` bookings spread evenly over what is offered."""
+    if wanted >= len(starts):
+        return list(starts)
+    if wanted <= 0:
+        return []
+    step = len(starts) / wanted
+    return [starts[int(i * step)] for i in range(wanted)]
+
+
+def scenario_for(base: Scenario, demand: Demand, plan: Plan) -> tuple[Scenario, int]:
+    """The base scenario (desks, walk-ins, service times) with the plan's appointments; and how
+    many bookings the plan could not take."""
+    blocks, unmet = [], 0
+    for service, wanted in sorted(demand.bookings.items()):
+        sp = plan.services.get(service)
+        offered = slot_starts(sp, base.open_minutes) if sp else []
+        taken = booked(offered, wanted)
+        unmet += max(0, wanted - len(taken))
+        if taken:
+            blocks.append(
+                Appointments(
+                    service,
+                    tuple(taken),
+                    no_show=demand.no_show.get(service, 0.0),
+                    persons=demand.persons,
+                    punctuality=demand.punctuality,
+                )
+            )
+    return replace(base, appointments=tuple(blocks)), unmet
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    plan: Plan
+    summary: Summary
+    unmet_bookings: int
+
+    @property
+    def score(self) -> float:
+        s = self.summary
+        return (
+            WEIGHTS["mean"] * s.mean_wait.mean
+            + WEIGHTS["p90"] * s.p90_wait.mean
+            + WEIGHTS["idle_hour"] * s.idle_desk_minutes.mean / 60
+            + WEIGHTS["overtime_hour"] * s.overtime_minutes.mean / 60
+        )
+
+
+def plan_evaluate(base: Scenario, demand: Demand, plan: Plan) -> Evaluated:
+    scenario, unmet = scenario_for(base, demand, plan)
+    return Evaluated(plan, simulate(scenario), unmet)
+
+
+def _evaluate_one(job: tuple[Scenario, Demand, Plan]) -> Evaluated:
+    return plan_evaluate(*job)
+
+
+def plans_evaluate(
+    base: Scenario,
+    demand: Demand,
+    plans: Iterable[Plan],
+    *,
+    processes: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Evaluated]:
+    """Every plan simulated with the base scenario's seed and replications, in order."""
+    jobs = [(base, demand, plan) for plan in plans]
+    results: list[Evaluated] = []
+    if processes <= 1:
+        for job in jobs:
+            results.append(_evaluate_one(job))
+            if progress:
+                progress(len(results), len(jobs))
+        return results
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for result in pool.map(_evaluate_one, jobs, chunksize=max(1, len(jobs) // (processes * 4))):
+            results.append(result)
+            if progress:
+                progress(len(results), len(jobs))
+    return results
+
+
+def candidates(
+    base: Scenario,
+    demand: Demand,
+    *,
+    slot_lengths: Iterable[int] = (10, 15, 20, 25, 30, 40),
+    limit: int = 100,
+) -> list[Plan]:
+    """Slot templates that can take the demanded bookings, varied per service over slot length,
+    desks taking appointments, Bailey–Welch and the emergency reserve; at most `limit`, spread
+    over the space rather than the first ones found."""
+    lengths = tuple(slot_lengths)
+    per_service: dict[str, list[ServicePlan]] = {}
+    for service, wanted in sorted(demand.bookings.items()):
+        desks = [d for d in base.desks if d.services is None or service in d.services]
+        options = []
+        for minutes, at_desks, double, reserve in itertools.product(
+            lengths, range(1, len(desks) + 1), (False, True), (0, 1)
+        ):
+            if at_desks + reserve > len(desks):
+                continue
+            sp = ServicePlan(minutes, at_desks, reserve, double)
+            if len(slot_starts(sp, base.open_minutes)) >= wanted:
+                options.append(sp)
+        per_service[service] = options
+    names = sorted(per_service)
+    combos = list(itertools.product(*(per_service[n] for n in names)))
+    if len(combos) > limit:
+        step = len(combos) / limit
+        combos = [combos[int(i * step)] for i in range(limit)]
+    return [Plan(dict(zip(names, combo, strict=True))) for combo in combos]
+
+
+def best_plans(results: list[Evaluated], count: int = 5) -> list[Evaluated]:
+    feasible = [r for r in results if r.unmet_bookings == 0 and r.summary.unserved.mean == 0]
+    return sorted(feasible, key=lambda r: r.score)[:count]
+
+
+def rules_from_plan(plan: Plan, open_minutes: float) -> list[RuleSpec]:
+    """The availability rules of one weekday that give the plan's slots; the Bailey–Welch
+    double booking at opening is a second rule of one seat for the first slot."""
+    rules = []
+    for service, p in sorted(plan.services.items()):
+        until = int(p.until(open_minutes))
+        rules.append(
+            RuleSpec(p.from_minute, until, p.appointment_desks, p.reserve, frozenset({service}))
+        )
+        if p.opening_double:
+            first_end = p.from_minute + p.slot_minutes
+            rules.append(RuleSpec(p.from_minute, first_end, 1, 0, frozenset({service})))
+    return rules
+
+
+def plan_from_rules(
+    rules: Iterable[RuleSpec], slot_minutes: Mapping[str, int], *, label: str = ""
+) -> Plan:
+    """Today's plan from the rules in force: per service its widest rule (a one-slot rule at its
+    start on top of it is read as Bailey–Welch)."""
+    by_service: dict[str, list[RuleSpec]] = {}
+    for rule in rules:
+        for service in rule.services:
+            by_service.setdefault(service, []).append(rule)
+    services = {}
+    for service, found in by_service.items():
+        length = slot_minutes.get(service)
+        if not length:
+            continue
+        found.sort(key=lambda r: r.end_minute - r.start_minute, reverse=True)
+        main = found[0]
+        double = any(
+            r is not main
+            and r.start_minute == main.start_minute
+            and r.end_minute - r.start_minute <= length
+            for r in found
+        )
+        services[service] = ServicePlan(
+            slot_minutes=length,
+            appointment_desks=main.capacity_online,
+            reserve=main.capacity_staff,
+            opening_double=double,
+            from_minute=main.start_minute,
+            until_minute=main.end_minute,
+        )
+    return Plan(services, label=label)
+
+
+def _row(label: str, result: Evaluated) -> dict[str, object]:
+    s = result.summary
+    return {
+        "label": label,
+        "plan": result.plan.describe(),
+        "score": round(result.score, 3),
+        "mean_wait_minutes": round(s.mean_wait.mean, 2),
+        "mean_wait_minutes_ci": [round(s.mean_wait.low, 2), round(s.mean_wait.high, 2)],
+        "p90_wait_minutes": round(s.p90_wait.mean, 2),
+        "p90_wait_minutes_ci": [round(s.p90_wait.low, 2), round(s.p90_wait.high, 2)],
+        "idle_desk_hours": round(s.idle_desk_minutes.mean / 60, 2),
+        "overtime_minutes": round(s.overtime_minutes.mean, 1),
+        "unmet_bookings": result.unmet_bookings,
+    }
+
+
+def optimise(
+    scenario: Scenario,
+    today: Plan,
+    *,
+    limit: int = 100,
+    replications: int = 20,
+    processes: int = 1,
+    best: int = 5,
+) -> dict[str, object]:
+    """Today's plan and the best candidates for the same demand (the bookings of `scenario`
+    and its walk-ins), all with the same seeds; with a one-line verdict on p90."""
+    demand = Demand(
+        bookings={a.service: len(a.starts) for a in scenario.appointments},
+        no_show={a.service: a.no_show for a in scenario.appointments},
+        punctuality=scenario.appointments[0].punctuality
+        if scenario.appointments
+        else Punctuality(),
+    )
+    base = replace(scenario, appointments=(), replications=replications)
+    plans = [replace(today, label="today"), *candidates(base, demand, limit=limit)]
+    results = plans_evaluate(base, demand, plans, processes=processes)
+    current, found = results[0], best_plans(results[1:], best)
+    rows = [_row(f"plan {i + 1}", r) for i, r in enumerate(found)]
+    if found:
+        gain = current.summary.p90_wait.mean - found[0].summary.p90_wait.mean
+        verdict = (
+            f"The best plan's p90 wait is {found[0].summary.p90_wait.mean:.1f} minutes against "
+            f"{current.summary.p90_wait.mean:.1f} today ({abs(gain):.1f} minutes "
+            f"{'shorter' if gain >= 0 else 'longer'})."
+        )
+    else:
+        verdict = "No candidate takes today's bookings."
+    return {
+        "today": _row("today", current),
+        "best": rows,
+        "candidates": len(plans) - 1,
+        "replications": replications,
+        "verdict": verdict,
+    }

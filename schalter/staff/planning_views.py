@@ -1,0 +1,224 @@
+"""The what-if page of planning (docs/planning.md, "What-if"): team leads change desks, hours,
+walk-in policy or slot length and see waits and idle desk time change, as SVG charts with a
+table and one sentence. Short runs answer at once; long ones go to the task backend and the
+page polls (a refreshing progress bar, no JavaScript), never holding a web worker."""
+
+import re
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from schalter.accounts.roles import Capability
+from schalter.charts import Chart, Series, bar_chart, line_chart
+from schalter.kern_forms import KernFormMixin
+from schalter.offices.models import Office
+from schalter.planning import selectors, tasks
+from schalter.planning.simulator import Estimate
+from schalter.planning.whatif import Comparison, Knobs, is_long, knobs_of
+from schalter.staff.guards import office_view
+from schalter.staff.navigation import office_render
+
+
+def _minutes_label(minutes: int) -> str:
+    return _("%(minutes)s minutes") % {"minutes": minutes}
+
+
+SLOT_CHOICES = [(0, gettext_lazy("as booked today"))] + [
+    (m, lazy(_minutes_label, str)(m)) for m in (10, 15, 20, 30, 45, 60)
+]
+TOKEN = re.compile(r"[A-Za-z0-9_-]{0,40}")
+PRECISE_REPLICATIONS = 100
+QUICK_REPLICATIONS = 20
+
+
+class WhatIfForm(KernFormMixin, forms.Form):
+    weekday = forms.TypedChoiceField(label=gettext_lazy("Weekday"), coerce=int)
+    desks = forms.IntegerField(label=gettext_lazy("Desks"), min_value=1, max_value=60)
+    open_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes open"), min_value=60, max_value=14 * 60, step_size=15
+    )
+    walk_ins = forms.ChoiceField(
+        label=gettext_lazy("Walk-ins"),
+        choices=[
+            ("all_day", gettext_lazy("all day")),
+            ("morning", gettext_lazy("only in the first two hours")),
+            ("none", gettext_lazy("none (appointments only)")),
+        ],
+    )
+    slot_minutes = forms.TypedChoiceField(
+        label=gettext_lazy("Slot length"), choices=SLOT_CHOICES, coerce=int
+    )
+    precise = forms.BooleanField(
+        label=gettext_lazy("Precise: 100 simulated days, in the background"), required=False
+    )
+
+    def __init__(self, *args, weekdays: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekday"].choices = [(d, WEEKDAYS[d]) for d in weekdays]
+
+
+def _minutes(value: float) -> str:
+    return number_format(round(value, 1), 1)
+
+
+def _clock(opens, minutes: int) -> str:
+    total = opens.hour * 60 + opens.minute + minutes
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def _figures(comparison: Comparison, opens) -> dict:
+    today, changed = comparison.today, comparison.changed
+    hours = sorted(set(today.per_hour) | set(changed.per_hour))
+
+    def hourly(summary) -> tuple[float | None, ...]:
+        return tuple(
+            summary.per_hour[h]["mean_wait_minutes"].mean if h in summary.per_hour else None
+            for h in hours
+        )
+
+    names = (_("Today"), _("With the changes"))
+    by_hour = Chart(
+        title=_("Mean wait by hour of arrival"),
+        description=_(
+            "Mean wait in minutes for clients arriving in each hour, today and with the changes."
+        ),
+        x_label=_("Arrival from"),
+        y_label=_("Minutes"),
+        categories=tuple(_clock(opens, 60 * h) for h in hours),
+        series=(Series(names[0], hourly(today)), Series(names[1], hourly(changed))),
+        unit=_("min"),
+    )
+    overall = Chart(
+        title=_("Waits and idle desk time"),
+        description=_(
+            "Mean wait and the wait 9 in 10 clients stay within, in minutes, and idle desk "
+            "time in hours, today and with the changes."
+        ),
+        x_label=_("Figure"),
+        y_label=_("Minutes or hours"),
+        categories=(_("Mean wait (min)"), _("9 in 10 within (min)"), _("Idle desks (h)")),
+        series=tuple(
+            Series(
+                name,
+                (s.mean_wait.mean, s.p90_wait.mean, s.idle_desk_minutes.mean / 60),
+            )
+            for name, s in zip(names, (today, changed), strict=True)
+        ),
+    )
+
+    def row(label: str, get, scale: float = 1.0) -> tuple:
+        def text(e: Estimate) -> str:
+            return _("%(mean)s (%(low)s–%(high)s)") % {
+                "mean": _minutes(e.mean / scale),
+                "low": _minutes(max(0.0, e.low) / scale),
+                "high": _minutes(e.high / scale),
+            }
+
+        return (label, text(get(today)), text(get(changed)))
+
+    table = {
+        "caption": _("Figures with 95 %% confidence intervals (%(days)s simulated days each)")
+        % {"days": today.replications},
+        "header": (_("Figure"), *names),
+        "rows": [
+            row(_("Mean wait (min)"), lambda s: s.mean_wait),
+            row(_("9 in 10 within (min)"), lambda s: s.p90_wait),
+            row(_("Idle desks (h)"), lambda s: s.idle_desk_minutes, 60.0),
+            row(_("Overtime after closing (min)"), lambda s: s.overtime_minutes),
+            row(_("Clients served"), lambda s: s.served),
+            row(_("Desks busy (per cent)"), lambda s: Estimate(s.utilisation.mean * 100,
+                                                          s.utilisation.half_width * 100)),
+        ],
+    }  # fmt: skip
+    summary = _(
+        "With the changes, the mean wait goes from %(before)s to %(after)s minutes, 9 in 10 "
+        "clients wait at most %(p90_after)s instead of %(p90_before)s minutes, and desks stand "
+        "idle for %(idle_after)s instead of %(idle_before)s hours."
+    ) % {
+        "before": _minutes(today.mean_wait.mean),
+        "after": _minutes(changed.mean_wait.mean),
+        "p90_before": _minutes(today.p90_wait.mean),
+        "p90_after": _minutes(changed.p90_wait.mean),
+        "idle_before": _minutes(today.idle_desk_minutes.mean / 60),
+        "idle_after": _minutes(changed.idle_desk_minutes.mean / 60),
+    }
+    return {
+        "summary": summary,
+        "charts": [
+            {"svg": line_chart(by_hour), "table": by_hour.table()},
+            {"svg": bar_chart(overall), "table": None},
+        ],
+        "table": table,
+    }
+
+
+@office_view(Capability.PLAN_APPOINTMENTS)
+def planning(request: HttpRequest, office: Office) -> HttpResponse:
+    today = timezone.localdate()
+    weekdays = sorted(selectors.opening_by_weekday(office))
+    context: dict = {"weekdays": weekdays}
+    if not weekdays:
+        return office_render(request, "staff/planning/whatif.html", context)
+    asked = request.GET.get("weekday", "")
+    weekday = int(asked) if asked.isdigit() and int(asked) in weekdays else weekdays[0]
+    baseline = selectors.office_baseline(office, weekday, today)
+    assert baseline is not None
+    status = 200
+    token = request.GET.get("run", "")
+    if not TOKEN.fullmatch(token):
+        token = "" if not token else "unknown"
+    if request.method == "POST":
+        form = WhatIfForm(request.POST, weekdays=weekdays)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["weekday"] != weekday:
+                baseline = selectors.office_baseline(office, data["weekday"], today)
+                assert baseline is not None
+            knobs = Knobs(
+                desks=data["desks"],
+                open_minutes=data["open_minutes"],
+                walk_ins=data["walk_ins"],
+                slot_minutes=data["slot_minutes"],
+                replications=PRECISE_REPLICATIONS if data["precise"] else QUICK_REPLICATIONS,
+            )
+            if data["precise"] or is_long(baseline.scenario, knobs):
+                token = tasks.run_queue(office=office, weekday=data["weekday"], knobs=knobs)
+                url = reverse("staff:planning", kwargs={"office": office.slug})
+                # 303: the browser fetches the polling page with GET.
+                response = HttpResponseRedirect(f"{url}?weekday={data['weekday']}&run={token}")
+                response.status_code = 303
+                return response
+            comparison = tasks.whatif_run(office, data["weekday"], knobs, tasks.run_token())
+            if comparison is not None:
+                context |= _figures(comparison, baseline.opens)
+        else:
+            status = 400
+    else:
+        initial = knobs_of(baseline.scenario)
+        form = WhatIfForm(
+            initial={
+                "weekday": weekday,
+                "desks": initial.desks,
+                "open_minutes": initial.open_minutes,
+                "walk_ins": initial.walk_ins,
+                "slot_minutes": 0,
+            },
+            weekdays=weekdays,
+        )
+        if token:
+            state = tasks.run_state(office.pk, token)
+            if state is None or state.get("failed"):
+                context["run_lost"] = True
+            elif "comparison" in state:
+                context |= _figures(state["comparison"], baseline.opens)
+            else:
+                context["progress"] = state
+    context |= {"form": form, "baseline": baseline, "plan": baseline.plan.describe()}
+    return office_render(request, "staff/planning/whatif.html", context, status=status)
