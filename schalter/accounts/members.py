@@ -70,8 +70,8 @@ def _keep_an_admin(office: Office) -> None:
         raise MemberRefusal(LAST_ADMIN)
 
 
-def _may_manage(office: Office, acting_user: User) -> frozenset[str]:
-    held = capabilities_in(user=acting_user, office=office)
+def _may_manage(office: Office, admin: User) -> frozenset[str]:
+    held = capabilities_in(user=admin, office=office)
     if Capability.MANAGE_STAFF not in held:
         raise NotAllowed(_("Only an office admin may change staff."))
     return held
