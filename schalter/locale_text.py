@@ -8,12 +8,18 @@ punctuation: the one place templates (pages, e-mails, tickets, flyers) format th
 - `{{ moment|day_and_time }}`, `{{ day|day_and_date }}`: "weekday, date, time" with the
   language's comma (the Arabic comma "،" in Arabic, Persian and Dari), the time isolated.
 - `{{ amount|euro }}`: a fee in the language's number format, isolated, with the euro sign.
+- `{{ text|hyphenate:lang }}`: soft hyphens in long words (Pyphen's dictionaries, which
+  WeasyPrint brings), so "Aufenthaltserlaubnisverlängerung" breaks with a hyphen on a display
+  even where the browser has no hyphenation dictionary of its own (Chromium on Linux has none).
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from functools import cache
 
+import pyphen
 from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
@@ -90,3 +96,23 @@ def semicolon_tag() -> str:
     """{% semicolon %}: the current language's semicolon and space (Arabic "؛" in Arabic script)."""
     code = (get_language() or "").lower()
     return "\u061b " if code in ARABIC_SCRIPT else "; "
+
+
+SOFT_HYPHEN = "\u00ad"
+LONG_WORD = re.compile(r"\w{13,}")  # shorter words fit a display's narrowest cell
+
+
+@cache
+def _dictionary(language: str) -> pyphen.Pyphen | None:
+    found = pyphen.language_fallback(language.replace("-", "_").split("_x_")[0])
+    return pyphen.Pyphen(lang=found) if found else None
+
+
+@register.filter
+def hyphenate(text, language: str = "de") -> str:
+    """Soft hyphens in the long words of `text` by the rules of `language` (BCP 47 or Django
+    code); the text unchanged where Pyphen knows no rules for it."""
+    dictionary = _dictionary(str(language or "de").lower().split("-x-")[0])
+    if not text or dictionary is None:
+        return text
+    return LONG_WORD.sub(lambda word: dictionary.inserted(word.group(0), SOFT_HYPHEN), str(text))

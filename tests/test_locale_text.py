@@ -143,3 +143,15 @@ def test_codes_phones_and_fees_go_through_the_ltr_filter():
 def test_numbers_through_ltr_are_in_the_readers_format():
     assert render("{{ v|ltr }}", "ar", v=Decimal("50.00")) == '<bdi dir="ltr">50\u066b00</bdi>'
     assert render("{% semicolon %}", "ar") == "\u061b " and render("{% semicolon %}", "de") == "; "
+
+
+def test_long_words_get_soft_hyphens_by_their_languages_rules():
+    from schalter.locale_text import hyphenate
+
+    assert hyphenate("Aufenthaltserlaubnisverlängerung Abholung", "de") == (
+        "Auf\u00adent\u00adhalts\u00ader\u00adlaub\u00adnis\u00adver\u00adlän\u00adge\u00adrung"
+        " Abholung"
+    )
+    assert hyphenate("Voraussichtliche", "de-x-ls").count("\u00ad") > 2
+    assert hyphenate("الانتظارالمتوقعالطويل", "ar") == "الانتظارالمتوقعالطويل"  # no rules: as is
+    assert render("{{ t|hyphenate:'de' }}", "de", t="<Aufenthaltserlaubnis>").startswith("&lt;")

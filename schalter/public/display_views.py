@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from schalter.content import selectors as content_selectors
 from schalter.languages import BY_CODE
 from schalter.links import public_url, qr_svg
+from schalter.locale_text import hyphenate
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 from schalter.visits import announce, selectors
@@ -45,7 +46,7 @@ def _groups(screen: Screen, now: datetime) -> list[dict[str, object]]:
     return [
         {
             "id": status.group.pk,
-            "name": status.group.name_in("de"),
+            "name": hyphenate(status.group.name_in("de"), "de"),  # breaks with a hyphen
             "waiting": status.waiting,
             "wait": status.wait_said,
         }

@@ -176,6 +176,12 @@ def test_phone_pages_keep_controls_apart_and_numbers_left_to_right(open_page, of
         ).replace("/de/", f"/{language}/", 1)
         page = open_page(manage, "phone")
         reads_left_to_right(page, ".booking-code", code)
+        # Bullets keep off the edge on the reading side (KERN pads lists on the left only).
+        starts = page.evaluate(
+            """() => [...document.querySelectorAll('main ul.kern-list--bullet')]
+                 .map((ul) => parseFloat(getComputedStyle(ul).paddingInlineStart))"""
+        )
+        assert starts and min(starts) >= 16, starts
         assert_accessible(page)
         shoot(page, f"manage-{language}-phone")
         # The ticket page: the big number reads left to right, aligned with the text.
