@@ -27,13 +27,19 @@ class Promise:
 
 
 def _periods(day: date, day_of: Callable[[date], Day], zone) -> list[tuple[datetime, datetime]]:
+    """The day's opening periods in order, overlapping ones merged; none on a closed day."""
     found = day_of(day)
     if not found.is_open:
         return []
-    return [
-        (datetime.combine(day, p.opens, tzinfo=zone), datetime.combine(day, p.closes, tzinfo=zone))
-        for p in sorted(found.periods, key=lambda p: p.opens)
-    ]
+    merged: list[tuple[datetime, datetime]] = []
+    for period in sorted(found.periods, key=lambda p: (p.opens, p.closes)):
+        opens = datetime.combine(day, period.opens, tzinfo=zone)
+        closes = datetime.combine(day, period.closes, tzinfo=zone)
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    return merged
 
 
 def callback_deadline(

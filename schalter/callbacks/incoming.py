@@ -18,6 +18,7 @@ class Incoming:
     source: str  # models.Source
     # One message, one callback (models.Callback.dedup_key).
     dedup_key: str
+    recording_key: str = ""  # models.Callback.recording_key
     caller_number: str = ""  # E.164, or "" when not understood
     caller_raw: str = ""  # as written
     withheld: bool = False

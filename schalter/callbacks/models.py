@@ -136,9 +136,12 @@ class ReviewReason(models.TextChoices):
 class Callback(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=10, choices=Source.choices)
-    # One message, one callback: "msgid:<Message-ID>", or "vm:<number>:<recorded UTC>" when the
-    # mail has none; for a web request its idempotency key. Unique per office.
+    # One message, one callback: "msgid:<Message-ID>", or "sha256:<hash of the mail>" when it
+    # has none; for a web request its idempotency key. Unique per office.
     dedup_key = models.CharField(max_length=300)
+    # The same recording mailed again under another Message-ID: "<E.164>@<recorded, UTC>" when
+    # both are known (a withheld number has none). Unique per office too.
+    recording_key = models.CharField(max_length=80, blank=True)
     # E.164 ("+4961112345") when understood; else empty and the raw text is in `caller_raw`.
     caller_number = models.CharField(max_length=20, blank=True)
     caller_raw = models.CharField(max_length=80, blank=True)  # as the phone system wrote it
@@ -182,6 +185,11 @@ class Callback(models.Model):
         ordering = ["deadline", "id"]
         constraints = [
             models.UniqueConstraint(fields=["office", "dedup_key"], name="callback_dedup_once"),
+            models.UniqueConstraint(
+                fields=["office", "recording_key"],
+                condition=~Q(recording_key=""),
+                name="callback_recording_once",
+            ),
             models.UniqueConstraint(
                 fields=["status_token_hash"],
                 condition=~Q(status_token_hash=""),

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django_scopes import scope, scopes_disabled
 
 from schalter.callbacks.deadlines import Promise, callback_deadline
@@ -81,9 +81,15 @@ def patterns_of(office: Office) -> list[VoicemailPattern]:
         return list(VoicemailPattern.objects.filter(office=office))
 
 
-def callback_by_dedup_key(office: Office, dedup_key: str) -> Callback | None:
+def callback_by_dedup_key(
+    office: Office, dedup_key: str, recording_key: str = ""
+) -> Callback | None:
+    """The callback a message already made: by its key, or by caller and recording time."""
     with scope(office=office):
-        return Callback.objects.filter(office=office, dedup_key=dedup_key).first()
+        same = Q(dedup_key=dedup_key)
+        if recording_key:
+            same |= Q(recording_key=recording_key)
+        return Callback.objects.filter(same, office=office).order_by("id").first()
 
 
 def claimable(office: Office, now: datetime, languages: list[str] | None = None) -> QuerySet:

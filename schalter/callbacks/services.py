@@ -64,10 +64,11 @@ def callback_receive(
     *, office: Office, incoming: Incoming, now: datetime, acting_user: Actor
 ) -> Received:
     """Write a message as a callback, with its audio, its "received" event and audit row, in one
-    transaction: either all of it is there or none. Idempotent by `incoming.dedup_key`: the same
-    message again (a re-delivery after a crash, the same mail twice) returns the callback it made
-    and writes nothing. The acknowledgement is queued after the commit."""
-    existing = callback_by_dedup_key(office, incoming.dedup_key)
+    transaction: either all of it is there or none. Idempotent by `incoming.dedup_key` and
+    `incoming.recording_key`: the same message again (a re-delivery after a crash, the same mail
+    twice, the same recording under a new Message-ID) returns the callback it made and writes
+    nothing. The acknowledgement is queued after the commit."""
+    existing = callback_by_dedup_key(office, incoming.dedup_key, incoming.recording_key)
     if existing is not None:
         return Received(existing, created=False)
     try:
@@ -75,7 +76,7 @@ def callback_receive(
             callback = _create(office, incoming, now, acting_user=acting_user)
     except IntegrityError:
         # Two deliveries of one message at once: the other one's commit won the unique key.
-        existing = callback_by_dedup_key(office, incoming.dedup_key)
+        existing = callback_by_dedup_key(office, incoming.dedup_key, incoming.recording_key)
         if existing is None:
             raise
         return Received(existing, created=False)
@@ -90,6 +91,7 @@ def _create(office: Office, incoming: Incoming, now: datetime, *, acting_user: A
         office=office,
         source=incoming.source,
         dedup_key=incoming.dedup_key,
+        recording_key=incoming.recording_key,
         caller_number=incoming.caller_number,
         caller_raw=incoming.caller_raw,
         withheld=incoming.withheld,
