@@ -35,9 +35,12 @@ GERMAN = "de"
 
 
 def deadline_words(office: Office, deadline: datetime, language: str) -> str:
-    """ "Tuesday, 9 June, 12:00" in `language`, on the office's clock."""
+    """ "Montag, 8. Juni 2026, 12:00" in `language`'s own formats, on the office's clock."""
+    moment = local_time(office, deadline)
     with translation.override(language):
-        return formats.date_format(local_time(office, deadline), "l, j F, H:i")
+        return ", ".join(
+            formats.date_format(moment, part) for part in ("l", "DATE_FORMAT", "TIME_FORMAT")
+        )
 
 
 def acknowledgement_text(office: Office, deadline: datetime, language: str) -> str:
