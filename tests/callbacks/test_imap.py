@@ -91,8 +91,8 @@ def dovecot():
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     port = free_port()
     config = root / "dovecot.conf"
-    config.write_text(CONFIG.format(root=root, uid=uid, gid=gid, port=port,
-                                    login_user=login_user, internal_user=internal_user))  # fmt: skip
+    users = {"login_user": login_user, "internal_user": internal_user}
+    config.write_text(CONFIG.format(root=root, uid=uid, gid=gid, port=port, **users))
     process = subprocess.Popen(
         [binary, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
