@@ -76,18 +76,19 @@ def in_german_and_hers(language: str, text_in) -> str:
 
 
 def within_caps(office: Office, policy: CallbackPolicy, number: str, now: datetime) -> bool:
-    """Count one text message to `number`; False when it or the office is over its daily cap."""
+    """Count one text message to `number`; False when it or the office is over its daily cap
+    (the number first: a flood to one number does not use up the office's cap)."""
     try:
         ratelimit.hit(
-            f"cb-sms-office:{office.pk}",
-            limit=policy.sms_per_office_per_day,
+            f"cb-sms-number:{number}",
+            limit=policy.sms_per_number_per_day,
             window_seconds=DAY_SECONDS,
             now=now,
             always=True,
         )
         ratelimit.hit(
-            f"cb-sms-number:{number}",
-            limit=policy.sms_per_number_per_day,
+            f"cb-sms-office:{office.pk}",
+            limit=policy.sms_per_office_per_day,
             window_seconds=DAY_SECONDS,
             now=now,
             always=True,
