@@ -8,3 +8,5 @@ CLOSED = "callbacks.callback.closed"
 ACKNOWLEDGED = "callbacks.callback.acknowledged"
 ANONYMISED = "callbacks.retention.anonymised"
 UNREACHABLE_TOLD = "callbacks.callback.unreachable_told"
+# A staff member played a message: a read of a client record (privacy/reads.py lists these).
+PLAYED = "callbacks.callback.played"

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
+from django.http import Http404
 from django_scopes import scope
 
 from schalter.accounts.actors import SCHEDULER, Actor
@@ -39,6 +40,7 @@ from schalter.callbacks.selectors import (
 from schalter.callbacks.tasks import callback_acknowledge_task, callback_unreachable_task
 from schalter.locks import bounded_lock_wait
 from schalter.offices.models import Office
+from schalter.offices.selectors import owned_by
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,28 @@ def callback_close(
     except OperationalError as error:
         raise Busy from error
     return locked
+
+
+@transaction.atomic
+def callback_audio_play(
+    *, office: Office, callback_id: object, acting_user: Actor
+) -> VoicemailAudio:
+    """The recording of one of the office's callbacks, for a staff member to play: 404 alike for
+    a missing callback, another office's, or one without (or no longer with) a recording. Each
+    playback is audited as a read of a client record."""
+    callback = owned_by(office, Callback, callback_id)
+    with scope(office=office):
+        audio = VoicemailAudio.objects.filter(callback=callback).first()
+    if audio is None:
+        raise Http404
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action=actions.PLAYED,
+        target=callback,
+        data={"seconds": audio.duration_seconds},
+    )
+    return audio
 
 
 @transaction.atomic

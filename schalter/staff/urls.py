@@ -3,6 +3,7 @@ from django.urls import path
 from schalter.staff import (
     appointment_views,
     auth_views,
+    callbacks_views,
     content_views,
     parts_views,
     privacy_views,
@@ -103,5 +104,11 @@ urlpatterns = [
         "<slug:office>/waitlist/<int:pk>/update/",
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
+    ),
+    # Callbacks (issue 14)
+    path(
+        "<slug:office>/callbacks/<int:pk>/audio/",
+        callbacks_views.callback_audio,
+        name="callback_audio",
     ),
 ]
