@@ -22,7 +22,7 @@ from email.utils import getaddresses
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, close_old_connections
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection
 from django.utils import timezone
 
 from schalter.accounts.actors import COMMAND
@@ -166,10 +166,14 @@ def message_ingest(
 def message_ingest_in_thread(
     raw: bytes, *, recipients: Sequence[str] | None = None, office: Office | None = None
 ) -> Outcome:
-    """`message_ingest` from a worker thread of the receiver: each message with a usable database
-    connection, given back afterwards."""
-    close_old_connections()
+    """`message_ingest` from the receiver's worker threads and the poller's loop: each message
+    with a usable database connection (a broken or expired one is replaced), given back after.
+    Inside a transaction (a caller's, a test's) the connection is left alone."""
+    fresh = not connection.in_atomic_block
+    if fresh:
+        close_old_connections()
     try:
         return message_ingest(raw, recipients=recipients, office=office)
     finally:
-        close_old_connections()
+        if fresh:
+            close_old_connections()
