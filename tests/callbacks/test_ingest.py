@@ -181,3 +181,11 @@ def test_the_command_fails_only_when_it_cannot_run(tmp_path, office):
     out = StringIO()
     call_command("ingest_voicemail", str(tmp_path / "missing.eml"), stdout=out)
     assert json.loads(out.getvalue())["reason"] == "unreadable_file"
+
+
+def test_a_recording_sent_as_octet_stream_without_a_name_is_found(tmp_path, office, recordings):
+    mail = asterisk_mail(None, to=ADDRESS)
+    mail.add_attachment(recordings["wav"], maintype="application", subtype="octet-stream")
+    [line] = ingest(tmp_path, mail)
+    assert (line["status"], line["reason"]) == ("created", None)
+    assert the_callback(line).audio.content_type == "audio/wav"

@@ -32,13 +32,16 @@ class NotAVoicemail(Exception):
 
 
 def recording_of(mail: Mail) -> Attachment | None:
-    """The recording: the first attachment that is audio by its type or its name, else the first
-    attachment at all when there is exactly one (a PBX that calls WAV application/octet-stream)."""
+    """The recording: the first attachment that is audio by its type or its name, else the one
+    attachment whose bytes are audio (a phone system that sends WAV as application/octet-stream
+    under a name without extension)."""
     for attachment in mail.attachments:
         if attachment.content_type.startswith("audio/") or attachment.filename.lower().endswith(
             AUDIO_EXTENSIONS
         ):
             return attachment
+    if len(mail.attachments) == 1 and sound_of(mail.attachments[0].data).content_type:
+        return mail.attachments[0]
     return None
 
 
