@@ -11,7 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("module", ["bench.seed", "bench.load", "bench.verify", "bench.cold"])
+@pytest.mark.parametrize(
+    "module", ["bench.seed", "bench.load", "bench.verify", "bench.cold", "bench.callbacks"]
+)
 def test_a_bench_script_imports_before_django_is_set_up(module):
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     imported = subprocess.run(

@@ -50,6 +50,8 @@ class Capability(models.TextChoices):
         "privacy.view",
         _("See who read client records and export what is held about a person"),
     )
+    # Callbacks (issue 14): take callbacks, play their messages, call back.
+    WORK_CALLBACKS = "callbacks.work", _("Take callbacks, play messages and call back")
 
 
 C = Capability
@@ -59,18 +61,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {C.VIEW_STAFF, C.MANAGE_STAFF}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS, C.EDIT_CONTENT}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
+        | {C.WORK_CALLBACKS}
     ),
     Role.TEAM_LEAD: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.VIEW_STAFF, C.VIEW_AUDIT}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
+        | {C.WORK_CALLBACKS}
     ),
     Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.WORK_AT_DESK}),
     Role.FRONT_DESK: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
-    Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
+    Role.CALLBACK_AGENT: frozenset(
+        {C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.WORK_CALLBACKS}
+    ),
     Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
     # Reads the reads: the officer sees who saw client records, not the records themselves,
     # except what she exports for a person who asked (itself audited); and the audit log.

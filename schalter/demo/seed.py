@@ -17,6 +17,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments import slots
 from schalter.appointments.models import Channel
+from schalter.callbacks.parts import CALLBACKS
 from schalter.catalog.catalogue import (
     CATALOGUE,
     DOCUMENTS,
@@ -26,6 +27,7 @@ from schalter.catalog.catalogue import (
 )
 from schalter.catalog.models import Service
 from schalter.content import services as content
+from schalter.demo.callbacks import seed_callbacks
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
@@ -71,15 +73,16 @@ class DemoOffice:
 
 # The parts each demo office uses, as the offices chose their projects in the Hessian programme:
 # Main-Kinzig-Kreis takes walk-ins only (no online booking), Kreis Bergstraße books appointments
-# only (no walk-in queue). Parts not built yet (callbacks, interpreters, knowledge) follow.
+# only (no walk-in queue); Wiesbaden, which let callers leave a message after five rings, and the
+# practice office take callbacks. Parts not built yet (interpreters, knowledge) follow.
 DEMO_PARTS = {
     "giessen": ("booking", "queue"),
     "darmstadt": ("booking", "queue"),
-    "wiesbaden": ("booking", "queue"),
+    "wiesbaden": ("booking", "queue", "callbacks"),
     "offenbach": ("booking", "queue"),
     "main-kinzig-kreis": ("queue",),
     "kreis-bergstrasse": ("booking",),
-    "uebungsbehoerde": ("booking", "queue"),
+    "uebungsbehoerde": ("booking", "queue", "callbacks"),
 }
 
 OFFICES = (
@@ -482,6 +485,7 @@ def seed_demo(today: date) -> Seeded:
             (name, f"{demo.slug}: {role.label}")
             for name, (_, role, _n) in zip(usernames, ROLES_PER_OFFICE, strict=True)
         ]
+    seed_callbacks([o for o in offices if CALLBACKS in DEMO_PARTS[o.slug]], timezone.now())
     floater = _demo_user("springer", "Sam Springer")
     membership_grant(user=floater, office=offices[0], role=Role.CASEWORKER, acting_user=COMMAND)
     membership_grant(user=floater, office=offices[1], role=Role.FRONT_DESK, acting_user=COMMAND)

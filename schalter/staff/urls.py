@@ -3,6 +3,7 @@ from django.urls import path
 from schalter.staff import (
     appointment_views,
     auth_views,
+    callbacks_views,
     content_views,
     members_views,
     parts_views,
@@ -114,4 +115,10 @@ urlpatterns = [
     ),
     # Planning (issue 18)
     path("<slug:office>/planning/", planning_views.planning, name="planning"),
+    # Callbacks (issue 14)
+    path(
+        "<slug:office>/callbacks/<int:pk>/audio/",
+        callbacks_views.callback_audio,
+        name="callback_audio",
+    ),
 ]

@@ -121,6 +121,24 @@ def object_of(office, url_name: str) -> int:
                 now=timezone.now(),
                 acting_user=COMMAND,
             ).pk
+        if url_name == "staff:callback_audio":  # a voicemail with its recording
+            from django.utils import timezone
+
+            from schalter.callbacks.incoming import Audio, Incoming
+            from schalter.callbacks.services import callback_receive
+            from schalter.offices.services import office_part_switch
+
+            office_part_switch(office=office, name="callbacks", on=True, acting_user=COMMAND)
+            return callback_receive(
+                office=office,
+                incoming=Incoming(
+                    source="voicemail",
+                    dedup_key=f"msgid:<tenancy@{office.slug}>",
+                    audio=Audio(data=b"RIFF\0\0\0\0WAVE", content_type="audio/wav"),
+                ),
+                now=timezone.now(),
+                acting_user=COMMAND,
+            ).callback.pk
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
 
 
@@ -159,6 +177,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:appointment",
         "staff:appointment_block_delete",
         "staff:availability_rule",
+        "staff:callback_audio",
         "staff:closure_delete",
         "staff:content_text",
         "staff:desk",

@@ -125,6 +125,7 @@ def world_of(office: Office, make_staff) -> World:
         ("rule", "staff:availability_rule"),
         ("block", "staff:appointment_block_delete"),
         ("waitlist", "staff:waitlist_entry_update"),
+        ("callback", "staff:callback_audio"),
     ]:
         world[kind] = object_of(office, url_name)
     with scopes_disabled():
@@ -544,6 +545,9 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
+    "staff:callback_audio": (
+        Walk(C.WORK_CALLBACKS, ids=lambda w: {"pk": w["callback"]}, methods=GET_ONLY),
+    ),
     "staff:waitlist_entry_update": (
         Walk(
             C.PLAN_APPOINTMENTS,

@@ -1,0 +1,89 @@
+"""Callbacks in the demo: Wiesbaden (which let callers leave a message after five rings) and the
+practice office take voicemails from their phone systems; each gets its receiving addresses (one
+per phone-menu language), its promise and a few voicemails on the worklist, with small generated
+recordings."""
+
+import io
+import math
+import struct
+import wave
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from schalter.accounts.actors import COMMAND
+from schalter.callbacks import services
+from schalter.callbacks.formats.audio import WAV
+from schalter.callbacks.incoming import Audio, Incoming
+from schalter.callbacks.models import CallbackMailbox, CallbackPolicy
+from schalter.callbacks.numbers import number_read
+from schalter.callbacks.parts import CALLBACKS
+from schalter.offices.models import Office
+from schalter.offices.services import office_part_switch
+
+# Phone-menu boxes: "press 2 for Arabic, 3 for Turkish, 4 for Ukrainian".
+BOX_LANGUAGES = ("", "ar", "tr", "uk")
+# (caller id as the phone system wrote it, caller name, box language, hours ago)
+VOICEMAILS = (
+    ("01512 3456789", "Amira Haddad", "ar", 30),
+    ("0611 9876543", "Mehmet Yilmaz", "tr", 20),
+    ("anonymous", "", "", 6),
+    ("+380 67 123 4567", "Olena Koval", "uk", 2),
+    ("0176 55501234", "Jane Doe", "", 1),
+)
+
+
+def tone(seconds: float, pitch: float) -> bytes:
+    """A small WAV (8 kHz, 16 bit, mono) standing in for a recording."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(8000)
+        writer.writeframes(
+            b"".join(
+                struct.pack("<h", int(6000 * math.sin(2 * math.pi * pitch * n / 8000)))
+                for n in range(int(8000 * seconds))
+            )
+        )
+    return out.getvalue()
+
+
+def seed_callbacks(offices: Iterable[Office], now: datetime) -> None:
+    """Switch callbacks on for `offices` and give each its boxes and a few voicemails."""
+    for office in offices:
+        office_part_switch(office=office, name=CALLBACKS, on=True, acting_user=COMMAND)
+        office.refresh_from_db()
+        CallbackPolicy.objects.update_or_create(office=office, defaults={"retention_days": 30})
+        for language in BOX_LANGUAGES:
+            CallbackMailbox.objects.create(
+                office=office,
+                address=f"voicemail{'-' + language if language else ''}@{office.slug}"
+                ".demo.schalter.example",
+                language=language,
+            )
+        for number, (caller, name, language, hours_ago) in enumerate(VOICEMAILS):
+            reading = number_read(caller)
+            services.callback_receive(
+                office=office,
+                incoming=Incoming(
+                    source="voicemail",
+                    dedup_key=f"msgid:<demo-{office.slug}-{number}@pbx.demo>",
+                    caller_number=reading.e164,
+                    caller_raw=reading.raw,
+                    withheld=reading.withheld,
+                    review_reasons=("withheld",) if reading.withheld else (),
+                    caller_name=name,
+                    language=language,
+                    vendor="asterisk",
+                    pbx_mailbox="100",
+                    recorded_at=now - timedelta(hours=hours_ago),
+                    audio=Audio(
+                        data=tone(1.5 + number / 2, 330 + 55 * number),
+                        content_type=WAV,
+                        filename="msg0000.wav",
+                        duration_seconds=1.5 + number / 2,
+                    ),
+                ),
+                now=now - timedelta(hours=hours_ago),
+                acting_user=COMMAND,
+            )
