@@ -15,6 +15,7 @@ processes."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -209,12 +210,49 @@ def candidates(
             if len(slot_starts(sp, base.open_minutes)) >= wanted:
                 options.append(sp)
         per_service[service] = options
-    names = sorted(per_service)
-    combos = list(itertools.product(*(per_service[n] for n in names)))
-    if len(combos) > limit:
-        step = len(combos) / limit
-        combos = [combos[int(i * step)] for i in range(limit)]
-    return [Plan(dict(zip(names, combo, strict=True))) for combo in combos]
+    names = [n for n in sorted(per_service) if per_service[n]]
+    sizes = [len(per_service[n]) for n in names]
+    total = math.prod(sizes)
+    # Evenly spaced over the product, decoded as mixed-radix numbers: never the whole product
+    # in memory (ten services of a hundred options each are 10^20 combinations).
+    picks = range(total) if total <= limit else (i * total // limit for i in range(limit))
+    plans = []
+    for index in picks:
+        combo = {}
+        for name, size in zip(reversed(names), reversed(sizes), strict=True):
+            index, digit = divmod(index, size)
+            combo[name] = per_service[name][digit]
+        plans.append(Plan(dict(sorted(combo.items()))))
+    return plans
+
+
+def neighbours(today: Plan, *, open_minutes: float) -> list[Plan]:
+    """Today's plan changed the same way for every service: seats per slot one fewer or more,
+    one seat more or fewer kept back, Bailey–Welch on or off, the last slot up to an hour
+    earlier. A local search around what the office knows works, where the whole space (tens of
+    services) is too large to sample well."""
+    found = []
+    for seats, reserve, double, earlier in itertools.product(
+        (-1, 0, 1), (-1, 0, 1), (False, True), (0, 30, 60)
+    ):
+        services = {}
+        for name, p in today.services.items():
+            until = p.until(open_minutes) - earlier
+            if p.appointment_desks + seats < 1 or p.reserve + reserve < 0:
+                break
+            if until - p.from_minute < p.slot_minutes:
+                break
+            services[name] = replace(
+                p,
+                appointment_desks=p.appointment_desks + seats,
+                reserve=p.reserve + reserve,
+                opening_double=double,
+                until_minute=int(until),
+            )
+        else:
+            if services and services != dict(today.services):
+                found.append(Plan(services))
+    return found
 
 
 def best_plans(results: list[Evaluated], count: int = 5) -> list[Evaluated]:
@@ -305,7 +343,9 @@ def optimise(
         else Punctuality(),
     )
     base = replace(scenario, appointments=(), replications=replications)
-    plans = [replace(today, label="today"), *candidates(base, demand, limit=limit)]
+    near = neighbours(today, open_minutes=base.open_minutes)[:limit]
+    wide = candidates(base, demand, limit=max(0, limit - len(near))) if limit > len(near) else []
+    plans = [replace(today, label="today"), *near, *wide]
     results = plans_evaluate(base, demand, plans, processes=processes)
     current, found = results[0], best_plans(results[1:], best)
     rows = [_row(f"plan {i + 1}", r) for i, r in enumerate(found)]

@@ -181,7 +181,14 @@ def office_baseline(office: Office, weekday: int, today: date) -> Baseline | Non
     desks = desk_specs(office) or (DeskSpec("1"),)
     durations = slot_minutes_by_service(office)
     day = today + timedelta(days=(weekday - today.weekday()) % 7)
-    plan = plan_from_rules(rule_specs_on(office, day), durations, label="today")
+    rules = rule_specs_on(office, day)
+    plan = plan_from_rules(rules, durations, label="today")
+    # A rule's seats are shared by its services: with assumed demand each service books its
+    # part of them, not all of them.
+    sharing = {
+        service: max(len(r.services) for r in rules if service in r.services)
+        for service in plan.services
+    }
     first, last = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1)
     visits = visit_records(office, first, last)
     bookings = booking_records(office, first, last)
@@ -207,7 +214,7 @@ def office_baseline(office: Office, weekday: int, today: date) -> Baseline | Non
         appointments = []
         for service, service_plan in sorted(plan.services.items()):
             offered = slot_starts(service_plan, minutes)
-            taken = booked(offered, int(len(offered) * BOOKED_SHARE))
+            taken = booked(offered, int(len(offered) * BOOKED_SHARE / sharing[service]))
             if taken:
                 appointments.append(Appointments(service, tuple(taken), no_show=0.1))
         scenario = Scenario(

@@ -12,6 +12,7 @@ from schalter.planning.optimiser import (
     best_plans,
     booked,
     candidates,
+    neighbours,
     plan_evaluate,
     plan_from_rules,
     plans_evaluate,
@@ -83,3 +84,15 @@ def test_the_search_beats_a_crammed_plan_in_p90_with_common_random_numbers():
 @pytest.mark.parametrize("limit", [1, 5])
 def test_candidates_are_bounded(limit):
     assert len(candidates(BASE, DEMAND, limit=limit)) == limit
+
+
+def test_neighbours_change_todays_plan_the_same_way_for_every_service():
+    today = Plan({"a": ServicePlan(20, 2, reserve=1), "b": ServicePlan(10, 1)})
+    near = neighbours(today, open_minutes=240)
+    assert today not in near and len(near) > 10
+    # Never fewer than one seat online, never a negative reserve.
+    assert all(
+        p.appointment_desks >= 1 and p.reserve >= 0 for n in near for p in n.services.values()
+    )
+    doubled = [n for n in near if all(p.opening_double for p in n.services.values())]
+    assert doubled
