@@ -9,6 +9,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
 from schalter.callbacks import services
 from schalter.callbacks.incoming import Audio, Incoming
+from schalter.privacy.reads import record_reads
 from tests.callbacks.conftest import callbacks_on
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,7 @@ def test_an_agent_plays_a_message_and_the_playback_is_audited(callback, staff_cl
     assert response.content == recordings["opus"]
     played = AuditEvent.objects.get(action="callbacks.callback.played")
     assert played.target_id == str(callback.pk) and played.actor is not None
+    assert played in record_reads(office=callback.office)  # the data protection officer sees it
 
 
 def test_other_roles_and_offices_are_refused(callback, staff_client, other_office):
