@@ -4,6 +4,7 @@ arguments, one transaction, one audit row; mails after commit (interpreters/noti
 Her time is scarce like a seat: proposing her locks her row (bounded wait), recounts her held
 assignments in every office, and only then writes (docs/interpreters.md, docs/locking.md)."""
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scope
 
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments.errors import Busy
@@ -25,6 +27,7 @@ from schalter.interpreters.errors import (
 )
 from schalter.interpreters.fees import MAX_MINUTES, RECEIPT_KINDS
 from schalter.interpreters.languages import UNKNOWN_LANGUAGE, language_normalise
+from schalter.interpreters.matching import Busy as Held
 from schalter.interpreters.matching import rank
 from schalter.interpreters.models import (
     HOLDING_STATES,
@@ -317,6 +320,46 @@ def assignment_match(
         return interpreter
     nobody_found(assignment=assignment, now=now, acting_user=acting_user)
     return None
+
+
+def assignments_match_open(
+    *, office: Office, first: datetime, last: datetime, now: datetime, acting_user: Actor
+) -> dict[int, int | None]:
+    """Match every open request of `office` starting between `first` and `last` (a day's
+    bookings), loading the pool once: each proposal is added to the winner's busy times in
+    memory, and the locked recount in `assignment_propose` stays the last word (another office
+    may book her meanwhile). Returns assignment id → interpreter id (None: nobody found)."""
+    with scope(office=office):
+        open_ = list(
+            Assignment.objects.filter(
+                office=office, state=AssignmentState.REQUESTED, start__gte=first, start__lt=last
+            )
+            .select_related("office")
+            .order_by("start", "pk")
+        )
+    candidates = {c.interpreter_id: c for c in selectors.candidates_for(office, first, last)}
+    interpreters = Interpreter.objects.in_bulk(list(candidates))
+    result: dict[int, int | None] = {}
+    for assignment in open_:
+        need = selectors.need_of(assignment)
+        result[assignment.pk] = None
+        for candidate in rank(candidates.values(), need, assignment.pk):
+            try:
+                assignment_propose(
+                    assignment=assignment,
+                    interpreter=interpreters[candidate.interpreter_id],
+                    now=now,
+                    acting_user=acting_user,
+                )
+            except InterpreterBusy:
+                continue
+            held = Held(office_id=need.office_id, mode=need.mode, start=need.start, end=need.end)
+            candidates[candidate.interpreter_id] = replace(candidate, busy=(*candidate.busy, held))
+            result[assignment.pk] = candidate.interpreter_id
+            break
+        else:
+            nobody_found(assignment=assignment, now=now, acting_user=acting_user)
+    return result
 
 
 @transaction.atomic
