@@ -155,7 +155,9 @@ def main() -> int:
     per_second = bench_fees()
     rows = [
         {
-            "figure": f"interpreter matching, {NEEDING} of {APPOINTMENTS} appointments, pool {POOL}",
+            "figure": (
+                f"interpreter matching, {NEEDING} of {APPOINTMENTS} appointments, pool {POOL}"
+            ),
             "value": round(matching["matching_s"], 3),
             "unit": "s",
             "ceiling": MATCH_TARGET_S,

@@ -14,12 +14,19 @@ from tests.interpreters.conftest import NOW, TUESDAY_9, make_interpreter
 from tests.interpreters.test_pool import request
 
 OFFICE, OTHER = 1, 2
+
+
+def tuesday(hour: int, minute: int = 0) -> datetime:
+    """The office's wall clock, naive, as matching takes it."""
+    return datetime.combine(date(2026, 3, 3), time(hour, minute))
+
+
 NEED = Need(
     office_id=OFFICE,
     language="prs",
     mode="on_site",
-    start=datetime(2026, 3, 3, 9),
-    end=datetime(2026, 3, 3, 10),
+    start=tuesday(9),
+    end=tuesday(10),
 )
 ALL_WEEK = tuple((d, time(7), time(20)) for d in range(7))
 
@@ -79,8 +86,8 @@ def test_travel_between_offices_counts():
     earlier = Busy(
         office_id=OTHER,
         mode="on_site",
-        start=datetime(2026, 3, 3, 7, 30),
-        end=datetime(2026, 3, 3, 8, 30),
+        start=tuesday(7, 30),
+        end=tuesday(8, 30),
     )
     same_office = Busy(**{**earlier.__dict__, "office_id": OFFICE})
     assert rank([candidate(1, busy=(earlier,))], NEED) == []
