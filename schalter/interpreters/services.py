@@ -563,3 +563,11 @@ def assignment_report(
         data={"minutes": int(minutes), "km": str(km)},
     )
     return current
+
+
+def sign_in_link_request(*, email: str) -> None:
+    """Mail a sign-in link to an active interpreter with this address; nothing otherwise (the
+    page answers alike, so it tells nobody who is in the pool)."""
+    interpreter = Interpreter.objects.filter(email=email.strip().lower(), active=True).first()
+    if interpreter is not None:
+        interpreter_mail_task.enqueue("sign_in", interpreter.pk, None)

@@ -542,6 +542,13 @@ NOT_WALKED = {
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
     "healthz": "public, no object",
+    # The interpreter's own view (issue 15): her session, not an office's; walked with another
+    # interpreter's assignments in tests/public/test_interpreter_view.py (the interpreter walk).
+    "public:interpreter": "her own assignments only, or the sign-in form",
+    "public:interpreter_sign_in": "a magic link of her own; single use, expiry tested",
+    "public:interpreter_sign_out": "ends her session, no object",
+    "public:interpreter_answer": "interpreter walk (tests/public/test_interpreter_view.py)",
+    "public:interpreter_report": "interpreter walk (tests/public/test_interpreter_view.py)",
     "metrics": "token-protected counters, no object",
     "api-v1:openapi-json": "the API's description, no object",
     "api-v1:openapi-view": "the API's description, no object",
