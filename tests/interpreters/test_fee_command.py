@@ -40,7 +40,7 @@ def test_the_example_gives_249_30(tmp_path):
     result = run(tmp_path, EXAMPLE)
     assert result["total"] == "249.30"
     assert [line["amount"] for line in result["lines"]] == ["232.50", "16.80"]
-    assert "145 minutes" in result["lines"][0]["text"]
+    assert "145 Minuten" in result["lines"][0]["text"]  # German, the offices' language
 
 
 def test_missing_keys_take_their_defaults(tmp_path):
@@ -65,7 +65,7 @@ def test_rates_come_from_the_table(tmp_path):
 
 
 def test_over_24_hours_is_refused(tmp_path):
-    with pytest.raises(CommandError, match="at most 24 hours"):
+    with pytest.raises(CommandError, match="höchstens 24 Stunden"):
         run(tmp_path, {**EXAMPLE, "start": "09:00", "end": "08:59", "travel_after_minutes": 30})
 
 

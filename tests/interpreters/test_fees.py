@@ -5,6 +5,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from schalter.interpreters.fees import (
     Assignment,
@@ -198,15 +199,16 @@ def test_bad_input_is_refused_with_a_message(changes):
 
 
 def test_every_line_reads_in_words():
-    fee = fee_compute(
-        assignment(start="22:00", end="01:00", km=Decimal(12), unfavourable_time_necessary=True)
-    )
-    texts = [line.text() for line in fee.lines]
-    assert texts[0].startswith(
-        "Time with travel and waiting: 180 minutes, billed as 3 hours; 1 hours × 93.00 €"
-    )
-    assert "111.60" in texts[1] and "+20 %" in texts[1]
-    assert texts[2] == "Travel by car: 12 km × 0.42 €"
+    with translation.override("en"):
+        fee = fee_compute(
+            assignment(start="22:00", end="01:00", km=Decimal(12), unfavourable_time_necessary=True)
+        )
+        texts = [line.text() for line in fee.lines]
+        assert texts[0].startswith(
+            "Time with travel and waiting: 180 minutes, billed as 3 hours; 1 hours × 93.00 €"
+        )
+        assert "111.60" in texts[1] and "+20 %" in texts[1]
+        assert texts[2] == "Travel by car: 12 km × 0.42 €"
 
 
 def test_billed_hours_rule():

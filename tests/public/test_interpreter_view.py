@@ -1,4 +1,4 @@
-"""The interpreter's own view: the magic link (single use, expiry), what she sees (her own
+"""The interpreter's own view (in German, the default; messages in her language): the magic link (single use, expiry), what she sees (her own
 assignments only, no case data beyond the first name), answering, late acceptances, reports.
 Also her tenancy walk: every interpreter route with an id, aimed at another interpreter's
 assignment, answers 404 or 409 and changes nothing."""
@@ -68,7 +68,7 @@ def test_a_magic_link_works_once(client, two):
     other = client.__class__()
     used = other.post(path)
     assert used.status_code == 403
-    assert "used already or has expired" in used.content.decode()
+    assert "schon benutzt oder ist abgelaufen" in used.content.decode()
 
 
 def test_a_magic_link_expires(client, two):
@@ -115,7 +115,7 @@ def test_accepting_and_a_late_acceptance(client, two, office):
         reverse("public:interpreter_answer", kwargs={"pk": assignment.pk}), {"action": "accept"}
     )
     assert late.status_code == 409
-    assert "no longer open for you" in late.content.decode()
+    assert "nicht mehr offen" in late.content.decode()
     assignment.refresh_from_db()
     assert assignment.interpreter == bahar and assignment.state == AssignmentState.PROPOSED
 
@@ -137,11 +137,11 @@ def test_reports_are_checked_in_her_language(client, two, office):
         "km": "40",
     }
     too_long = client.post(path, {**body, "end": "2026-03-04T09:30"})
-    assert too_long.status_code == 400 and "more than 24 hours" in too_long.content.decode()
+    assert too_long.status_code == 400 and "mehr als 24 Stunden" in too_long.content.decode()
     negative = client.post(path, {**body, "km": "-5"})
-    assert negative.status_code == 400 and "cannot be negative" in negative.content.decode()
+    assert negative.status_code == 400 and "nicht negativ sein" in negative.content.decode()
     no_amount = client.post(path, {**body, "receipt_missing_amount": "on"})
-    assert no_amount.status_code == 400 and "needs an amount" in no_amount.content.decode()
+    assert no_amount.status_code == 400 and "braucht einen Betrag" in no_amount.content.decode()
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.CONFIRMED  # nothing lost, nothing half-written
     assert client.post(path, {**body, "rail_fare": "12,40"}).status_code == 302
