@@ -1,7 +1,7 @@
-"""The interpreter's own view (in German, the default; messages in her language): the magic link (single use, expiry), what she sees (her own
-assignments only, no case data beyond the first name), answering, late acceptances, reports.
-Also her tenancy walk: every interpreter route with an id, aimed at another interpreter's
-assignment, answers 404 or 409 and changes nothing."""
+"""The interpreter's own view (German by default, so messages are checked in German): the magic
+link (single use, expiry), what she sees (her own assignments only, no case data beyond the first
+name), answering, late acceptances, reports. Also her tenancy walk: every interpreter route with
+an id, aimed at another interpreter's assignment, answers 404 or 409 and changes nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
