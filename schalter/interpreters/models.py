@@ -285,3 +285,18 @@ class SignInLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class InterpreterBudget(models.Model):
+    """An office's interpreter budget for a month, against which the cost report compares."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "month"], name="interpreter_budget_once"),
+        ]

@@ -1,8 +1,10 @@
 """Reads for interpreters; never writes, never imports services."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django_scopes import scope
 
 from schalter.interpreters.fees import Assignment as FeeAssignment
@@ -17,9 +19,10 @@ from schalter.interpreters.models import (
     FeeAgreement,
     FeeRate,
     Interpreter,
+    InterpreterBudget,
     InterpreterOffice,
 )
-from schalter.offices.localtime import local_date, local_time
+from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Office
 
 
@@ -198,4 +201,118 @@ def assignments_open(office: Office, now: datetime) -> list[Assignment]:
             Assignment.objects.filter(
                 office=office, state=AssignmentState.REQUESTED, start__gt=now
             ).select_related("office")
+        )
+
+
+@dataclass(frozen=True)
+class CostRow:
+    assignment: Assignment
+    start: datetime  # local
+    interpreter_name: str
+    fee: Fee
+
+
+@dataclass(frozen=True)
+class CostReport:
+    office: Office
+    month: date
+    rows: tuple[CostRow, ...]
+    total: Decimal
+    budget: Decimal | None
+    by_language: dict[str, Decimal]
+    by_mode: dict[str, Decimal]
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.total
+
+
+def month_bounds(office: Office, month: date) -> tuple[datetime, datetime]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return local_midnight(office, first), local_midnight(office, following)
+
+
+def _billed(office: Office, month: date, interpreter: Interpreter | None = None) -> list[CostRow]:
+    """The month's assignments that cost something: reported, or cancelled after she was
+    engaged (the cancellation rule decides whether anything is due)."""
+    begins, ends = month_bounds(office, month)
+    with scope(office=office):
+        found = Assignment.objects.filter(
+            office=office,
+            start__gte=begins,
+            start__lt=ends,
+            interpreter__isnull=False,
+        ).filter(
+            Q(state=AssignmentState.REPORTED)
+            | Q(state=AssignmentState.CANCELLED, cancelled_on__isnull=False)
+        )
+        if interpreter is not None:
+            found = found.filter(interpreter=interpreter)
+        assignments = list(found.select_related("office", "interpreter").order_by("start", "pk"))
+    rows = []
+    for assignment in assignments:
+        assert assignment.interpreter is not None
+        rows.append(
+            CostRow(
+                assignment=assignment,
+                start=local_time(office, assignment.start),
+                interpreter_name=assignment.interpreter.name,
+                fee=assignment_fee(assignment),
+            )
+        )
+    return rows
+
+
+def cost_report(office: Office, month: date) -> CostReport:
+    rows = _billed(office, month)
+    by_language: dict[str, Decimal] = {}
+    by_mode: dict[str, Decimal] = {}
+    for row in rows:
+        language, mode = row.assignment.language, row.assignment.mode
+        by_language[language] = by_language.get(language, Decimal(0)) + row.fee.total
+        by_mode[mode] = by_mode.get(mode, Decimal(0)) + row.fee.total
+    with scope(office=office):
+        budget = (
+            InterpreterBudget.objects.filter(office=office, month=month.replace(day=1))
+            .values_list("amount", flat=True)
+            .first()
+        )
+    return CostReport(
+        office=office,
+        month=month.replace(day=1),
+        rows=tuple(rows),
+        total=sum((row.fee.total for row in rows), Decimal(0)),
+        budget=budget,
+        by_language=by_language,
+        by_mode=by_mode,
+    )
+
+
+def statement_rows(office: Office, interpreter: Interpreter, month: date) -> list[CostRow]:
+    """Her monthly statement as this office sees it: its own assignments of her only."""
+    return _billed(office, month, interpreter)
+
+
+def interpreter_of_office(office: Office, pk: int | str) -> Interpreter | None:
+    """An interpreter who serves `office`, by id; None alike for unknown ones and those who
+    serve only other offices."""
+    try:
+        link = (
+            InterpreterOffice.across_offices.filter(office=office, interpreter_id=pk)
+            .select_related("interpreter")
+            .first()
+        )
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return link.interpreter if link else None
+
+
+def assignments_of_office(office: Office, since: datetime) -> list[Assignment]:
+    with scope(office=office):
+        return list(
+            Assignment.objects.filter(office=office, end__gte=since)
+            .exclude(state=AssignmentState.CANCELLED)
+            .select_related("interpreter", "office")
+            .order_by("start")[:500]
         )

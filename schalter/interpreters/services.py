@@ -40,6 +40,7 @@ from schalter.interpreters.models import (
     EventKind,
     FeeAgreement,
     Interpreter,
+    InterpreterBudget,
     InterpreterOffice,
     Mode,
 )
@@ -571,3 +572,48 @@ def sign_in_link_request(*, email: str) -> None:
     interpreter = Interpreter.objects.filter(email=email.strip().lower(), active=True).first()
     if interpreter is not None:
         interpreter_mail_task.enqueue("sign_in", interpreter.pk, None)
+
+
+@transaction.atomic
+def interpreter_budget_set(
+    *, office: Office, month: date, amount: Decimal, acting_user: Actor
+) -> InterpreterBudget:
+    if amount < 0:
+        raise InterpreterError(_("A budget cannot be negative."), field="amount")
+    with scope(office=office):
+        budget, _created = InterpreterBudget.objects.update_or_create(
+            office=office, month=month.replace(day=1), defaults={"amount": amount}
+        )
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action=actions.BUDGET_SET,
+        target=budget,
+        data={"month": month.strftime("%Y-%m"), "amount": str(amount)},
+    )
+    return budget
+
+
+def assignment_mode_switch(
+    *, assignment: Assignment, mode: str, now: datetime, acting_user: Actor
+) -> Assignment:
+    """Staff switch an open request (nobody found on site) to video or phone; matching runs
+    again with the new mode."""
+    if mode not in (Mode.VIDEO, Mode.PHONE):
+        raise InterpreterError(_("Choose on site, phone or video."), field="mode")
+    with transaction.atomic():
+        current = Assignment.across_offices.select_for_update().get(pk=assignment.pk)
+        if current.state != AssignmentState.REQUESTED:
+            raise RequestWentElsewhere
+        current.mode = mode
+        current.nobody_found_at = None
+        current.save(update_fields=["mode", "nobody_found_at"])
+        audit_record(
+            office=current.office,
+            acting_user=acting_user,
+            action=actions.ASSIGNMENT_MODE_SWITCHED,
+            target=current,
+            data={"mode": mode},
+        )
+    assignment_match(assignment=current, now=now, acting_user=acting_user)
+    return current

@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     auth_views,
     content_views,
+    interpreter_views,
     parts_views,
     privacy_views,
     queue_setup_views,
@@ -103,5 +104,29 @@ urlpatterns = [
         "<slug:office>/waitlist/<int:pk>/update/",
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
+    ),
+    # Interpreters (issue 15)
+    path("<slug:office>/interpreters/", interpreter_views.overview, name="interpreters"),
+    path(
+        "<slug:office>/interpreters/<int:pk>/mode/",
+        interpreter_views.switch_mode,
+        name="interpreter_mode_update",
+    ),
+    path(
+        "<slug:office>/interpreters/costs.csv",
+        interpreter_views.costs,
+        {"kind": "csv"},
+        name="interpreter_costs_csv",
+    ),
+    path(
+        "<slug:office>/interpreters/costs.xlsx",
+        interpreter_views.costs,
+        {"kind": "xlsx"},
+        name="interpreter_costs_xlsx",
+    ),
+    path(
+        "<slug:office>/interpreters/<int:pk>/statement.pdf",
+        interpreter_views.statement,
+        name="interpreter_statement",
     ),
 ]

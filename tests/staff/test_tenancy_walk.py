@@ -15,6 +15,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
 from schalter.catalog.models import Service
+from schalter.interpreters import services as interpreter_services
 from schalter.offices import selectors as office_selectors
 from schalter.offices import services as office_services
 from schalter.offices.localtime import local_date, local_time
@@ -144,6 +146,28 @@ def world_of(office: Office, make_staff) -> World:
     world["ticket_token"] = issued.token
     kiosk, key = visit_services.kiosk_create(office=office, name="Eingang", acting_user=COMMAND)
     world.update(kiosk_public_id=kiosk.public_id, kiosk_key=key)
+    # Interpreters (issue 15): one who serves only this office, and an open request.
+    office_services.office_part_switch(
+        office=office, name="interpreters", on=True, acting_user=COMMAND
+    )
+    interpreter = interpreter_services.interpreter_create(
+        name="Walk",
+        email=f"walk-{office.slug}@example.org",
+        languages=["prs"],
+        modes=["on_site"],
+        offices={office: Decimal(5)},
+        acting_user=COMMAND,
+    )
+    world["interpreter"] = interpreter.pk
+    world["interpreter_assignment"] = interpreter_services.assignment_request(
+        office=office,
+        language="prs",
+        mode="on_site",
+        start=MONDAY_9 + datetime.timedelta(days=1),
+        end=MONDAY_9 + datetime.timedelta(days=1, hours=1),
+        now=MONDAY_9,
+        acting_user=COMMAND,
+    ).pk
     return world
 
 
@@ -503,6 +527,21 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     "staff:visit_desk": (Walk(C.WORK_AT_DESK, bodies=_desk_actions, form_ids=True),),
     "staff:visit_queue": (Walk(C.RUN_QUEUE, bodies=_front_desk, form_ids=True),),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
+    # Interpreters (issue 15)
+    "staff:interpreters": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_mode_update": (
+        Walk(
+            C.MANAGE_APPOINTMENTS,
+            ids=lambda w: {"pk": w["interpreter_assignment"]},
+            bodies=lambda w: [{"mode": "video"}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:interpreter_costs_csv": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_costs_xlsx": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_statement": (
+        Walk(C.VIEW_APPOINTMENTS, ids=lambda w: {"pk": w["interpreter"]}, methods=GET_ONLY),
+    ),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
     "staff:waitlist_entry_update": (
         Walk(
