@@ -58,6 +58,17 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, f"{name} ({code})") for code, (name, _macro) in INTERPRETING_LANGUAGES.items()]
 
 
+def dialect_choices(already: set[str]) -> list[tuple[str, str]]:
+    """Dialects and languages the booking, kiosk and staff forms add to the site's own list
+    (those whose code or alias is not in `already`)."""
+    taken = {ALIASES.get(code.lower(), code.lower()) for code in already}
+    return [
+        (code, f"{name} ({code})")
+        for code, (name, _macro) in INTERPRETING_LANGUAGES.items()
+        if code.lower() not in taken
+    ]
+
+
 def serves(need: str, offered: list[str]) -> int:
     """How well `offered` meets `need`: 2 the very language or dialect, 1 a dialect of a language
     needed in general, 0 not at all."""

@@ -316,3 +316,14 @@ def assignments_of_office(office: Office, since: datetime) -> list[Assignment]:
             .select_related("interpreter", "office")
             .order_by("start")[:500]
         )
+
+
+def assignment_of_appointment(appointment_id: int) -> Assignment | None:
+    """The latest interpreter request of an appointment (staff see who is confirmed)."""
+    return (
+        Assignment.across_offices.filter(appointment_id=appointment_id)
+        .exclude(state=AssignmentState.CANCELLED)
+        .select_related("interpreter")
+        .order_by("-pk")
+        .first()
+    )

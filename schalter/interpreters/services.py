@@ -45,10 +45,12 @@ from schalter.interpreters.models import (
     Mode,
 )
 from schalter.interpreters.notifications import interpreter_mail_task
+from schalter.interpreters.parts import INTERPRETERS
 from schalter.interpreters.races import locks_on, race_window
 from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.offices.parts import uses
 
 # How long she has to answer a request before it goes to the next (the tick escalates).
 ANSWER_WITHIN = timedelta(hours=4)
@@ -381,7 +383,7 @@ def nobody_found(*, assignment: Assignment, now: datetime, acting_user: Actor) -
 
 
 def _hand_back(
-    current: Assignment, kind: str, action: str, now: datetime, acting_user: Actor
+    current: Assignment, kind: str, action: str, now: datetime, *, acting_user: Actor
 ) -> None:
     """Back to matching, remembering who had it so she is not asked again for it."""
     previous = current.interpreter_id
@@ -438,7 +440,9 @@ def assignment_decline(
     """She declines: the request goes to the next candidate at once."""
     with transaction.atomic():
         current = _hers_to_answer(interpreter, assignment_id)
-        _hand_back(current, EventKind.DECLINED, actions.ASSIGNMENT_DECLINED, now, acting_user)
+        _hand_back(
+            current, EventKind.DECLINED, actions.ASSIGNMENT_DECLINED, now, acting_user=acting_user
+        )
     assignment_match(assignment=current, now=now, acting_user=acting_user)
     return current
 
@@ -461,7 +465,13 @@ def assignments_escalate(*, now: datetime, acting_user: Actor) -> int:
             )
             if current is None:
                 continue  # she answered meanwhile
-            _hand_back(current, EventKind.ESCALATED, actions.ASSIGNMENT_ESCALATED, now, acting_user)
+            _hand_back(
+                current,
+                EventKind.ESCALATED,
+                actions.ASSIGNMENT_ESCALATED,
+                now,
+                acting_user=acting_user,
+            )
         assignment_match(assignment=current, now=now, acting_user=acting_user)
     for assignment in Assignment.across_offices.filter(
         state=AssignmentState.REQUESTED, start__gt=now
@@ -485,7 +495,11 @@ def interpreter_deactivate(
         )
         for current in handed:
             _hand_back(
-                current, EventKind.HANDED_BACK, actions.ASSIGNMENT_HANDED_BACK, now, acting_user
+                current,
+                EventKind.HANDED_BACK,
+                actions.ASSIGNMENT_HANDED_BACK,
+                now,
+                acting_user=acting_user,
             )
         audit_record(
             office=None,
@@ -617,3 +631,28 @@ def assignment_mode_switch(
         )
     assignment_match(assignment=current, now=now, acting_user=acting_user)
     return current
+
+
+def assignment_for_appointment(
+    *, appointment: Any, now: datetime, acting_user: Actor
+) -> Assignment | None:
+    """A booking that asked for an interpreter, in an office that uses the part: request one for
+    its time and match at once. A language nobody here interprets leaves the booking as it is
+    (staff see the wish on the appointment)."""
+    office = appointment.office
+    code = language_normalise(appointment.interpreter_language or "")
+    if code is None or not uses(office, INTERPRETERS):
+        return None
+    assignment = assignment_request(
+        office=office,
+        language=code,
+        mode=Mode.ON_SITE,
+        start=appointment.start,
+        end=appointment.end,
+        now=now,
+        appointment=appointment,
+        client_first_name=appointment.name,
+        acting_user=acting_user,
+    )
+    assignment_match(assignment=assignment, now=now, acting_user=acting_user)
+    return assignment
