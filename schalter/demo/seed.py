@@ -26,6 +26,7 @@ from schalter.catalog.catalogue import (
 )
 from schalter.catalog.models import Service
 from schalter.content import services as content
+from schalter.demo.interpreters import seed_interpreters
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
@@ -73,11 +74,11 @@ class DemoOffice:
 # Main-Kinzig-Kreis takes walk-ins only (no online booking), Kreis Bergstraße books appointments
 # only (no walk-in queue). Parts not built yet (callbacks, interpreters, knowledge) follow.
 DEMO_PARTS = {
-    "giessen": ("booking", "queue"),
+    "giessen": ("booking", "queue", "interpreters"),
     "darmstadt": ("booking", "queue"),
     "wiesbaden": ("booking", "queue"),
     "offenbach": ("booking", "queue"),
-    "main-kinzig-kreis": ("queue",),
+    "main-kinzig-kreis": ("queue", "interpreters"),
     "kreis-bergstrasse": ("booking",),
     "uebungsbehoerde": ("booking", "queue"),
 }
@@ -310,9 +311,10 @@ def _seed_office(
     # Parts an office does not use are switched off last: what was seeded stays, as after a
     # real switch (the kept appointments of an office that stopped booking online).
     for part in parts.registered():
-        if part.name not in DEMO_PARTS[demo.slug]:
-            services.office_part_switch(
-                office=office, name=part.name, on=False, acting_user=COMMAND
+        wanted = part.name in DEMO_PARTS[demo.slug]
+        if wanted != parts.uses(office, part.name):  # parts off by default are switched on
+            office = services.office_part_switch(
+                office=office, name=part.name, on=wanted, acting_user=COMMAND
             )
     return usernames, kiosk_link if "queue" in DEMO_PARTS[demo.slug] else None
 
@@ -489,4 +491,5 @@ def seed_demo(today: date) -> Seeded:
     ministry = _demo_user("ministerium", "Mira Ministerium")
     membership_grant(user=ministry, office=None, role=Role.MINISTRY, acting_user=COMMAND)
     logins.append(("ministerium", "ministry: figures of all offices"))
+    seed_interpreters(offices, today)  # issue 15: a pool for the first two offices
     return Seeded(logins, kiosk_links)
