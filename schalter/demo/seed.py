@@ -28,6 +28,7 @@ from schalter.catalog.catalogue import (
 from schalter.catalog.models import Service
 from schalter.content import services as content
 from schalter.demo.callbacks import seed_callbacks
+from schalter.demo.interpreters import seed_interpreters
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
@@ -74,13 +75,14 @@ class DemoOffice:
 # The parts each demo office uses, as the offices chose their projects in the Hessian programme:
 # Main-Kinzig-Kreis takes walk-ins only (no online booking), Kreis Bergstraße books appointments
 # only (no walk-in queue); Wiesbaden, which let callers leave a message after five rings, and the
-# practice office take callbacks. Parts not built yet (interpreters, knowledge) follow.
+# practice office take callbacks; Gießen and Main-Kinzig-Kreis (which hired interpreters on a fee
+# basis) use interpreters. Parts not built yet follow.
 DEMO_PARTS = {
-    "giessen": ("booking", "queue"),
+    "giessen": ("booking", "queue", "interpreters"),
     "darmstadt": ("booking", "queue"),
     "wiesbaden": ("booking", "queue", "callbacks"),
     "offenbach": ("booking", "queue"),
-    "main-kinzig-kreis": ("queue",),
+    "main-kinzig-kreis": ("queue", "interpreters"),
     "kreis-bergstrasse": ("booking",),
     "uebungsbehoerde": ("booking", "queue", "callbacks"),
 }
@@ -313,9 +315,10 @@ def _seed_office(
     # Parts an office does not use are switched off last: what was seeded stays, as after a
     # real switch (the kept appointments of an office that stopped booking online).
     for part in parts.registered():
-        if part.name not in DEMO_PARTS[demo.slug]:
-            services.office_part_switch(
-                office=office, name=part.name, on=False, acting_user=COMMAND
+        wanted = part.name in DEMO_PARTS[demo.slug]
+        if wanted != parts.uses(office, part.name):  # parts off by default are switched on
+            office = services.office_part_switch(
+                office=office, name=part.name, on=wanted, acting_user=COMMAND
             )
     return usernames, kiosk_link if "queue" in DEMO_PARTS[demo.slug] else None
 
@@ -496,4 +499,5 @@ def seed_demo(today: date) -> Seeded:
     operator = _demo_user("betrieb", "Bo Betrieb")
     membership_grant(user=operator, office=None, role=Role.OPERATOR, acting_user=COMMAND)
     logins.append(("betrieb", "operator: offices and the shared catalogue, no client data"))
+    seed_interpreters(offices, today)  # issue 15: a pool for the first two offices
     return Seeded(logins, kiosk_links)

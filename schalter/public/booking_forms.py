@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schalter.interpreters.languages import dialect_choices
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
 
@@ -12,6 +13,7 @@ def interpreter_choices() -> list[tuple[str, str]]:
         if not language.code.startswith("de")
     ]
     spoken += sorted(OTHER_SPOKEN_LANGUAGES.items(), key=lambda item: item[0])
+    spoken += dialect_choices({code for code, _name in spoken})  # dialects (issue 15)
     return [("", _("No interpreter needed")), *spoken]
 
 

@@ -20,6 +20,7 @@ from schalter.appointments.codes import code_normalise
 from schalter.appointments.errors import SlotUnavailable
 from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.errors import Refusal
+from schalter.interpreters import services as interpreter_services
 from schalter.links import public_url, qr_svg
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date, local_time
@@ -177,7 +178,7 @@ def _book(
 ):
     now = timezone.now()
     _anti_bot(request, form.cleaned_data["email"], now)
-    return services.appointment_book(
+    booked = services.appointment_book(
         office=office,
         service=offered.service,
         start=start,
@@ -190,6 +191,11 @@ def _book(
         now=now,
         acting_user=CLIENT,
     )
+    # An interpreter asked for: requested and matched with the booking (issue 15).
+    interpreter_services.assignment_for_appointment(
+        appointment=booked.appointment, now=now, acting_user=CLIENT
+    )
+    return booked
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@ from django.urls import path
 
 from schalter.public import (
     booking_views,
+    interpreter_views,
     kiosk_views,
     print_views,
     queue_views,
@@ -18,6 +19,12 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
+    # The interpreter's own view (issue 15), before the office slug it would otherwise match.
+    path("interpreter/", interpreter_views.home, name="interpreter"),
+    path("interpreter/sign-in/<str:token>/", interpreter_views.sign_in, name="interpreter_sign_in"),
+    path("interpreter/sign-out/", interpreter_views.sign_out, name="interpreter_sign_out"),
+    path("interpreter/<int:pk>/answer/", interpreter_views.answer, name="interpreter_answer"),
+    path("interpreter/<int:pk>/report/", interpreter_views.report, name="interpreter_report"),
     path("<slug:office>/", views.office_home, name="office"),
     path("<slug:office>/first-visit/", service_views.first_visit, name="first_visit"),
     path("<slug:office>/services/<slug:service>/", service_views.service_page, name="service"),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schalter.appointments.models import CancellationReason, OfficeService
+from schalter.interpreters.languages import dialect_choices
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
 from schalter.offices.models import Office
@@ -41,6 +42,7 @@ def _check_reach(day: date | None, today: date) -> None:
 def interpreter_choices() -> list[tuple[str, object]]:
     spoken = [(lang.code, lang.name_local) for lang in LANGUAGES if not lang.code.startswith("de")]
     spoken += sorted(OTHER_SPOKEN_LANGUAGES.items())
+    spoken += dialect_choices({code for code, _name in spoken})  # dialects (issue 15)
     return [("", _("No interpreter needed")), *spoken]
 
 

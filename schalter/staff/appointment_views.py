@@ -21,6 +21,8 @@ from schalter.appointments import calendar_selectors, selectors, services, trans
 from schalter.appointments.errors import AlreadyBooked, Busy
 from schalter.appointments.models import Appointment, AvailabilityRule, Channel
 from schalter.errors import Refusal
+from schalter.interpreters import selectors as interpreter_selectors
+from schalter.interpreters import services as interpreter_services
 from schalter.languages import language_for, spoken_language_name
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
@@ -250,6 +252,9 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
         {
             "appointment": appointment,
             "row": _row(appointment, office, get_language()),
+            "interpreter_assignment": interpreter_selectors.assignment_of_appointment(
+                appointment.pk
+            ),
             "client_language": language_for(appointment.language),
             "channel_label": _("by staff")
             if appointment.channel == Channel.STAFF
@@ -297,6 +302,10 @@ def appointment_book(request: HttpRequest, office: Office) -> HttpResponse:
                     channel=Channel.STAFF,
                     now=now,
                     acting_user=request.user,
+                )
+                # An interpreter asked for: requested and matched with the booking (issue 15).
+                interpreter_services.assignment_for_appointment(
+                    appointment=booked.appointment, now=now, acting_user=request.user
                 )
             except AlreadyBooked:
                 form.add_error(

@@ -5,6 +5,7 @@ from schalter.staff import (
     auth_views,
     callbacks_views,
     content_views,
+    interpreter_views,
     members_views,
     parts_views,
     planning_views,
@@ -120,5 +121,29 @@ urlpatterns = [
         "<slug:office>/callbacks/<int:pk>/audio/",
         callbacks_views.callback_audio,
         name="callback_audio",
+    ),
+    # Interpreters (issue 15)
+    path("<slug:office>/interpreters/", interpreter_views.overview, name="interpreters"),
+    path(
+        "<slug:office>/interpreters/<int:pk>/mode/",
+        interpreter_views.switch_mode,
+        name="interpreter_mode_update",
+    ),
+    path(
+        "<slug:office>/interpreters/costs.csv",
+        interpreter_views.costs,
+        {"kind": "csv"},
+        name="interpreter_costs_csv",
+    ),
+    path(
+        "<slug:office>/interpreters/costs.xlsx",
+        interpreter_views.costs,
+        {"kind": "xlsx"},
+        name="interpreter_costs_xlsx",
+    ),
+    path(
+        "<slug:office>/interpreters/<int:pk>/statement.pdf",
+        interpreter_views.statement,
+        name="interpreter_statement",
     ),
 ]

@@ -139,7 +139,41 @@ def object_of(office, url_name: str) -> int:
                 now=timezone.now(),
                 acting_user=COMMAND,
             ).callback.pk
+        if url_name in ("staff:interpreter_mode_update", "staff:interpreter_statement"):
+            return _interpreter_request_of(office, url_name)
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
+
+
+def _interpreter_request_of(office, url_name: str) -> int:
+    """Interpreters switched on, one interpreter of the office and an open request (issue 15)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from schalter.interpreters import services
+    from schalter.offices.services import office_part_switch
+
+    office_part_switch(office=office, name="interpreters", on=True, acting_user=COMMAND)
+    interpreter = services.interpreter_create(
+        name="T",
+        email=f"t-{office.slug}-{url_name[-6:]}@example.org",
+        languages=["prs"],
+        modes=["on_site"],
+        offices={office: Decimal(5)},
+        acting_user=COMMAND,
+    )
+    if url_name == "staff:interpreter_statement":
+        return interpreter.pk
+    start = timezone.now() + datetime.timedelta(days=3)
+    return services.assignment_request(
+        office=office,
+        language="prs",
+        mode="on_site",
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        now=timezone.now(),
+        acting_user=COMMAND,
+    ).pk
 
 
 def _appointment_of(office) -> Appointment:
@@ -182,6 +216,8 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:content_text",
         "staff:desk",
         "staff:group",
+        "staff:interpreter_mode_update",
+        "staff:interpreter_statement",
         "staff:kiosk",
         "staff:location",
         "staff:member",

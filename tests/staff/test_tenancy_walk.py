@@ -15,6 +15,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
 from schalter.catalog.models import Service
+from schalter.interpreters import services as interpreter_services
 from schalter.offices import selectors as office_selectors
 from schalter.offices import services as office_services
 from schalter.offices.localtime import local_date, local_time
@@ -147,6 +149,28 @@ def world_of(office: Office, make_staff) -> World:
     world["ticket_token"] = issued.token
     kiosk, key = visit_services.kiosk_create(office=office, name="Eingang", acting_user=COMMAND)
     world.update(kiosk_public_id=kiosk.public_id, kiosk_key=key)
+    # Interpreters (issue 15): one who serves only this office, and an open request.
+    office_services.office_part_switch(
+        office=office, name="interpreters", on=True, acting_user=COMMAND
+    )
+    interpreter = interpreter_services.interpreter_create(
+        name="Walk",
+        email=f"walk-{office.slug}@example.org",
+        languages=["prs"],
+        modes=["on_site"],
+        offices={office: Decimal(5)},
+        acting_user=COMMAND,
+    )
+    world["interpreter"] = interpreter.pk
+    world["interpreter_assignment"] = interpreter_services.assignment_request(
+        office=office,
+        language="prs",
+        mode="on_site",
+        start=MONDAY_9 + datetime.timedelta(days=1),
+        end=MONDAY_9 + datetime.timedelta(days=1, hours=1),
+        now=MONDAY_9,
+        acting_user=COMMAND,
+    ).pk
     return world
 
 
@@ -544,6 +568,21 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
         ),
     ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
+    # Interpreters (issue 15)
+    "staff:interpreters": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_mode_update": (
+        Walk(
+            C.MANAGE_APPOINTMENTS,
+            ids=lambda w: {"pk": w["interpreter_assignment"]},
+            bodies=lambda w: [{"mode": "video"}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:interpreter_costs_csv": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_costs_xlsx": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:interpreter_statement": (
+        Walk(C.VIEW_APPOINTMENTS, ids=lambda w: {"pk": w["interpreter"]}, methods=GET_ONLY),
+    ),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
     "staff:callback_audio": (
         Walk(C.WORK_CALLBACKS, ids=lambda w: {"pk": w["callback"]}, methods=GET_ONLY),
@@ -589,6 +628,13 @@ NOT_WALKED = {
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
     "healthz": "public, no object",
+    # The interpreter's own view (issue 15): her session, not an office's; walked with another
+    # interpreter's assignments in tests/public/test_interpreter_view.py (the interpreter walk).
+    "public:interpreter": "her own assignments only, or the sign-in form",
+    "public:interpreter_sign_in": "a magic link of her own; single use, expiry tested",
+    "public:interpreter_sign_out": "ends her session, no object",
+    "public:interpreter_answer": "interpreter walk (tests/public/test_interpreter_view.py)",
+    "public:interpreter_report": "interpreter walk (tests/public/test_interpreter_view.py)",
     "metrics": "token-protected counters, no object",
     "api-v1:openapi-json": "the API's description, no object",
     "api-v1:openapi-view": "the API's description, no object",

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from schalter.interpreters.tasks import interpreters_tick
+
+
+class Command(BaseCommand):
+    help = (
+        "Run every minute beside appointments_tick: requests to interpreters left unanswered "
+        "go to the next, open requests are matched again, staff hear early when nobody is found."
+    )
+
+    def handle(self, *args, **options):
+        escalated = interpreters_tick()
+        self.stdout.write(f"{escalated} interpreter requests escalated")
