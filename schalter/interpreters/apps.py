@@ -7,6 +7,8 @@ class InterpretersConfig(AppConfig):
 
     def ready(self) -> None:
         from schalter.interpreters.parts import INTERPRETERS_PART
-        from schalter.offices import parts
+        from schalter.interpreters.tasks import interpreters_minute
+        from schalter.offices import parts, ticks
 
         parts.register(INTERPRETERS_PART)
+        ticks.tick_register("interpreters", interpreters_minute)

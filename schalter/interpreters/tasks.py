@@ -1,6 +1,8 @@
 """Work outside the request: the periodic step of matching (escalate requests left unanswered,
-try open ones again). Run every minute by `manage.py interpreters_tick` (cron or a worker, like
-`appointments_tick`) or queued as a task."""
+try open ones again). `manage.py appointments_tick` runs it every minute (registered in
+offices/ticks.py); `manage.py interpreters_tick` runs it alone."""
+
+from datetime import datetime
 
 from django.tasks import task
 from django.utils import timezone
@@ -9,8 +11,13 @@ from schalter.accounts.actors import SCHEDULER
 from schalter.interpreters.services import assignments_escalate
 
 
-def interpreters_tick() -> int:
-    return assignments_escalate(now=timezone.now(), acting_user=SCHEDULER)
+def interpreters_tick(*, now: datetime | None = None) -> int:
+    return assignments_escalate(now=now or timezone.now(), acting_user=SCHEDULER)
+
+
+def interpreters_minute(*, now: datetime) -> str:
+    """The interpreters' share of the minute's tick (offices/ticks.py)."""
+    return f"{interpreters_tick(now=now)} interpreter requests escalated"
 
 
 @task()

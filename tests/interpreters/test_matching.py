@@ -3,8 +3,11 @@ offices, cost, fair spread), escalation after silence, hand-back on deactivation
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from schalter.accounts.actors import CLIENT, SCHEDULER
 from schalter.interpreters import services
@@ -177,3 +180,17 @@ def test_a_day_is_matched_with_the_pool_loaded_once(office):
     )
     # Two at nine: the nearer gets the first, the other the second; at eleven the nearer again.
     assert [result[n.pk] for n in needs] == [amina.pk, bahar.pk, amina.pk]
+
+
+def test_the_minute_tick_escalates_requests_left_unanswered(office):
+    """appointments_tick runs the interpreters' job registered in offices/ticks.py."""
+    near = make_interpreter({office: Decimal(5)}, name="Amina")
+    far = make_interpreter({office: Decimal(40)}, name="Bahar")
+    assignment = request(office)
+    assert services.assignment_match(assignment=assignment, now=NOW, acting_user=SCHEDULER) == near
+    out = StringIO()
+    with time_machine.travel(NOW + timedelta(hours=5), tick=False):
+        call_command("appointments_tick", stdout=out)
+    assignment.refresh_from_db()
+    assert assignment.interpreter == far
+    assert "interpreters: 1 interpreter requests escalated" in out.getvalue()

@@ -14,12 +14,14 @@ from schalter.mail.services import mail_records_prune
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.retention import personal_data_erase
+from schalter.offices.ticks import ticks_run
 
 
 class Command(BaseCommand):
     help = (
         "Run every minute (cron or a worker): create seats for newly released days, offer "
-        "freed times to the waiting list, send reminders, delete personal data on schedule."
+        "freed times to the waiting list, send reminders, delete personal data on schedule, "
+        "and run the minute's work every other app registered (offices/ticks.py)."
     )
 
     def handle(self, *args, **options):
@@ -42,3 +44,5 @@ class Command(BaseCommand):
                 f"{office.slug}: {seats} new seats, {offers} waiting-list offers, "
                 f"{reminded} reminders, {purged} records anonymised"
             )
+        for line in ticks_run(now=now):  # interpreters' escalations, and what else registered
+            self.stdout.write(line)

@@ -5,8 +5,9 @@ from schalter.interpreters.tasks import interpreters_tick
 
 class Command(BaseCommand):
     help = (
-        "Run every minute beside appointments_tick: requests to interpreters left unanswered "
-        "go to the next, open requests are matched again, staff hear early when nobody is found."
+        "What appointments_tick runs every minute for interpreters, on its own: requests left "
+        "unanswered go to the next, open requests are matched again, staff hear early when "
+        "nobody is found."
     )
 
     def handle(self, *args, **options):
