@@ -36,10 +36,10 @@ def logo_reencode(data: bytes) -> bytes:
             probe.verify()  # structure and checksums; the image must be opened again after it
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-            image.thumbnail(STORED_BOX)
+            fresh = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            fresh.thumbnail(STORED_BOX)
             out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
+            fresh.save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise not_an_image from None
     return out.getvalue()

@@ -1,5 +1,6 @@
 """Writes for offices, buildings, desks, hours and closures: one transaction, one audit row."""
 
+import itertools
 import secrets
 from datetime import date, datetime, time
 from typing import Any
@@ -10,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope, scopes_disabled
 
@@ -242,7 +242,7 @@ def periods_check(periods: list[tuple[time, time]], *, field: str) -> list[tuple
                 % {"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"},
                 field=field,
             )
-    for (_opens, closes), (next_opens, next_closes) in zip(ordered, ordered[1:], strict=False):
+    for (_opens, closes), (next_opens, next_closes) in itertools.pairwise(ordered):
         if next_opens < closes:
             raise OfficeDataRefused(
                 _("%(first)s and %(second)s overlap.")
@@ -352,7 +352,7 @@ def special_hours_remove(*, special: SpecialHours, acting_user: Actor) -> None:
     )
     with scopes_disabled():
         SpecialHours.objects.filter(
-            office=office, location_id=special.location_id, day=special.day
+            office=office, location=special.location, day=special.day
         ).delete()
     office_touch(office)
 
