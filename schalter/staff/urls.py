@@ -2,8 +2,11 @@ from django.urls import path
 
 from schalter.staff import (
     appointment_views,
+    audit_views,
     auth_views,
     content_views,
+    office_admin_views,
+    operator_views,
     parts_views,
     privacy_views,
     queue_setup_views,
@@ -21,6 +24,23 @@ urlpatterns = [
     path("logout/", auth_views.logout, name="logout"),
     path("", views.home, name="home"),
     path("figures/", views.figures, name="figures"),
+    # The operator's pages (issue 13); "installation" is a reserved office slug.
+    path("installation/", operator_views.installation, name="installation"),
+    path(
+        "installation/offices/new/",
+        operator_views.office_create,
+        name="installation_office_create",
+    ),
+    path(
+        "installation/offices/<slug:slug>/",
+        operator_views.office_detail,
+        name="installation_office",
+    ),
+    path(
+        "installation/offices/<slug:slug>/suspension/",
+        operator_views.office_suspension,
+        name="installation_office_suspension",
+    ),
     path("<slug:office>/", views.office_overview, name="office"),
     path("<slug:office>/desks/", views.desk_list, name="desks"),
     path("<slug:office>/desks/<int:pk>/", views.desk_edit, name="desk"),
@@ -44,7 +64,16 @@ urlpatterns = [
     ),
     path("<slug:office>/members/", views.member_list, name="members"),
     path("<slug:office>/members/<int:pk>/", views.member_detail, name="member"),
-    path("<slug:office>/audit/", views.audit_log, name="audit"),
+    path("<slug:office>/audit/", audit_views.audit_log, name="audit"),
+    path("<slug:office>/audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("<slug:office>/settings/", office_admin_views.office_settings, name="office_settings"),
+    path("<slug:office>/settings/logo/", office_admin_views.office_logo, name="office_logo"),
+    path("<slug:office>/hours/", office_admin_views.hours, name="hours"),
+    path(
+        "<slug:office>/hours/special/<int:pk>/delete/",
+        office_admin_views.special_hours_delete,
+        name="special_hours_delete",
+    ),
     path("<slug:office>/privacy/", privacy_views.privacy, name="privacy"),
     path("<slug:office>/content/", content_views.content_list, name="content"),
     path("<slug:office>/content/export.po", content_views.content_export, name="content_export"),

@@ -14,6 +14,7 @@ from schalter.accounts import selectors as account_selectors
 from schalter.accounts.models import Membership
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
+from schalter.errors import Refusal
 from schalter.insights.selectors import office_figures
 from schalter.offices import selectors, services
 from schalter.offices.localtime import local_date, local_time
@@ -29,7 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The office switcher: where this person works."""
     offices = account_selectors.offices_of(user=request.user)
     ministry = account_selectors.is_ministry(user=request.user)
-    if len(offices) == 1 and not ministry:
+    operator = account_selectors.is_operator(user=request.user)
+    if len(offices) == 1 and not ministry and not operator:
         return redirect("staff:office", office=offices[0].slug)
     language = get_language()
     return render(
@@ -38,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "offices": [{"office": o, "name": o.name_in(language)} for o in offices],
             "ministry": ministry,
+            "operator": operator,
         },
     )
 
@@ -143,15 +146,22 @@ def closure_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.closure_add(
-                office=office,
-                first_day=form.cleaned_data["first_day"],
-                last_day=form.cleaned_data["last_day"],
-                reason={get_language(): form.cleaned_data["reason"]},
-                acting_user=request.user,
-            )
-            messages.success(request, _("Closure saved."))
-            return redirect("staff:closures", office=office.slug)
+            try:
+                services.closure_add(
+                    office=office,
+                    first_day=form.cleaned_data["first_day"],
+                    last_day=form.cleaned_data["last_day"],
+                    reason={get_language(): form.cleaned_data["reason"]},
+                    now=timezone.now(),
+                    acting_user=request.user,
+                )
+            except Refusal as refusal:
+                form.add_error(
+                    refusal.field if refusal.field in form.fields else None, str(refusal.message)
+                )
+            else:
+                messages.success(request, _("Closure saved."))
+                return redirect("staff:closures", office=office.slug)
         status = 400
     today = local_date(office, timezone.now())
     closures = selectors.upcoming_closures(office, today)
@@ -189,11 +199,4 @@ def member_detail(request: HttpRequest, office: Office, pk: int) -> HttpResponse
     roles = account_selectors.members_of(office=office).filter(user=membership.user)
     return office_render(
         request, "staff/member.html", {"member": membership.user, "memberships": roles}
-    )
-
-
-@office_view(Capability.VIEW_AUDIT)
-def audit_log(request: HttpRequest, office: Office) -> HttpResponse:
-    return office_render(
-        request, "staff/audit.html", {"events": account_selectors.audit_events(office=office)}
     )
