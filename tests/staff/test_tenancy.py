@@ -180,6 +180,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:notice",
         "staff:notice_delete",
         "staff:screen",
+        "staff:special_hours_delete",
         "staff:waitlist_entry_update",
     ]
 
