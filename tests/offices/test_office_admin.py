@@ -43,11 +43,13 @@ SVG = (
 # --- reserved names -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "slug",
-    ["figures", "login", "logout", "help", "api", "staff", "admin", "installation", "ar"]
-    + ["de-x-ls", "fa-af", "en", "privacy", "imprint", "accessibility", "healthz", "metrics"],
+RESERVED_EXAMPLES = (
+    *("figures", "login", "logout", "help", "api", "staff", "admin", "installation", "ar"),
+    *("de-x-ls", "fa-af", "en", "privacy", "imprint", "accessibility", "healthz", "metrics"),
 )
+
+
+@pytest.mark.parametrize("slug", RESERVED_EXAMPLES)
 def test_a_slug_that_clashes_with_a_path_or_a_language_is_refused(slug):
     with pytest.raises(ValidationError) as refused:
         build_office(slug)
