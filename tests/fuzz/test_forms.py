@@ -34,7 +34,7 @@ from schalter.appointments.models import (
 from schalter.appointments.waitlist import waitlist_join
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
-from schalter.offices.models import Closure, Desk, Location
+from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours, SpecialHours
 from schalter.offices.services import closure_add
 from schalter.visits import services as visits
 from schalter.visits.models import Kiosk, Screen, ServiceGroup, Ticket
@@ -239,11 +239,13 @@ STAFF_PAGES = {
     "waitlist": None,
     "content_text": "office",
     "member": "member",
+    "office_settings": None,
+    "hours": None,
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
-    "waitlist_offer",
+    "waitlist_offer", "office_logo", "special_hours_delete",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
@@ -307,9 +309,11 @@ def snapshot() -> dict:
             model.__name__: sorted(model.objects.values_list("pk", flat=True))
             for model in (
                 Appointment, WaitlistEntry, Ticket, Closure, TimeBlock, Desk, ServiceGroup,
-                Kiosk, Screen, OfficeNotice, AvailabilityRule,
+                Kiosk, Screen, OfficeNotice, AvailabilityRule, OpeningHours, SpecialHours,
             )
         } | {
+            "office": sorted(Office.objects.values_list("pk", "phone", "email", "street")),
+            "hours": sorted(OpeningHours.objects.values_list("pk", "weekday", "opens", "closes")),
             "statuses": sorted(Appointment.objects.values_list("pk", "status")),
             "names": sorted(Appointment.objects.values_list("pk", "name")),
         }  # fmt: skip
@@ -404,4 +408,8 @@ def test_every_staff_page_is_fuzzed():
     names = {p.name for p in staff.url_patterns if isinstance(p, URLPattern)}
     # Sign-in has tests of its own; figures are the ministry's; the export takes no input.
     outside = {"login", "login_code", "login_setup", "logout", "home", "figures", "content_export"}
+    # The audit export reads the audit page's filters (fuzzed there) and streams its answer;
+    # the operator's pages are the operator's (tests/staff/test_operator.py).
+    outside |= {"audit_export", "installation", "installation_office_create"}
+    outside |= {"installation_office", "installation_office_suspension"}
     assert names - outside - set(POST_ONLY) == set(STAFF_PAGES)
