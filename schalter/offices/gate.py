@@ -3,9 +3,10 @@
 404 as for an office that does not exist. The API answers in its own JSON form.
 
 It is also the gate of a suspended office (`Office.suspended_at`, set by the operator): every
-route naming it answers 404 with a page that says so (staff pages too: nobody works in it),
-except the routes that serve work already there (a part's `kept_routes` outside the staff
-pages: a client still reads, confirms or cancels her appointment)."""
+route naming it answers 404 with a page that says so (staff pages too, checked by their guard
+with the office it reads anyway: nobody works in it), except the routes that serve work already
+there (a part's `kept_routes` outside the staff pages: a client still reads, confirms or cancels
+her appointment)."""
 
 from collections.abc import Callable
 
@@ -32,6 +33,10 @@ class PartGateMiddleware:
         if match is None or not isinstance(slug, str):
             return None
         part = part_guarding(match.view_name)
+        if part is None and match.namespace == "staff":
+            # The staff guard (staff/guards.py) reads the office anyway and checks it there:
+            # no query more for every staff page.
+            return None
         try:
             office = Office.objects.filter(slug=slug).only("parts", "suspended_at").first()
         except OperationalError:
