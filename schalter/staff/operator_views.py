@@ -21,8 +21,21 @@ from django.views.decorators.http import require_POST
 
 from schalter.accounts.selectors import is_operator
 from schalter.appointments.services.suspension import office_suspend_and_tell
+from schalter.catalog.models import Service
+from schalter.content.selectors import Status, text_statuses
+from schalter.content.services import content_text_update
+from schalter.content.texts import (
+    KIND_SERVICE,
+    MAX_TEXT_LENGTH,
+    SOURCE_LANGUAGE,
+    TRANSLATION_LANGUAGES,
+    TextRef,
+    fields_of,
+    is_field_of,
+)
 from schalter.errors import Refusal
 from schalter.kern_forms import KernFormMixin
+from schalter.languages import BY_CODE
 from schalter.offices import selectors, services
 from schalter.offices.models import Office, slug_validator, validate_not_reserved
 from schalter.staff.guards import verified_staff
@@ -183,3 +196,85 @@ def office_suspension(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         return HttpResponse(_("Please check your entry."), status=400)
     return redirect("staff:installation_office", slug=office.slug)
+
+
+# --- the shared service catalogue's texts (the operator alone changes them) ---------------------
+
+
+class SharedTextForm(KernFormMixin, forms.Form):
+    """One shared catalogue text in every language."""
+
+    def __init__(self, *args: Any, ref: TextRef, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES):
+            language = BY_CODE[code]
+            attrs = {"lang": language.html_lang, "dir": language.dir}
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=language.name_local,
+                required=code == SOURCE_LANGUAGE and ref.field == "name",
+                max_length=MAX_TEXT_LENGTH,
+                initial=ref.texts.get(code, ""),
+                widget=forms.Textarea(attrs={**attrs, "rows": 3})
+                if ref.multiline
+                else forms.TextInput(attrs=attrs),
+            )
+
+
+@operator_view
+def catalogue(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    services = [
+        {
+            "service": service,
+            "name": service.name_in(language),
+            "fields": [
+                {"field": field, "label": TextRef(KIND_SERVICE, service, field).label}
+                for field in fields_of(service)
+            ],
+        }
+        for service in Service.objects.order_by("slug")
+    ]
+    return render(request, "staff/operator/catalogue.html", {"services": services})
+
+
+@operator_view
+def catalogue_text(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    service = Service.objects.filter(pk=pk).first()
+    if service is None or not is_field_of(service, field):
+        raise Http404
+    ref = TextRef(KIND_SERVICE, service, field)
+    form = SharedTextForm(request.POST if request.method == "POST" else None, ref=ref)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for code in (SOURCE_LANGUAGE, *TRANSLATION_LANGUAGES):
+                        text = form.cleaned_data[f"text_{code}"]
+                        if text.strip() == ref.texts.get(code, ""):
+                            continue
+                        content_text_update(
+                            obj=service,
+                            field=field,
+                            language=code,
+                            text=text,
+                            acting_user=request.user,
+                        )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Texts saved."))
+                return redirect("staff:installation_catalogue_text", pk=service.pk, field=field)
+        status = 400
+    statuses = text_statuses(ref)
+    return render(
+        request,
+        "staff/operator/catalogue_text.html",
+        {
+            "service_name": service.name_in(get_language()),
+            "label": ref.label,
+            "form": form,
+            "missing": [code for code, state in statuses.items() if state != Status.CURRENT],
+        },
+        status=status,
+    )

@@ -41,6 +41,12 @@ urlpatterns = [
         operator_views.office_suspension,
         name="installation_office_suspension",
     ),
+    path("installation/catalogue/", operator_views.catalogue, name="installation_catalogue"),
+    path(
+        "installation/catalogue/<int:pk>/<str:field>/",
+        operator_views.catalogue_text,
+        name="installation_catalogue_text",
+    ),
     path("<slug:office>/", views.office_overview, name="office"),
     path("<slug:office>/desks/", views.desk_list, name="desks"),
     path("<slug:office>/desks/<int:pk>/", views.desk_edit, name="desk"),

@@ -412,4 +412,5 @@ def test_every_staff_page_is_fuzzed():
     # the operator's pages are the operator's (tests/staff/test_operator.py).
     outside |= {"audit_export", "installation", "installation_office_create"}
     outside |= {"installation_office", "installation_office_suspension"}
+    outside |= {"installation_catalogue", "installation_catalogue_text"}
     assert names - outside - set(POST_ONLY) == set(STAFF_PAGES)

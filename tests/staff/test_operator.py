@@ -183,3 +183,19 @@ def test_a_client_still_manages_her_appointment_while_the_office_is_suspended(
     code, token = booked.appointment.code, booked.manage_token
     answer = Client().get(f"/de/giessen/book/manage/{code}/{token}/")
     assert answer.status_code == 200
+
+
+def test_the_operator_edits_the_shared_catalogue_texts(office, bookable, staff_client, operator):
+    permit = bookable["long"]
+    url = f"/staff/installation/catalogue/{permit.pk}/summary/"
+    admin = staff_client(office, Role.OFFICE_ADMIN)
+    assert admin.get(url).status_code == 404
+    assert admin.post(url, {"text_de": "Von der Behörde"}).status_code == 404
+    assert operator.get("/staff/installation/catalogue/").status_code == 200
+    assert operator.get(f"/staff/installation/catalogue/{permit.pk}/nothing/").status_code == 404
+    response = operator.post(url, {"text_de": "Für alle Behörden", "text_en": "For every office"})
+    assert response.status_code == 302
+    permit.refresh_from_db()
+    assert permit.summary["de"] == "Für alle Behörden"
+    assert permit.summary["en"] == "For every office"
+    assert AuditEvent.objects.filter(action="content.text.updated").exists()
