@@ -238,11 +238,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @operator_view
-def catalogue_text(request: HttpRequest, pk: int, field: str) -> HttpResponse:
-    service = Service.objects.filter(pk=pk).first()
-    if service is None or not is_field_of(service, field):
+def catalogue_text(request: HttpRequest, service: int, field: str) -> HttpResponse:
+    found = Service.objects.filter(pk=service).first()
+    if found is None or not is_field_of(found, field):
         raise Http404
-    ref = TextRef(KIND_SERVICE, service, field)
+    ref = TextRef(KIND_SERVICE, found, field)
     form = SharedTextForm(request.POST if request.method == "POST" else None, ref=ref)
     status = 200
     if request.method == "POST":
@@ -254,7 +254,7 @@ def catalogue_text(request: HttpRequest, pk: int, field: str) -> HttpResponse:
                         if text.strip() == ref.texts.get(code, ""):
                             continue
                         content_text_update(
-                            obj=service,
+                            obj=found,
                             field=field,
                             language=code,
                             text=text,
@@ -264,14 +264,14 @@ def catalogue_text(request: HttpRequest, pk: int, field: str) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Texts saved."))
-                return redirect("staff:installation_catalogue_text", pk=service.pk, field=field)
+                return redirect("staff:installation_catalogue_text", service=found.pk, field=field)
         status = 400
     statuses = text_statuses(ref)
     return render(
         request,
         "staff/operator/catalogue_text.html",
         {
-            "service_name": service.name_in(get_language()),
+            "service_name": found.name_in(get_language()),
             "label": ref.label,
             "form": form,
             "missing": [code for code, state in statuses.items() if state != Status.CURRENT],

@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path("installation/catalogue/", operator_views.catalogue, name="installation_catalogue"),
     path(
-        "installation/catalogue/<int:pk>/<str:field>/",
+        "installation/catalogue/<int:service>/<str:field>/",
         operator_views.catalogue_text,
         name="installation_catalogue_text",
     ),

@@ -705,7 +705,7 @@ OPERATOR_WALK: dict[str, Callable[[World], dict]] = {
     "staff:installation_office": lambda w: {"slug": w["slug"]},
     "staff:installation_office_suspension": lambda w: {"slug": w["slug"]},
     "staff:installation_catalogue": _none,
-    "staff:installation_catalogue_text": lambda w: {"pk": w["service"], "field": "summary"},
+    "staff:installation_catalogue_text": lambda w: {"service": w["service"], "field": "summary"},
 }
 
 
