@@ -405,6 +405,24 @@ def operator_create(*, email: str, acting_user: Actor, now: datetime) -> tuple[U
     return user, account_link_token_issue(link=link)
 
 
+def enrolment_mail_send(*, user: User, acting_user: Actor, now: datetime) -> AccountLink:
+    """Mail `user` (an account without a password yet, e.g. an office's first admin named by the
+    operator) a single-use link to set her password and enrol her authenticator."""
+    AccountLink.objects.filter(
+        kind=AccountLink.Kind.ENROLMENT, user=user, used_at=None, withdrawn_at=None
+    ).update(withdrawn_at=now)
+    link = _new_link(
+        kind=AccountLink.Kind.ENROLMENT,
+        now=now,
+        hours=settings.STAFF_ENROLMENT_HOURS,
+        acting_user=acting_user,
+        email=user.email,
+        user=user,
+    )
+    _send(link)
+    return link
+
+
 # --- roles, languages, deactivation ------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ SUBJECTS = {
     "reminder": translation.gettext_noop("Reminder of your appointment"),
     "cancelled_by_office": translation.gettext_noop("The office had to cancel your appointment"),
     "waitlist_offer": translation.gettext_noop("An appointment has become free for you"),
+    "office_suspended": translation.gettext_noop("News about your appointment"),
 }
 
 

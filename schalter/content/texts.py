@@ -25,14 +25,19 @@ KIND_SERVICE = "service"
 STATE_OVERRIDE = "override"
 KIND_MODELS: dict[str, type[models.Model]] = {KIND_OFFICE: Office, KIND_SERVICE: Service}
 # Fields that are one `{language: text}` dict; Service.documents is a list of them ("documents.N").
-PLAIN_FIELDS = {KIND_OFFICE: ("name", "directions"), KIND_SERVICE: ("name", "summary", "audience")}
+PLAIN_FIELDS = {
+    KIND_OFFICE: ("name", "directions", "transport", "accessibility_notes"),
+    KIND_SERVICE: ("name", "summary", "audience"),
+}
 FIELD_LABELS: dict[str, Promise] = {
     "name": _("Name"),
     "directions": _("Directions"),
+    "transport": _("Public transport"),
+    "accessibility_notes": _("Accessibility"),
     "summary": _("What it is"),
     "audience": _("Who needs it"),
 }
-MULTILINE_FIELDS = {"directions", "summary", "audience"}
+MULTILINE_FIELDS = {"directions", "transport", "accessibility_notes", "summary", "audience"}
 DOCUMENT_FIELD = re.compile(r"^documents\.(\d{1,3})$")
 
 

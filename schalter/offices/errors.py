@@ -22,3 +22,23 @@ class PartRequirementMissing(Refusal):
             format_lazy("{} {}", _("This part cannot be switched on yet."), " ".join(missing))
         )
         self.missing = missing
+
+
+class OfficeDataRefused(Refusal):
+    """Office details, hours, closures or a logo the office cannot take as given."""
+
+    status = 400
+    code = "office_data_refused"
+    message = _("Please check your entry.")
+
+
+class LogoTooLarge(OfficeDataRefused):
+    status = 413
+    code = "logo_too_large"
+    message = _("The logo is too large. Upload a PNG or JPEG of at most 2 MB.")
+
+
+class OfficeSuspended(Refusal):
+    status = 409
+    code = "office_suspended"
+    message = _("This office is suspended.")

@@ -1,6 +1,12 @@
 """The one gate of the parts an office switches on: a route that belongs to a part
 (`offices.parts`) answers 404 while the office named in its URL does not use that part, the same
-404 as for an office that does not exist. The API answers in its own JSON form."""
+404 as for an office that does not exist. The API answers in its own JSON form.
+
+It is also the gate of a suspended office (`Office.suspended_at`, set by the operator): every
+route naming it answers 404 with a page that says so (staff pages too, checked by their guard
+with the office it reads anyway: nobody works in it), except the routes that serve work already
+there (a part's `kept_routes` outside the staff pages: a client still reads, confirms or cancels
+her appointment)."""
 
 from collections.abc import Callable
 
@@ -10,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from schalter.offices.models import Office
-from schalter.offices.parts import part_guarding, uses
+from schalter.offices.parts import part_guarding, registered, uses
 from schalter.overload import busy_response
 
 
@@ -23,17 +29,25 @@ class PartGateMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponse | None:
         match = request.resolver_match
-        part = part_guarding(match.view_name) if match is not None else None
         slug = view_kwargs.get("office")
-        if part is None or not isinstance(slug, str):
+        if match is None or not isinstance(slug, str):
+            return None
+        part = part_guarding(match.view_name)
+        if part is None and match.namespace == "staff":
+            # The staff guard (staff/guards.py) reads the office anyway and checks it there:
+            # no query more for every staff page.
             return None
         try:
-            office = Office.objects.filter(slug=slug).only("parts").first()
+            office = Office.objects.filter(slug=slug).only("parts", "suspended_at").first()
         except OperationalError:
             # The database is away (a restart): the same clear "try again" as every page gets.
             return busy_response(request)
-        if office is None or uses(office, part.name):
+        if office is None:
             return None  # an unknown office is the view's own 404
+        if office.suspended_at is not None and match.view_name not in kept_while_suspended():
+            return suspended_response(request, match.namespace, office)
+        if part is None or uses(office, part.name):
+            return None
         if match.namespace.startswith("api"):
             return JsonResponse({"detail": "Not Found"}, status=404)
         if match.namespace == "staff" or not part.off_template:
@@ -50,3 +64,25 @@ class PartGateMiddleware:
             },
             status=404,
         )
+
+
+def kept_while_suspended() -> frozenset[str]:
+    """Routes a suspended office still answers: the parts' kept routes clients use."""
+    return frozenset(
+        route
+        for part in registered()
+        for route in part.kept_routes
+        if not route.startswith("staff:")
+    )
+
+
+def suspended_response(request: HttpRequest, namespace: str, office: Office) -> HttpResponse:
+    if namespace.startswith("api"):
+        return JsonResponse({"detail": "Not Found", "code": "office_suspended"}, status=404)
+    office = Office.objects.get(pk=office.pk)
+    return render(
+        request,
+        "public/office_suspended.html",
+        {"office": office, "office_name": office.name_in(get_language())},
+        status=404,
+    )

@@ -10,6 +10,7 @@ from django_scopes import ScopedManager
 
 from schalter.languages import translated
 from schalter.offices import palette
+from schalter.offices.reserved import reserved_slugs
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 slug_validator = RegexValidator(SLUG_PATTERN, _("Use lower-case letters, digits and hyphens."))
@@ -32,8 +33,12 @@ RESERVED_SLUGS = frozenset(
 
 
 def validate_not_reserved(slug: str) -> None:
-    if slug in RESERVED_SLUGS:
-        raise ValidationError(_("This name is reserved for a page of the website."))
+    if slug in reserved_slugs():
+        raise ValidationError(
+            _("“%(slug)s” is taken by a page of the website or a language. Choose another name."),
+            code="reserved",
+            params={"slug": slug},
+        )
 
 
 class Office(models.Model):
@@ -56,6 +61,18 @@ class Office(models.Model):
     subdivision = models.CharField(max_length=5, default="HE", help_text=_("For public holidays"))
     # Names of the parts of Schalter this office uses (offices/parts.py); switched by its admin.
     parts = models.JSONField(default=list, blank=True)
+    # Texts clients read, `{language: text}` like `directions` (translated in the content app).
+    transport = models.JSONField(default=dict, blank=True)
+    accessibility_notes = models.JSONField(default=dict, blank=True)
+    step_free_access = models.BooleanField(default=False)
+    hearing_loop = models.BooleanField(default=False)
+    accessible_toilet = models.BooleanField(default=False)
+    # The logo printed on documents: a PNG re-encoded by offices.logo (never the upload as sent).
+    logo_png = models.BinaryField(blank=True, default=b"", editable=False)
+    # Raised by every change of what clients see of the office: names cached printouts.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    # Set by the operator: public booking and staff sign-in stop; nothing is deleted.
+    suspended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["slug"]
@@ -68,6 +85,16 @@ class Office(models.Model):
 
     def directions_in(self, language: str | None) -> str:
         return translated(self.directions, language)
+
+    def transport_in(self, language: str | None) -> str:
+        return translated(self.transport, language)
+
+    def accessibility_notes_in(self, language: str | None) -> str:
+        return translated(self.accessibility_notes, language)
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -85,9 +112,13 @@ class Weekday(models.IntegerChoices):
 
 
 class OpeningHours(models.Model):
-    """One opening period on a weekday; a day may have several (morning and afternoon)."""
+    """One opening period on a weekday; a day may have several (morning and afternoon). Without
+    a location: the office's hours; with one: that building's own hours."""
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours")
+    location = models.ForeignKey(
+        "offices.Location", on_delete=models.CASCADE, null=True, blank=True, related_name="hours"
+    )
     weekday = models.IntegerField(choices=Weekday.choices)
     opens = models.TimeField()
     closes = models.TimeField()
@@ -125,6 +156,38 @@ class Closure(models.Model):
 
     def reason_in(self, language: str | None) -> str:
         return translated(self.reason, language)
+
+
+class SpecialHours(models.Model):
+    """A dated exception to the weekly hours (a long Thursday before Christmas): on `day` the
+    office (or one location) opens at these times instead of its weekday's periods."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="special_hours")
+    location = models.ForeignKey(
+        "offices.Location",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="special_hours",
+    )
+    day = models.DateField()
+    opens = models.TimeField()
+    closes = models.TimeField()
+    note = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        ordering = ["day", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="special_hours_opens_before_closes",
+            ),
+        ]
+
+    def note_in(self, language: str | None) -> str:
+        return translated(self.note, language)
 
 
 class Location(models.Model):

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django_scopes import scope
 
 from schalter.offices.localtime import local_time
-from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours
+from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours, SpecialHours
 
 # Languages `holidays` names German holidays in; others see the German name.
 HOLIDAY_NAME_LANGUAGES = {"de": "de", "en": "en_US", "uk": "uk"}
@@ -30,6 +30,7 @@ class Day:
     periods: list[Period] = field(default_factory=list)
     holiday: str = ""  # name of the public holiday
     closure: str = ""  # reason the office is closed that day
+    special: str = ""  # the day has its own hours (SpecialHours): their note, or "*" without one
 
     @property
     def is_open(self) -> bool:
@@ -59,23 +60,68 @@ def week_schedule(office: Office, first_day: date, language: str, days: int = 7)
     """Opening periods for each day from first_day, with holidays and closures marked."""
     last_day = first_day + timedelta(days=days - 1)
     with scope(office=office):
-        hours = list(OpeningHours.objects.filter(office=office))
+        hours = list(OpeningHours.objects.filter(office=office, location__isnull=True))
         closures = list(
             Closure.objects.filter(office=office, first_day__lte=last_day, last_day__gte=first_day)
+        )
+        specials = list(
+            SpecialHours.objects.filter(
+                office=office, location__isnull=True, day__gte=first_day, day__lte=last_day
+            )
         )
     schedule = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         closure = next((c for c in closures if c.first_day <= day <= c.last_day), None)
+        own = [s for s in specials if s.day == day]
+        periods = (
+            [Period(s.opens, s.closes) for s in own]
+            if own
+            else [Period(h.opens, h.closes) for h in hours if h.weekday == day.weekday()]
+        )
         schedule.append(
             Day(
                 day=day,
-                periods=[Period(h.opens, h.closes) for h in hours if h.weekday == day.weekday()],
+                periods=periods,
                 holiday=public_holiday(office, day, language),
                 closure=closure.reason_in(language) if closure else "",
+                special=(next((n for s in own if (n := s.note_in(language))), "*") if own else ""),
             )
         )
     return schedule
+
+
+def weekly_hours_of(office: Office, location: Location | None = None) -> dict[int, list[Period]]:
+    """The regular week of the office (or of one location): {weekday: [periods]}."""
+    with scope(office=office):
+        rows = OpeningHours.objects.filter(office=office, location=location)
+        week: dict[int, list[Period]] = {day: [] for day in range(7)}
+        for row in rows:
+            week[row.weekday].append(Period(row.opens, row.closes))
+    return week
+
+
+def special_hours_upcoming(office: Office, today: date) -> list[SpecialHours]:
+    with scope(office=office):
+        return list(
+            SpecialHours.objects.filter(office=office, day__gte=today).select_related("location")
+        )
+
+
+def special_hours_get(office: Office, pk: object) -> SpecialHours:
+    return owned_by(office, SpecialHours, pk)
+
+
+def office_revision(slug: object) -> int | None:
+    """How often what clients see of the office changed (None: no such office): printouts
+    kept for an older revision are not served any more."""
+    if not isinstance(slug, str):
+        return None
+    return Office.objects.filter(slug=slug).values_list("revision", flat=True).first()
+
+
+def offices_suspended() -> QuerySet[Office]:
+    return Office.objects.filter(suspended_at__isnull=False)
 
 
 # Kept for the callers that still use it; the home is offices.localtime.local_time.

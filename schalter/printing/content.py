@@ -6,13 +6,12 @@ column and a client-language column built from the same rows.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -119,13 +118,11 @@ class HoursLine:
 
 def weekly_hours(office: Office) -> list[HoursLine]:
     """The regular week (Monday first), weekday names in the active language."""
-    today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
     lines = []
-    for day in selectors.week_schedule(office, monday, DEFAULT.code):
-        if day.periods:
-            periods = ", ".join(f"{p.opens:%H:%M}–{p.closes:%H:%M}" for p in day.periods)
-            lines.append(HoursLine(str(Weekday(day.day.weekday()).label), periods))
+    for weekday, day_periods in selectors.weekly_hours_of(office).items():
+        if day_periods:
+            periods = ", ".join(f"{p.opens:%H:%M}–{p.closes:%H:%M}" for p in day_periods)
+            lines.append(HoursLine(str(Weekday(weekday).label), periods))
     return lines
 
 
@@ -139,6 +136,7 @@ def _office_facts(office: Office, language: Language) -> dict[str, Any]:
         **_column(language),
         "office_name": office.name_in(code),
         "directions": office.directions_in(code),
+        "transport": office.transport_in(code),
         "hours": weekly_hours(office),
         "languages_served": [spoken_language_name(c) for c in office.languages_served],
         "books_online": uses(office, BOOKING),

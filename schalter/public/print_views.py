@@ -62,7 +62,10 @@ def _kept_document(request: HttpRequest, view: Document, *args: Any, **kwargs: A
     building the HTML, served when a PDF of that HTML is kept, rendered (and kept) when not.
     A request that will most likely render is checked (400, 404) and then waits for a render
     slot before building anything, so that one turned away (503) has cost next to nothing."""
-    request_key = cache.request_key(request.get_full_path())
+    # The office's revision is part of the name: a change of its hours or address is printed
+    # at once, not after the pointer's freshness (offices.services.office_touch).
+    revision = selectors.office_revision(kwargs.get("office"))
+    request_key = cache.request_key(f"{request.get_full_path()}#{revision}")
     pointer = cache.pointer_read(request_key)
     if pointer is not None and pointer.age < settings.SCHALTER_PDF_FRESH_SECONDS:
         pdf = cache.cached_pdf(pointer.key)

@@ -78,7 +78,7 @@ def json_ld(data: dict) -> SafeString:
 def office_json_ld(office: Office, language: str) -> dict:
     """schema.org GovernmentOffice with address, phone and the weekly opening hours."""
     with scope(office=office):
-        hours = list(OpeningHours.objects.filter(office=office))
+        hours = list(OpeningHours.objects.filter(office=office, location__isnull=True))
     return {
         "@context": "https://schema.org",
         "@type": "GovernmentOffice",

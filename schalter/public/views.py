@@ -62,6 +62,8 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
             "office": office_obj,
             "office_name": office_obj.name_in(language),
             "directions": office_obj.directions_in(language),
+            "transport": office_obj.transport_in(language),
+            "accessibility_notes": office_obj.accessibility_notes_in(language),
             "today": week[0],
             "week": week,
             "closures": [

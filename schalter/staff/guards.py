@@ -10,6 +10,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from schalter.accounts.selectors import office_access, staff_language_of
+from schalter.offices.gate import suspended_response
 
 View = Callable[..., HttpResponse]
 
@@ -43,6 +44,8 @@ def office_view(capability: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, office: str, *args, **kwargs) -> HttpResponse:
             access = office_access(user=request.user, office_slug=office)
+            if access.office.suspended_at is not None:  # the operator suspended it
+                return suspended_response(request, "staff", access.office)
             if not access.may(capability):
                 raise PermissionDenied
             request.access = access

@@ -32,6 +32,8 @@ DAY_WORK = (
 )
 SETTINGS = (
     NavEntry(_("Desks"), "staff:desks", Capability.VIEW_DESKS),
+    NavEntry(_("Office details"), "staff:office_settings", Capability.MANAGE_OFFICE),
+    NavEntry(_("Opening hours"), "staff:hours", Capability.MANAGE_OFFICE),
     NavEntry(_("Closures"), "staff:closures", Capability.MANAGE_OFFICE),
     NavEntry(_("Queues and kiosks"), "staff:queue_setup", Capability.MANAGE_OFFICE),
     NavEntry(_("Parts of Schalter"), "staff:parts", Capability.MANAGE_OFFICE),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
+from schalter.errors import Refusal
 from schalter.insights.selectors import office_figures
 from schalter.offices import selectors, services
 from schalter.offices.localtime import local_date, local_time
@@ -31,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # Each office opens on the first page of its menu she may see (the data-protection
     # officer's is not the overview).
     landings = [office_landing(request.user, office) for office in offices]
-    if len(offices) == 1 and not ministry and landings[0]:
+    operator = account_selectors.is_operator(user=request.user)
+    if len(offices) == 1 and not ministry and not operator and landings[0]:
         return redirect(landings[0])
     language = get_language()
     return render(
@@ -44,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 if url
             ],
             "ministry": ministry,
+            "operator": operator,
         },
     )
 
@@ -155,15 +158,22 @@ def closure_list(request: HttpRequest, office: Office) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.closure_add(
-                office=office,
-                first_day=form.cleaned_data["first_day"],
-                last_day=form.cleaned_data["last_day"],
-                reason={get_language(): form.cleaned_data["reason"]},
-                acting_user=request.user,
-            )
-            messages.success(request, _("Closure saved."))
-            return redirect("staff:closures", office=office.slug)
+            try:
+                services.closure_add(
+                    office=office,
+                    first_day=form.cleaned_data["first_day"],
+                    last_day=form.cleaned_data["last_day"],
+                    reason={get_language(): form.cleaned_data["reason"]},
+                    now=timezone.now(),
+                    acting_user=request.user,
+                )
+            except Refusal as refusal:
+                form.add_error(
+                    refusal.field if refusal.field in form.fields else None, str(refusal.message)
+                )
+            else:
+                messages.success(request, _("Closure saved."))
+                return redirect("staff:closures", office=office.slug)
         status = 400
     today = local_date(office, timezone.now())
     closures = selectors.upcoming_closures(office, today)
@@ -180,10 +190,3 @@ def closure_delete(request: HttpRequest, office: Office, pk: int) -> HttpRespons
     services.closure_remove(closure=selectors.closure_get(office, pk), acting_user=request.user)
     messages.success(request, _("Closure removed."))
     return redirect("staff:closures", office=office.slug)
-
-
-@office_view(Capability.VIEW_AUDIT)
-def audit_log(request: HttpRequest, office: Office) -> HttpResponse:
-    return office_render(
-        request, "staff/audit.html", {"events": account_selectors.audit_events(office=office)}
-    )

@@ -34,7 +34,7 @@ from schalter.appointments.models import (
 from schalter.appointments.waitlist import waitlist_join
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
-from schalter.offices.models import Closure, Desk, Location
+from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours, SpecialHours
 from schalter.offices.services import closure_add, office_part_switch
 from schalter.visits import services as visits
 from schalter.visits.models import Kiosk, Screen, ServiceGroup, Ticket
@@ -241,11 +241,13 @@ STAFF_PAGES = {
     "member": "member",
     "member_invite": None,
     "planning": None,
+    "office_settings": None,
+    "hours": None,
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
-    "waitlist_offer", "language",
+    "waitlist_offer", "language", "office_logo", "special_hours_delete",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
@@ -309,9 +311,11 @@ def snapshot() -> dict:
             model.__name__: sorted(model.objects.values_list("pk", flat=True))
             for model in (
                 Appointment, WaitlistEntry, Ticket, Closure, TimeBlock, Desk, ServiceGroup,
-                Kiosk, Screen, OfficeNotice, AvailabilityRule,
+                Kiosk, Screen, OfficeNotice, AvailabilityRule, OpeningHours, SpecialHours,
             )
         } | {
+            "office": sorted(Office.objects.values_list("pk", "phone", "email", "street")),
+            "hours": sorted(OpeningHours.objects.values_list("pk", "weekday", "opens", "closes")),
             "statuses": sorted(Appointment.objects.values_list("pk", "status")),
             "names": sorted(Appointment.objects.values_list("pk", "name")),
         }  # fmt: skip
@@ -410,4 +414,9 @@ def test_every_staff_page_is_fuzzed():
     # Account links (a token in the query) have theirs too (tests/staff/test_members.py).
     outside = {"login", "login_code", "login_setup", "logout", "home", "figures", "content_export"}
     outside |= {"account_link"}
+    # The audit export reads the audit page's filters (fuzzed there) and streams its answer;
+    # the operator's pages are the operator's (tests/staff/test_operator.py).
+    outside |= {"audit_export", "installation", "installation_office_create"}
+    outside |= {"installation_office", "installation_office_suspension"}
+    outside |= {"installation_catalogue", "installation_catalogue_text"}
     assert names - outside - set(POST_ONLY) == set(STAFF_PAGES)

@@ -60,6 +60,7 @@ CORE = {
             *("content_import", "content_text", "appointments", "appointment_week"),
             *("appointment_book", "appointment", "appointment_blocks", "availability_rule"),
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),
+            *("audit_export", "office_settings", "office_logo", "hours", "special_hours_delete"),
         )
     ),
 }

@@ -9,9 +9,13 @@ from schalter.offices import selectors, services
 
 pytestmark = pytest.mark.django_db
 
+# A morning and perhaps an afternoon: periods of a day may not overlap (issue 13).
 weekday_hours = st.dictionaries(
     st.integers(0, 6),
-    st.lists(st.tuples(st.integers(6, 11), st.integers(12, 19)), min_size=1, max_size=2),
+    st.tuples(
+        st.tuples(st.integers(6, 9), st.integers(10, 12)),
+        st.lists(st.tuples(st.integers(13, 15), st.integers(16, 19)), max_size=1),
+    ).map(lambda day: [day[0], *day[1]]),
     max_size=7,
 )
 

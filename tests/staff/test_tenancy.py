@@ -17,8 +17,8 @@ from schalter.appointments.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from schalter.offices.models import Closure, Desk, Location
-from schalter.offices.services import closure_add
+from schalter.offices.models import Closure, Desk, Location, SpecialHours
+from schalter.offices.services import closure_add, special_hours_set
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,17 @@ def object_of(office, url_name: str) -> int:
                     acting_user=COMMAND,
                 )
             return Closure.objects.filter(office=office).first().pk
+        if url_name == "staff:special_hours_delete":
+            if not SpecialHours.objects.filter(office=office).exists():
+                special_hours_set(
+                    office=office,
+                    day=datetime.date(2030, 1, 3),
+                    periods=[(datetime.time(8), datetime.time(12))],
+                    note={},
+                    now=datetime.datetime(2029, 1, 1, tzinfo=datetime.UTC),
+                    acting_user=COMMAND,
+                )
+            return SpecialHours.objects.filter(office=office).first().pk
         if url_name == "staff:member":
             return Membership.objects.filter(office=office).first().pk
         if url_name == "staff:screen":
@@ -224,6 +235,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:notice",
         "staff:notice_delete",
         "staff:screen",
+        "staff:special_hours_delete",
         "staff:waitlist_entry_update",
     ]
 

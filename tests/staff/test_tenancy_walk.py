@@ -12,6 +12,7 @@ or object-free routes cover, so a new route cannot escape (issue 11, "Tenancy an
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
+from PIL import Image
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.models import AuditEvent
@@ -128,6 +130,7 @@ def world_of(office: Office, make_staff) -> World:
         ("block", "staff:appointment_block_delete"),
         ("waitlist", "staff:waitlist_entry_update"),
         ("callback", "staff:callback_audio"),
+        ("special", "staff:special_hours_delete"),
     ]:
         world[kind] = object_of(office, url_name)
     with scopes_disabled():
@@ -389,6 +392,39 @@ def _in_a_week(_w: World) -> str:
     return (MONDAY_9.date() + datetime.timedelta(days=7)).isoformat()
 
 
+def _png_upload(_w: World) -> list[dict]:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(buffer, format="PNG")
+    return [{"logo": SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")}]
+
+
+def _details_form(_w: World) -> list[dict]:
+    return [
+        {
+            "street": "Neue Straße 2",
+            "postcode": "35390",
+            "city": "Gießen",
+            "phone": "0611 1234567",
+            "email": "neu@amt.example",
+            "languages_served": ["de", "ar"],
+            "step_free_access": "on",
+        }
+    ]
+
+
+def _hours_forms(w: World) -> list[dict]:
+    """Hours of the world's building (its id in the form): the week and one special day."""
+    return [
+        {"action": "weekly", "location": w["location"], "day_5": "09:00-12:00"},
+        {
+            "action": "special",
+            "location": w["location"],
+            "day": _in_a_week(w),
+            "periods": "09:00-11:00",
+        },
+    ]
+
+
 STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     "staff:office": (Walk(C.VIEW_OFFICE),),
     "staff:desks": (Walk(C.VIEW_DESKS),),
@@ -482,7 +518,19 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             ],
         ),
     ),
-    "staff:audit": (Walk(C.VIEW_AUDIT),),
+    "staff:audit": (Walk(C.VIEW_AUDIT, methods=GET_ONLY),),
+    "staff:audit_export": (Walk(C.VIEW_AUDIT, methods=GET_ONLY),),
+    "staff:office_settings": (Walk(C.MANAGE_OFFICE, bodies=_details_form),),
+    "staff:office_logo": (Walk(C.MANAGE_OFFICE, bodies=_png_upload, methods=POST_ONLY),),
+    "staff:hours": (Walk(C.MANAGE_OFFICE, bodies=_hours_forms, form_ids=True),),
+    "staff:special_hours_delete": (
+        Walk(
+            C.MANAGE_OFFICE,
+            ids=lambda w: {"pk": w["special"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
+        ),
+    ),
     "staff:content": (Walk(C.EDIT_CONTENT),),
     "staff:content_export": (Walk(C.EDIT_CONTENT, query="?lang=tr"),),
     "staff:content_import": (
@@ -718,7 +766,7 @@ def every_route() -> list[str]:
 
 
 def test_every_route_is_walked_or_listed():
-    covered = set(STAFF_WALK) | set(NOT_WALKED) | API_WALK | PUBLIC_WALK
+    covered = set(STAFF_WALK) | set(NOT_WALKED) | API_WALK | PUBLIC_WALK | set(OPERATOR_WALK)
     missing = [
         route
         for route in every_route()
@@ -741,6 +789,18 @@ def test_every_route_is_walked_or_listed():
         if "office" in p.pattern.converters
     }
     assert staff_office_routes <= set(STAFF_WALK)
+
+
+# The operator's pages (issue 13), by the office they name: only the operator reaches them, and
+# they show an office's name, address and state, never its clients.
+OPERATOR_WALK: dict[str, Callable[[World], dict]] = {
+    "staff:installation": _none,
+    "staff:installation_office_create": _none,
+    "staff:installation_office": lambda w: {"slug": w["slug"]},
+    "staff:installation_office_suspension": lambda w: {"slug": w["slug"]},
+    "staff:installation_catalogue": _none,
+    "staff:installation_catalogue_text": lambda w: {"service": w["service"], "field": "summary"},
+}
 
 
 # --- walking ------------------------------------------------------------------------------------
@@ -782,7 +842,7 @@ def _expected(walk: Walk, method: str, role: str | None, *, foreign_ids: bool) -
     """The answers allowed for one request aimed at another office."""
     if method not in walk.methods:
         return {405}
-    if role is None:  # signed in without any role in this office
+    if role is None or role in INSTALLATION_ROLES:  # signed in without a role in this office
         return {404}
     if walk.capability not in capabilities_of(role):
         return {403}
@@ -821,6 +881,8 @@ def test_staff_walk_with_another_offices_objects(worlds, make_staff, capsys):
         users = {role: make_staff(office, role) for role in ROLES}
         clients: dict[str | None, Client] = {role: sign_in(Client(), users[role]) for role in ROLES}
         clients[None] = sign_in(Client(), make_staff(None, Role.MINISTRY))
+        # The operator runs the installation but is no member of the office: 404 everywhere.
+        clients[Role.OPERATOR] = sign_in(Client(), make_staff(None, Role.OPERATOR))
         # Staff who work at a desk hold one, so ticket actions reach the ticket lookup.
         at_desks = [role for role in ROLES if C.WORK_AT_DESK in capabilities_of(role)]
         for number, role in enumerate(at_desks, start=10):
@@ -1099,4 +1161,40 @@ def test_public_routes_with_another_offices_objects(worlds, client, settings, ca
                 problems.append(f"control {route} {path}: 404 with the office's own object")
     with capsys.disabled():
         print(f"\ntenancy walk (public): {len(routes)} routes × 2 methods, {requests} requests")
+    assert problems == [], "\n".join(problems)
+
+
+def test_operator_pages_only_for_the_operator_and_without_client_data(worlds, make_staff):
+    own, other = worlds
+    with time_machine.travel(MONDAY_9, tick=True):
+        operator = sign_in(Client(), make_staff(None, Role.OPERATOR))
+        others: dict[str | None, Client] = {
+            role: sign_in(Client(), make_staff(own["office"], role)) for role in ROLES
+        }
+        others[None] = sign_in(Client(), make_staff(None, Role.MINISTRY))
+        client_data = [
+            w[key]
+            for w in (own, other)
+            for key in ("appointment_code", "manage_token", "ticket_token")
+        ] + ["Test Client", f"client@{own['slug']}.example", f"client@{other['slug']}.example"]
+        before = fingerprint()
+        problems = []
+        for route, ids in OPERATOR_WALK.items():
+            for world in (own, other):
+                url = reverse(route, kwargs=ids(world))
+                for role, client in others.items():
+                    for method in ("GET", "POST"):
+                        status = _send(client, method, url, {"action": "suspend"})
+                        if status not in {404, 405}:
+                            problems.append(f"{method} {route} as {role}: {status}")
+                if route.endswith("_suspension"):
+                    continue
+                page = operator.get(url)
+                if page.status_code != 200:
+                    problems.append(f"GET {route} as operator: {page.status_code}")
+                text = page.content.decode()
+                problems += [
+                    f"{route} shows {secret!r}" for secret in client_data if secret in text
+                ]
+        assert fingerprint() == before
     assert problems == [], "\n".join(problems)
