@@ -96,6 +96,7 @@ ONLINE_BOOKING = Part(
             "public:book_sent",
             "public:booking_confirm",
             "public:booking_manage",
+            "public:booking_calendar",
             "api-v1:appointment",
             "api-v1:cancel",
             "api-v1:ics",

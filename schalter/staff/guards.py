@@ -15,6 +15,20 @@ from schalter.offices.gate import suspended_response
 View = Callable[..., HttpResponse]
 
 
+# Her chosen staff language, kept in the session once read (the staff menu's switch updates it),
+# so a staff page pays no query for it.
+STAFF_LANGUAGE_SESSION_KEY = "staff_language"
+
+
+def staff_language(request: HttpRequest) -> str:
+    """The language she chose for her staff pages, or "" (as the browser asks)."""
+    language = request.session.get(STAFF_LANGUAGE_SESSION_KEY)
+    if language is None:
+        language = staff_language_of(user=request.user)
+        request.session[STAFF_LANGUAGE_SESSION_KEY] = language
+    return language
+
+
 def verified_staff(view: View) -> View:
     """Signed in with password and a second factor; the page in the language she chose for
     her staff pages (the staff menu's switch), else as the browser asks (German by default)."""
@@ -23,7 +37,7 @@ def verified_staff(view: View) -> View:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not (request.user.is_authenticated and request.user.is_verified()):
             return redirect_to_login(request.get_full_path())
-        language = staff_language_of(user=request.user)
+        language = staff_language(request)
         if not language:
             return view(request, *args, **kwargs)
         with translation.override(language):

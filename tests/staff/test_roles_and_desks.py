@@ -27,12 +27,12 @@ def test_menu_shows_exactly_what_the_role_may_do(staff_client, office, role):
     client = staff_client(office, role)
     expected = [
         reverse(entry.url_name, kwargs={"office": "giessen"})
-        for entry in navigation_entries()
+        for entry in navigation_entries(office)
         if entry.capability in CAPABILITIES[role]
     ]
     # Read on the first page of her menu: the data-protection officer has no overview.
     assert menu(client, office, expected[0]) == expected
-    for entry in navigation_entries():
+    for entry in navigation_entries(office):
         url = reverse(entry.url_name, kwargs={"office": "giessen"})
         status = client.get(url).status_code
         assert status == (200 if entry.capability in CAPABILITIES[role] else 403), (url, status)
