@@ -46,6 +46,10 @@ class Capability(models.TextChoices):
         "privacy.view",
         _("See who read client records and export what is held about a person"),
     )
+    # Knowledge base (issue 16): every office role reads, editors write, editors and leads approve.
+    READ_KNOWLEDGE = "knowledge.read", _("Read the knowledge base and confirm required reading")
+    EDIT_KNOWLEDGE = "knowledge.edit", _("Write knowledge articles and practice notes")
+    APPROVE_KNOWLEDGE = "knowledge.approve", _("Approve knowledge articles (second person)")
 
 
 C = Capability
@@ -76,6 +80,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 # Roles held for the whole installation rather than in one office (Membership.office is empty).
 INSTALLATION_ROLES = frozenset({Role.MINISTRY, Role.OPERATOR})
+
+# Knowledge base (issue 16): read for every office role, edit for editors, approve for editors
+# and team leads.
+for _role, _extra in {
+    **{role: {C.READ_KNOWLEDGE} for role in CAPABILITIES if role not in INSTALLATION_ROLES},
+    Role.KNOWLEDGE_EDITOR: {C.READ_KNOWLEDGE, C.EDIT_KNOWLEDGE, C.APPROVE_KNOWLEDGE},
+    Role.TEAM_LEAD: {C.READ_KNOWLEDGE, C.APPROVE_KNOWLEDGE},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
+del _role, _extra
 
 
 def capabilities_of(role: str) -> frozenset[str]:
