@@ -99,7 +99,7 @@ def postgresql_sql(where: str) -> str:
         ),
         top AS (SELECT * FROM best ORDER BY rank DESC, article_id DESC LIMIT %s)
         SELECT top.id, top.article_id, top.office_id, top.title, top.rank,
-               ts_headline('simple', top.body, q.words,
+               ts_headline('simple', top.title || ' — ' || top.body, q.words,
                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
                            ', MaxWords={SNIPPET_WORDS}, MinWords=12, MaxFragments=2')
         FROM top CROSS JOIN q ORDER BY top.rank DESC, top.article_id DESC
@@ -174,7 +174,7 @@ def search(
         for pk, article, office_id, title, rank, body in cursor.fetchall():
             if article not in hits:
                 hits[article] = Hit(
-                    pk, article, office_id, title, -float(rank), python_snippet(body, query)
+                    pk, article, office_id, title, -float(rank), python_snippet(f"{title} — {body}", query)
                 )
             if len(hits) == limit:
                 break

@@ -50,7 +50,9 @@ def comment_mail_task(comment_id: int) -> None:
     if comment is None:
         return
     notifications = Notification.objects.filter(comment=comment).select_related("user")
-    title = (selectors.head_revision(comment.article) or comment.article).__str__()
+    source = comment.article.adopted_from or comment.article
+    head = selectors.latest_published(source) or selectors.head_revision(source)
+    title = head.title if head else ""
     for notification in notifications:
         user = notification.user
         values = {

@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     auth_views,
     content_views,
+    knowledge_views,
     parts_views,
     privacy_views,
     queue_setup_views,
@@ -103,5 +104,64 @@ urlpatterns = [
         "<slug:office>/waitlist/<int:pk>/update/",
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
+    ),
+    # Knowledge base (issue 16)
+    path("<slug:office>/knowledge/", knowledge_views.knowledge_index, name="knowledge"),
+    path("<slug:office>/knowledge/new/", knowledge_views.knowledge_new, name="knowledge_new"),
+    path(
+        "<slug:office>/knowledge/reading/",
+        knowledge_views.knowledge_reading,
+        name="knowledge_reading",
+    ),
+    path("<slug:office>/knowledge/notes/", knowledge_views.knowledge_notes, name="knowledge_notes"),
+    path(
+        "<slug:office>/knowledge/services/<int:service>/",
+        knowledge_views.knowledge_others,
+        name="knowledge_others",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/",
+        knowledge_views.knowledge_article,
+        name="knowledge_article",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/edit/",
+        knowledge_views.knowledge_edit,
+        name="knowledge_edit",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/submit/",
+        knowledge_views.knowledge_submit,
+        name="knowledge_submit",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/revisions/<int:revision>/",
+        knowledge_views.knowledge_revision,
+        name="knowledge_revision",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/revisions/<int:revision>/approve/",
+        knowledge_views.knowledge_approve,
+        name="knowledge_approve",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/compare/",
+        knowledge_views.knowledge_compare,
+        name="knowledge_compare",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/read/",
+        knowledge_views.knowledge_read,
+        name="knowledge_read",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/adopt/",
+        knowledge_views.knowledge_adopt,
+        name="knowledge_adopt",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:pk>/comment/",
+        knowledge_views.knowledge_comment,
+        name="knowledge_comment",
     ),
 ]

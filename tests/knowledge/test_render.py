@@ -12,7 +12,11 @@ def test_scripts_handlers_and_javascript_links_are_removed():
         resolve,
     ).html
     assert "<script" not in html and "onerror=" not in html.replace("onerror=alert", "")
-    assert 'href="javascript' not in html and "<img" not in html and "onclick=" not in html.split("&lt;")[0]
+    assert (
+        'href="javascript' not in html
+        and "<img" not in html
+        and "onclick=" not in html.split("&lt;")[0]
+    )
     assert "<a " not in html  # none of these became a link
 
 

@@ -91,7 +91,9 @@ def test_only_what_the_office_may_see(office, other_office, articles, people):
 
 def test_filters(office, other_office, articles, chancenkarte):
     karte = articles["karte"].article_id
-    assert ids(search.search(office, "Chancenkarte", Filters(service_id=chancenkarte.pk))) == {karte}
+    assert ids(search.search(office, "Chancenkarte", Filters(service_id=chancenkarte.pk))) == {
+        karte
+    }
     assert ids(search.search(office, "Chancenkarte", Filters(law="AufenthG"))) == {karte}
     assert not search.search(office, "Chancenkarte", Filters(law="BeschV"))
     assert not search.search(office, "Chancenkarte", Filters(office_id=other_office.pk))
