@@ -5,9 +5,8 @@ switched on again."""
 from django.utils.translation import gettext_lazy as _
 
 from schalter.accounts.roles import Capability
+from schalter.knowledge.selectors import KNOWLEDGE
 from schalter.offices.parts import MenuItem, Part
-
-KNOWLEDGE = "knowledge"
 
 KNOWLEDGE_BASE = Part(
     name=KNOWLEDGE,

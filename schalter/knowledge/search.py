@@ -174,7 +174,12 @@ def search(
         for pk, article, office_id, title, rank, body in cursor.fetchall():
             if article not in hits:
                 hits[article] = Hit(
-                    pk, article, office_id, title, -float(rank), python_snippet(f"{title} — {body}", query)
+                    pk,
+                    article,
+                    office_id,
+                    title,
+                    -float(rank),
+                    python_snippet(f"{title} — {body}", query),
                 )
             if len(hits) == limit:
                 break

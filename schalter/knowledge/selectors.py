@@ -32,12 +32,15 @@ from schalter.knowledge.models import (
     Visibility,
 )
 from schalter.languages import translated_key
+from schalter.offices import parts
 from schalter.offices.models import Office
 
 SUMMARY_STATE_KIND = "knowledge_article"  # TranslationState.object_type of public summaries
 SUMMARY_FIELD = "public_summary"
 # A summary stays on the public pages this long after its change took effect (unless it ends).
 SUMMARY_RELEVANT_DAYS = 90
+MAX_BANNER_DAYS = 365  # the policy's banner_days are capped at this (services.policy_set)
+KNOWLEDGE = "knowledge"  # the part's name (knowledge/parts.py)
 
 
 def policy_of(office: Office) -> KnowledgePolicy:
@@ -305,38 +308,66 @@ class Banner:
     service_names: tuple[str, ...]
 
 
-def banners_for(office: Office, services: Iterable[Service], *, on: date) -> list[Banner]:
+def services_offered_by(office: Office) -> QuerySet[Service]:
+    """The catalogue services `office` offers, unevaluated (banners_for reads it as a subquery)."""
+    return Service.objects.filter(office_services__office=office, office_services__enabled=True)
+
+
+def banners_for(
+    office: Office, services: "Iterable[Service] | QuerySet[Service]", *, on: date
+) -> list[Banner]:
     """Changes that take effect on one of `services` within the office's banner period (from
-    `banner_days` before their date until the day itself): for the desk, the calendar, the
-    callbacks and booking for a caller."""
-    wanted = {service.pk: service for service in services}
-    if not wanted:
+    `banner_days` before their date until the day itself), for the office's own articles and
+    its adoptions: one include on the desk, the calendar and booking for a caller. `services`
+    may be a queryset (then read as a subquery). One query while nothing is coming."""
+    if not parts.uses(office, KNOWLEDGE):
+        return []
+    wanted = services if isinstance(services, QuerySet) else [s.pk for s in services]
+    if isinstance(wanted, list) and not wanted:
+        return []
+    mine = Q(article__office=office, article__services__in=wanted, article__archived=False)
+    adopted = Q(
+        article__adoptions__office=office,
+        article__adoptions__services__in=wanted,
+        article__adoptions__archived=False,
+    )
+    candidates = list(
+        Revision.objects.filter(
+            mine | adopted,
+            state=RevisionState.PUBLISHED,
+            effective_from__gte=on,
+            effective_from__lte=on + timedelta(days=MAX_BANNER_DAYS),
+        )
+        .select_related("article")
+        .order_by("effective_from", "number")
+        .distinct()
+    )
+    if not candidates:
         return []
     horizon = on + timedelta(days=policy_of(office).banner_days)
+    wanted_ids = set(
+        wanted.values_list("pk", flat=True) if isinstance(wanted, QuerySet) else wanted
+    )
+    banners: dict[int, Banner] = {}
     with scopes_disabled():
-        articles = (
-            Article.objects.filter(office=office, archived=False, services__in=wanted)
-            .select_related("adopted_from")
-            .prefetch_related("services")
-            .distinct()
-        )
-        banners = []
-        for article in articles:
-            source = article.adopted_from or article
-            change = (
-                source.revisions.filter(
-                    state=RevisionState.PUBLISHED,
-                    effective_from__gte=on,
-                    effective_from__lte=horizon,
-                )
-                .order_by("effective_from", "number")
-                .first()
-            )
-            if change is None:
+        for revision in candidates:
+            if revision.effective_from > horizon:
                 continue
-            names = tuple(s.name_in("de") for s in article.services.all() if s.pk in wanted)
-            banners.append(Banner(article, change.title, change.effective_from, names))
-    return sorted(banners, key=lambda banner: (banner.effective_from, banner.article.pk))
+            source = revision.article
+            article = (
+                source
+                if source.office_id == office.pk
+                else Article.objects.filter(office=office, adopted_from=source).first()
+            )
+            if article is None or article.pk in banners:
+                continue
+            names = tuple(
+                service.name_in("de")
+                for service in article.services.all()
+                if service.pk in wanted_ids
+            )
+            banners[article.pk] = Banner(article, revision.title, revision.effective_from, names)
+    return list(banners.values())
 
 
 # --- public summaries ---------------------------------------------------------------------------

@@ -536,7 +536,10 @@ def policy_set(
     with scopes_disabled():
         policy, _created = KnowledgePolicy.objects.update_or_create(
             office=office,
-            defaults={"four_eyes": four_eyes, "banner_days": max(0, min(banner_days, 365))},
+            defaults={
+                "four_eyes": four_eyes,
+                "banner_days": max(0, min(banner_days, selectors.MAX_BANNER_DAYS)),
+            },
         )
     audit_record(
         office=office,

@@ -1,9 +1,6 @@
 """The staff pages of the knowledge base: write, approve, read, search, compare, discuss, adopt;
 a conflicting edit shows the difference; other offices' private articles answer 404."""
 
-import re
-from datetime import date
-
 import pytest
 from django.core import mail
 from django.test import Client
@@ -145,4 +142,3 @@ def test_adopt_and_discuss_across_offices(
         url("knowledge_comment", office, pk=article.pk), {"body": "So.", "parent": question.pk}
     )
     assert question.replies.get().office == office
-
