@@ -398,6 +398,8 @@ def public_summaries(
     office: Office, service: Service, *, on: date, language: str
 ) -> list[PublicSummary]:
     """What changed for clients of `service` at `office` (its own articles and adoptions)."""
+    if not parts.uses(office, KNOWLEDGE):
+        return []
     result = []
     with scopes_disabled():
         articles = Article.objects.filter(
