@@ -26,6 +26,7 @@ from schalter.catalog.catalogue import (
 )
 from schalter.catalog.models import Service
 from schalter.content import services as content
+from schalter.demo.knowledge import seed_knowledge
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
@@ -81,6 +82,8 @@ DEMO_PARTS = {
     "kreis-bergstrasse": ("booking",),
     "uebungsbehoerde": ("booking", "queue"),
 }
+# The knowledge base (issue 16) in every demo office.
+DEMO_PARTS = {slug: (*chosen, "knowledge") for slug, chosen in DEMO_PARTS.items()}
 
 OFFICES = (
     DemoOffice(
@@ -489,4 +492,5 @@ def seed_demo(today: date) -> Seeded:
     ministry = _demo_user("ministerium", "Mira Ministerium")
     membership_grant(user=ministry, office=None, role=Role.MINISTRY, acting_user=COMMAND)
     logins.append(("ministerium", "ministry: figures of all offices"))
+    seed_knowledge(today)
     return Seeded(logins, kiosk_links)

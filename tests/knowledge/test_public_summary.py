@@ -67,7 +67,8 @@ def test_translation_status_missing_then_outdated(office, people):
     assert selectors.summary_statuses(second.article, second)["uk"] == Status.OUTDATED
     third = services.article_revise(
         article=first.article, base_id=second.pk, title=first.title, body=first.body,
-        effective_from=first.effective_from, public_summary={"de": "Ganz neu.", "uk": "Зовсім нове."},
+        effective_from=first.effective_from,
+        public_summary={"de": "Ganz neu.", "uk": "Зовсім нове."},
         acting_user=people.editor,
     )  # fmt: skip
     assert selectors.summary_statuses(third.article, third)["uk"] == Status.CURRENT
