@@ -21,6 +21,7 @@ KNOWLEDGE_BASE = Part(
             "staff:knowledge_new",
             "staff:knowledge_reading",
             "staff:knowledge_notes",
+            "staff:knowledge_note_create",
             "staff:knowledge_others",
             "staff:knowledge_article",
             "staff:knowledge_edit",

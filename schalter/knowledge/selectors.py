@@ -201,15 +201,16 @@ def compare(old: Revision, new: Revision) -> dict[str, SideBySide]:
 # --- links in Markdown --------------------------------------------------------------------------
 
 
-def link_target(office: Office, kind: str, key: str) -> tuple[str, int | str] | None:
-    """What an `article:<id>` or `service:<slug>` link in an article names, if it exists and the
-    office may see it."""
+def link_target(office: Office, kind: str, key: str) -> tuple[str, int] | None:
+    """What an `article:<id>` or `service:<slug>` link in an article names (its id), if it
+    exists and the office may see (or offers) it."""
     if kind == "article" and key.isdigit():
         if visible_articles(office).filter(pk=int(key)).exists():
             return ("article", int(key))
         return None
-    if kind == "service" and Service.objects.filter(slug=key).exists():
-        return ("service", key)
+    if kind == "service":
+        found = services_offered_by(office).filter(slug=key).values_list("pk", flat=True).first()
+        return ("service", found) if found is not None else None
     return None
 
 

@@ -37,7 +37,7 @@ def _send(user: User, subject: str, body: str) -> bool:
 
 def _article_url(article: Article) -> str:
     return reverse(
-        "staff:knowledge_article", kwargs={"office": article.office.slug, "pk": article.pk}
+        "staff:knowledge_article", kwargs={"office": article.office.slug, "article": article.pk}
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
 from schalter.accounts.roles import Capability
@@ -55,12 +55,12 @@ def _today(office: Office) -> date:
     return local_date(office, timezone.now())
 
 
-def _services() -> list[Service]:
-    return list(Service.objects.order_by("slug"))
-
-
-def _service_choices() -> list[tuple[int, str]]:
-    return [(service.pk, service.name_in("de")) for service in _services()]
+def _service_choices(office: Office) -> list[tuple[int, str]]:
+    """The services an article or note of the office may name: those it offers."""
+    return [
+        (service.pk, service.name_in("de"))
+        for service in selectors.services_offered_by(office).order_by("slug")
+    ]
 
 
 class SearchForm(KernFormMixin, forms.Form):
@@ -79,20 +79,21 @@ class SearchForm(KernFormMixin, forms.Form):
     )
     state = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["law"].choices = everything + [(law, law) for law in KNOWN_LAWS]
-        self.fields["service"].choices = everything + _service_choices()
+        self.fields["service"].choices = everything + _service_choices(office)
         self.fields["office_id"].choices = everything + [
             (office.pk, office.name_in("de")) for office in Office.objects.order_by("slug")
         ]
         self.fields["state"].choices = everything + list(RevisionState.choices)
 
 
+@require_GET
 @office_view(READ)
 def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, office=office)
     hits: list[knowledge_search.Hit] = []
     articles: list[dict[str, object]] = []
     searched = False
@@ -144,11 +145,11 @@ def _resolver(office: Office):
             return None
         if target[0] == "article":
             return reverse(
-                "staff:knowledge_article", kwargs={"office": office.slug, "pk": target[1]}
+                "staff:knowledge_article", kwargs={"office": office.slug, "article": target[1]}
             )
         return reverse(
             "staff:knowledge_others",
-            kwargs={"office": office.slug, "service": Service.objects.get(slug=target[1]).pk},
+            kwargs={"office": office.slug, "service": target[1]},
         )
 
     return resolve
@@ -161,22 +162,23 @@ def _rendered(office: Office, revision) -> dict[str, object] | None:
     return {"revision": revision, "html": mark_safe(result.html), "warnings": result.warnings}  # noqa: S308 - sanitised by nh3
 
 
+@require_GET
 @office_view(READ)
-def knowledge_article(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = selectors.article_for(office, pk)
+def knowledge_article(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = selectors.article_for(office, article)
     on = _today(office)
     if request.GET.get("on"):
         with contextlib.suppress(ValueError):
             on = date.fromisoformat(request.GET["on"])
-    view = selectors.article_view(article, on)
-    own = article.office_id == office.pk
-    head = selectors.head_revision(article) if own else None
-    review = selectors.in_review(article) if own else None
+    view = selectors.article_view(found, on)
+    own = found.office_id == office.pk
+    head = selectors.head_revision(found) if own else None
+    review = selectors.in_review(found) if own else None
     return office_render(
         request,
         "staff/knowledge/article.html",
         {
-            "article": article,
+            "article": found,
             "view": view,
             "on": on,
             "own": own,
@@ -184,24 +186,24 @@ def knowledge_article(request: HttpRequest, office: Office, pk: int) -> HttpResp
             "upcoming": _rendered(office, view.upcoming),
             "original": _rendered(office, view.original),
             "original_upcoming": _rendered(office, view.original_upcoming),
-            "history": selectors.revisions_for(office, article),
+            "history": selectors.revisions_for(office, found),
             "head": head,
             "review": review,
-            "comments": selectors.comments_of(article),
+            "comments": selectors.comments_of(found),
             "must_read": own
-            and bool(set(article.required_roles) & request.access.roles)  # type: ignore[attr-defined]
-            and not selectors.has_read(request.user, article),  # type: ignore[arg-type]
+            and bool(set(found.required_roles) & request.access.roles)  # type: ignore[attr-defined]
+            and not selectors.has_read(request.user, found),  # type: ignore[arg-type]
             "may_edit": own and request.access.may(EDIT),  # type: ignore[attr-defined]
             "may_approve": own and request.access.may(Capability.APPROVE_KNOWLEDGE),  # type: ignore[attr-defined]
             "may_adopt": not own
-            and article.visibility == Visibility.SHARED
-            and article.adopted_from_id is None
+            and found.visibility == Visibility.SHARED
+            and found.adopted_from_id is None
             and request.access.may(EDIT),  # type: ignore[attr-defined]
-            "adoption": selectors.adoption_of(office, article) if not own else None,
+            "adoption": selectors.adoption_of(office, found) if not own else None,
             "summary_statuses": [
                 (BY_CODE[code].name_local, STATUS_LABELS[status])
                 for code, status in (
-                    selectors.summary_statuses(article, head) if head else {}
+                    selectors.summary_statuses(found, head) if head else {}
                 ).items()
             ],
         },
@@ -253,9 +255,9 @@ class RevisionForm(KernFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].choices = _service_choices()
+        self.fields["services"].choices = _service_choices(office)
         for language in LANGUAGES:
             self.fields[language_field_name("summary", language.code)] = forms.CharField(
                 label=_("What changed for clients (%(language)s)")
@@ -302,7 +304,9 @@ def _revision_page(request: HttpRequest, office: Office, article: Article | None
     initial = _form_initial(office, article, head)
     if article is not None and head is None:  # an adoption's first local practice
         initial.update({"visibility": article.visibility, "effective_from": _today(office)})
-    form = RevisionForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = RevisionForm(
+        request.POST if request.method == "POST" else None, initial=initial, office=office
+    )
     conflict = None
     status = 200
     if request.method == "POST":
@@ -367,7 +371,7 @@ def _revision_page(request: HttpRequest, office: Office, article: Article | None
                     _("Saved as revision %(number)s (draft).") % {"number": revision.number},
                 )
                 return redirect(
-                    "staff:knowledge_article", office=office.slug, pk=revision.article_id
+                    "staff:knowledge_article", office=office.slug, article=revision.article_id
                 )
         else:
             status = 400
@@ -385,88 +389,96 @@ def knowledge_new(request: HttpRequest, office: Office) -> HttpResponse:
 
 
 def _own_article(office: Office, pk: int) -> Article:
-    article = selectors.article_for(office, pk)
-    if article.office_id != office.pk:
+    found = selectors.article_for(office, pk)
+    if found.office_id != office.pk:
         raise Http404
-    return article
+    return found
 
 
 @office_view(EDIT)
-def knowledge_edit(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    return _revision_page(request, office, _own_article(office, pk))
+def knowledge_edit(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    return _revision_page(request, office, _own_article(office, article))
+
+
+def _article_url(office: Office, article: int) -> str:
+    return reverse("staff:knowledge_article", kwargs={"office": office.slug, "article": article})
 
 
 def _refused(request: HttpRequest, office: Office, article_id: int, error: Refusal) -> HttpResponse:
     messages.error(request, str(error.message))
-    return redirect("staff:knowledge_article", office=office.slug, pk=article_id)
+    return redirect("staff:knowledge_article", office=office.slug, article=article_id)
 
 
 @require_POST
 @office_view(EDIT)
-def knowledge_submit(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = _own_article(office, pk)
-    head = selectors.head_revision(article)
+def knowledge_submit(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = _own_article(office, article)
+    head = selectors.head_revision(found)
     if head is None:
         raise Http404
     try:
         revision = services.revision_submit(revision=head, acting_user=request.user)
     except Refusal as error:
-        return _refused(request, office, pk, error)
+        return _refused(request, office, article, error)
     if revision.state == RevisionState.PUBLISHED:
         messages.success(request, _("Published."))
     else:
         messages.success(request, _("Sent for approval to a second person."))
-    return redirect("staff:knowledge_article", office=office.slug, pk=pk)
+    return redirect("staff:knowledge_article", office=office.slug, article=article)
 
 
 @require_POST
 @office_view(Capability.APPROVE_KNOWLEDGE)
-def knowledge_approve(request: HttpRequest, office: Office, pk: int, revision: int) -> HttpResponse:
-    article = _own_article(office, pk)
-    found = selectors.revision_for(office, article, revision)
+def knowledge_approve(
+    request: HttpRequest, office: Office, article: int, revision: int
+) -> HttpResponse:
+    found = _own_article(office, article)
+    to_approve = selectors.revision_for(office, found, revision)
     try:
         seen = int(request.POST.get("seen_head", "0"))
-        services.revision_approve(revision=found, seen_head_id=seen, acting_user=request.user)
+        services.revision_approve(revision=to_approve, seen_head_id=seen, acting_user=request.user)
     except ValueError:
         raise Http404 from None
     except Refusal as error:
-        return _refused(request, office, pk, error)
+        return _refused(request, office, article, error)
     messages.success(request, _("Approved and published."))
-    return redirect("staff:knowledge_article", office=office.slug, pk=pk)
+    return redirect("staff:knowledge_article", office=office.slug, article=article)
 
 
+@require_GET
 @office_view(READ)
 def knowledge_revision(
-    request: HttpRequest, office: Office, pk: int, revision: int
+    request: HttpRequest, office: Office, article: int, revision: int
 ) -> HttpResponse:
-    article = selectors.article_for(office, pk)
-    found = selectors.revision_for(office, article, revision)
+    found = selectors.article_for(office, article)
+    shown = selectors.revision_for(office, found, revision)
     return office_render(
         request,
         "staff/knowledge/revision.html",
-        {"article": article, "shown": _rendered(office, found)},
+        {"article": found, "shown": _rendered(office, shown)},
     )
 
 
+@require_GET
 @office_view(READ)
-def knowledge_compare(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = selectors.article_for(office, pk)
-    history = selectors.revisions_for(office, article)
+def knowledge_compare(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = selectors.article_for(office, article)
+    history = selectors.revisions_for(office, found)
     by_id = {revision.pk: revision for revision in history}
     try:
         old = by_id[int(request.GET.get("a", ""))]
         new = by_id[int(request.GET.get("b", ""))]
     except (KeyError, ValueError):
-        if len(history) < 2:
+        if not history:
             raise Http404 from None
-        old, new = history[1], history[0]
+        old, new = history[min(1, len(history) - 1)], history[0]
     if old.number > new.number:
         old, new = new, old
     return office_render(
         request,
         "staff/knowledge/compare.html",
         {
-            "article": article,
+            "article": found,
             "old": old,
             "new": new,
             "diff": selectors.compare(old, new),
@@ -477,27 +489,29 @@ def knowledge_compare(request: HttpRequest, office: Office, pk: int) -> HttpResp
 
 @require_POST
 @office_view(READ)
-def knowledge_read(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = _own_article(office, pk)
-    services.read_confirm(article=article, acting_user=request.user)
+def knowledge_read(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = _own_article(office, article)
+    services.read_confirm(article=found, acting_user=request.user)
     messages.success(request, _("Thank you: confirmed as read."))
     back = request.POST.get("next", "")
     # Back to the page the banner was on (the desk, the calendar), never to another site.
     if not back.startswith(f"/staff/{office.slug}/") or "//" in back:
-        back = reverse("staff:knowledge_article", kwargs={"office": office.slug, "pk": pk})
+        back = reverse(
+            "staff:knowledge_article", kwargs={"office": office.slug, "article": article}
+        )
     return redirect(back)
 
 
 @require_POST
 @office_view(EDIT)
-def knowledge_adopt(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = selectors.article_for(office, pk)
+def knowledge_adopt(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = selectors.article_for(office, article)
     try:
-        adoption = services.article_adopt(original=article, office=office, acting_user=request.user)
+        adoption = services.article_adopt(original=found, office=office, acting_user=request.user)
     except Refusal as error:
-        return _refused(request, office, pk, error)
+        return _refused(request, office, article, error)
     messages.success(request, _("Adopted. Add your office's local practice below."))
-    return redirect("staff:knowledge_article", office=office.slug, pk=adoption.pk)
+    return redirect("staff:knowledge_article", office=office.slug, article=adoption.pk)
 
 
 class CommentForm(KernFormMixin, forms.Form):
@@ -512,20 +526,20 @@ class CommentForm(KernFormMixin, forms.Form):
 
 @require_POST
 @office_view(READ)
-def knowledge_comment(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    article = selectors.article_for(office, pk)
+def knowledge_comment(request: HttpRequest, office: Office, article: int) -> HttpResponse:
+    found = selectors.article_for(office, article)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write something first."))
-        return redirect("staff:knowledge_article", office=office.slug, pk=pk)
+        return redirect("staff:knowledge_article", office=office.slug, article=article)
     parent = None
     if form.cleaned_data["parent"]:
-        parent = article.comments.filter(pk=form.cleaned_data["parent"]).first()
+        parent = found.comments.filter(pk=form.cleaned_data["parent"]).first()
         if parent is None:
             raise Http404
     try:
         services.comment_post(
-            article=article,
+            article=found,
             office=office,
             body=form.cleaned_data["body"],
             parent=parent,
@@ -533,13 +547,15 @@ def knowledge_comment(request: HttpRequest, office: Office, pk: int) -> HttpResp
             acting_user=request.user,
         )
     except Refusal as error:
-        return _refused(request, office, pk, error)
+        return _refused(request, office, article, error)
     messages.success(request, _("Comment posted."))
     return redirect(
-        reverse("staff:knowledge_article", kwargs={"office": office.slug, "pk": pk}) + "#discussion"
+        reverse("staff:knowledge_article", kwargs={"office": office.slug, "article": article})
+        + "#discussion"
     )
 
 
+@require_GET
 @office_view(Capability.APPROVE_KNOWLEDGE)
 def knowledge_reading(request: HttpRequest, office: Office) -> HttpResponse:
     return office_render(
@@ -561,48 +577,54 @@ class NoteForm(KernFormMixin, forms.Form):
         label=gettext_lazy("Share with all offices"), required=False, initial=True
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = _service_choices()
+        self.fields["service"].choices = _service_choices(office)
 
 
+@require_GET
 @office_view(READ)
 def knowledge_notes(request: HttpRequest, office: Office) -> HttpResponse:
-    may_edit = request.access.may(EDIT)  # type: ignore[attr-defined]
-    form = NoteForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not may_edit:
-            return HttpResponse(status=403)
-        if form.is_valid():
-            data = form.cleaned_data
-            service = Service.objects.filter(pk=data["service"]).first()
-            if service is None:
-                return HttpResponse(status=400)
-            try:
-                services.note_post(
-                    office=office, service=service, since=data["since"], text=data["text"],
-                    shared=data["shared"], acting_user=request.user,
-                )  # fmt: skip
-            except Refusal as error:
-                form.add_error(None, str(error.message))
-                status = error.status
-            else:
-                messages.success(request, _("Note saved."))
-                return redirect("staff:knowledge_notes", office=office.slug)
-        else:
-            status = 400
+    return _notes_page(request, office, NoteForm(office=office))
+
+
+def _notes_page(request: HttpRequest, office: Office, form: "NoteForm", status: int = 200):
     return office_render(
         request,
         "staff/knowledge/notes.html",
-        {"form": form, "may_edit": may_edit, "notes": selectors.notes_of(office)},
+        {
+            "form": form,
+            "may_edit": request.access.may(EDIT),  # type: ignore[attr-defined]
+            "notes": selectors.notes_of(office),
+        },
         status=status,
     )
 
 
+@require_POST
+@office_view(EDIT)
+def knowledge_note_create(request: HttpRequest, office: Office) -> HttpResponse:
+    form = NoteForm(request.POST, office=office)
+    if not form.is_valid():
+        return _notes_page(request, office, form, status=400)
+    data = form.cleaned_data
+    service = selectors.services_offered_by(office).get(pk=data["service"])
+    try:
+        services.note_post(
+            office=office, service=service, since=data["since"], text=data["text"],
+            shared=data["shared"], acting_user=request.user,
+        )  # fmt: skip
+    except Refusal as error:
+        form.add_error(None, str(error.message))
+        return _notes_page(request, office, form, status=error.status)
+    messages.success(request, _("Note saved."))
+    return redirect("staff:knowledge_notes", office=office.slug)
+
+
+@require_GET
 @office_view(READ)
 def knowledge_others(request: HttpRequest, office: Office, service: int) -> HttpResponse:
-    found = Service.objects.filter(pk=service).first()
+    found = selectors.services_offered_by(office).filter(pk=service).first()
     if found is None:
         raise Http404
     return office_render(

@@ -8,7 +8,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
+from schalter.appointments import services as booking
 from schalter.knowledge import selectors
 from schalter.knowledge.models import Article, Revision, RevisionState
 from tests.conftest import sign_in
@@ -40,6 +42,9 @@ def clients(people):
 
 
 def test_write_approve_read_and_compare(office, people, clients, chancenkarte):
+    booking.office_service_set(
+        office=office, service=chancenkarte, duration_minutes=15, acting_user=COMMAND
+    )
     editor, second = clients["editor"], clients["second"]
     response = editor.post(
         url("knowledge_new", office),
@@ -47,33 +52,37 @@ def test_write_approve_read_and_compare(office, people, clients, chancenkarte):
     )
     assert response.status_code == 302
     article = Article.objects.get()
-    editor.post(url("knowledge_submit", office, pk=article.pk))
+    editor.post(url("knowledge_submit", office, article=article.pk))
     head = selectors.head_revision(article)
     assert head.state == RevisionState.IN_REVIEW
     # The author sees no approve button and is refused when she tries anyway.
-    page = editor.get(url("knowledge_article", office, pk=article.pk)).content.decode()
+    page = editor.get(url("knowledge_article", office, article=article.pk)).content.decode()
     assert "knowledge_approve" not in page and f"/revisions/{head.pk}/approve/" not in page
     editor.post(
-        url("knowledge_approve", office, pk=article.pk, revision=head.pk), {"seen_head": head.pk}
+        url("knowledge_approve", office, article=article.pk, revision=head.pk),
+        {"seen_head": head.pk},
     )
     assert Revision.objects.get(pk=head.pk).state == RevisionState.IN_REVIEW
     second.post(
-        url("knowledge_approve", office, pk=article.pk, revision=head.pk), {"seen_head": head.pk}
+        url("knowledge_approve", office, article=article.pk, revision=head.pk),
+        {"seen_head": head.pk},
     )
     assert Revision.objects.get(pk=head.pk).state == RevisionState.PUBLISHED
     # The caseworker must read it; one click.
     page = (
-        clients["caseworker"].get(url("knowledge_article", office, pk=article.pk)).content.decode()
+        clients["caseworker"]
+        .get(url("knowledge_article", office, article=article.pk))
+        .content.decode()
     )
     assert "aufenthg_2004/__20a.html" in page
-    clients["caseworker"].post(url("knowledge_read", office, pk=article.pk))
+    clients["caseworker"].post(url("knowledge_read", office, article=article.pk))
     assert selectors.has_read(people.caseworker, article)
     # A second revision, compared word by word.
     editor.post(
-        url("knowledge_edit", office, pk=article.pk),
+        url("knowledge_edit", office, article=article.pk),
         form(body="Nach § 20b AufenthG.", base=head.pk),
     )
-    page = editor.get(url("knowledge_compare", office, pk=article.pk)).content.decode()
+    page = editor.get(url("knowledge_compare", office, article=article.pk)).content.decode()
     assert "<del>20a</del>" in page and "<ins>20b</ins>" in page
 
 
@@ -83,12 +92,14 @@ def test_a_second_editor_is_told_and_shown_the_difference(office, people, client
     base = selectors.head_revision(article).pk
     assert (
         clients["editor"]
-        .post(url("knowledge_edit", office, pk=article.pk), form(body="Erste Fassung", base=base))
+        .post(
+            url("knowledge_edit", office, article=article.pk), form(body="Erste Fassung", base=base)
+        )
         .status_code
         == 302
     )
     response = clients["second"].post(
-        url("knowledge_edit", office, pk=article.pk), form(body="Zweite Fassung", base=base)
+        url("knowledge_edit", office, article=article.pk), form(body="Zweite Fassung", base=base)
     )
     assert response.status_code == 409
     page = response.content.decode()
@@ -108,12 +119,14 @@ def test_search_page_and_access(office, other_office, people, clients):
         "Chancenkarte privat"
         not in other.get(url("knowledge", other_office) + "?q=Chancenkarte").content.decode()
     )
-    assert other.get(url("knowledge_article", other_office, pk=article.pk)).status_code == 404
+    assert other.get(url("knowledge_article", other_office, article=article.pk)).status_code == 404
     assert (
-        other.post(url("knowledge_comment", other_office, pk=article.pk), {"body": "x"}).status_code
+        other.post(
+            url("knowledge_comment", other_office, article=article.pk), {"body": "x"}
+        ).status_code
         == 404
     )
-    assert other.post(url("knowledge_adopt", other_office, pk=article.pk)).status_code == 404
+    assert other.post(url("knowledge_adopt", other_office, article=article.pk)).status_code == 404
 
 
 def test_adopt_and_discuss_across_offices(
@@ -123,25 +136,26 @@ def test_adopt_and_discuss_across_offices(
     people.editor.save()
     clients["editor"].post(url("knowledge_new", office), form())
     article = Article.objects.get()
-    clients["editor"].post(url("knowledge_submit", office, pk=article.pk))
+    clients["editor"].post(url("knowledge_submit", office, article=article.pk))
     head = selectors.head_revision(article)
     clients["second"].post(
-        url("knowledge_approve", office, pk=article.pk, revision=head.pk), {"seen_head": head.pk}
+        url("knowledge_approve", office, article=article.pk, revision=head.pk),
+        {"seen_head": head.pk},
     )
     other = clients["other_editor"]
-    response = other.post(url("knowledge_adopt", other_office, pk=article.pk))
+    response = other.post(url("knowledge_adopt", other_office, article=article.pk))
     adoption = Article.objects.get(adopted_from=article)
-    assert response.url == url("knowledge_article", other_office, pk=adoption.pk)
+    assert response.url == url("knowledge_article", other_office, article=adoption.pk)
     assert "Nach" in other.get(response.url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         other.post(
-            url("knowledge_comment", other_office, pk=article.pk),
+            url("knowledge_comment", other_office, article=article.pk),
             {"body": "Wie zählt ihr?", "question": "on"},
         )
     assert [m.to for m in mail.outbox] == [["editor@example.org"]]
     question = article.comments.get()
     clients["editor"].post(
-        url("knowledge_comment", office, pk=article.pk), {"body": "So.", "parent": question.pk}
+        url("knowledge_comment", office, article=article.pk), {"body": "So.", "parent": question.pk}
     )
     assert question.replies.get().office == office
 
