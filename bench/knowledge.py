@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 P95_TARGET_MS = 50.0
+BENCH_PASSWORD = "bench-password-16"  # noqa: S105 - a throw-away cluster's users
 
 SENTENCES = [
     "Die Aufenthaltserlaubnis wird für höchstens zwei Jahre erteilt und kann verlängert werden.",
@@ -85,7 +86,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def main() -> int:  # noqa: PLR0915 - one linear script
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=400)
@@ -93,36 +94,39 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     cluster = None
     if not os.environ.get("DATABASE_URL"):
         cluster = tempfile.mkdtemp(prefix="schalter-bench-knowledge-pg.")
-        url = subprocess.run(
+        url = subprocess.run(  # noqa: S603 - our own script, fixed arguments
             [str(ROOT / "scripts" / "pg-cluster"), "start", cluster, str(free_port())],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         os.environ["DATABASE_URL"] = url
     try:
         return run(args)
     finally:
         if cluster:
-            subprocess.run([str(ROOT / "scripts" / "pg-cluster"), "stop", cluster], check=False)
+            stop = [str(ROOT / "scripts" / "pg-cluster"), "stop", cluster]
+            subprocess.run(stop, check=False)  # noqa: S603 - our own script
 
 
-def run(args: argparse.Namespace) -> int:  # noqa: PLR0915
+def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schalter.config.settings.test")
-    import django  # noqa: PLC0415 - after the database is chosen
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django_otp.oath import TOTP  # noqa: PLC0415
-    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
-    from django_scopes import scopes_disabled  # noqa: PLC0415
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_scopes import scopes_disabled
 
-    from schalter.accounts.actors import COMMAND  # noqa: PLC0415
-    from schalter.accounts.roles import Role  # noqa: PLC0415
-    from schalter.accounts.services import membership_grant, staff_user_create  # noqa: PLC0415
-    from schalter.knowledge import analysis, search, services  # noqa: PLC0415
-    from schalter.knowledge.models import Visibility  # noqa: PLC0415
-    from schalter.offices import services as office_services  # noqa: PLC0415
+    from schalter.accounts.actors import COMMAND
+    from schalter.accounts.roles import Role
+    from schalter.accounts.services import membership_grant, staff_user_create
+    from schalter.knowledge import analysis, search, services
+    from schalter.knowledge.models import Visibility
+    from schalter.offices import services as office_services
 
     assert connection.vendor == "postgresql", "the knowledge bench runs on PostgreSQL"
     call_command("migrate", verbosity=0)
@@ -131,24 +135,35 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915
     with scopes_disabled():
         offices = [
             office_services.office_create(
-                slug=slug, name={"de": f"Ausländerbehörde {slug.title()}"}, street="Platz 1",
-                postcode="35390", city=slug.title(), phone="+496413060",
-                email=f"abh@{slug}.example", acting_user=COMMAND,
-            )  # fmt: skip
+                slug=slug,
+                name={"de": f"Ausländerbehörde {slug.title()}"},
+                street="Platz 1",
+                postcode="35390",
+                city=slug.title(),
+                phone="+496413060",
+                email=f"abh@{slug}.example",
+                acting_user=COMMAND,
+            )
             for slug in ("bench-giessen", "bench-darmstadt")
         ]
         editors = []
         for office in offices:
             editor = staff_user_create(
-                username=f"editor-{office.slug}", password="bench-password-16",
-                full_name="Bench Editor", acting_user=COMMAND,
-            )  # fmt: skip
-            membership_grant(user=editor, office=office, role=Role.KNOWLEDGE_EDITOR, acting_user=COMMAND)
+                username=f"editor-{office.slug}",
+                password=BENCH_PASSWORD,
+                full_name="Bench Editor",
+                acting_user=COMMAND,
+            )
+            membership_grant(
+                user=editor, office=office, role=Role.KNOWLEDGE_EDITOR, acting_user=COMMAND
+            )
             editors.append(editor)
         reader = staff_user_create(
-            username="reader", password="bench-password-16", full_name="Bench Reader",
+            username="reader",
+            password=BENCH_PASSWORD,
+            full_name="Bench Reader",
             acting_user=COMMAND,
-        )  # fmt: skip
+        )
         membership_grant(user=reader, office=offices[0], role=Role.CASEWORKER, acting_user=COMMAND)
         device = TOTPDevice.objects.create(user=reader, name="bench", confirmed=True)
         for number in range(args.articles):
@@ -167,7 +182,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915
         cursor.execute("ANALYZE")
 
     client = Client()
-    client.post("/staff/login/", {"username": "reader", "password": "bench-password-16"})
+    client.post("/staff/login/", {"username": "reader", "password": BENCH_PASSWORD})
     code = f"{TOTP(device.bin_key, step=device.step, digits=device.digits).token():06d}"
     client.post("/staff/login/code/", {"code": code})
     office = offices[0]
@@ -178,7 +193,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915
         response = client.get(page, {"q": query})
         assert response.status_code == 200
 
-    where, params = search._where(office, search.Filters())  # noqa: SLF001 - the same query
+    where, params = search._where(office, search.Filters())
     sql = search.postgresql_sql(where)
 
     def raw(query: str) -> None:
