@@ -24,6 +24,10 @@ LIMIT = 20
 # Headline markers that cannot occur in sanitised text; replaced by <mark> after escaping.
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
+# A query matching more revisions than this ranks only the first this many the index yields
+# (PostgreSQL): ranking every match of a word in nearly every article costs more than a search
+# may take, and such a query is refined with a second word or a filter anyway.
+RANKED_AT_MOST = 1000
 
 
 @dataclass(frozen=True)
@@ -87,15 +91,20 @@ def postgresql_sql(where: str) -> str:
     # `where` is built from fixed clauses; every value is a parameter.
     return f"""
         WITH q AS (SELECT to_tsquery('simple', %s) AS query, to_tsquery('simple', %s) AS words),
-        best AS (
-            SELECT DISTINCT ON (r.article_id) r.id, r.article_id, a.office_id, r.title, r.body,
-                   ts_rank(e.document, q.query) AS rank
+        matching AS (
+            SELECT r.id, r.article_id, r.number, a.office_id, e.document
             FROM knowledge_searchentry e
             JOIN knowledge_revision r ON r.id = e.revision_id
             JOIN knowledge_article a ON a.id = r.article_id
             CROSS JOIN q
             WHERE e.document @@ q.query AND {where}
-            ORDER BY r.article_id, rank DESC, r.number DESC
+            LIMIT {RANKED_AT_MOST}
+        ),
+        best AS (
+            SELECT DISTINCT ON (m.article_id) m.id, m.article_id, m.office_id, r.title, r.body,
+                   ts_rank(m.document, q.query) AS rank
+            FROM matching m JOIN knowledge_revision r ON r.id = m.id CROSS JOIN q
+            ORDER BY m.article_id, rank DESC, m.number DESC
         ),
         top AS (SELECT * FROM best ORDER BY rank DESC, article_id DESC LIMIT %s)
         SELECT top.id, top.article_id, top.office_id, top.title, top.rank,

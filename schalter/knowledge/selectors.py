@@ -263,12 +263,16 @@ def reading_due(user: User, office: Office) -> list[Article]:
     change)."""
     roles = roles_in(user, office)
     with scopes_disabled():
-        articles = Article.objects.filter(office=office, archived=False).filter(_published())
-    return [
-        article
-        for article in articles
-        if set(article.required_roles) & roles and not has_read(user, article)
-    ]
+        articles = (
+            Article.objects.filter(office=office, archived=False)
+            .exclude(required_roles=[])
+            .filter(_published())
+        )
+        return [
+            article
+            for article in articles
+            if set(article.required_roles) & roles and not has_read(user, article)
+        ]
 
 
 @dataclass(frozen=True)
