@@ -52,6 +52,10 @@ class Capability(models.TextChoices):
     )
     # Callbacks (issue 14): take callbacks, play their messages, call back.
     WORK_CALLBACKS = "callbacks.work", _("Take callbacks, play messages and call back")
+    # Knowledge base (issue 16): every office role reads, editors write, editors and leads approve.
+    READ_KNOWLEDGE = "knowledge.read", _("Read the knowledge base and confirm required reading")
+    EDIT_KNOWLEDGE = "knowledge.edit", _("Write knowledge articles and practice notes")
+    APPROVE_KNOWLEDGE = "knowledge.approve", _("Approve knowledge articles (second person)")
 
 
 C = Capability
@@ -61,23 +65,30 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {C.VIEW_STAFF, C.MANAGE_STAFF}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS, C.EDIT_CONTENT}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
-        | {C.WORK_CALLBACKS}
+        | {C.WORK_CALLBACKS, C.READ_KNOWLEDGE}
     ),
     Role.TEAM_LEAD: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.VIEW_STAFF, C.VIEW_AUDIT}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
-        | {C.WORK_CALLBACKS}
+        | {C.WORK_CALLBACKS, C.READ_KNOWLEDGE, C.APPROVE_KNOWLEDGE}
     ),
-    Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.WORK_AT_DESK}),
+    Role.CASEWORKER: frozenset(
+        {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.WORK_AT_DESK, C.READ_KNOWLEDGE}
+    ),
     Role.FRONT_DESK: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}
-        | {C.WORK_AT_DESK, C.RUN_QUEUE}
+        | {C.WORK_AT_DESK, C.RUN_QUEUE, C.READ_KNOWLEDGE}
     ),
     Role.CALLBACK_AGENT: frozenset(
         {C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.WORK_CALLBACKS}
+        | {C.READ_KNOWLEDGE}
     ),
-    Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
+    # Knowledge base (issue 16): every office role reads it (the data protection officer reads
+    # only the reads), editors write, editors and team leads approve.
+    Role.KNOWLEDGE_EDITOR: frozenset(
+        {C.VIEW_OFFICE, C.EDIT_CONTENT, C.READ_KNOWLEDGE, C.EDIT_KNOWLEDGE, C.APPROVE_KNOWLEDGE}
+    ),
     # Reads the reads: the officer sees who saw client records, not the records themselves,
     # except what she exports for a person who asked (itself audited); and the audit log.
     # Nothing else of the office, not even its overview (issue 13).

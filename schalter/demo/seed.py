@@ -29,6 +29,7 @@ from schalter.catalog.models import Service
 from schalter.content import services as content
 from schalter.demo.callbacks import seed_callbacks
 from schalter.demo.interpreters import seed_interpreters
+from schalter.demo.knowledge import seed_knowledge
 from schalter.languages import BY_CODE, LANGUAGE_CODES
 from schalter.offices import palette, parts, services
 from schalter.offices.models import Office
@@ -76,15 +77,15 @@ class DemoOffice:
 # Main-Kinzig-Kreis takes walk-ins only (no online booking), Kreis Bergstraße books appointments
 # only (no walk-in queue); Wiesbaden, which let callers leave a message after five rings, and the
 # practice office take callbacks; Gießen and Main-Kinzig-Kreis (which hired interpreters on a fee
-# basis) use interpreters. Parts not built yet follow.
+# basis) use interpreters; every office keeps a knowledge base. Parts not built yet follow.
 DEMO_PARTS = {
-    "giessen": ("booking", "queue", "interpreters"),
-    "darmstadt": ("booking", "queue"),
-    "wiesbaden": ("booking", "queue", "callbacks"),
-    "offenbach": ("booking", "queue"),
-    "main-kinzig-kreis": ("queue", "interpreters"),
-    "kreis-bergstrasse": ("booking",),
-    "uebungsbehoerde": ("booking", "queue", "callbacks"),
+    "giessen": ("booking", "queue", "interpreters", "knowledge"),
+    "darmstadt": ("booking", "queue", "knowledge"),
+    "wiesbaden": ("booking", "queue", "callbacks", "knowledge"),
+    "offenbach": ("booking", "queue", "knowledge"),
+    "main-kinzig-kreis": ("queue", "interpreters", "knowledge"),
+    "kreis-bergstrasse": ("booking", "knowledge"),
+    "uebungsbehoerde": ("booking", "queue", "callbacks", "knowledge"),
 }
 
 OFFICES = (
@@ -500,4 +501,5 @@ def seed_demo(today: date) -> Seeded:
     membership_grant(user=operator, office=None, role=Role.OPERATOR, acting_user=COMMAND)
     logins.append(("betrieb", "operator: offices and the shared catalogue, no client data"))
     seed_interpreters(offices, today)  # issue 15: a pool for the first two offices
+    seed_knowledge(today)
     return Seeded(logins, kiosk_links)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,9 +21,11 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments.models import Channel, OfficeService
 from schalter.appointments.parts import BOOKING
 from schalter.catalog.catalogue import FEE_EXEMPT_GROUPS
+from schalter.knowledge import selectors as knowledge_selectors
 from schalter.languages import BY_CODE, DEFAULT
 from schalter.links import public_url
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date
 from schalter.offices.models import Office, OpeningHours, Weekday
 from schalter.offices.parts import uses
 
@@ -173,6 +176,13 @@ def service_page(request: HttpRequest, office: str, service: str) -> HttpRespons
             "legal_basis": offered.service.legal_basis,
             "bookable_online": booking_selectors.offer_is_open(offered, Channel.ONLINE),
             "books_online": uses(office_obj, BOOKING),
+            # What changed for clients of this service (approved knowledge summaries, issue 16).
+            "knowledge_changes": knowledge_selectors.public_summaries(
+                office_obj,
+                offered.service,
+                on=local_date(office_obj, timezone.now()),
+                language=language,
+            ),
             "service_json_ld": json_ld(structured),
         },
     )

@@ -23,6 +23,7 @@ from schalter.appointments.models import Appointment, AvailabilityRule, Channel
 from schalter.errors import Refusal
 from schalter.interpreters import selectors as interpreter_selectors
 from schalter.interpreters import services as interpreter_services
+from schalter.knowledge import selectors as knowledge_selectors
 from schalter.languages import language_for, spoken_language_name
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
@@ -148,6 +149,10 @@ def calendar_day(request: HttpRequest, office: Office) -> HttpResponse:
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
             "now": now,
+            # Coming changes of the law on the office's services (issue 16).
+            "knowledge_banners": knowledge_selectors.banners_for(
+                office, knowledge_selectors.services_offered_by(office), on=_today(office, now)
+            ),
         },
         status=status,
     )
@@ -324,7 +329,15 @@ def appointment_book(request: HttpRequest, office: Office) -> HttpResponse:
                 return redirect("staff:appointment", office=office.slug, pk=booked.appointment.pk)
         else:
             status = 400
-    return _page(request, "staff/appointments/book.html", {"form": form}, status=status)
+    banners = knowledge_selectors.banners_for(
+        office, [o.service for o in offered], on=_today(office, timezone.now())
+    )
+    return _page(
+        request,
+        "staff/appointments/book.html",
+        {"form": form, "knowledge_banners": banners},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from schalter.staff import (
     callbacks_views,
     content_views,
     interpreter_views,
+    knowledge_views,
     members_views,
     office_admin_views,
     operator_views,
@@ -180,5 +181,69 @@ urlpatterns = [
         "<slug:office>/interpreters/<int:pk>/statement.pdf",
         interpreter_views.statement,
         name="interpreter_statement",
+    ),
+    # Knowledge base (issue 16)
+    path("<slug:office>/knowledge/", knowledge_views.knowledge_index, name="knowledge"),
+    path("<slug:office>/knowledge/new/", knowledge_views.knowledge_new, name="knowledge_new"),
+    path(
+        "<slug:office>/knowledge/reading/",
+        knowledge_views.knowledge_reading,
+        name="knowledge_reading",
+    ),
+    path("<slug:office>/knowledge/notes/", knowledge_views.knowledge_notes, name="knowledge_notes"),
+    path(
+        "<slug:office>/knowledge/notes/new/",
+        knowledge_views.knowledge_note_create,
+        name="knowledge_note_create",
+    ),
+    path(
+        "<slug:office>/knowledge/services/<int:service>/",
+        knowledge_views.knowledge_others,
+        name="knowledge_others",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/",
+        knowledge_views.knowledge_article,
+        name="knowledge_article",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/edit/",
+        knowledge_views.knowledge_edit,
+        name="knowledge_edit",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/submit/",
+        knowledge_views.knowledge_submit,
+        name="knowledge_submit",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/revisions/<int:revision>/",
+        knowledge_views.knowledge_revision,
+        name="knowledge_revision",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/revisions/<int:revision>/approve/",
+        knowledge_views.knowledge_approve,
+        name="knowledge_approve",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/compare/",
+        knowledge_views.knowledge_compare,
+        name="knowledge_compare",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/read/",
+        knowledge_views.knowledge_read,
+        name="knowledge_read",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/adopt/",
+        knowledge_views.knowledge_adopt,
+        name="knowledge_adopt",
+    ),
+    path(
+        "<slug:office>/knowledge/<int:article>/comment/",
+        knowledge_views.knowledge_comment,
+        name="knowledge_comment",
     ),
 ]

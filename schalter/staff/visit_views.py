@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from schalter.accounts.roles import Capability
 from schalter.errors import Refusal
+from schalter.knowledge import selectors as knowledge_selectors
 from schalter.languages import LANGUAGES, language_for, spoken_language_name
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
 from schalter.printing.ticket import ticket_pdf_path
@@ -135,6 +137,12 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
             "outcomes": Outcome.choices,
             "note_max_length": NOTE_MAX_LENGTH,
             "live_url": desk_socket_path(office.slug),
+            # Coming changes of the law on the services this desk serves (issue 16).
+            "knowledge_banners": knowledge_selectors.banners_for(
+                office,
+                session.desk.services.all() if session else [],
+                on=local_date(office, timezone.now()),
+            ),
         },
     )
 

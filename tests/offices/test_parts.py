@@ -20,7 +20,7 @@ from schalter.catalog.models import Service
 from schalter.offices import services
 from schalter.offices.errors import PartRequirementMissing
 from schalter.offices.models import Office
-from schalter.offices.parts import part_named, registered
+from schalter.offices.parts import default_parts, part_named, registered
 from schalter.visits import services as visits
 from schalter.visits.errors import WalkInsNotAllowed
 from tests.conftest import book_earliest_by_phone, build_office, german
@@ -79,7 +79,8 @@ def test_every_route_of_an_office_belongs_to_a_part_or_to_every_office():
 def test_the_api_lists_each_offices_parts(office):
     services.office_part_switch(office=office, name="queue", on=False, acting_user=COMMAND)
     listed = {o["slug"]: o["parts"] for o in Client().get("/api/v1/offices").json()}
-    assert listed["giessen"] == ["booking"]
+    # Every part on by default but the queue (the knowledge base, issue 16, is on by default too).
+    assert listed["giessen"] == [name for name in default_parts() if name != "queue"]
 
 
 def _switch(client, name: str, switch: str):
@@ -209,7 +210,9 @@ def test_a_part_is_not_switched_on_while_something_it_needs_is_missing(staff_cli
     assert page.status_code == 409
     alert = BeautifulSoup(page.content, "html.parser").select_one('[role="alert"]').get_text()
     assert german("No service is offered for online booking yet.") in alert
-    assert Office.objects.get(pk=bare.pk).parts == []
+    assert Office.objects.get(pk=bare.pk).parts == [
+        name for name in default_parts() if name not in ("queue", "booking")
+    ]
     assert (
         admin.post("/staff/offenbach/parts/", {"part": "nonsense", "switch": "on"}).status_code
         == 400
@@ -224,7 +227,7 @@ def test_a_part_is_not_switched_on_while_something_it_needs_is_missing(staff_cli
 def test_only_the_office_admin_switches_parts(staff_client, office, role):
     assert _switch(staff_client(office, role), "booking", "off").status_code == 403
     office.refresh_from_db()
-    assert office.parts == ["booking", "queue"]
+    assert office.parts == default_parts()
 
 
 def test_every_registered_part_has_a_label_and_routes():
