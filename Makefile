@@ -10,6 +10,10 @@ UV := .tools/bin/uv
 UV_VERSION := 0.13.8
 SYSTEM_PACKAGES := postgresql chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 redis-server espeak-ng poppler-utils gettext nginx opus-tools lame dovecot-imapd
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Installed packages come with their bytecode: where PYTHONDONTWRITEBYTECODE is set, every
+# process would otherwise compile Django (and compound-split's 39 MB model) from source.
+export UV_COMPILE_BYTECODE := 1
+export UV_COMPILE_BYTECODE_TIMEOUT := 600
 
 .PHONY: run test lint bench install assets messages system-packages clean fuzz
 
