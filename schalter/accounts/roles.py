@@ -42,6 +42,8 @@ class Capability(models.TextChoices):
         "installation.run",
         _("Add and suspend offices and edit the shared service catalogue"),
     )
+    # Callbacks: the worklist, playing messages, calling back, booking for the caller.
+    WORK_CALLBACKS = "callbacks.work", _("Work on callbacks: listen to messages and call back")
     VIEW_PRIVACY = (
         "privacy.view",
         _("See who read client records and export what is held about a person"),
@@ -59,13 +61,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.MANAGE_DESKS, C.MANAGE_STAFF, C.VIEW_AUDIT}
         | {C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.PLAN_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
+        | {C.WORK_CALLBACKS}
     ),
     Role.CASEWORKER: frozenset({C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.WORK_AT_DESK}),
     Role.FRONT_DESK: frozenset(
         {C.VIEW_OFFICE, C.VIEW_DESKS, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}
         | {C.WORK_AT_DESK, C.RUN_QUEUE}
     ),
-    Role.CALLBACK_AGENT: frozenset({C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS}),
+    Role.CALLBACK_AGENT: frozenset(
+        {C.VIEW_OFFICE, C.VIEW_APPOINTMENTS, C.MANAGE_APPOINTMENTS, C.WORK_CALLBACKS}
+    ),
     Role.KNOWLEDGE_EDITOR: frozenset({C.VIEW_OFFICE, C.EDIT_CONTENT}),
     # Reads the reads: the officer sees who saw client records, not the records themselves,
     # except what she exports for a person who asked (itself audited).

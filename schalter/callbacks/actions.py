@@ -8,3 +8,4 @@ CLOSED = "callbacks.callback.closed"
 ACKNOWLEDGED = "callbacks.callback.acknowledged"
 ANONYMISED = "callbacks.retention.anonymised"
 UNREACHABLE_TOLD = "callbacks.callback.unreachable_told"
+PLAYED = "callbacks.callback.played"  # a staff member played the message: a read of a client record

@@ -3,6 +3,7 @@ from django.urls import path
 from schalter.staff import (
     appointment_views,
     auth_views,
+    callback_views,
     content_views,
     parts_views,
     privacy_views,
@@ -103,5 +104,33 @@ urlpatterns = [
         "<slug:office>/waitlist/<int:pk>/update/",
         waitlist_views.waitlist_entry,
         name="waitlist_entry_update",
+    ),
+    # Callbacks (callbacks part)
+    path("<slug:office>/callbacks/", callback_views.callbacks, name="callbacks"),
+    path("<slug:office>/callbacks/<int:pk>/", callback_views.callback, name="callback"),
+    path(
+        "<slug:office>/callbacks/<int:pk>/audio/",
+        callback_views.callback_audio,
+        name="callback_audio",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/claim/",
+        callback_views.callback_claim_view,
+        name="callback_claim",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/release/",
+        callback_views.callback_release_view,
+        name="callback_release",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/attempt/",
+        callback_views.callback_attempt,
+        name="callback_attempt",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/book/",
+        callback_views.callback_book,
+        name="callback_book",
     ),
 ]
