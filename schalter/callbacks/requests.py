@@ -14,6 +14,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.actors import Actor
@@ -50,32 +51,41 @@ WINDOWS = (
 WINDOW_BY_KEY = {key: (start, end) for key, start, end in WINDOWS}
 
 
-class BadNumber(CallbackError):
+class RequestRefused(CallbackError):
+    """A refused field of a callback request, shown next to that field."""
+
+    field_name = ""
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(message, field=field or self.field_name)
+
+
+class BadNumber(RequestRefused):
     status = 400
     code = "bad_number"
-    message = _("Enter a phone number we can call, for example 0151 23456789.")
-    field = "number"
+    message = _lazy("Enter a phone number we can call, for example 0151 23456789.")
+    field_name = "number"
 
 
-class BadLanguage(CallbackError):
+class BadLanguage(RequestRefused):
     status = 400
     code = "bad_language"
-    message = _("Choose a language.")
-    field = "language"
+    message = _lazy("Choose a language.")
+    field_name = "language"
 
 
-class BadTopic(CallbackError):
+class BadTopic(RequestRefused):
     status = 400
     code = "bad_topic"
-    message = _("Choose a topic.")
-    field = "topic"
+    message = _lazy("Choose a topic.")
+    field_name = "topic"
 
 
-class BadWindows(CallbackError):
+class BadWindows(RequestRefused):
     status = 400
     code = "bad_windows"
-    message = _("Choose the times when we may call you.")
-    field = "windows"
+    message = _lazy("Choose the times when we may call you.")
+    field_name = "windows"
 
 
 def windows_from_keys(keys: list[str]) -> list[dict]:
@@ -163,14 +173,14 @@ def callback_request(
         preferred_windows=tuple(windows),
         status_token_hash=hashed,
     )
-    with transaction.atomic():
+    with transaction.atomic(), scope(office=office):
         received = callback_receive(
             office=office, incoming=incoming, now=now, acting_user=acting_user
         )
         callback = received.callback
         # The voicemail acknowledgement (queued by callback_receive) is replaced by the text
         # with her link: marked as sent here, so that task leaves it alone.
-        Callback.objects.filter(pk=callback.pk).update(acknowledged_at=now)
+        Callback.objects.filter(pk=callback.pk, office=office).update(acknowledged_at=now)
         link = link_for(token) if link_for else ""
         callback_id = callback.pk
         transaction.on_commit(lambda: callback_request_text_task.enqueue(callback_id, link))
