@@ -206,6 +206,13 @@ def callback_book(request: HttpRequest, office: Office, pk: int) -> HttpResponse
     )
     if not form.is_valid():
         return _detail(request, office, found, book_form=form, status=400)
+    if found.state == State.OPEN:  # booking while on the phone takes the callback too
+        try:
+            callback_claim(office=office, now=now, acting_user=request.user, callback=found)
+        except Refusal as problem:
+            messages.error(request, str(problem.message))
+            return redirect("staff:callback", office=office.slug, pk=found.pk)
+        found.refresh_from_db()
     if not (found.state == State.CLAIMED and found.claimed_by_id == request.user.pk):
         messages.error(request, _("Take this callback first."))
         return redirect("staff:callback", office=office.slug, pk=found.pk)
