@@ -14,7 +14,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.actors import Actor
@@ -63,28 +63,28 @@ class RequestRefused(CallbackError):
 class BadNumber(RequestRefused):
     status = 400
     code = "bad_number"
-    message = _lazy("Enter a phone number we can call, for example 0151 23456789.")
+    message = gettext_lazy("Enter a phone number we can call, for example 0151 23456789.")
     field_name = "number"
 
 
 class BadLanguage(RequestRefused):
     status = 400
     code = "bad_language"
-    message = _lazy("Choose a language.")
+    message = gettext_lazy("Choose a language.")
     field_name = "language"
 
 
 class BadTopic(RequestRefused):
     status = 400
     code = "bad_topic"
-    message = _lazy("Choose a topic.")
+    message = gettext_lazy("Choose a topic.")
     field_name = "topic"
 
 
 class BadWindows(RequestRefused):
     status = 400
     code = "bad_windows"
-    message = _lazy("Choose the times when we may call you.")
+    message = gettext_lazy("Choose the times when we may call you.")
     field_name = "windows"
 
 
