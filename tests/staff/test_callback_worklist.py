@@ -113,7 +113,7 @@ def test_failed_calls_close_it_as_unreachable_after_the_offices_number(
 ):
     callback = voicemail(office, 1, language="ar")
     client = staff_client(office, Role.CALLBACK_AGENT)
-    for attempt in range(3):
+    for _attempt in range(3):
         assert client.post(url(office, "claim", callback.pk)).status_code == 302
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
