@@ -215,6 +215,9 @@ def callback_request_text_task(callback_id: int, link: str) -> bool:
         office = found.office
         with scope(office=office):
             policy = callback_policy_of(office)
+            sent = CallbackEvent.objects.filter(callback=found, kind=EventKind.ACKNOWLEDGED)
+            if sent.exists():  # a retried task: the text went already
+                return False
             if not policy.acknowledge or not within_caps(office, policy, found.caller_number, now):
                 return False
             CallbackEvent.objects.create(

@@ -13,6 +13,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.callbacks.models import Callback, CallbackEvent, Outcome, Source, State
 from schalter.callbacks.parts import CALLBACKS
+from schalter.callbacks.requests import callback_request_text_task
 from schalter.offices.services import office_part_switch
 from schalter.tokens import token_hash
 from tests.callbacks.conftest import callbacks_on
@@ -245,3 +246,14 @@ def test_the_api_for_an_unknown_office_is_404(client, taking):
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_the_text_with_the_link_goes_once_even_when_the_task_runs_again(
+    client, taking, sms_gateway, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/de/{taking.slug}/callback/", form())
+    with scopes_disabled():
+        callback = Callback.objects.get()
+    assert callback_request_text_task.call(callback.pk, "https://x.example/") is False
+    assert len(sms_gateway.received) == 1
