@@ -46,12 +46,12 @@ class Capability(models.TextChoices):
         "installation.run",
         _("Add and suspend offices and edit the shared service catalogue"),
     )
+    # Callbacks: the worklist, playing messages, calling back, booking for the caller.
+    WORK_CALLBACKS = "callbacks.work", _("Work on callbacks: listen to messages and call back")
     VIEW_PRIVACY = (
         "privacy.view",
         _("See who read client records and export what is held about a person"),
     )
-    # Callbacks (issue 14): take callbacks, play their messages, call back.
-    WORK_CALLBACKS = "callbacks.work", _("Take callbacks, play messages and call back")
     # Knowledge base (issue 16): every office role reads, editors write, editors and leads approve.
     READ_KNOWLEDGE = "knowledge.read", _("Read the knowledge base and confirm required reading")
     EDIT_KNOWLEDGE = "knowledge.edit", _("Write knowledge articles and practice notes")

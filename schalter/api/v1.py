@@ -343,3 +343,9 @@ def reschedule(request: HttpRequest, code: str, body: RescheduleIn):
         appointment=found, start=body.start, now=timezone.now(), acting_user=CLIENT
     )
     return _appointment_out(found)
+
+
+# Routers of other domains, each in its own module.
+from schalter.api.callbacks import router as callbacks_router  # noqa: E402
+
+api.add_router("", callbacks_router)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
+from schalter.accounts.roles import Capability
 from schalter.callbacks.models import Callback, State
 from schalter.offices.models import Office
-from schalter.offices.parts import Part
+from schalter.offices.parts import MenuItem, Part
 
 CALLBACKS = "callbacks"
 
@@ -35,9 +36,21 @@ CALLBACKS_PART = Part(
         "Voicemails and callback requests from the website become callbacks on a worklist, "
         "each with a deadline; callers get a text message when to expect the call."
     ),
-    # The worklist, its request form and its API follow (issue 14); then the worklist and the
-    # recordings of open callbacks may become kept routes, served while the part is off.
-    routes=frozenset({"staff:callback_audio"}),
+    routes=frozenset({"public:callback_request", "api-v1:callback_request"}),
+    kept_routes=frozenset(
+        {
+            "public:callback_status",
+            "public:callback_withdraw",
+            "staff:callbacks",
+            "staff:callback",
+            "staff:callback_audio",
+            "staff:callback_claim",
+            "staff:callback_attempt",
+            "staff:callback_book",
+            "staff:callback_release",
+        }
+    ),
+    menu=(MenuItem(_("Callbacks"), "staff:callbacks", Capability.WORK_CALLBACKS, kept=True),),
     open_work=_open_work,
     on_by_default=False,
 )

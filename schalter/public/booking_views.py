@@ -142,7 +142,7 @@ def book_details(request: HttpRequest, office: str, service: str, start: str) ->
             "persons": persons,
             "error": error,
             "slot_gone": status == SlotUnavailable.status,
-            "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            "captcha_json": json.dumps(captcha_strings(), ensure_ascii=False),
             "captcha_language": captcha_language(),
             **service_context(offered, language),
         },
@@ -240,7 +240,7 @@ def waitlist_join(request: HttpRequest, office: str, service: str) -> HttpRespon
             "office_name": office_obj.name_in(language),
             "form": form,
             "error": error,
-            "captcha_json": json.dumps(_captcha_strings(), ensure_ascii=False),
+            "captcha_json": json.dumps(captcha_strings(), ensure_ascii=False),
             "captcha_language": captcha_language(),
             **service_context(offered, language),
         },
@@ -255,7 +255,7 @@ def captcha_language() -> str:
     return (get_language() or "de").split("-")[0].split("_")[0].lower()
 
 
-def _captcha_strings() -> dict:
+def captcha_strings() -> dict:
     return {
         "label": _("I am not a robot"),
         "verifying": _("Checking…"),

@@ -2,6 +2,7 @@ from django.urls import path
 
 from schalter.public import (
     booking_views,
+    callback_views,
     interpreter_views,
     kiosk_views,
     print_views,
@@ -64,4 +65,16 @@ urlpatterns = [
     path(BOOK + "<slug:service>/", booking_views.book_service, name="book_service"),
     path(BOOK + "<slug:service>/waitlist/", booking_views.waitlist_join, name="waitlist_join"),
     path(BOOK + "<slug:service>/<str:start>/", booking_views.book_details, name="book_details"),
+    # Callback requests (callbacks part)
+    path("<slug:office>/callback/", callback_views.callback_request_page, name="callback_request"),
+    path(
+        "<slug:office>/callback/<str:token>/",
+        callback_views.callback_status,
+        name="callback_status",
+    ),
+    path(
+        "<slug:office>/callback/<str:token>/withdraw/",
+        callback_views.callback_withdraw_page,
+        name="callback_withdraw",
+    ),
 ]

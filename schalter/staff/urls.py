@@ -4,7 +4,7 @@ from schalter.staff import (
     appointment_views,
     audit_views,
     auth_views,
-    callbacks_views,
+    callback_views,
     content_views,
     interpreter_views,
     knowledge_views,
@@ -152,12 +152,6 @@ urlpatterns = [
     ),
     # Planning (issue 18)
     path("<slug:office>/planning/", planning_views.planning, name="planning"),
-    # Callbacks (issue 14)
-    path(
-        "<slug:office>/callbacks/<int:pk>/audio/",
-        callbacks_views.callback_audio,
-        name="callback_audio",
-    ),
     # Interpreters (issue 15)
     path("<slug:office>/interpreters/", interpreter_views.overview, name="interpreters"),
     path(
@@ -245,5 +239,33 @@ urlpatterns = [
         "<slug:office>/knowledge/<int:article>/comment/",
         knowledge_views.knowledge_comment,
         name="knowledge_comment",
+    ),
+    # Callbacks (callbacks part)
+    path("<slug:office>/callbacks/", callback_views.callbacks, name="callbacks"),
+    path("<slug:office>/callbacks/<int:pk>/", callback_views.callback, name="callback"),
+    path(
+        "<slug:office>/callbacks/<int:pk>/audio/",
+        callback_views.callback_audio,
+        name="callback_audio",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/claim/",
+        callback_views.callback_claim_view,
+        name="callback_claim",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/release/",
+        callback_views.callback_release_view,
+        name="callback_release",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/attempt/",
+        callback_views.callback_attempt,
+        name="callback_attempt",
+    ),
+    path(
+        "<slug:office>/callbacks/<int:pk>/book/",
+        callback_views.callback_book,
+        name="callback_book",
     ),
 ]

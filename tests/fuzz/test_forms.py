@@ -32,6 +32,9 @@ from schalter.appointments.models import (
     WaitlistEntry,
 )
 from schalter.appointments.waitlist import waitlist_join
+from schalter.callbacks.models import Callback
+from schalter.callbacks.parts import CALLBACKS
+from schalter.callbacks.requests import callback_request
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours, SpecialHours
@@ -74,6 +77,7 @@ class World:
     ticket_token: str
     short_service: int
     ids: dict = field(default_factory=dict)
+    callback_token: str = ""
 
 
 def build_world(office, bookable, now) -> World:
@@ -136,6 +140,16 @@ def build_world(office, bookable, now) -> World:
         acting_user=CLIENT,
     )
     issued = visits.ticket_issue_walk_in(office=office, group=group, now=now, acting_user=CLIENT)
+    office_part_switch(office=office, name=CALLBACKS, on=True, acting_user=COMMAND)
+    requested = callback_request(
+        office=office,
+        number="0151 23456789",
+        language="ar",
+        service_id=None,
+        windows=[],
+        now=now,
+        acting_user=CLIENT,
+    )
     with scopes_disabled():
         ids = {
             "desk": Desk.objects.filter(office=office).first().pk,
@@ -150,6 +164,7 @@ def build_world(office, bookable, now) -> World:
             "block": block.pk,
             "entry": entry.pk,
             "member": Membership.objects.filter(office=office).first().pk,
+            "callback": requested.callback.pk,
         }
     return World(
         office=office,
@@ -163,6 +178,7 @@ def build_world(office, bookable, now) -> World:
         ticket_token=issued.token,
         short_service=card.pk,
         ids=ids,
+        callback_token=requested.token,
     )
 
 
@@ -195,6 +211,9 @@ def public_pages(w: World) -> dict[str, str]:
         "kiosk": f"/giessen/kiosk/{w.kiosk}/",
         "display": f"/giessen/display/{w.screen}/",
         "display-calls": f"/giessen/display/{w.screen}/calls.json",
+        "callback": "/ar/giessen/callback/",
+        "callback-status": f"/ar/giessen/callback/{w.callback_token}/",
+        "callback-withdraw": f"/de/giessen/callback/{w.callback_token}/withdraw/",
         # Staff sign-in is public until it succeeds: its forms take the same nasty input.
         "sign-in": "/staff/login/",
     }
@@ -243,16 +262,20 @@ STAFF_PAGES = {
     "planning": None,
     "office_settings": None,
     "hours": None,
+    "callbacks": None,
+    "callback": "callback",
+    "callback_audio": "callback",
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
     "waitlist_offer", "language", "office_logo", "special_hours_delete",
+    "callback_claim", "callback_release", "callback_attempt", "callback_book",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
     "waitlist", "confirm", "manage", "move", "sent", "queue", "ticket", "kiosk", "display",
-    "display-calls", "sign-in",
+    "display-calls", "sign-in", "callback", "callback-status", "callback-withdraw",
 ]  # fmt: skip
 
 
@@ -318,6 +341,7 @@ def snapshot() -> dict:
             "hours": sorted(OpeningHours.objects.values_list("pk", "weekday", "opens", "closes")),
             "statuses": sorted(Appointment.objects.values_list("pk", "status")),
             "names": sorted(Appointment.objects.values_list("pk", "name")),
+            "callbacks": sorted(Callback.objects.values_list("pk", "state", "outcome")),
         }  # fmt: skip
 
 

@@ -37,6 +37,9 @@ from schalter.accounts.services import membership_grant
 from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
+from schalter.callbacks import services as callback_services
+from schalter.callbacks.incoming import Audio, Incoming
+from schalter.callbacks.requests import callback_request
 from schalter.catalog.models import Service
 from schalter.interpreters import services as interpreter_services
 from schalter.knowledge import services as knowledge_services
@@ -131,7 +134,6 @@ def world_of(office: Office, make_staff) -> World:
         ("rule", "staff:availability_rule"),
         ("block", "staff:appointment_block_delete"),
         ("waitlist", "staff:waitlist_entry_update"),
-        ("callback", "staff:callback_audio"),
         ("special", "staff:special_hours_delete"),
     ]:
         world[kind] = object_of(office, url_name)
@@ -181,6 +183,32 @@ def world_of(office: Office, make_staff) -> World:
         now=MONDAY_9,
         acting_user=COMMAND,
     ).pk
+    # Two callbacks: a request from the website (with its status link) and a voicemail.
+    requested = callback_request(
+        office=office,
+        number="0151 23456789",
+        language="ar",
+        service_id=None,
+        windows=[],
+        now=MONDAY_9,
+        acting_user=COMMAND,
+    )
+    voicemail = callback_services.callback_receive(
+        office=office,
+        incoming=Incoming(
+            source="voicemail",
+            dedup_key=f"msgid:<{office.slug}@pbx>",
+            caller_number="+4961112345",
+            audio=Audio(data=b"RIFF....WAVE", content_type="audio/wav"),
+        ),
+        now=MONDAY_9,
+        acting_user=COMMAND,
+    )
+    world.update(
+        callback=requested.callback.pk,
+        callback_token=requested.token,
+        voicemail=voicemail.callback.pk,
+    )
     return world
 
 
@@ -445,7 +473,54 @@ def _hours_forms(w: World) -> list[dict]:
     ]
 
 
+def _callback_booking(w: World) -> list[dict]:
+    return [{**_booking_form(w)[0], "email": "rueckruf@example.org"}]
+
+
 STAFF_WALK: dict[str, tuple[Walk, ...]] = {
+    # Callbacks, in the order the control can act on them: take the next (the request), a
+    # failed call gives it back, take and give back the voicemail, book for the request's caller
+    # (which takes it again). The audio is a read.
+    "staff:callbacks": (Walk(C.WORK_CALLBACKS, bodies=lambda w: [{}]),),
+    "staff:callback": (
+        Walk(C.WORK_CALLBACKS, ids=lambda w: {"pk": w["callback"]}, methods=GET_ONLY),
+    ),
+    "staff:callback_audio": (
+        Walk(C.WORK_CALLBACKS, ids=lambda w: {"pk": w["voicemail"]}, methods=GET_ONLY),
+    ),
+    "staff:callback_attempt": (
+        Walk(
+            C.WORK_CALLBACKS,
+            ids=lambda w: {"pk": w["callback"]},
+            bodies=lambda w: [{"outcome": "busy", "note": "", "follow_up_at": ""}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:callback_claim": (
+        Walk(
+            C.WORK_CALLBACKS,
+            ids=lambda w: {"pk": w["voicemail"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:callback_release": (
+        Walk(
+            C.WORK_CALLBACKS,
+            ids=lambda w: {"pk": w["voicemail"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:callback_book": (
+        Walk(
+            C.MANAGE_APPOINTMENTS,
+            ids=lambda w: {"pk": w["callback"]},
+            bodies=_callback_booking,
+            methods=POST_ONLY,
+            form_ids=True,
+        ),
+    ),
     "staff:office": (Walk(C.VIEW_OFFICE),),
     "staff:desks": (Walk(C.VIEW_DESKS),),
     "staff:desk": (Walk(C.VIEW_DESKS, ids=lambda w: {"pk": w["desk"]}, bodies=_desk_form),),
@@ -652,9 +727,6 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
         Walk(C.VIEW_APPOINTMENTS, ids=lambda w: {"pk": w["interpreter"]}, methods=GET_ONLY),
     ),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
-    "staff:callback_audio": (
-        Walk(C.WORK_CALLBACKS, ids=lambda w: {"pk": w["callback"]}, methods=GET_ONLY),
-    ),
     "staff:waitlist_entry_update": (
         Walk(
             C.PLAN_APPOINTMENTS,
@@ -790,6 +862,8 @@ NOT_WALKED = {
     "public:privacy": "public page, no object",
     "public:office": "public page of an office (its slug is public)",
     "public:first_visit": "public page of an office",
+    "public:callback_request": "public form of an office; another office's topic is refused "
+    "(tests/callbacks/test_requests.py)",
     "public:queue": "public queue status of an office",
     "public:office_flyer": "public printout of an office",
     "signs_desks": "public printout of an office",
@@ -816,6 +890,7 @@ API_WALK = {
     "api-v1:ics",
     "api-v1:confirm",
     "api-v1:reschedule",
+    "api-v1:callback_request",
 }
 
 # Public routes with a capability or object in the path, tried with another office's one.
@@ -838,6 +913,8 @@ PUBLIC_WALK = {
     "public:book_service",
     "public:waitlist_join",
     "public:book_details",
+    "public:callback_status",
+    "public:callback_withdraw",
 }
 
 
@@ -1159,6 +1236,13 @@ def _api_requests(own: World, other: World) -> list[tuple[str, str, str, dict, d
             {"start": other["free_start"]},
             manage,
         ),
+        (
+            "api-v1:callback_request",
+            "POST",
+            f"{api}/offices/{own['slug']}/callbacks",
+            {"number": "0151 23456789", "topic": other["service"]},
+            {},
+        ),
     ]
 
 
@@ -1229,6 +1313,8 @@ def _public_requests(own: World, other: World) -> list[tuple[str, str]]:
         ("public:book_service", f"{lang}/book/{service}/"),
         ("public:waitlist_join", f"{lang}/book/{service}/waitlist/"),
         ("public:book_details", f"{lang}/book/{service}/{other['free_local']}/"),
+        ("public:callback_status", f"{lang}/callback/{other['callback_token']}/"),
+        ("public:callback_withdraw", f"{lang}/callback/{other['callback_token']}/withdraw/"),
     ]
 
 
