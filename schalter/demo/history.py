@@ -40,11 +40,18 @@ from schalter.planning.simulator import (
     WalkIns,
 )
 from schalter.tokens import token_hash
-from schalter.visits.models import CallEvent, CallKind, Outcome, Priority, ServiceGroup, Ticket
-from schalter.visits.models import TicketState
+from schalter.visits.models import (
+    CallEvent,
+    CallKind,
+    Outcome,
+    Priority,
+    ServiceGroup,
+    Ticket,
+    TicketState,
+)
 
 # Walk-ins per hour after opening, per desk: the morning peak of a residence office.
-WALK_IN_PROFILE = (2.2, 1.1, 0.7, 0.5, 0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.2)
+WALK_IN_PROFILE = (5.0, 2.0, 1.2, 1.0, 0.8, 0.7, 0.6, 0.6, 0.5, 0.5, 0.4)
 WALK_IN_TIME = ServiceTime("lognormal", 9.0, 5.0)
 APPOINTMENT_SERVICES = 3  # the first services of today's rules that are booked
 BOOKED_SHARE = 0.5  # of the seats today's rules offer each of them
@@ -123,8 +130,10 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
                 status=status,
                 channel=Channel.ONLINE,
                 start=begins,
-                end=begins + timedelta(minutes=scenarios[day.weekday()].service_times[service]
-                                       .mean_minutes),  # fmt: skip
+                end=begins
+                + timedelta(
+                    minutes=scenarios[day.weekday()].service_times[service].mean_minutes
+                ),  # fmt: skip
                 name=rng.choice(NAMES),
                 email="history@demo.schalter.example",
                 email_normalised="history@demo.schalter.example",

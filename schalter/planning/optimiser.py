@@ -69,6 +69,8 @@ class Plan:
         parts = []
         for name, p in sorted(self.services.items()):
             extra = ""
+            if p.from_minute:
+                extra += f", from minute {p.from_minute}"
             if p.opening_double:
                 extra += ", 2 at opening"
             if p.reserve:
@@ -98,7 +100,7 @@ def slot_starts(plan: ServicePlan, open_minutes: float) -> list[float]:
         starts.extend([at] * plan.appointment_desks)
         at += plan.slot_minutes
     if plan.opening_double and starts:
-        starts.insert(0, 0.0)
+        starts.insert(0, float(plan.from_minute))  # the rule of one seat over the first slot
         starts.pop()
     return starts
 
@@ -227,26 +229,29 @@ def candidates(
 
 
 def neighbours(today: Plan, *, open_minutes: float) -> list[Plan]:
-    """Today's plan changed the same way for every service: seats per slot one fewer or more,
-    one seat more or fewer kept back, Bailey–Welch on or off, the last slot up to an hour
-    earlier. A local search around what the office knows works, where the whole space (tens of
-    services) is too large to sample well."""
+    """Today's plan changed the same way for every service: the first slot up to an hour later
+    (out of a morning walk-in peak), seats per slot one fewer or more, one seat more or fewer
+    kept back, Bailey–Welch on or off, the last slot up to an hour earlier. A local search
+    around what the office knows works, where the whole space (tens of services) is too large
+    to sample well. The most promising changes (later starts, more seats) come first."""
     found = []
-    for seats, reserve, double, earlier in itertools.product(
-        (-1, 0, 1), (-1, 0, 1), (False, True), (0, 30, 60)
+    for later, seats, earlier, double, reserve in itertools.product(
+        (30, 60, 0), (1, 0, -1), (0, 30, 60), (False, True), (0, 1, -1)
     ):
         services = {}
         for name, p in today.services.items():
             until = p.until(open_minutes) - earlier
+            begins = p.from_minute + later
             if p.appointment_desks + seats < 1 or p.reserve + reserve < 0:
                 break
-            if until - p.from_minute < p.slot_minutes:
+            if until - begins < p.slot_minutes:
                 break
             services[name] = replace(
                 p,
                 appointment_desks=p.appointment_desks + seats,
                 reserve=p.reserve + reserve,
                 opening_double=double,
+                from_minute=int(begins),
                 until_minute=int(until),
             )
         else:
