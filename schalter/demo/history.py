@@ -131,9 +131,7 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
                 channel=Channel.ONLINE,
                 start=begins,
                 end=begins
-                + timedelta(
-                    minutes=scenarios[day.weekday()].service_times[service].mean_minutes
-                ),  # fmt: skip
+                + timedelta(minutes=scenarios[day.weekday()].service_times[service].mean_minutes),
                 name=rng.choice(NAMES),
                 email="history@demo.schalter.example",
                 email_normalised="history@demo.schalter.example",
