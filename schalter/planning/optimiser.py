@@ -313,11 +313,31 @@ def plan_from_rules(
     return Plan(services, label=label)
 
 
+def plan_to_data(plan: Plan) -> dict[str, dict[str, object]]:
+    """A plan as plain JSON data (for a signed form field), and back with `plan_from_data`."""
+    return {
+        name: {
+            "slot_minutes": p.slot_minutes,
+            "appointment_desks": p.appointment_desks,
+            "reserve": p.reserve,
+            "opening_double": p.opening_double,
+            "from_minute": p.from_minute,
+            "until_minute": p.until_minute,
+        }
+        for name, p in sorted(plan.services.items())
+    }
+
+
+def plan_from_data(data: Mapping[str, Mapping[str, object]]) -> Plan:
+    return Plan({name: ServicePlan(**dict(fields)) for name, fields in data.items()})  # type: ignore[arg-type]
+
+
 def _row(label: str, result: Evaluated) -> dict[str, object]:
     s = result.summary
     return {
         "label": label,
         "plan": result.plan.describe(),
+        "plan_data": plan_to_data(result.plan),
         "score": round(result.score, 3),
         "mean_wait_minutes": round(s.mean_wait.mean, 2),
         "mean_wait_minutes_ci": [round(s.mean_wait.low, 2), round(s.mean_wait.high, 2)],
