@@ -9,7 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -252,6 +252,8 @@ def _estimate(row: dict, name: str) -> str:
 
 @office_view(Capability.PLAN_APPOINTMENTS)
 def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     weekdays = sorted(selectors.opening_by_weekday(office))
     asked = request.GET.get("weekday", "")
     if not weekdays:
@@ -291,7 +293,12 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
             "p90": _estimate(row, "p90_wait_minutes"),
             "idle": _minutes(row["idle_desk_hours"]),
             "payload": signing.dumps(
-                {"weekday": weekday, "plan": row["plan_data"], "rules": fingerprint},
+                {
+                    "office": office.pk,
+                    "weekday": weekday,
+                    "plan": row["plan_data"],
+                    "rules": fingerprint,
+                },
                 salt=PLAN_SALT,
             )
             if i
@@ -322,12 +329,14 @@ class PlanApplyForm(KernFormMixin, forms.Form):
 def planning_apply(request: HttpRequest, office: Office) -> HttpResponse:
     """POST only: without `confirm` the review of a plan, with it the plan applied."""
     if request.method != "POST":
-        return HttpResponseRedirect(reverse("staff:planning_plans", kwargs={"office": office.slug}))
+        return HttpResponseNotAllowed(["POST"])
     payload = request.POST.get("payload", "")
     try:
         data = signing.loads(payload, salt=PLAN_SALT)
         plan = plan_from_data(data["plan"])
         weekday = int(data["weekday"])
+        if data["office"] != office.pk:
+            raise ValueError("another office's plan")
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return HttpResponse(_("This plan cannot be applied."), status=400)
     opening = selectors.opening_by_weekday(office).get(weekday)

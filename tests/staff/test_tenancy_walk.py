@@ -543,6 +543,12 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             ],
         ),
     ),
+    # The optimiser's plans (a computation) and applying one: the plan comes signed by the
+    # plans page for one office (tests/staff/test_planning_apply.py); without one it is refused.
+    "staff:planning_plans": (Walk(C.PLAN_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:planning_apply": (
+        Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{"payload": ""}], methods=POST_ONLY),
+    ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
     "staff:callback_audio": (
@@ -868,6 +874,7 @@ CONTROL_MAY_DO_NOTHING = {
     "staff:privacy": "a read: it writes only its audit row",
     "staff:parts": "the walk switches on a part that is on (see STAFF_WALK)",
     "staff:planning": "a simulation: it reads and computes, it writes nothing",
+    "staff:planning_apply": "applies only a plan signed by the plans page for this office",
 }
 
 
