@@ -9,7 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from schalter.accounts.roles import Capability
 from schalter.charts import Chart, Series, bar_chart, line_chart
@@ -250,10 +251,9 @@ def _estimate(row: dict, name: str) -> str:
     }
 
 
+@require_GET
 @office_view(Capability.PLAN_APPOINTMENTS)
 def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     weekdays = sorted(selectors.opening_by_weekday(office))
     asked = request.GET.get("weekday", "")
     if not weekdays:
@@ -325,11 +325,10 @@ class PlanApplyForm(KernFormMixin, forms.Form):
     )
 
 
+@require_POST
 @office_view(Capability.PLAN_APPOINTMENTS)
 def planning_apply(request: HttpRequest, office: Office) -> HttpResponse:
-    """POST only: without `confirm` the review of a plan, with it the plan applied."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """Without `confirm` the review of a plan, with it the plan applied."""
     payload = request.POST.get("payload", "")
     try:
         data = signing.loads(payload, salt=PLAN_SALT)

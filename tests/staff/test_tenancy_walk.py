@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
@@ -38,6 +39,7 @@ from schalter.offices import selectors as office_selectors
 from schalter.offices import services as office_services
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Desk, Office
+from schalter.staff.planning_views import PLAN_SALT
 from schalter.visits import services as visit_services
 from schalter.visits.models import Screen, ServiceGroup
 from tests.conftest import make_bookable, sign_in
@@ -544,10 +546,22 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
         ),
     ),
     # The optimiser's plans (a computation) and applying one: the plan comes signed by the
-    # plans page for one office (tests/staff/test_planning_apply.py); without one it is refused.
+    # plans page for one office (tests/staff/test_planning_apply.py); another office's is refused.
     "staff:planning_plans": (Walk(C.PLAN_APPOINTMENTS, methods=GET_ONLY),),
     "staff:planning_apply": (
-        Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{"payload": ""}], methods=POST_ONLY),
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            bodies=lambda w: [
+                {
+                    "payload": signing.dumps(
+                        {"office": w["office"].pk, "weekday": 0, "plan": {}, "rules": ""},
+                        salt=PLAN_SALT,
+                    )
+                }
+            ],
+            methods=POST_ONLY,
+            form_ids=True,
+        ),
     ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
@@ -874,7 +888,7 @@ CONTROL_MAY_DO_NOTHING = {
     "staff:privacy": "a read: it writes only its audit row",
     "staff:parts": "the walk switches on a part that is on (see STAFF_WALK)",
     "staff:planning": "a simulation: it reads and computes, it writes nothing",
-    "staff:planning_apply": "applies only a plan signed by the plans page for this office",
+    "staff:planning_apply": "without `confirm` it shows the review of the plan, writing nothing",
 }
 
 
