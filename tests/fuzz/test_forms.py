@@ -241,11 +241,12 @@ STAFF_PAGES = {
     "member": "member",
     "member_invite": None,
     "planning": None,
+    "planning_plans": None,  # its review buttons post signed plans to planning_apply
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
-    "waitlist_offer", "language",
+    "waitlist_offer", "language", "planning_apply",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
