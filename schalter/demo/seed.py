@@ -28,6 +28,7 @@ from schalter.catalog.catalogue import (
 from schalter.catalog.models import Service
 from schalter.content import services as content
 from schalter.demo.callbacks import seed_callbacks
+from schalter.demo.history import history_seed
 from schalter.demo.interpreters import seed_interpreters
 from schalter.demo.knowledge import seed_knowledge
 from schalter.languages import BY_CODE, LANGUAGE_CODES
@@ -460,7 +461,7 @@ class Seeded:
     kiosk_links: list[str]  # one unlock link per office; its key is known only now
 
 
-def seed_demo(today: date) -> Seeded:
+def seed_demo(today: date, *, history_weeks: int = 0) -> Seeded:
     """Create the demo; returns the logins and the kiosks' unlock links."""
     catalogue = [
         Service.objects.create(
@@ -490,6 +491,8 @@ def seed_demo(today: date) -> Seeded:
             for name, (_, role, _n) in zip(usernames, ROLES_PER_OFFICE, strict=True)
         ]
     seed_callbacks([o for o in offices if CALLBACKS in DEMO_PARTS[o.slug]], timezone.now())
+    for office in offices:  # past office days for the planning page (demo/history.py)
+        history_seed(office, today=today, weeks=history_weeks)
     floater = _demo_user("springer", "Sam Springer")
     membership_grant(user=floater, office=offices[0], role=Role.CASEWORKER, acting_user=COMMAND)
     membership_grant(user=floater, office=offices[1], role=Role.FRONT_DESK, acting_user=COMMAND)

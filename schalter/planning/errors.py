@@ -8,3 +8,11 @@ from schalter.errors import Refusal
 class PlanError(Refusal):
     code = "plan_invalid"
     message = _("This plan cannot be applied.")
+
+
+class PlanStale(PlanError):
+    code = "plan_stale"
+    message = _(
+        "The availability rules have changed since this plan was computed. "
+        "Please compute the plans again."
+    )

@@ -69,6 +69,8 @@ class Plan:
         parts = []
         for name, p in sorted(self.services.items()):
             extra = ""
+            if p.from_minute:
+                extra += f", from minute {p.from_minute}"
             if p.opening_double:
                 extra += ", 2 at opening"
             if p.reserve:
@@ -98,7 +100,7 @@ def slot_starts(plan: ServicePlan, open_minutes: float) -> list[float]:
         starts.extend([at] * plan.appointment_desks)
         at += plan.slot_minutes
     if plan.opening_double and starts:
-        starts.insert(0, 0.0)
+        starts.insert(0, float(plan.from_minute))  # the rule of one seat over the first slot
         starts.pop()
     return starts
 
@@ -227,26 +229,29 @@ def candidates(
 
 
 def neighbours(today: Plan, *, open_minutes: float) -> list[Plan]:
-    """Today's plan changed the same way for every service: seats per slot one fewer or more,
-    one seat more or fewer kept back, Bailey–Welch on or off, the last slot up to an hour
-    earlier. A local search around what the office knows works, where the whole space (tens of
-    services) is too large to sample well."""
+    """Today's plan changed the same way for every service: the first slot up to an hour later
+    (out of a morning walk-in peak), seats per slot one fewer or more, one seat more or fewer
+    kept back, Bailey–Welch on or off, the last slot up to an hour earlier. A local search
+    around what the office knows works, where the whole space (tens of services) is too large
+    to sample well. The most promising changes (later starts, more seats) come first."""
     found = []
-    for seats, reserve, double, earlier in itertools.product(
-        (-1, 0, 1), (-1, 0, 1), (False, True), (0, 30, 60)
+    for later, seats, earlier, double, reserve in itertools.product(
+        (30, 60, 0), (1, 0, -1), (0, 30, 60), (False, True), (0, 1, -1)
     ):
         services = {}
         for name, p in today.services.items():
             until = p.until(open_minutes) - earlier
+            begins = p.from_minute + later
             if p.appointment_desks + seats < 1 or p.reserve + reserve < 0:
                 break
-            if until - p.from_minute < p.slot_minutes:
+            if until - begins < p.slot_minutes:
                 break
             services[name] = replace(
                 p,
                 appointment_desks=p.appointment_desks + seats,
                 reserve=p.reserve + reserve,
                 opening_double=double,
+                from_minute=int(begins),
                 until_minute=int(until),
             )
         else:
@@ -308,11 +313,31 @@ def plan_from_rules(
     return Plan(services, label=label)
 
 
+def plan_to_data(plan: Plan) -> dict[str, dict[str, object]]:
+    """A plan as plain JSON data (for a signed form field), and back with `plan_from_data`."""
+    return {
+        name: {
+            "slot_minutes": p.slot_minutes,
+            "appointment_desks": p.appointment_desks,
+            "reserve": p.reserve,
+            "opening_double": p.opening_double,
+            "from_minute": p.from_minute,
+            "until_minute": p.until_minute,
+        }
+        for name, p in sorted(plan.services.items())
+    }
+
+
+def plan_from_data(data: Mapping[str, Mapping[str, object]]) -> Plan:
+    return Plan({name: ServicePlan(**dict(fields)) for name, fields in data.items()})  # type: ignore[arg-type]
+
+
 def _row(label: str, result: Evaluated) -> dict[str, object]:
     s = result.summary
     return {
         "label": label,
         "plan": result.plan.describe(),
+        "plan_data": plan_to_data(result.plan),
         "score": round(result.score, 3),
         "mean_wait_minutes": round(s.mean_wait.mean, 2),
         "mean_wait_minutes_ci": [round(s.mean_wait.low, 2), round(s.mean_wait.high, 2)],

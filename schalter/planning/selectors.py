@@ -2,6 +2,7 @@
 from tickets and their calls, bookings kept or not, desks and the services each serves, opening
 hours and availability rules. Reads only; times become minutes after the day's opening."""
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -122,6 +123,28 @@ def rules_on(office: Office, day: date) -> list[AvailabilityRule]:
             office=office, weekday=day.weekday(), valid_from__lte=day
         ).prefetch_related("services")
         return [r for r in rules if r.valid_until is None or r.valid_until >= day]
+
+
+def service_names(office: Office, language: str | None) -> dict[str, str]:
+    """The offered services' names in the planning core's terms (their ids as text)."""
+    with scope(office=office.pk):
+        return {
+            str(o.service_id): o.service.name_in(language)
+            for o in OfficeService.objects.filter(office=office).select_related("service")
+        }
+
+
+def rules_fingerprint(office: Office, weekday: int) -> str:
+    """A digest of every availability rule of the weekday, past and future: a plan computed
+    against other rules is stale."""
+    with scope(office=office.pk):
+        rules = AvailabilityRule.objects.filter(office=office, weekday=weekday).order_by("pk")
+        text = ";".join(
+            f"{r.pk},{r.start},{r.end},{r.capacity_online},{r.capacity_staff},{r.valid_from},"
+            f"{r.valid_until},{sorted(s.pk for s in r.services.all())}"
+            for r in rules.prefetch_related("services")
+        )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def rule_specs_on(office: Office, day: date) -> list[RuleSpec]:

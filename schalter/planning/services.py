@@ -17,7 +17,7 @@ from schalter.catalog.models import Service
 from schalter.offices.models import Office
 from schalter.planning import selectors
 from schalter.planning.actions import PLAN_APPLIED
-from schalter.planning.errors import PlanError
+from schalter.planning.errors import PlanError, PlanStale
 from schalter.planning.optimiser import Plan, rules_from_plan
 
 
@@ -42,8 +42,13 @@ def plan_apply(
     valid_from: date,
     now: datetime,
     acting_user: Actor,
+    based_on: str | None = None,
 ) -> PlanApplied:
-    """From `valid_from` on, the weekday's appointments follow `plan`."""
+    """From `valid_from` on, the weekday's appointments follow `plan`. `based_on`: the
+    weekday's `selectors.rules_fingerprint` when the plan was computed; refused when the rules
+    have changed since."""
+    if based_on is not None and based_on != selectors.rules_fingerprint(office, weekday):
+        raise PlanStale()
     opening = selectors.opening_by_weekday(office).get(weekday)
     if opening is None:
         raise PlanError(_("The office is closed on this weekday."), field="weekday")

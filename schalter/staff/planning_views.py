@@ -4,22 +4,30 @@ table and one sentence. Short runs answer at once; long ones go to the task back
 page polls (a refreshing progress bar, no JavaScript), never holding a web worker."""
 
 import re
+from datetime import timedelta
 
 from django import forms
+from django.contrib import messages
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import number_format
 from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from schalter.accounts.roles import Capability
 from schalter.charts import Chart, Series, bar_chart, line_chart
+from schalter.errors import Refusal
 from schalter.kern_forms import KernFormMixin
 from schalter.offices.models import Office
 from schalter.planning import selectors, tasks
+from schalter.planning import services as planning_services
+from schalter.planning.errors import PlanStale
+from schalter.planning.optimiser import optimise, plan_from_data, rules_from_plan
 from schalter.planning.simulator import Estimate
 from schalter.planning.whatif import Comparison, Knobs, is_long, knobs_of
 from schalter.staff.guards import office_view
@@ -222,3 +230,162 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
                 context["progress"] = state
     context |= {"form": form, "baseline": baseline, "plan": baseline.plan.describe()}
     return office_render(request, "staff/planning/whatif.html", context, status=status)
+
+
+# The optimiser's best plans beside today's, and applying one after review
+# (docs/planning.md, "Optimiser"). The plans page computes; a plan travels to the review page
+# signed, with the fingerprint of the rules it was computed against, so a plan computed before
+# the rules changed is refused instead of overwriting them.
+PLANS_SHOWN = 3
+PLANS_SEARCHED = 24
+PLANS_REPLICATIONS = 10
+PLAN_SALT = "schalter.planning.plan"
+
+
+def _estimate(row: dict, name: str) -> str:
+    low, high = row[f"{name}_ci"]
+    return _("%(mean)s (%(low)s–%(high)s)") % {
+        "mean": _minutes(row[name]),
+        "low": _minutes(max(0.0, low)),
+        "high": _minutes(high),
+    }
+
+
+@require_GET
+@office_view(Capability.PLAN_APPOINTMENTS)
+def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
+    weekdays = sorted(selectors.opening_by_weekday(office))
+    asked = request.GET.get("weekday", "")
+    if not weekdays:
+        return HttpResponseRedirect(reverse("staff:planning", kwargs={"office": office.slug}))
+    weekday = int(asked) if asked.isdigit() and int(asked) in weekdays else weekdays[0]
+    baseline = selectors.office_baseline(office, weekday, timezone.localdate())
+    assert baseline is not None
+    report = optimise(
+        baseline.scenario,
+        baseline.plan,
+        limit=PLANS_SEARCHED,
+        replications=PLANS_REPLICATIONS,
+        best=PLANS_SHOWN,
+    )
+    fingerprint = selectors.rules_fingerprint(office, weekday)
+    rows = [report["today"], *report["best"]]  # type: ignore[list-item]
+    names = [_("Today")] + [_("Plan %(number)s") % {"number": i + 1} for i in range(len(rows) - 1)]
+    chart = Chart(
+        title=_("Waits with today's plan and the best plans"),
+        description=_(
+            "Mean wait and the wait 9 in 10 clients stay within, in minutes, for today's plan "
+            "and the best plans found."
+        ),
+        x_label=_("Figure"),
+        y_label=_("Minutes"),
+        categories=(_("Mean wait (min)"), _("9 in 10 within (min)")),
+        series=tuple(
+            Series(name, (row["mean_wait_minutes"], row["p90_wait_minutes"]))
+            for name, row in zip(names, rows, strict=True)
+        ),
+    )
+    plans = [
+        {
+            "name": name,
+            "plan": row["plan"],
+            "mean": _estimate(row, "mean_wait_minutes"),
+            "p90": _estimate(row, "p90_wait_minutes"),
+            "idle": _minutes(row["idle_desk_hours"]),
+            "payload": signing.dumps(
+                {
+                    "office": office.pk,
+                    "weekday": weekday,
+                    "plan": row["plan_data"],
+                    "rules": fingerprint,
+                },
+                salt=PLAN_SALT,
+            )
+            if i
+            else "",
+        }
+        for i, (name, row) in enumerate(zip(names, rows, strict=True))
+    ]
+    context = {
+        "weekday": weekday,
+        "weekday_name": WEEKDAYS[weekday],
+        "weekdays": [(d, WEEKDAYS[d]) for d in weekdays],
+        "chart": bar_chart(chart),
+        "plans": plans,
+        "replications": PLANS_REPLICATIONS,
+        "calibrated": baseline.calibrated,
+    }
+    return office_render(request, "staff/planning/plans.html", context)
+
+
+class PlanApplyForm(KernFormMixin, forms.Form):
+    valid_from = forms.DateField(
+        label=gettext_lazy("First day with this plan"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@require_POST
+@office_view(Capability.PLAN_APPOINTMENTS)
+def planning_apply(request: HttpRequest, office: Office) -> HttpResponse:
+    """Without `confirm` the review of a plan, with it the plan applied."""
+    payload = request.POST.get("payload", "")
+    try:
+        data = signing.loads(payload, salt=PLAN_SALT)
+        plan = plan_from_data(data["plan"])
+        weekday = int(data["weekday"])
+        if data["office"] != office.pk:
+            raise ValueError("another office's plan")
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return HttpResponse(_("This plan cannot be applied."), status=400)
+    opening = selectors.opening_by_weekday(office).get(weekday)
+    today = timezone.localdate()
+    first = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    status = 200
+    if "confirm" in request.POST:
+        form = PlanApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                planning_services.plan_apply(
+                    office=office,
+                    weekday=weekday,
+                    plan=plan,
+                    valid_from=form.cleaned_data["valid_from"],
+                    now=timezone.now(),
+                    acting_user=request.user,
+                    based_on=data["rules"],
+                )
+            except Refusal as refusal:
+                form.add_error(refusal.field, refusal.message)
+                status = 409 if isinstance(refusal, PlanStale) else 400
+            else:
+                messages.success(request, _("The plan now applies to the availability rules."))
+                url = reverse("staff:planning", kwargs={"office": office.slug})
+                response = HttpResponseRedirect(f"{url}?weekday={weekday}")
+                response.status_code = 303
+                return response
+        else:
+            status = 400
+    else:
+        form = PlanApplyForm(initial={"valid_from": first})
+    opens = opening[0] if opening else None
+    names = selectors.service_names(office, get_language())
+    rules = [
+        {
+            "services": ", ".join(names.get(s, s) for s in sorted(spec.services)),
+            "from": _clock(opens, spec.start_minute) if opens else "",
+            "until": _clock(opens, spec.end_minute) if opens else "",
+            "online": spec.capacity_online,
+            "staff": spec.capacity_staff,
+        }
+        for spec in rules_from_plan(plan, opening[1] if opening else 0)
+    ]
+    context = {
+        "weekday_name": WEEKDAYS[weekday],
+        "weekday": weekday,
+        "plan": plan.describe(),
+        "rules": rules,
+        "payload": payload,
+        "form": form,
+    }
+    return office_render(request, "staff/planning/apply.html", context, status=status)

@@ -152,6 +152,8 @@ urlpatterns = [
     ),
     # Planning (issue 18)
     path("<slug:office>/planning/", planning_views.planning, name="planning"),
+    path("<slug:office>/planning/plans/", planning_views.planning_plans, name="planning_plans"),
+    path("<slug:office>/planning/apply/", planning_views.planning_apply, name="planning_apply"),
     # Interpreters (issue 15)
     path("<slug:office>/interpreters/", interpreter_views.overview, name="interpreters"),
     path(

@@ -265,11 +265,12 @@ STAFF_PAGES = {
     "callbacks": None,
     "callback": "callback",
     "callback_audio": "callback",
+    "planning_plans": None,  # its review buttons post signed plans to planning_apply
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
 POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
-    "waitlist_offer", "language", "office_logo", "special_hours_delete",
+    "waitlist_offer", "language", "planning_apply", "office_logo", "special_hours_delete",
     "callback_claim", "callback_release", "callback_attempt", "callback_book",
 ]  # fmt: skip
 PUBLIC_PAGES = [

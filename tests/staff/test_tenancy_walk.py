@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
@@ -47,6 +48,7 @@ from schalter.offices import selectors as office_selectors
 from schalter.offices import services as office_services
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Desk, Office
+from schalter.staff.planning_views import PLAN_SALT
 from schalter.visits import services as visit_services
 from schalter.visits.models import Screen, ServiceGroup
 from tests.conftest import make_bookable, sign_in
@@ -710,6 +712,24 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             ],
         ),
     ),
+    # The optimiser's plans (a computation) and applying one: the plan comes signed by the
+    # plans page for one office (tests/staff/test_planning_apply.py); another office's is refused.
+    "staff:planning_plans": (Walk(C.PLAN_APPOINTMENTS, methods=GET_ONLY),),
+    "staff:planning_apply": (
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            bodies=lambda w: [
+                {
+                    "payload": signing.dumps(
+                        {"office": w["office"].pk, "weekday": 0, "plan": {}, "rules": ""},
+                        salt=PLAN_SALT,
+                    )
+                }
+            ],
+            methods=POST_ONLY,
+            form_ids=True,
+        ),
+    ),
     "staff:waitlist": (Walk(C.VIEW_APPOINTMENTS),),
     # Interpreters (issue 15)
     "staff:interpreters": (Walk(C.VIEW_APPOINTMENTS, methods=GET_ONLY),),
@@ -1149,6 +1169,7 @@ CONTROL_MAY_DO_NOTHING = {
     "staff:knowledge_approve": "the walk's edit made a newer revision: approving is refused",
     "staff:knowledge_read": "confirms only a published article (the world's is a draft)",
     "staff:knowledge_adopt": "adopts only another office's shared article",
+    "staff:planning_apply": "without `confirm` it shows the review of the plan, writing nothing",
 }
 
 

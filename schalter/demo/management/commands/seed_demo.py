@@ -14,8 +14,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when offices exist already (used by `make run`).",
         )
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=2,
+            help="Weeks of past visits and appointments for the planning page (0: none).",
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options):
+    def handle(self, *args, if_empty: bool = False, history_weeks: int = 2, **options):
         if Office.objects.exists():
             if if_empty:
                 self.stdout.write(
@@ -26,7 +32,7 @@ class Command(BaseCommand):
                 return
             self.stderr.write("Offices exist already; seed_demo only fills an empty database.")
             raise SystemExit(1)
-        seeded = seed_demo(timezone.localdate())
+        seeded = seed_demo(timezone.localdate(), history_weeks=history_weeks)
         self.stdout.write(self.style.SUCCESS("Demo data created. Staff logins:"))
         width = max(len(name) for name, _ in seeded.logins)
         for name, what in seeded.logins:
