@@ -19,6 +19,7 @@ from schalter.accounts.selectors import SignInHold
 from schalter.appointments.ratelimit import client_address
 from schalter.links import qr_svg
 from schalter.staff.forms import CodeForm, PasswordForm
+from schalter.staff.guards import remember_staff_language
 
 PENDING = "staff_pending_user"
 NEXT = "staff_next"
@@ -101,6 +102,7 @@ def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:
     request.session.pop(PENDING, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    remember_staff_language(request)  # read once here, not on every staff page
     services.sign_in_success_record(user=user, address=client_address(request))
     return redirect(next_url)
 

@@ -20,13 +20,17 @@ View = Callable[..., HttpResponse]
 STAFF_LANGUAGE_SESSION_KEY = "staff_language"
 
 
+def remember_staff_language(request: HttpRequest) -> str:
+    """Keep her chosen staff language in the session (at sign-in, and after she switches)."""
+    language = staff_language_of(user=request.user)
+    request.session[STAFF_LANGUAGE_SESSION_KEY] = language
+    return language
+
+
 def staff_language(request: HttpRequest) -> str:
     """The language she chose for her staff pages, or "" (as the browser asks)."""
     language = request.session.get(STAFF_LANGUAGE_SESSION_KEY)
-    if language is None:
-        language = staff_language_of(user=request.user)
-        request.session[STAFF_LANGUAGE_SESSION_KEY] = language
-    return language
+    return remember_staff_language(request) if language is None else language
 
 
 def verified_staff(view: View) -> View:

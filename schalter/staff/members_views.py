@@ -32,7 +32,7 @@ from schalter.links import qr_svg
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
 from schalter.staff.forms import CodeForm
-from schalter.staff.guards import STAFF_LANGUAGE_SESSION_KEY, office_view, verified_staff
+from schalter.staff.guards import office_view, remember_staff_language, verified_staff
 from schalter.staff.member_forms import (
     InvitationForm,
     NewAccountForm,
@@ -350,7 +350,7 @@ def staff_language(request: HttpRequest) -> HttpResponse:
     form = StaffLanguageForm(request.POST)
     if form.is_valid():
         members.staff_language_set(user=request.user, language=form.cleaned_data["staff_language"])  # type: ignore[arg-type]
-        request.session.pop(STAFF_LANGUAGE_SESSION_KEY, None)  # read anew on the next page
+        remember_staff_language(request)
     next_url = request.POST.get("next", "")
     own = url_has_allowed_host_and_scheme(next_url, {request.get_host()})
     if not (own and next_url.startswith("/staff/")):

@@ -260,6 +260,11 @@ STAFF_PAGES = {
     "member": "member",
     "member_invite": None,
     "planning": None,
+    "interpreters": None,
+    "knowledge": None,
+    "knowledge_new": None,
+    "knowledge_reading": None,
+    "knowledge_notes": None,
     "office_settings": None,
     "hours": None,
     "callbacks": None,
@@ -355,6 +360,7 @@ def world(office, bookable, settings, make_staff):
         make_staff(office, Role.CASEWORKER)  # a member to show
         # Parts off by default, switched on so that their forms are fuzzed too.
         office_part_switch(office=office, name="planning", on=True, acting_user=COMMAND)
+        office_part_switch(office=office, name="interpreters", on=True, acting_user=COMMAND)
         yield build_world(office, bookable, now)
 
 
@@ -444,4 +450,12 @@ def test_every_staff_page_is_fuzzed():
     outside |= {"audit_export", "installation", "installation_office_create"}
     outside |= {"installation_office", "installation_office_suspension"}
     outside |= {"installation_catalogue", "installation_catalogue_text"}
+    # Pages of one article, revision or service (their kwargs are not `pk`) and the
+    # interpreters' downloads: hostile input there is tests/knowledge's and tests/interpreters'
+    # (Markdown with scripts, huge pastes, stale edits and approvals; reports, mode switches).
+    outside |= {"knowledge_article", "knowledge_edit", "knowledge_submit", "knowledge_revision"}
+    outside |= {"knowledge_approve", "knowledge_compare", "knowledge_read", "knowledge_adopt"}
+    outside |= {"knowledge_comment", "knowledge_others", "knowledge_note_create"}
+    outside |= {"interpreter_costs_csv", "interpreter_costs_xlsx", "interpreter_statement"}
+    outside |= {"interpreter_mode_update"}
     assert names - outside - set(POST_ONLY) == set(STAFF_PAGES)
