@@ -23,7 +23,7 @@ from schalter.offices.services import closure_add
 from schalter.visits import services
 from schalter.visits.errors import OfficeClosed
 from tests.conftest import make_bookable
-from tests.insights.conftest import MONDAY_9, later, walk_in
+from tests.insights.conftest import MONDAY_9, walk_in
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = MONDAY_9.date()
