@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     auth_views,
     content_views,
+    insights_views,
     members_views,
     parts_views,
     planning_views,
@@ -114,4 +115,11 @@ urlpatterns = [
     ),
     # Planning (issue 18)
     path("<slug:office>/planning/", planning_views.planning, name="planning"),
+    # Insights (issue 17)
+    path("<slug:office>/insights/", insights_views.insights, name="insights"),
+    path(
+        "<slug:office>/insights/<slug:table>.<slug:kind>",
+        insights_views.insights_export,
+        name="insights_export",
+    ),
 ]
