@@ -116,6 +116,7 @@ urlpatterns = [
     # Planning (issue 18)
     path("<slug:office>/planning/", planning_views.planning, name="planning"),
     # Insights (issue 17)
+    path("figures/offices.<slug:kind>", insights_views.figures_export, name="figures_export"),
     path("<slug:office>/insights/", insights_views.insights, name="insights"),
     path(
         "<slug:office>/insights/<slug:table>.<slug:kind>",
