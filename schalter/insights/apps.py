@@ -6,11 +6,8 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
-        from schalter.insights.parts import INSIGHTS
         from schalter.insights.rollups import insights_tick
-        from schalter.offices import parts, retention
-
-        parts.register(INSIGHTS)
+        from schalter.offices import retention
 
         # The scheduled tick (manage.py appointments_tick) runs the registered work per office:
         # closed days are rolled up and the free days sampled there.

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
@@ -85,6 +86,7 @@ def _dashboard(request: HttpRequest, office: Office):
     return form, board
 
 
+@require_GET
 @office_view(Capability.VIEW_INSIGHTS)
 def insights(request: HttpRequest, office: Office) -> HttpResponse:
     form, board = _dashboard(request, office)
@@ -97,7 +99,9 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
         }
         for item in board.charts
     ]
-    query = request.GET.urlencode()
+    query = request.GET.copy()
+    query.pop("table", None)
+    query.pop("kind", None)
     return office_render(
         request,
         "staff/insights/dashboard.html",
@@ -106,13 +110,16 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
             "board": board,
             "charts": charts,
             "tables": board.tables,
-            "query": query,
+            "query": query.urlencode(),
         },
     )
 
 
+@require_GET
 @office_view(Capability.VIEW_INSIGHTS)
-def insights_export(request: HttpRequest, office: Office, table: str, kind: str) -> HttpResponse:
+def insights_export(request: HttpRequest, office: Office) -> HttpResponse:
+    """One table of the dashboard (?table=, the same filters) as ?kind=csv or xlsx."""
+    table, kind = request.GET.get("table", ""), request.GET.get("kind", "")
     _form, board = _dashboard(request, office)
     if table not in board.tables or kind not in ("csv", "xlsx"):
         raise Http404
@@ -154,6 +161,7 @@ class ComparisonForm(KernFormMixin, forms.Form):
         return data
 
 
+@require_GET
 @verified_staff
 def figures_export(request: HttpRequest, kind: str) -> HttpResponse:
     if not account_selectors.is_ministry(user=request.user):

@@ -118,9 +118,5 @@ urlpatterns = [
     # Insights (issue 17)
     path("figures/offices.<slug:kind>", insights_views.figures_export, name="figures_export"),
     path("<slug:office>/insights/", insights_views.insights, name="insights"),
-    path(
-        "<slug:office>/insights/<slug:table>.<slug:kind>",
-        insights_views.insights_export,
-        name="insights_export",
-    ),
+    path("<slug:office>/insights/export/", insights_views.insights_export, name="insights_export"),
 ]

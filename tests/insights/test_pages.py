@@ -40,13 +40,16 @@ def test_lead_sees_charts_tables_and_exports(office, groups, sessions, staff_cli
     # Waits 3, 4, 5: the median 4, the p90 5.
     assert "4" in soup.select_one("[role=status]").get_text()
     assert len(soup.select("table caption")) >= 6  # every chart and figure has its table
-    response = client.get(f"/staff/{office.slug}/insights/minutes.csv{PERIOD}")
+    response = client.get(f"/staff/{office.slug}/insights/export/{PERIOD}&table=minutes&kind=csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][1:] == ["3", "4", "5"]
-    response = client.get(f"/staff/{office.slug}/insights/counts.xlsx{PERIOD}")
+    response = client.get(f"/staff/{office.slug}/insights/export/{PERIOD}&table=counts&kind=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(2, 2).value == "3"  # tickets
-    assert client.get(f"/staff/{office.slug}/insights/nothing.csv").status_code == 404
+    assert (
+        client.get(f"/staff/{office.slug}/insights/export/?table=nothing&kind=csv").status_code
+        == 404
+    )
 
 
 def test_caseworker_sees_no_figures(office, staff_client):

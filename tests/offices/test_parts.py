@@ -60,6 +60,7 @@ CORE = {
             *("content_import", "content_text", "appointments", "appointment_week"),
             *("appointment_book", "appointment", "appointment_blocks", "availability_rule"),
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),
+            *("insights", "insights_export"),  # issue 17: every office's figures
         )
     ),
 }
