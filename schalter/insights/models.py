@@ -77,3 +77,25 @@ class FreeDaySample(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["office", "sampled_at"], name="free_sample_office_at")]
+
+
+class FeedbackInvitation(models.Model):
+    """The right to answer the survey once: only the hash of its random token, and the office.
+    Nothing links it to the visit or the person (docs/insights.md, "Client feedback")."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+
+class FeedbackAnswer(models.Model):
+    """One client's answer: scores 1–5 and a comment with contact details removed, dated by
+    month only."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first of the month answered in
+    waiting = models.PositiveSmallIntegerField(null=True, blank=True)
+    friendliness = models.PositiveSmallIntegerField(null=True, blank=True)
+    found_way = models.PositiveSmallIntegerField(null=True, blank=True)
+    information = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(max_length=1000, blank=True)
