@@ -52,3 +52,20 @@ def test_a_token_works_once_and_keeps_no_link(office):
     fields = {f.name for f in FeedbackAnswer._meta.get_fields()}
     assert fields == {"id", "office", "month", *SCORES, "comment"}
     assert token != feedback_token("visit-token-2") and "visit-token-1" not in token
+
+
+def test_the_survey_page_answers_once(client, office):
+    from schalter.insights.feedback import feedback_invite as invite
+
+    token = invite(office=office, visit_token="visit-token-9")
+    url = f"/fa/{office.slug}/feedback/{token}/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'dir="rtl"' in page.content.decode()
+    body = {"waiting": "2", "friendliness": "5", "comment": "<script>x</script> 0641 1234567"}
+    assert client.post(url, body).status_code == 200
+    answer = FeedbackAnswer.objects.get()
+    assert answer.comment == "<script>x</script> […]" and answer.waiting == 2
+    again = client.post(url, body)
+    assert again.status_code == 404 and FeedbackAnswer.objects.count() == 1
+    assert client.post(f"/fa/{office.slug}/feedback/forged/", body).status_code == 404
+    assert "<script>x" not in again.content.decode()
