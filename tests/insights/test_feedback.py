@@ -69,3 +69,10 @@ def test_the_survey_page_answers_once(client, office):
     assert again.status_code == 404 and FeedbackAnswer.objects.count() == 1
     assert client.post(f"/fa/{office.slug}/feedback/forged/", body).status_code == 404
     assert "<script>x" not in again.content.decode()
+
+
+def test_another_offices_survey_token_is_refused(office, other_office):
+    token = feedback_invite(office=other_office, visit_token="visit-token-3")
+    with pytest.raises(FeedbackLinkInvalid):
+        feedback_answer(office=office, token=token, scores=SCORES, comment="", now=NOW)
+    assert feedback_answer(office=other_office, token=token, scores=SCORES, comment="", now=NOW)

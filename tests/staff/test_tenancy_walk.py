@@ -590,6 +590,8 @@ NOT_WALKED = {
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
     "staff:figures_export": "the same counts as CSV or XLSX, no object ids",
+    "public:feedback": "a single-use survey token, no object id; another office's token is "
+    "refused (tests/insights/test_feedback.py)",
     "healthz": "public, no object",
     "metrics": "token-protected counters, no object",
     "api-v1:openapi-json": "the API's description, no object",
