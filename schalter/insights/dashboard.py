@@ -15,6 +15,7 @@ from schalter.insights.selectors import (
     PeriodFigures,
     Spread,
     daily_spread,
+    feedback_of,
     free_days_latest,
     period_figures,
 )
@@ -135,6 +136,27 @@ def office_dashboard(
         ) % {"count": waiting.n, "median": waiting.median, "p90": waiting.p90}
     else:
         summary = _("No recorded visits in this period.")
+    feedback = feedback_of(office, first, last)
+    questions = {
+        "waiting": _("Was the waiting time acceptable?"),
+        "friendliness": _("Were the staff friendly?"),
+        "found_way": _("Did you find your way easily?"),
+        "information": _("Was the information clear?"),
+    }
+    feedback_table: Table = {
+        "caption": _("Client feedback (1: not at all, 5: very much)"),
+        "header": (_("Figure"), _("Count"), _("Mean")),
+        "rows": [
+            (label, n, _minutes(mean))
+            for key, label in questions.items()
+            for n, mean in [feedback["scores"][key]]  # type: ignore[index]
+        ],
+    }
+    comments_table: Table = {
+        "caption": _("Comments (e-mail addresses and phone numbers removed)"),
+        "header": (_("Month"), _("Comment")),
+        "rows": [(month.strftime("%Y-%m"), text) for month, text in feedback["comments"]],  # type: ignore[attr-defined]
+    }
     tables = {
         "minutes": minutes_table,
         "counts": counts_table,
@@ -142,6 +164,8 @@ def office_dashboard(
         "hours": hours_chart.table(),
         "days": waits_chart.table(),
         "free": free_table,
+        "feedback": feedback_table,
+        "comments": comments_table,
     }
     charts = [{"chart": waits_chart, "kind": "line"}, {"chart": hours_chart, "kind": "bar"}]
     return Dashboard(got, tables, charts, summary)

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
 from schalter.insights.histograms import mean as histogram_mean
 from schalter.insights.histograms import merged, quantile
-from schalter.insights.models import DailyFigure, DeskDay, FreeDaySample
+from schalter.insights.models import DailyFigure, DeskDay, FeedbackAnswer, FreeDaySample
 from schalter.offices.models import Desk, Office
 from schalter.visits import selectors as visit_selectors
 
@@ -189,3 +189,27 @@ def free_days_latest(office: Office) -> list[FreeDaySample]:
             "service"
         )
     )
+
+
+FEEDBACK_QUESTIONS = ("waiting", "friendliness", "found_way", "information")
+COMMENTS_SHOWN = 50
+
+
+def feedback_of(office: Office, first_day: date, last_day: date) -> dict[str, object]:
+    """Scores (count and mean per question) and the newest comments of the months the period
+    touches; comments were scrubbed of contact details when stored."""
+    answers = FeedbackAnswer.objects.filter(
+        office=office, month__range=(first_day.replace(day=1), last_day)
+    )
+    scores = {}
+    for question in FEEDBACK_QUESTIONS:
+        got = answers.exclude(**{f"{question}__isnull": True}).aggregate(
+            n=Count("id"), mean=Avg(question)
+        )
+        scores[question] = (got["n"], None if got["mean"] is None else round(got["mean"], 1))
+    comments = list(
+        answers.exclude(comment="")
+        .order_by("-month", "-id")
+        .values_list("month", "comment")[:COMMENTS_SHOWN]
+    )
+    return {"scores": scores, "comments": comments}

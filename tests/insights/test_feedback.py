@@ -76,3 +76,17 @@ def test_another_offices_survey_token_is_refused(office, other_office):
     with pytest.raises(FeedbackLinkInvalid):
         feedback_answer(office=office, token=token, scores=SCORES, comment="", now=NOW)
     assert feedback_answer(office=other_office, token=token, scores=SCORES, comment="", now=NOW)
+
+
+def test_leads_read_scores_and_scrubbed_comments(office, staff_client):
+    for i, comment in enumerate(["Anrufen: 0151 2345678", "<b>gut</b>", ""]):
+        token = feedback_invite(office=office, visit_token=f"visit-{i}")
+        scores = {"waiting": 2 + i, "friendliness": 5}
+        feedback_answer(office=office, token=token, scores=scores, comment=comment, now=NOW)
+    page = staff_client(office, "team_lead").get(
+        f"/staff/{office.slug}/insights/?first=2031-03-01&last=2031-03-31"
+    )
+    text = page.content.decode()
+    assert "Anrufen: […]" in text and "2345678" not in text
+    assert "&lt;b&gt;gut&lt;/b&gt;" in text and "<b>gut</b>" not in text
+    assert "<td>3</td><td>3.0</td>" in text  # three waiting scores, 2 + 3 + 4 over 3
