@@ -1,4 +1,5 @@
-"""A team lead reads the office's figures: a chart with its table, and downloads a table."""
+"""A team lead reads the office's figures: a chart with its table, and downloads a table; a
+client answers the survey in Farsi on a phone."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ from playwright.sync_api import expect
 from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.accounts.roles import Role
 from schalter.catalog.models import Service
+from schalter.insights.feedback import feedback_invite
+from schalter.insights.models import FeedbackAnswer
 from schalter.insights.rollups import day_rollup
 from schalter.offices.models import Desk
 from schalter.visits import services
@@ -71,3 +74,22 @@ def test_lead_reads_the_figures(open_page, make_staff, transactional_db, viewpor
         page.locator("a[href*='table=minutes'][href*='kind=csv']").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert len(text.splitlines()) == 6  # the header and five figures
+
+
+def test_survey_answered_in_farsi_on_a_phone(open_page, transactional_db):
+    office = build_office("giessen")
+    token = feedback_invite(office=office, visit_token="a-finished-visit")
+    page = open_page(f"/fa/giessen/feedback/{token}/", "phone", locale="fa")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_accessible(page)
+    page.locator("input[name=waiting][value='4']").check()
+    page.locator("input[name=friendliness][value='5']").check()
+    page.locator("#id_comment").fill("خیلی خوب بود، شماره من 0151 2345678")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("[role=status]")).to_be_visible()
+    assert_accessible(page)
+    with scopes_disabled():
+        answer = FeedbackAnswer.objects.get()
+    assert (answer.waiting, answer.friendliness) == (4, 5)
+    assert "2345678" not in answer.comment
