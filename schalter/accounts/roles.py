@@ -30,6 +30,7 @@ class Capability(models.TextChoices):
     )
     VIEW_AUDIT = "audit.view", _("Read the audit log")
     VIEW_FIGURES = "figures.view", _("See anonymised figures of all offices")
+    VIEW_INSIGHTS = "insights.view", _("See the office's figures and client feedback")
     VIEW_APPOINTMENTS = "appointments.view", _("See the appointment calendar")
     MANAGE_APPOINTMENTS = (
         "appointments.manage",
@@ -96,6 +97,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MINISTRY: frozenset({C.VIEW_FIGURES}),
     Role.OPERATOR: frozenset({C.RUN_INSTALLATION}),
 }
+
+# Insights (issue 17): the office's figures and feedback, for its admins and team leads.
+for _role in (Role.OFFICE_ADMIN, Role.TEAM_LEAD):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {C.VIEW_INSIGHTS}
 
 # Roles held for the whole installation rather than in one office (Membership.office is empty).
 INSTALLATION_ROLES = frozenset({Role.MINISTRY, Role.OPERATOR})

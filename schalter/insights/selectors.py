@@ -1,12 +1,16 @@
 """Figures about offices. Anonymised: counts only, never a person."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Avg, Count, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
+from schalter.insights.histograms import mean as histogram_mean
+from schalter.insights.histograms import merged, quantile
+from schalter.insights.models import DailyFigure, DeskDay, FeedbackAnswer, FreeDaySample
 from schalter.offices.models import Desk, Office
 from schalter.visits import selectors as visit_selectors
 
@@ -25,3 +29,187 @@ def office_figures(office: Office) -> dict[str, object]:
         office, today - timedelta(days=ESTIMATE_DAYS - 1), today
     )
     return {"desks": desks, "services": services, "staff": staff, "estimates": estimates}
+
+
+# --- Figures of a period, read from the daily roll-ups (insights/rollups.py) ---
+
+HISTOGRAMS = ("waiting", "way", "service_time", "lateness", "estimate_error")
+COUNTS = (
+    "tickets",
+    "walk_ins",
+    "served",
+    "missed",
+    "booked",
+    "arrived",
+    "late",
+    "no_shows",
+    "cancelled",
+)
+LEADS = ("booked_by_lead", "no_shows_by_lead", "cancelled_by_lead")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Minutes: how many values, their median and p90 (exact: histograms.quantile)."""
+
+    n: int
+    median: int | None
+    p90: int | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    first_day: date
+    last_day: date
+    counts: dict[str, int]
+    spreads: dict[str, Spread]
+    leads: dict[str, dict[str, int]]
+    issued_by_hour: dict[int, int]
+    desk_minutes_by_hour: dict[int, int]
+    days_with_data: int
+
+    def rate(self, part: str, whole: str) -> float | None:
+        """Per cent of one count in another; None when the whole is 0."""
+        total = self.counts.get(whole, 0)
+        return None if not total else round(100 * self.counts.get(part, 0) / total, 1)
+
+    def tickets_per_desk_hour(self) -> dict[int, float | None]:
+        """Per local hour: tickets issued per hour a desk was open."""
+        hours = sorted(set(self.issued_by_hour) | set(self.desk_minutes_by_hour))
+        return {
+            hour: (
+                round(self.issued_by_hour.get(hour, 0) * 60 / self.desk_minutes_by_hour[hour], 2)
+                if self.desk_minutes_by_hour.get(hour)
+                else None
+            )
+            for hour in hours
+        }
+
+
+def figure_rows(
+    office: Office,
+    first_day: date,
+    last_day: date,
+    *,
+    service_id: int | None = None,
+    language: str = "",
+) -> QuerySet[DailyFigure]:
+    rows = DailyFigure.objects.filter(office=office, day__range=(first_day, last_day))
+    if service_id is not None:
+        rows = rows.filter(service_id=service_id)
+    if language:
+        rows = rows.filter(language=language)
+    return rows
+
+
+def period_figures(
+    office: Office,
+    first_day: date,
+    last_day: date,
+    *,
+    service_id: int | None = None,
+    language: str = "",
+) -> PeriodFigures:
+    """Every figure of the period from the roll-ups (an empty period gives zeros and Nones)."""
+    rows = list(
+        figure_rows(office, first_day, last_day, service_id=service_id, language=language).values(
+            "day", *COUNTS, *HISTOGRAMS, *LEADS, "issued_by_hour"
+        )
+    )
+    counts = {name: sum(int(row[name]) for row in rows) for name in COUNTS}
+    spreads = {}
+    for name in HISTOGRAMS:
+        total = merged(row[name] for row in rows)
+        spreads[name] = Spread(
+            sum(total.values()), quantile(total, 0.5), quantile(total, 0.9), histogram_mean(total)
+        )
+    leads = {
+        name: {key: int(n) for key, n in sorted(merged_names(row[name] for row in rows).items())}
+        for name in LEADS
+    }
+    desks = DeskDay.objects.filter(office=office, day__range=(first_day, last_day))
+    return PeriodFigures(
+        first_day=first_day,
+        last_day=last_day,
+        counts=counts,
+        spreads=spreads,
+        leads=leads,
+        issued_by_hour=dict(sorted(merged(row["issued_by_hour"] for row in rows).items())),
+        desk_minutes_by_hour=dict(
+            sorted(merged(desks.values_list("desk_minutes_by_hour", flat=True)).items())
+        ),
+        days_with_data=len({row["day"] for row in rows}),
+    )
+
+
+def merged_names(mappings) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for mapping in mappings:
+        for key, n in mapping.items():
+            total[key] = total.get(key, 0) + int(n)
+    return total
+
+
+def daily_spread(
+    office: Office, first_day: date, last_day: date, name: str, *, service_id=None, language=""
+) -> list[tuple[date, Spread]]:
+    """Per day of the period (days without data included): one histogram's spread."""
+    by_day: dict[date, list[dict]] = {}
+    for day, histogram in figure_rows(
+        office, first_day, last_day, service_id=service_id, language=language
+    ).values_list("day", name):
+        by_day.setdefault(day, []).append(histogram)
+    result = []
+    day = first_day
+    while day <= last_day:
+        total = merged(by_day.get(day, []))
+        result.append(
+            (
+                day,
+                Spread(
+                    sum(total.values()),
+                    quantile(total, 0.5),
+                    quantile(total, 0.9),
+                    histogram_mean(total),
+                ),
+            )
+        )
+        day += timedelta(days=1)
+    return result
+
+
+def free_days_latest(office: Office) -> list[FreeDaySample]:
+    """The newest sample of each service: days until its next free appointment."""
+    latest = FreeDaySample.objects.filter(office=office).order_by("-sampled_at").first()
+    if latest is None:
+        return []
+    return list(
+        FreeDaySample.objects.filter(office=office, sampled_at=latest.sampled_at).select_related(
+            "service"
+        )
+    )
+
+
+FEEDBACK_QUESTIONS = ("waiting", "friendliness", "found_way", "information")
+COMMENTS_SHOWN = 50
+
+
+def feedback_of(office: Office, first_day: date, last_day: date) -> dict[str, object]:
+    """Scores (count and mean per question) and the newest comments of the months the period
+    touches; comments were scrubbed of contact details when stored."""
+    answers = FeedbackAnswer.objects.filter(
+        office=office, month__range=(first_day.replace(day=1), last_day)
+    )
+    scores = {}
+    for question in FEEDBACK_QUESTIONS:
+        got = answers.exclude(**{f"{question}__isnull": True}).aggregate(
+            n=Count("id"), mean=Avg(question)
+        )
+        scores[question] = (got["n"], None if got["mean"] is None else round(got["mean"], 1))
+    comments = list(
+        answers.exclude(comment="")
+        .order_by("-month", "-id")
+        .values_list("month", "comment")[:COMMENTS_SHOWN]
+    )
+    return {"scores": scores, "comments": comments}

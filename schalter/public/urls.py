@@ -3,6 +3,7 @@ from django.urls import path
 from schalter.public import (
     booking_views,
     callback_views,
+    insights_views,
     interpreter_views,
     kiosk_views,
     print_views,
@@ -36,6 +37,8 @@ urlpatterns = [
         name="service_flyer",
     ),
     path("<slug:office>/ticket/<str:token>/", kiosk_views.ticket_live, name="ticket"),
+    # Insights (issue 17): the survey after a finished visit
+    path("<slug:office>/feedback/<str:token>/", insights_views.feedback, name="feedback"),
     path(
         "<slug:office>/ticket/<str:token>/notify/",
         kiosk_views.ticket_notify,

@@ -39,6 +39,7 @@ SETTINGS = (
     NavEntry(_("Parts of Schalter"), "staff:parts", Capability.MANAGE_OFFICE),
     NavEntry(_("Texts and translations"), "staff:content", Capability.EDIT_CONTENT),
     NavEntry(_("Staff"), "staff:members", Capability.VIEW_STAFF),
+    NavEntry(_("Figures"), "staff:insights", Capability.VIEW_INSIGHTS),  # issue 17
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
     NavEntry(_("Privacy"), "staff:privacy", Capability.VIEW_PRIVACY),
 )

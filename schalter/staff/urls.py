@@ -6,6 +6,7 @@ from schalter.staff import (
     auth_views,
     callback_views,
     content_views,
+    insights_views,
     interpreter_views,
     knowledge_views,
     members_views,
@@ -270,4 +271,8 @@ urlpatterns = [
         callback_views.callback_book,
         name="callback_book",
     ),
+    # Insights (issue 17)
+    path("figures/offices.<slug:kind>", insights_views.figures_export, name="figures_export"),
+    path("<slug:office>/insights/", insights_views.insights, name="insights"),
+    path("<slug:office>/insights/export/", insights_views.insights_export, name="insights_export"),
 ]

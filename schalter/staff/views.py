@@ -18,6 +18,7 @@ from schalter.insights.selectors import office_figures
 from schalter.offices import selectors, services
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
+from schalter.staff import insights_views
 from schalter.staff.forms import ClosureForm, DeskForm
 from schalter.staff.guards import office_view, verified_staff
 from schalter.staff.navigation import office_navigation, office_render
@@ -67,11 +68,18 @@ def figures(request: HttpRequest) -> HttpResponse:
         {"name": office.name_in(language), **office_figures(office)}
         for office in selectors.office_list()
     ]
+    form, comparison = insights_views.ministry_comparison(request)
     audit_record(office=None, acting_user=request.user, action="insights.figures.viewed")
     return render(
         request,
         "staff/figures.html",
-        {"rows": rows, "close_enough": visit_selectors.CLOSE_ENOUGH_MINUTES},
+        {
+            "rows": rows,
+            "close_enough": visit_selectors.CLOSE_ENOUGH_MINUTES,
+            "form": form,
+            "comparison": comparison,
+            "query": request.GET.urlencode(),
+        },
     )
 
 

@@ -697,6 +697,11 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     ),
     "staff:visit_desk": (Walk(C.WORK_AT_DESK, bodies=_desk_actions, form_ids=True),),
     "staff:visit_queue": (Walk(C.RUN_QUEUE, bodies=_front_desk, form_ids=True),),
+    # Insights (issue 17): figures of one's own office, no object ids.
+    "staff:insights": (Walk(C.VIEW_INSIGHTS, methods=GET_ONLY),),
+    "staff:insights_export": (
+        Walk(C.VIEW_INSIGHTS, methods=GET_ONLY, query="?table=minutes&kind=csv"),
+    ),
     # Planning (issue 18): the what-if page takes no ids; its form names a weekday only.
     "staff:planning": (
         Walk(
@@ -860,6 +865,9 @@ NOT_WALKED = {
     "staff:language": "the signed-in person's own page language, no office object",
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
+    "staff:figures_export": "the same counts as CSV or XLSX, no object ids",
+    "public:feedback": "a single-use survey token, no object id; another office's token is "
+    "refused (tests/insights/test_feedback.py)",
     "healthz": "public, no object",
     # The interpreter's own view (issue 15): her session, not an office's; walked with another
     # interpreter's assignments in tests/public/test_interpreter_view.py (the interpreter walk).

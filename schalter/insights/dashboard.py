@@ -1,0 +1,220 @@
+"""What the insights pages show: tables (caption, header, rows) and charts built from the
+period's roll-ups, one code path for the page and the exports (schalter/charts.py draws them).
+Small groups are suppressed where figures leave the office (`suppressed`)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from schalter.charts import Chart, Series
+from schalter.insights.selectors import (
+    LEADS,
+    PeriodFigures,
+    Spread,
+    daily_spread,
+    feedback_of,
+    free_days_latest,
+    period_figures,
+)
+from schalter.offices.models import Office
+
+Table = dict[str, object]
+
+
+def minimum_group() -> int:
+    """Groups smaller than this are never shown outside the office (setting)."""
+    return int(getattr(settings, "SCHALTER_INSIGHTS_MIN_GROUP", 5))
+
+
+def _minutes(value: int | float | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} %"
+
+
+def spread_names() -> dict[str, str]:
+    return {
+        "waiting": _("Waiting time (arrival or booked start to call)"),
+        "way": _("Way time (call to desk)"),
+        "service_time": _("Service time"),
+        "lateness": _("Minutes late (appointments)"),
+        "estimate_error": _("Real wait minus expected wait"),
+    }
+
+
+def lead_names() -> dict[str, str]:
+    return {
+        "booked_by_lead": _("Booked"),
+        "no_shows_by_lead": _("Did not come"),
+        "cancelled_by_lead": _("Cancelled"),
+    }
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: PeriodFigures
+    tables: dict[str, Table]
+    charts: list[dict[str, object]]
+    summary: str
+
+
+def _spread_row(name: str, spread: Spread) -> tuple:
+    return (name, spread.n, _minutes(spread.median), _minutes(spread.p90))
+
+
+def office_dashboard(
+    office: Office, first: date, last: date, *, service_id: int | None = None, language: str = ""
+) -> Dashboard:
+    got = period_figures(office, first, last, service_id=service_id, language=language)
+    names = spread_names()
+    minutes_table: Table = {
+        "caption": _("Minutes: median and 90th percentile"),
+        "header": (_("Figure"), _("Count"), _("Median (min)"), _("90th percentile (min)")),
+        "rows": [_spread_row(label, got.spreads[key]) for key, label in names.items()],
+    }
+    counts_table: Table = {
+        "caption": _("Visits and appointments"),
+        "header": (_("Figure"), _("Value")),
+        "rows": [
+            (_("Tickets"), got.counts["tickets"]),
+            (_("Walk-ins"), got.counts["walk_ins"]),
+            (_("Share of walk-ins"), _share(got.rate("walk_ins", "tickets"))),
+            (_("Served"), got.counts["served"]),
+            (_("Called, did not come"), got.counts["missed"]),
+            (_("Appointments booked"), got.counts["booked"]),
+            (_("No-show rate"), _share(got.rate("no_shows", "booked"))),
+            (_("Late rate"), _share(got.rate("late", "arrived"))),
+            (_("Cancellation rate"), _share(got.rate("cancelled", "booked"))),
+        ],
+    }
+    buckets = sorted({key for name in LEADS for key in got.leads[name]}, key=_bucket_order)
+    lead_table: Table = {
+        "caption": _("Appointments by how far ahead they were booked (days)"),
+        "header": (_("Days ahead"), *lead_names().values()),
+        "rows": [(b, *(got.leads[name].get(b, 0) for name in LEADS)) for b in buckets],
+    }
+    per_hour = got.tickets_per_desk_hour()
+    hours_chart = Chart(
+        title=_("Tickets per hour a desk was open"),
+        description=_("Tickets issued in each hour of the day, per desk hour open."),
+        x_label=_("Hour"),
+        y_label=_("Tickets per desk hour"),
+        categories=tuple(f"{hour:02d}:00" for hour in per_hour),
+        series=(Series(_("Tickets per desk hour"), tuple(per_hour.values())),),
+    )
+    days = daily_spread(office, first, last, "waiting", service_id=service_id, language=language)
+    waits_chart = Chart(
+        title=_("Waiting time per day"),
+        description=_("Median and 90th percentile of the waiting time, day by day."),
+        x_label=_("Day"),
+        y_label=_("Minutes"),
+        categories=tuple(day.isoformat() for day, _spread in days),
+        series=(
+            Series(_("Median"), tuple(_num(s.median) for _day, s in days)),
+            Series(_("90th percentile"), tuple(_num(s.p90) for _day, s in days)),
+        ),
+        unit="min",
+    )
+    free = free_days_latest(office)
+    free_table: Table = {
+        "caption": _("Days until the next free appointment"),
+        "header": (_("Service"), _("Days")),
+        "rows": [
+            (sample.service.name_in(get_language()), _minutes(sample.days)) for sample in free
+        ],
+    }
+    waiting = got.spreads["waiting"]
+    if waiting.n:
+        summary = _(
+            "Half of the %(count)s clients waited at most %(median)s minutes, nine in ten at "
+            "most %(p90)s minutes."
+        ) % {"count": waiting.n, "median": waiting.median, "p90": waiting.p90}
+    else:
+        summary = _("No recorded visits in this period.")
+    feedback = feedback_of(office, first, last)
+    questions = {
+        "waiting": _("Was the waiting time acceptable?"),
+        "friendliness": _("Were the staff friendly?"),
+        "found_way": _("Did you find your way easily?"),
+        "information": _("Was the information clear?"),
+    }
+    feedback_table: Table = {
+        "caption": _("Client feedback (1: not at all, 5: very much)"),
+        "header": (_("Figure"), _("Count"), _("Mean")),
+        "rows": [
+            (label, n, _minutes(mean))
+            for key, label in questions.items()
+            for n, mean in [feedback["scores"][key]]  # type: ignore[index]
+        ],
+    }
+    comments_table: Table = {
+        "caption": _("Comments (e-mail addresses and phone numbers removed)"),
+        "header": (_("Month"), _("Comment")),
+        "rows": [(month.strftime("%Y-%m"), text) for month, text in feedback["comments"]],  # type: ignore[attr-defined]
+    }
+    tables = {
+        "minutes": minutes_table,
+        "counts": counts_table,
+        "leads": lead_table,
+        "hours": hours_chart.table(),
+        "days": waits_chart.table(),
+        "free": free_table,
+        "feedback": feedback_table,
+        "comments": comments_table,
+    }
+    charts = [{"chart": waits_chart, "kind": "line"}, {"chart": hours_chart, "kind": "bar"}]
+    return Dashboard(got, tables, charts, summary)
+
+
+def _num(value: int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _bucket_order(name: str) -> int:
+    return int(name.split("-")[0].rstrip("+"))
+
+
+def suppressed(value: object, n: int) -> object:
+    """A figure of a group smaller than the minimum is not shown."""
+    return (
+        value
+        if n >= minimum_group()
+        else _("fewer than %(minimum)s") % {"minimum": minimum_group()}
+    )
+
+
+def offices_table(offices: list[tuple[str, Office]], first: date, last: date) -> Table:
+    """The ministry's comparison: every office side by side, aggregates only, each figure of a
+    group below the minimum suppressed (its count too)."""
+    rows = []
+    for name, office in offices:
+        got = period_figures(office, first, last)
+        waiting = got.spreads["waiting"]
+        tickets, booked = got.counts["tickets"], got.counts["booked"]
+        rows.append(
+            (
+                name,
+                suppressed(tickets, tickets),
+                suppressed(_minutes(waiting.median), waiting.n),
+                suppressed(_minutes(waiting.p90), waiting.n),
+                suppressed(_share(got.rate("walk_ins", "tickets")), tickets),
+                suppressed(_share(got.rate("no_shows", "booked")), booked),
+            )
+        )
+    return {
+        "caption": _("Figures of all offices"),
+        "header": (
+            _("Office"),
+            _("Tickets"),
+            _("Median wait (min)"),
+            _("90th percentile wait (min)"),
+            _("Share of walk-ins"),
+            _("No-show rate"),
+        ),
+        "rows": rows,
+    }

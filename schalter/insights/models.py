@@ -1,0 +1,101 @@
+"""Anonymous daily roll-ups of what the offices record anyway. A row never names a person, a
+ticket or a booking code: counts and per-minute histograms only, so the figures outlive the
+personal data they were computed from and any period's median and p90 are exact to the minute
+(docs/insights.md)."""
+
+from django.db import models
+
+
+def _empty() -> dict:
+    return {}
+
+
+class DailyFigure(models.Model):
+    """One office's day for one queue (service group), service and client language."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the office's local date
+    group = models.ForeignKey(
+        "visits.ServiceGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    tickets = models.PositiveIntegerField(default=0)  # issued: walk-ins and check-ins
+    walk_ins = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)  # finished at a desk
+    missed = models.PositiveIntegerField(default=0)  # called, never came
+    booked = models.PositiveIntegerField(default=0)  # appointments that were due this day
+    arrived = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)  # checked in after the booked start
+    no_shows = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    # {lead bucket: count}: how far ahead the appointment was booked (LEAD_BUCKETS)
+    booked_by_lead = models.JSONField(default=_empty)
+    no_shows_by_lead = models.JSONField(default=_empty)
+    cancelled_by_lead = models.JSONField(default=_empty)
+    # {whole minutes: count}
+    waiting = models.JSONField(default=_empty)
+    way = models.JSONField(default=_empty)
+    service_time = models.JSONField(default=_empty)
+    lateness = models.JSONField(default=_empty)
+    estimate_error = models.JSONField(default=_empty)  # waited minus told, may be negative
+    issued_by_hour = models.JSONField(default=_empty)  # {local hour: tickets issued}
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "day"], name="daily_figure_office_day")]
+
+
+class DeskDay(models.Model):
+    """How long desks were open, per local hour of one office's day: tickets per hour are read
+    against it. Its row also marks the day as rolled up (`rolled_at`)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    desk_minutes_by_hour = models.JSONField(default=_empty)  # {local hour: desk-minutes}
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day"], name="desk_day_once"),
+        ]
+
+
+class FreeDaySample(models.Model):
+    """Days from the sample until the next free appointment of one service, every 15 minutes."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("catalog.Service", on_delete=models.CASCADE, related_name="+")
+    sampled_at = models.DateTimeField()
+    days = models.PositiveIntegerField(null=True, blank=True)  # None: nothing free in the window
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service", "sampled_at"], name="free_day_sample_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "sampled_at"], name="free_sample_office_at")]
+
+
+class FeedbackInvitation(models.Model):
+    """The right to answer the survey once: only the hash of its random token, and the office.
+    Nothing links it to the visit or the person (docs/insights.md, "Client feedback")."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+
+class FeedbackAnswer(models.Model):
+    """One client's answer: scores 1–5 and a comment with contact details removed, dated by
+    month only."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first of the month answered in
+    waiting = models.PositiveSmallIntegerField(null=True, blank=True)
+    friendliness = models.PositiveSmallIntegerField(null=True, blank=True)
+    found_way = models.PositiveSmallIntegerField(null=True, blank=True)
+    information = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(max_length=1000, blank=True)

@@ -1,0 +1,174 @@
+"""The office's figures for its admins and team leads (docs/insights.md): charts with their
+tables and a sentence, filtered by period, service and client language, every table exportable
+as CSV or XLSX. Today is rolled up on demand; closed days come from the scheduled tick."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from schalter.accounts import selectors as account_selectors
+from schalter.accounts.roles import Capability
+from schalter.appointments.selectors import offered_services
+from schalter.charts import bar_chart, line_chart
+from schalter.insights.dashboard import office_dashboard, offices_table
+from schalter.insights.exports import csv_response, xlsx_response
+from schalter.insights.rollups import day_rollup
+from schalter.kern_forms import KernFormMixin
+from schalter.languages import LANGUAGES
+from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_date
+from schalter.offices.models import Office
+from schalter.staff.guards import office_view, verified_staff
+from schalter.staff.navigation import office_render
+
+DEFAULT_DAYS = 28
+MAX_DAYS = 3 * 366  # a longer period is refused: exports stay small
+
+
+class PeriodForm(KernFormMixin, forms.Form):
+    first = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"}))
+    last = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput({"type": "date"}))
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Client language"), required=False)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services"))] + [
+            (o.service_id, o.service.name_in(get_language()))
+            for o in offered_services(office, online_only=False)
+        ]
+        self.fields["language"].choices = [("", _("All languages"))] + [
+            (language.code, language.name_local) for language in LANGUAGES
+        ]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The end must not be before the start."))
+            elif (last - first).days >= MAX_DAYS:
+                self.add_error("last", _("Choose a period of at most three years."))
+        return data
+
+
+def _period(request: HttpRequest, office: Office, today: date) -> tuple[PeriodForm, dict]:
+    initial = {"first": today - timedelta(days=DEFAULT_DAYS - 1), "last": today}
+    given = request.GET.copy()
+    for key, value in initial.items():
+        given.setdefault(key, value.isoformat())
+    form = PeriodForm(given, office=office)
+    if form.is_valid():
+        return form, form.cleaned_data
+    return form, {**initial, "service": None, "language": ""}
+
+
+def _dashboard(request: HttpRequest, office: Office):
+    now = timezone.now()
+    today = local_date(office, now)
+    form, chosen = _period(request, office, today)
+    if chosen["first"] <= today <= chosen["last"]:
+        day_rollup(office=office, day=today, now=now)  # today, on demand
+    board = office_dashboard(
+        office,
+        chosen["first"],
+        chosen["last"],
+        service_id=chosen["service"],
+        language=chosen["language"],
+    )
+    return form, board
+
+
+@require_GET
+@office_view(Capability.VIEW_INSIGHTS)
+def insights(request: HttpRequest, office: Office) -> HttpResponse:
+    form, board = _dashboard(request, office)
+    charts = [
+        {
+            "svg": line_chart(item["chart"])
+            if item["kind"] == "line"
+            else bar_chart(item["chart"]),
+            "table": item["chart"].table(),
+        }
+        for item in board.charts
+    ]
+    query = request.GET.copy()
+    query.pop("table", None)
+    query.pop("kind", None)
+    return office_render(
+        request,
+        "staff/insights/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "charts": charts,
+            "tables": board.tables,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@office_view(Capability.VIEW_INSIGHTS)
+def insights_export(request: HttpRequest, office: Office) -> HttpResponse:
+    """One table of the dashboard (?table=, the same filters) as ?kind=csv or xlsx."""
+    table, kind = request.GET.get("table", ""), request.GET.get("kind", "")
+    _form, board = _dashboard(request, office)
+    if table not in board.tables or kind not in ("csv", "xlsx"):
+        raise Http404
+    name = f"{office.slug}-{table}"
+    if kind == "csv":
+        return csv_response(board.tables[table], name)
+    return xlsx_response(board.tables[table], name)
+
+
+# --- The ministry's comparison of all offices (/staff/figures/) ---
+
+
+def ministry_comparison(request: HttpRequest) -> tuple[PeriodForm | None, dict]:
+    """The period chosen (GET first/last; the last four weeks by default) and the table of all
+    offices side by side, small groups suppressed (insights.dashboard.offices_table)."""
+    today = timezone.localdate()
+    first = today - timedelta(days=DEFAULT_DAYS - 1)
+    last = today
+    form = ComparisonForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    language = get_language()
+    offices = [(office.name_in(language), office) for office in office_selectors.office_list()]
+    return form, offices_table(offices, first, last)
+
+
+class ComparisonForm(KernFormMixin, forms.Form):
+    first = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"}))
+    last = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput({"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The end must not be before the start."))
+            elif (last - first).days >= MAX_DAYS:
+                self.add_error("last", _("Choose a period of at most three years."))
+        return data
+
+
+@require_GET
+@verified_staff
+def figures_export(request: HttpRequest, kind: str) -> HttpResponse:
+    if not account_selectors.is_ministry(user=request.user):
+        raise Http404
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    _form, table = ministry_comparison(request)
+    if kind == "csv":
+        return csv_response(table, "offices")
+    return xlsx_response(table, "offices")

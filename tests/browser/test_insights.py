@@ -1,0 +1,95 @@
+"""A team lead reads the office's figures: a chart with its table, and downloads a table; a
+client answers the survey in Farsi on a phone."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from schalter.accounts.actors import CLIENT, COMMAND
+from schalter.accounts.roles import Role
+from schalter.catalog.models import Service
+from schalter.insights.feedback import feedback_invite
+from schalter.insights.models import FeedbackAnswer
+from schalter.insights.rollups import day_rollup
+from schalter.offices.models import Desk
+from schalter.visits import services
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_planning import sign_in_any
+from tests.conftest import build_office
+
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+PERIOD = "?first=2026-11-30&last=2026-11-30"
+
+
+def history(office, make_staff) -> None:
+    group = services.service_group_create(
+        office=office,
+        name={"de": "Abholung"},
+        prefix="A",
+        services=[Service.objects.get(slug="card-pick-up")],
+        acting_user=COMMAND,
+    )
+    with scopes_disabled():
+        desk = Desk.objects.filter(office=office).order_by("number").first()
+    worker = make_staff(office, Role.CASEWORKER)
+    session = services.desk_session_open(
+        office=office, desk=desk, user=worker, now=MONDAY, acting_user=worker
+    )
+    for i in range(6):
+        services.ticket_issue_walk_in(
+            office=office, group=group, now=MONDAY + timedelta(minutes=i), acting_user=CLIENT
+        )
+    for i in range(6):
+        moment = MONDAY + timedelta(minutes=10 + 5 * i)
+        ticket = services.ticket_call_next(desk_session=session, now=moment, acting_user=COMMAND)
+        services.ticket_start(desk_session=session, ticket=ticket, now=moment, acting_user=COMMAND)
+        services.ticket_finish(
+            desk_session=session,
+            ticket=ticket,
+            outcome="completed",
+            now=moment + timedelta(minutes=4),
+            acting_user=COMMAND,
+        )
+    day_rollup(office=office, day=MONDAY.date(), now=MONDAY + timedelta(hours=5))
+
+
+@pytest.mark.parametrize(("viewport", "locale"), [("desktop", "de-DE"), ("phone", "fa")])
+def test_lead_reads_the_figures(open_page, make_staff, transactional_db, viewport, locale):
+    office = build_office("giessen")
+    history(office, make_staff)
+    lead = make_staff(office, Role.TEAM_LEAD)
+    page = open_page(f"/staff/giessen/insights/{PERIOD}", viewport, locale=locale)
+    sign_in_any(page, lead)
+    page.wait_for_url("**/staff/giessen/insights/**")
+    charts = page.locator("figure svg[role=img]")
+    expect(charts).to_have_count(2)
+    expect(charts.first.locator("title")).not_to_be_empty()
+    expect(page.locator("figure table caption").first).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.locator("a[href*='table=minutes'][href*='kind=csv']").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 6  # the header and five figures
+
+
+def test_survey_answered_in_farsi_on_a_phone(open_page, transactional_db):
+    office = build_office("giessen")
+    token = feedback_invite(office=office, visit_token="a-finished-visit")
+    page = open_page(f"/fa/giessen/feedback/{token}/", "phone", locale="fa")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_accessible(page)
+    page.locator("input[name=waiting][value='4']").check()
+    page.locator("input[name=friendliness][value='5']").check()
+    page.locator("#id_comment").fill("خیلی خوب بود، شماره من 0151 2345678")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("[role=status]")).to_be_visible()
+    assert_accessible(page)
+    with scopes_disabled():
+        answer = FeedbackAnswer.objects.get()
+    assert (answer.waiting, answer.friendliness) == (4, 5)
+    assert "2345678" not in answer.comment
