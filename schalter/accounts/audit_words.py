@@ -28,8 +28,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from schalter.accounts import actions
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
+from schalter.languages import spoken_language_name
 from schalter.offices.localtime import local_time
 from schalter.offices.models import Office
 
@@ -84,6 +86,10 @@ KIND_NAMES: dict[str, Promise] = {
     "content": _("Texts"),
     "insights": _("Figures"),
     "privacy": _("Privacy"),
+    "callbacks": _("Callbacks"),
+    "interpreters": _("Interpreters"),
+    "knowledge": _("Knowledge base"),
+    "planning": _("Planning"),
 }
 
 
@@ -219,5 +225,31 @@ register("accounts.login.password_failed", _("A sign-in failed: wrong password")
 register("accounts.login.code_failed", _("A sign-in failed: wrong code"))
 register("accounts.login.alerted", _("The admins were warned of repeated failed sign-ins"))
 register("accounts.login.unlocked", _("%(actor)s unlocked a locked sign-in"))
+# Staff managed by their office (issue 13).
+register(actions.INVITATION_SENT, _("%(actor)s invited someone to join the office"))
+register(actions.INVITATION_ACCEPTED, _("%(actor)s accepted an invitation and joined the office"))
+for action, template in {
+    actions.ROLES_CHANGED: _("%(actor)s changed the roles of %(person)s"),
+    actions.MEMBER_DEACTIVATED: _("%(actor)s deactivated the account of %(person)s"),
+    actions.MEMBER_REACTIVATED: _("%(actor)s reactivated the account of %(person)s"),
+    actions.LANGUAGES_CHANGED: _("%(actor)s changed the languages %(person)s speaks"),
+    actions.SECOND_FACTOR_RESET: _("%(actor)s reset the authenticator app of %(person)s"),
+    actions.OPERATOR_CREATED: _("%(actor)s made %(person)s an operator"),
+}.items():
+    register(action, template, fill=_user_fill)
+register(actions.SECOND_FACTOR_REENROLLED, _("%(actor)s set up an authenticator app again"))
+register(actions.ACCOUNT_ENROLLED, _("%(actor)s set a password and an authenticator app"))
+
+
+def _language_fill(event: AuditEvent, target: models.Model | None) -> dict[str, str]:
+    code = str((event.data or {}).get("language", ""))
+    return {"language": spoken_language_name(code) if code else MISSING}
+
+
+register(
+    actions.STAFF_LANGUAGE_CHANGED,
+    _("%(actor)s chose %(language)s for their own pages"),
+    fill=_language_fill,
+)
 # The privacy package is no installed app (no audit_words module is found in it).
 register("privacy.subject.exported", _("%(actor)s exported what the office holds about a person"))
