@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from schalter.offices.models import Office
 from schalter.offices.parts import part_guarding, registered, uses
@@ -48,8 +48,11 @@ class PartGateMiddleware:
             return suspended_response(request, match.namespace, office)
         if part is None or uses(office, part.name):
             return None
-        if match.namespace.startswith("api"):
-            return JsonResponse({"detail": "Not Found"}, status=404)
+        if match.namespace.startswith("api"):  # the API's one error form (api/v1.py)
+            message = gettext("This office does not offer this (%(part)s).") % {"part": part.label}
+            return JsonResponse(
+                {"error": "part_off", "message": message, "part": part.name}, status=404
+            )
         if match.namespace == "staff" or not part.off_template:
             raise Http404
         # A client on a page of a part switched off meanwhile learns what the office offers.
@@ -78,7 +81,10 @@ def kept_while_suspended() -> frozenset[str]:
 
 def suspended_response(request: HttpRequest, namespace: str, office: Office) -> HttpResponse:
     if namespace.startswith("api"):
-        return JsonResponse({"detail": "Not Found", "code": "office_suspended"}, status=404)
+        return JsonResponse(
+            {"error": "office_suspended", "message": gettext("This office is suspended.")},
+            status=404,
+        )
     office = Office.objects.get(pk=office.pk)
     return render(
         request,

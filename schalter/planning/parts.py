@@ -14,7 +14,7 @@ PLANNING = Part(
         "other hours, another walk-in policy or other slot lengths, simulated from the "
         "office's own records."
     ),
-    routes=frozenset({"staff:planning"}),
+    routes=frozenset({"staff:planning", "staff:planning_plans", "staff:planning_apply"}),
     menu=(MenuItem(_("Planning"), "staff:planning", Capability.PLAN_APPOINTMENTS),),
     on_by_default=False,
 )

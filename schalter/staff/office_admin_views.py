@@ -4,6 +4,7 @@ the office or of one building) and dated special hours. Texts clients read in ma
 (directions, public transport, accessibility notes) are edited in the content app's editor,
 which keeps each translation's status; this page links there."""
 
+import re
 from datetime import time
 from typing import Any
 
@@ -68,6 +69,17 @@ class LogoForm(KernFormMixin, forms.Form):
     )
 
 
+WALL_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _clock(text: str) -> time:
+    """ "8:00" or "08:00" → a wall-clock time (no seconds, no zone); ValueError otherwise."""
+    found = WALL_CLOCK.match(text.strip())
+    if found is None:
+        raise ValueError(text)
+    return time(int(found.group(1)), int(found.group(2)))
+
+
 def _periods(raw: str) -> list[tuple[time, time]]:
     """ "08:00-12:00, 13:00-15:30" → periods; ValueError names what could not be read."""
     periods = []
@@ -79,7 +91,7 @@ def _periods(raw: str) -> list[tuple[time, time]]:
         if not sep:
             raise ValueError(part)
         try:
-            periods.append((time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())))
+            periods.append((_clock(opens), _clock(closes)))
         except ValueError:
             raise ValueError(part) from None
     return periods

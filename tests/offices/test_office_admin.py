@@ -186,6 +186,10 @@ def test_overlapping_hours_from_the_staff_page_answer_400_with_a_message(office,
     assert selectors.weekly_hours_of(office)[5] == []
     response = admin.post("/staff/giessen/hours/", {"action": "weekly", "day_5": "nine to five"})
     assert response.status_code == 400
+    # Wall-clock times only: a zone or seconds is refused like any other text (once a 500).
+    for written in ("09:00Z-12:00", "09:00:30-12:00", "09:00+01:00-12:00"):
+        response = admin.post("/staff/giessen/hours/", {"action": "weekly", "day_5": written})
+        assert response.status_code == 400, written
 
 
 def test_a_caseworker_cannot_edit_the_office(office, staff_client):

@@ -110,7 +110,9 @@ def test_online_booking_off_hides_booking_keeps_appointments_and_comes_back(
     notice = BeautifulSoup(left_open.content, "html.parser").select_one(".part-off")
     assert left_open.status_code == 404 and notice.select_one("bdi").get_text() == office.phone
     slots = f"/api/v1/offices/giessen/availability?service={bookable['long'].pk}"
-    assert public.get(slots).status_code == 404
+    refused = public.get(slots)
+    assert refused.status_code == 404
+    assert refused.json()["error"] == "part_off" and refused.json()["message"]  # the API's form
     assert (
         public.post("/api/v1/offices/giessen/appointments", "{}", "application/json").status_code
         == 404
