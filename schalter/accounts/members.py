@@ -135,6 +135,24 @@ def _new_link(*, kind: str, now: datetime, hours: int, acting_user: Actor, **fie
     )
 
 
+def _replace_link(
+    *, kind: str, user: User, now: datetime, hours: int, acting_user: Actor, **fields
+) -> AccountLink:
+    """A new link of `kind` for `user`; her older open ones of that kind stop working."""
+    AccountLink.objects.filter(kind=kind, user=user, used_at=None, withdrawn_at=None).update(
+        withdrawn_at=now
+    )
+    return _new_link(
+        kind=kind,
+        now=now,
+        hours=hours,
+        acting_user=acting_user,
+        email=user.email,
+        user=user,
+        **fields,
+    )
+
+
 def _send(link: AccountLink) -> None:
     transaction.on_commit(lambda: account_link_mail_task.enqueue(link.pk))
 
@@ -317,18 +335,14 @@ def second_factor_reset(*, office: Office, user: User, acting_user: User, now: d
     profile = profile_of(user)
     profile.enrolment_required = True
     profile.save(update_fields=["enrolment_required"])
-    AccountLink.objects.filter(
-        kind=AccountLink.Kind.RESET, user=user, used_at=None, withdrawn_at=None
-    ).update(withdrawn_at=now)
-    link = _new_link(
+    link = _replace_link(
         kind=AccountLink.Kind.RESET,
+        user=user,
         now=now,
         hours=settings.STAFF_RESET_HOURS,
         acting_user=acting_user,
-        email=user.email,
         office=office,
         language=profile.language,
-        user=user,
     )
     audit_record(
         office=office, acting_user=acting_user, action=actions.SECOND_FACTOR_RESET, target=user
@@ -388,16 +402,12 @@ def operator_create(*, email: str, acting_user: Actor, now: datetime) -> tuple[U
     membership, _created = Membership.objects.get_or_create(
         user=user, office=None, role=Role.OPERATOR
     )
-    AccountLink.objects.filter(
-        kind=AccountLink.Kind.ENROLMENT, user=user, used_at=None, withdrawn_at=None
-    ).update(withdrawn_at=now)
-    link = _new_link(
+    link = _replace_link(
         kind=AccountLink.Kind.ENROLMENT,
+        user=user,
         now=now,
         hours=settings.STAFF_ENROLMENT_HOURS,
         acting_user=acting_user,
-        email=user.email,
-        user=user,
     )
     audit_record(
         office=None, acting_user=acting_user, action=actions.OPERATOR_CREATED, target=membership
@@ -408,16 +418,12 @@ def operator_create(*, email: str, acting_user: Actor, now: datetime) -> tuple[U
 def enrolment_mail_send(*, user: User, acting_user: Actor, now: datetime) -> AccountLink:
     """Mail `user` (an account without a password yet, e.g. an office's first admin named by the
     operator) a single-use link to set her password and enrol her authenticator."""
-    AccountLink.objects.filter(
-        kind=AccountLink.Kind.ENROLMENT, user=user, used_at=None, withdrawn_at=None
-    ).update(withdrawn_at=now)
-    link = _new_link(
+    link = _replace_link(
         kind=AccountLink.Kind.ENROLMENT,
+        user=user,
         now=now,
         hours=settings.STAFF_ENROLMENT_HOURS,
         acting_user=acting_user,
-        email=user.email,
-        user=user,
     )
     _send(link)
     return link
