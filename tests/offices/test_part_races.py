@@ -24,7 +24,8 @@ def postgres_only(transactional_db):
 
 def test_two_admins_switching_at_once_both_keep_their_change():
     office = build_office("giessen")
-    assert office.parts == ["booking", "queue"]
+    assert {"booking", "queue"} <= set(office.parts)
+    others = [name for name in office.parts if name not in ("booking", "queue")]
     first_wrote, second_started = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -57,4 +58,4 @@ def test_two_admins_switching_at_once_both_keep_their_change():
     for thread in threads:
         thread.join(30)
     assert errors == []
-    assert Office.objects.get(pk=office.pk).parts == []
+    assert Office.objects.get(pk=office.pk).parts == others  # both switches kept
