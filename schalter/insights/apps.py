@@ -6,9 +6,15 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
+        from schalter.insights.parts import FEEDBACK_PART
         from schalter.insights.rollups import insights_minute
-        from schalter.offices import ticks
+        from schalter.insights.survey import survey_minute
+        from schalter.offices import parts, ticks
+
+        parts.register(FEEDBACK_PART)
 
         # The minute's tick (manage.py appointments_tick) rolls up closed days and samples the
         # free days.
         ticks.tick_register("insights", insights_minute)
+        # … and offers the survey for visits and callbacks finished lately.
+        ticks.tick_register("insights_survey", survey_minute)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from schalter.accounts.audit_words import register
 
 register("insights.figures.viewed", _("%(actor)s looked at the figures of all offices"))
+register(
+    "insights.naming.consented",
+    _("%(actor)s agreed that the office is named where offices are compared"),
+)
+register(
+    "insights.naming.withdrawn",
+    _("%(actor)s withdrew the office's consent to be named where offices are compared"),
+)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schalter.charts import Chart, Series
+from schalter.insights.part_figures import part_tables
 from schalter.insights.selectors import (
     LEADS,
     PeriodFigures,
@@ -19,6 +20,7 @@ from schalter.insights.selectors import (
     free_days_latest,
     period_figures,
 )
+from schalter.insights.timeline import note_marks, table_with_notes
 from schalter.offices.models import Office
 
 Table = dict[str, object]
@@ -120,6 +122,7 @@ def office_dashboard(
         ),
         unit="min",
     )
+    marks = note_marks(office, first, last, service_id=service_id)  # practice notes
     free = free_days_latest(office)
     free_table: Table = {
         "caption": _("Days until the next free appointment"),
@@ -162,12 +165,17 @@ def office_dashboard(
         "counts": counts_table,
         "leads": lead_table,
         "hours": hours_chart.table(),
-        "days": waits_chart.table(),
+        "days": table_with_notes(waits_chart.table(), marks),
         "free": free_table,
         "feedback": feedback_table,
         "comments": comments_table,
     }
-    charts = [{"chart": waits_chart, "kind": "line"}, {"chart": hours_chart, "kind": "bar"}]
+    # Issue 17, part B: the callbacks' and interpreters' figures (parts switched on only).
+    tables.update(part_tables(office, first, last, service_id=service_id, language=language))
+    charts = [
+        {"chart": waits_chart, "kind": "line", "marks": marks},
+        {"chart": hours_chart, "kind": "bar"},
+    ]
     return Dashboard(got, tables, charts, summary)
 
 

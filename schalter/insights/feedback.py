@@ -4,14 +4,17 @@ once, stored without a link to the visit or the person."""
 from datetime import date, datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from schalter.errors import Refusal
 from schalter.insights.models import FeedbackAnswer, FeedbackInvitation
+from schalter.insights.parts import FEEDBACK
 from schalter.insights.scrub import scrub_contacts
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.offices.parts import uses
 from schalter.tokens import token_hash
 
 QUESTIONS = ("waiting", "friendliness", "found_way", "information")
@@ -33,13 +36,33 @@ def feedback_token(visit_token: str) -> str:
     ]
 
 
-def feedback_invite(*, office: Office, visit_token: str) -> str:
-    """Offer the survey for a finished visit (again: no second invitation); returns its token."""
+def visit_key(kind: str, pk: int) -> str:
+    """A keyed hash naming one visit ("ticket") or callback ("callback") without its id: every
+    invitation to the survey about it carries it, so it is answered once however it was offered
+    (the ticket page, an e-mail, a text message)."""
+    return salted_hmac("schalter.insights.visit", f"{kind}:{pk}", algorithm="sha256").hexdigest()
+
+
+def feedback_invite(*, office: Office, visit_token: str, key: str = "") -> str:
+    """Offer the survey for a finished visit (again: no second invitation); returns its token.
+    `key` is the visit's `visit_key`, where known."""
     token = feedback_token(visit_token)
     FeedbackInvitation.objects.bulk_create(
-        [FeedbackInvitation(office=office, token_hash=token_hash(token))], ignore_conflicts=True
+        [FeedbackInvitation(office=office, token_hash=token_hash(token), visit_key=key)],
+        ignore_conflicts=True,
     )
     return token
+
+
+def feedback_link(*, office: Office, visit_token: str, ticket_id: int) -> str:
+    """The survey's path for the finished visit's own page; "" while the office has the survey
+    switched off (insights/parts.py)."""
+    if not uses(office, FEEDBACK):
+        return ""
+    token = feedback_invite(
+        office=office, visit_token=visit_token, key=visit_key("ticket", ticket_id)
+    )
+    return reverse("public:feedback", kwargs={"office": office.slug, "token": token})
 
 
 def feedback_answer(
@@ -56,6 +79,10 @@ def feedback_answer(
             raise FeedbackLinkInvalid
         invitation.used = True
         invitation.save(update_fields=["used"])
+        if invitation.visit_key:  # the visit's other invitations are spent with it
+            FeedbackInvitation.objects.filter(office=office, visit_key=invitation.visit_key).update(
+                used=True
+            )
         day = local_date(office, now)
         return FeedbackAnswer.objects.create(
             office=office,

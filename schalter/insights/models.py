@@ -86,6 +86,9 @@ class FeedbackInvitation(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
     used = models.BooleanField(default=False)
+    # The same keyed hash for every invitation of one visit (the ticket page's and the e-mail's):
+    # answering one uses them all, so a visit has one answer (feedback.visit_key).
+    visit_key = models.CharField(max_length=64, blank=True, db_index=True)
 
 
 class FeedbackAnswer(models.Model):
@@ -99,3 +102,64 @@ class FeedbackAnswer(models.Model):
     found_way = models.PositiveSmallIntegerField(null=True, blank=True)
     information = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(max_length=1000, blank=True)
+
+
+# --- Issue 17, part B: callbacks, interpreters, naming consent, survey offers ---
+
+
+class CallbackDay(models.Model):
+    """Callbacks closed on one office's day, per service and caller language: counts only
+    (insights/part_rollups.py says how each is counted)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the office's local date the callback closed
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    closed = models.PositiveIntegerField(default=0)
+    tried = models.PositiveIntegerField(default=0)  # reached, unreachable or a wrong number
+    reached = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)  # had a deadline and at least one attempt
+    in_time = models.PositiveIntegerField(default=0)  # … its first attempt by the deadline
+    # {whole hours from receipt to the first attempt: count}
+    hours_to_attempt = models.JSONField(default=_empty)
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "day"], name="callback_day_office_day")]
+
+
+class InterpreterDay(models.Model):
+    """Interpreting that costs something, per office, local day of the assignment, language and
+    mode: minutes worked (with travel and waiting) and the fee (interpreters/fees.py)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    language = models.CharField(max_length=12)
+    mode = models.CharField(max_length=8)
+    assignments = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "day"], name="interpreter_day_office_day")]
+
+
+class NamingConsent(models.Model):
+    """Whether an office agreed to be named where offices are compared (off by default; its
+    admin switches it, audited). Without a row the office is not named."""
+
+    office = models.OneToOneField(
+        "offices.Office", on_delete=models.CASCADE, related_name="naming_consent"
+    )
+    named = models.BooleanField(default=False)
+    changed_at = models.DateTimeField()
+
+
+class SurveyOffer(models.Model):
+    """That the survey was offered by e-mail or text message for one finished visit or callback:
+    only a keyed hash of what it was for (feedback.visit_key), so it is offered once."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    visit_key = models.CharField(max_length=64, unique=True)
+    offered_at = models.DateTimeField()

@@ -16,6 +16,7 @@ from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.appointments.selectors import free_times
 from schalter.insights.histograms import histogram_of
 from schalter.insights.models import DailyFigure, DeskDay, FreeDaySample
+from schalter.insights.part_rollups import parts_day_rollup
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Office
 from schalter.visits.models import CallEvent, CallKind, DeskSession, Ticket, TicketState
@@ -173,6 +174,7 @@ def day_rollup(*, office: Office, day: date, now: datetime) -> int:
             day=day,
             defaults={"desk_minutes_by_hour": desk_minutes, "rolled_at": now},
         )
+        parts_day_rollup(office=office, day=day)  # callbacks and interpreters
     return len(figures)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schalter.accounts.actors import CLIENT
 from schalter.appointments import ratelimit
 from schalter.errors import Refusal
-from schalter.insights.feedback import feedback_invite
+from schalter.insights.feedback import feedback_link
 from schalter.languages import BY_CODE, LANGUAGES, language_for
 from schalter.links import qr_svg
 from schalter.offices import selectors as office_selectors
@@ -184,13 +184,7 @@ def _ticket_live(
             **_ticket_context(ticket, language),
             **_notify_context(request, ticket, token, notify_error),
             # Issue 17: once the visit is finished, the survey (one per visit).
-            "feedback_url": reverse(
-                "public:feedback",
-                kwargs={
-                    "office": office_obj.slug,
-                    "token": feedback_invite(office=office_obj, visit_token=token),
-                },
-            )
+            "feedback_url": feedback_link(office=office_obj, visit_token=token, ticket_id=ticket.pk)
             if ticket.state == TicketState.DONE
             else "",
         },

@@ -5,22 +5,26 @@ as CSV or XLSX. Today is rolled up on demand; closed days come from the schedule
 from datetime import date, timedelta
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
 from schalter.appointments.selectors import offered_services
-from schalter.charts import bar_chart, line_chart
+from schalter.charts import Chart, Series, bar_chart, line_chart
+from schalter.insights.comparison import compared_offices, office_comparison
+from schalter.insights.consent import naming_consent_set
 from schalter.insights.dashboard import office_dashboard, offices_table
 from schalter.insights.exports import csv_response, xlsx_response
+from schalter.insights.models import NamingConsent
 from schalter.insights.rollups import day_rollup
+from schalter.insights.timeline import marked_line_chart
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES
-from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view, verified_staff
@@ -83,7 +87,19 @@ def _dashboard(request: HttpRequest, office: Office):
         service_id=chosen["service"],
         language=chosen["language"],
     )
+    # Issue 17, part B: beside its earlier period and the other offices (named with consent).
+    board.tables["comparison"] = office_comparison(
+        office, chosen["first"], chosen["last"], get_language()
+    )
     return form, board
+
+
+def _svg(item: dict):
+    if item["kind"] == "bar":
+        return bar_chart(item["chart"])
+    if item.get("marks"):
+        return marked_line_chart(item["chart"], item["marks"])
+    return line_chart(item["chart"])
 
 
 @require_GET
@@ -92,10 +108,8 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
     form, board = _dashboard(request, office)
     charts = [
         {
-            "svg": line_chart(item["chart"])
-            if item["kind"] == "line"
-            else bar_chart(item["chart"]),
-            "table": item["chart"].table(),
+            "svg": _svg(item),
+            "table": board.tables["days"] if item.get("marks") else item["chart"].table(),
         }
         for item in board.charts
     ]
@@ -111,8 +125,24 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
             "charts": charts,
             "tables": board.tables,
             "query": query.urlencode(),
+            "named": NamingConsent.objects.filter(office=office, named=True).exists(),
+            "may_consent": Capability.MANAGE_OFFICE
+            in account_selectors.capabilities_in(user=request.user, office=office),
         },
     )
+
+
+@require_POST
+@office_view(Capability.MANAGE_OFFICE)
+def insights_naming(request: HttpRequest, office: Office) -> HttpResponse:
+    """The office's admin agrees to be named where offices are compared, or withdraws."""
+    naming_consent_set(
+        office=office,
+        named=request.POST.get("named") == "1",
+        acting_user=request.user,
+        now=timezone.now(),
+    )
+    return HttpResponseRedirect(reverse("staff:insights", kwargs={"office": office.slug}))
 
 
 @require_GET
@@ -141,9 +171,36 @@ def ministry_comparison(request: HttpRequest) -> tuple[PeriodForm | None, dict]:
     form = ComparisonForm(request.GET or None)
     if form.is_bound and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    language = get_language()
-    offices = [(office.name_in(language), office) for office in office_selectors.office_list()]
-    return form, offices_table(offices, first, last)
+    return form, offices_table(compared_offices(get_language()), first, last)
+
+
+def comparison_chart(table: dict) -> dict[str, object]:
+    """The ministry's comparison as a bar chart of the median and p90 wait per office (a
+    suppressed figure is a gap), with its table."""
+
+    def number(value: object) -> float | None:
+        try:
+            return float(str(value))
+        except ValueError:
+            return None
+
+    rows = table["rows"]
+    chart = Chart(
+        title=_("Waiting time by office"),
+        description=_(
+            "Median and 90th percentile of the waiting time per office; offices with too few "
+            "visits are left out."
+        ),
+        x_label=_("Office"),
+        y_label=_("Minutes"),
+        categories=tuple(str(row[0]) for row in rows),  # type: ignore[attr-defined]
+        series=(
+            Series(_("Median"), tuple(number(row[2]) for row in rows)),  # type: ignore[attr-defined]
+            Series(_("90th percentile"), tuple(number(row[3]) for row in rows)),  # type: ignore[attr-defined]
+        ),
+        unit="min",
+    )
+    return {"svg": bar_chart(chart), "table": chart.table()}
 
 
 class ComparisonForm(KernFormMixin, forms.Form):

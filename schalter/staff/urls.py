@@ -275,4 +275,5 @@ urlpatterns = [
     path("figures/offices.<slug:kind>", insights_views.figures_export, name="figures_export"),
     path("<slug:office>/insights/", insights_views.insights, name="insights"),
     path("<slug:office>/insights/export/", insights_views.insights_export, name="insights_export"),
+    path("<slug:office>/insights/naming/", insights_views.insights_naming, name="insights_naming"),
 ]

@@ -14,6 +14,7 @@ from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
 from schalter.accounts.services import audit_record
 from schalter.errors import Refusal
+from schalter.insights.comparison import compared_offices
 from schalter.insights.selectors import office_figures
 from schalter.offices import selectors, services
 from schalter.offices.localtime import local_date, local_time
@@ -63,10 +64,10 @@ def figures(request: HttpRequest) -> HttpResponse:
     """Anonymised figures of every office, for the ministry."""
     if not account_selectors.is_ministry(user=request.user):
         raise Http404
-    language = get_language()
+    # Named only where the office agreed (insights/comparison.py), else "Office A", …
     rows = [
-        {"name": office.name_in(language), **office_figures(office)}
-        for office in selectors.office_list()
+        {"name": label, **office_figures(office)}
+        for label, office in compared_offices(get_language())
     ]
     form, comparison = insights_views.ministry_comparison(request)
     audit_record(office=None, acting_user=request.user, action="insights.figures.viewed")
@@ -78,6 +79,7 @@ def figures(request: HttpRequest) -> HttpResponse:
             "close_enough": visit_selectors.CLOSE_ENOUGH_MINUTES,
             "form": form,
             "comparison": comparison,
+            "comparison_chart": insights_views.comparison_chart(comparison),
             "query": request.GET.urlencode(),
         },
     )

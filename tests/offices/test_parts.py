@@ -45,7 +45,6 @@ def view_names_with_office() -> set[str]:
 
 # Routes of every office whatever parts it uses: its pages, its settings, its staff work.
 CORE = {
-    "public:feedback",  # issue 17: the survey after a visit, whichever parts the office uses
     *(f"public:{n}" for n in ("office", "first_visit", "service", "office_flyer", "service_flyer")),
     "signs_desks",
     "signs_floors",
@@ -62,7 +61,7 @@ CORE = {
             *("appointment_book", "appointment", "appointment_blocks", "availability_rule"),
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),
             *("audit_export", "office_settings", "office_logo", "hours", "special_hours_delete"),
-            *("insights", "insights_export"),  # issue 17: every office's figures
+            *("insights", "insights_export", "insights_naming"),  # issue 17: every office's figures
         )
     ),
 }
