@@ -702,6 +702,9 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     "staff:insights_export": (
         Walk(C.VIEW_INSIGHTS, methods=GET_ONLY, query="?table=minutes&kind=csv"),
     ),
+    "staff:insights_naming": (
+        Walk(C.MANAGE_OFFICE, bodies=lambda w: [{"named": "1"}], methods=POST_ONLY),
+    ),
     # Planning (issue 18): the what-if page takes no ids; its form names a weekday only.
     "staff:planning": (
         Walk(
