@@ -1,12 +1,16 @@
-"""A team lead reads the office's figures: a chart with its table, and downloads a table; a
-client answers the survey in Farsi on a phone."""
+"""A team lead reads the office's figures: a chart with its table and a practice note on its
+timeline, and downloads tables; the ministry reads all offices, anonymised, with a chart and a
+table and both exports; a client answers the survey in Farsi on a phone."""
 
+import csv
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django_scopes import scopes_disabled
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from schalter.accounts.actors import CLIENT, COMMAND
@@ -15,11 +19,12 @@ from schalter.catalog.models import Service
 from schalter.insights.feedback import feedback_invite
 from schalter.insights.models import FeedbackAnswer
 from schalter.insights.rollups import day_rollup
+from schalter.knowledge.models import PracticeNote
 from schalter.offices.models import Desk
 from schalter.visits import services
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_planning import sign_in_any
-from tests.conftest import build_office
+from tests.conftest import build_office, german
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 PERIOD = "?first=2026-11-30&last=2026-11-30"
@@ -61,19 +66,64 @@ def history(office, make_staff) -> None:
 def test_lead_reads_the_figures(open_page, make_staff, transactional_db, viewport, locale):
     office = build_office("giessen")
     history(office, make_staff)
+    with scopes_disabled():
+        PracticeNote.objects.create(
+            office=office,
+            service=Service.objects.get(slug="card-pick-up"),
+            since=MONDAY.date(),
+            text="Walk-ins only before 10:00",
+        )
     lead = make_staff(office, Role.TEAM_LEAD)
     page = open_page(f"/staff/giessen/insights/{PERIOD}", viewport, locale=locale)
     sign_in_any(page, lead)
     page.wait_for_url("**/staff/giessen/insights/**")
     charts = page.locator("figure svg[role=img]")
     expect(charts).to_have_count(2)
-    expect(charts.first.locator("title")).not_to_be_empty()
+    expect(charts.first.locator(":scope > title")).not_to_be_empty()  # the chart's own
     expect(page.locator("figure table caption").first).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.locator("a[href*='table=minutes'][href*='kind=csv']").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert len(text.splitlines()) == 6  # the header and five figures
+    # The practice note on the waiting time's timeline, and in the table beside it.
+    note = page.locator("figure svg g.chart-note")
+    expect(note).to_have_count(1)
+    expect(note.locator("text")).to_have_text("N1")
+    expect(note.locator("title")).to_contain_text("Walk-ins only before 10:00")
+    expect(
+        page.locator("figure table td", has_text="N1: Walk-ins only before 10:00")
+    ).to_be_visible()
+    with page.expect_download() as download:
+        page.locator("a[href*='table=counts'][href*='kind=xlsx']").click()
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet.cell(2, 2).value == "6"  # tickets
+
+
+def test_ministry_reads_all_offices_anonymised(open_page, make_staff, transactional_db):
+    giessen = build_office("giessen")
+    build_office("darmstadt")
+    history(giessen, make_staff)
+    ministry = make_staff(None, Role.MINISTRY)
+    page = open_page(f"/staff/figures/{PERIOD}", "desktop", locale="de-DE")
+    sign_in_any(page, ministry)
+    page.wait_for_url("**/staff/figures/**")
+    chart = page.locator("#offices-chart svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator(":scope > title")).not_to_be_empty()
+    office_a = german("Office %(letter)s") % {"letter": "A"}
+    expect(page.locator("#offices-compared tbody th").first).to_have_text(office_a)
+    expect(page.locator("#offices-chart table caption")).to_be_visible()
+    assert "Giessen" not in page.locator("main").inner_text()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.locator("a[href*='offices.csv']").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert rows[1][0] == office_a and rows[1][1] == "6" and "Giessen" not in str(rows)
+    with page.expect_download() as download:
+        page.locator("a[href*='offices.xlsx']").click()
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet.cell(2, 1).value == office_a
 
 
 def test_survey_answered_in_farsi_on_a_phone(open_page, transactional_db):
