@@ -88,6 +88,8 @@ DEMO_PARTS = {
     "kreis-bergstrasse": ("booking", "knowledge"),
     "uebungsbehoerde": ("booking", "queue", "callbacks", "knowledge"),
 }
+# Issue 17: every demo office offers the client survey (insights/parts.py).
+DEMO_PARTS = {slug: (*names, "feedback") for slug, names in DEMO_PARTS.items()}
 
 OFFICES = (
     DemoOffice(

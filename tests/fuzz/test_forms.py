@@ -278,6 +278,7 @@ POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
     "waitlist_offer", "language", "planning_apply", "office_logo", "special_hours_delete",
     "callback_claim", "callback_release", "callback_attempt", "callback_book",
+    "insights_naming",  # the consent button on the figures page
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
