@@ -95,7 +95,9 @@ def need_of(assignment: Assignment) -> Need:
     )
 
 
-def candidates_for(office: Office, first: datetime, last: datetime) -> list[Candidate]:
+def candidates_for(
+    office: Office, first: datetime, last: datetime, *, excluding: int | None = None
+) -> list[Candidate]:
     """Everyone who serves `office`, with what matching needs for needs between `first` and
     `last` (UTC): a fixed number of queries whatever the pool's size. Crosses offices on purpose:
     her other offices' assignments keep her busy here too."""
@@ -116,6 +118,8 @@ def candidates_for(office: Office, first: datetime, last: datetime) -> list[Cand
     held = Assignment.across_offices.filter(
         interpreter_id__in=ids, state__in=HOLDING_STATES, end__gt=month_start
     ).select_related("office")
+    if excluding is not None:  # the assignment being moved does not keep her busy
+        held = held.exclude(pk=excluding)
     for other in held:
         assert other.interpreter_id is not None
         if other.start < last + timedelta(days=1) and other.end > first - timedelta(days=1):
@@ -318,6 +322,17 @@ def assignments_of_office(office: Office, since: datetime) -> list[Assignment]:
             .select_related("interpreter", "office")
             .order_by("start")[:500]
         )
+
+
+def assignment_of_callback(callback_id: int) -> Assignment | None:
+    """The latest interpreter request of a callback (staff see it on the callback's page)."""
+    return (
+        Assignment.across_offices.filter(callback_id=callback_id)
+        .exclude(state=AssignmentState.CANCELLED)
+        .select_related("interpreter")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def assignment_of_appointment(appointment_id: int) -> Assignment | None:
