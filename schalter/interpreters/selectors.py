@@ -344,3 +344,17 @@ def assignment_of_appointment(appointment_id: int) -> Assignment | None:
         .order_by("-pk")
         .first()
     )
+
+
+def interpreter_by_email(email: str) -> Interpreter | None:
+    """Whoever in the pool has this address (addresses are unique across offices)."""
+    return Interpreter.objects.filter(email=email.strip().lower()).first()
+
+
+def pool_of_office(office: Office) -> list[InterpreterOffice]:
+    """The active interpreters serving `office`, with their distance to it."""
+    return list(
+        InterpreterOffice.across_offices.filter(office=office, interpreter__active=True)
+        .select_related("interpreter")
+        .order_by("interpreter__name", "interpreter_id")
+    )
