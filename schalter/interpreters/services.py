@@ -708,7 +708,7 @@ def _cancel(current: Assignment, now: datetime, *, acting_user: Actor) -> None:
 
 def _following(appointment_id: int) -> list[Assignment]:
     return list(
-        Assignment.across_offices.select_for_update()
+        Assignment.across_offices.select_for_update(of=("self",))
         .filter(appointment_id=appointment_id, state__in=FOLLOWING_STATES)
         .select_related("office", "interpreter")
         .order_by("pk")
