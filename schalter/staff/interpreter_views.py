@@ -80,7 +80,7 @@ def overview(request: HttpRequest, office: Office) -> HttpResponse:
         "staff/interpreters/overview.html",
         {
             "rows": rows,
-            "month": local_date(office, now).strftime("%Y-%m"),
+            "month": _month(request, office).strftime("%Y-%m"),  # the reports' month
             "may_manage": request.access.may(Capability.MANAGE_APPOINTMENTS),  # type: ignore[attr-defined]
             "remote_modes": [(Mode.VIDEO, Mode.VIDEO.label), (Mode.PHONE, Mode.PHONE.label)],
             "may_plan": request.access.may(Capability.PLAN_APPOINTMENTS),  # type: ignore[attr-defined]
