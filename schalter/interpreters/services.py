@@ -7,6 +7,7 @@ assignments in every office, and only then writes (docs/interpreters.md, docs/lo
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -777,15 +778,16 @@ def assignments_follow_move(
         )
         _mail_after_commit("withdrawn", interpreter_id=interpreter.pk, assignment_id=current.pk)
         again.append(current)
-    for current in again:
+    if again:
         # The next interpreter is asked once the move has committed (and the tick tries again
         # every minute, should that fail).
-        transaction.on_commit(
-            lambda current=current: assignment_match(
-                assignment=current, now=now, acting_user=acting_user
-            )
-        )
+        transaction.on_commit(partial(_match_all, again, now=now, acting_user=acting_user))
     return moved
+
+
+def _match_all(assignments: list[Assignment], *, now: datetime, acting_user: Actor) -> None:
+    for assignment in assignments:
+        assignment_match(assignment=assignment, now=now, acting_user=acting_user)
 
 
 # --- Walk-in tickets and callbacks --------------------------------------------------------------
