@@ -201,9 +201,11 @@ def test_a_rolled_back_cancel_leaves_the_assignment_as_it_was(
 
     with pytest.raises(Abort), transaction.atomic():
         services.appointment_cancel(appointment=appointment, now=timezone.now(), acting_user=CLIENT)
+        assignment.refresh_from_db()
+        assert assignment.state == AssignmentState.CANCELLED  # inside: cancelled with it
         raise Abort
     assignment.refresh_from_db()
-    assert assignment.state == AssignmentState.CONFIRMED
+    assert assignment.state == AssignmentState.CONFIRMED  # rolled back with it
 
 
 @pytest.mark.parametrize(
