@@ -6,9 +6,17 @@ class InterpretersConfig(AppConfig):
     label = "interpreters"
 
     def ready(self) -> None:
+        from schalter.appointments.hooks import hook_register
         from schalter.interpreters.parts import INTERPRETERS_PART
+        from schalter.interpreters.services import (
+            assignments_follow_cancel,
+            assignments_follow_move,
+        )
         from schalter.interpreters.tasks import interpreters_minute
         from schalter.offices import parts, ticks
 
         parts.register(INTERPRETERS_PART)
         ticks.tick_register("interpreters", interpreters_minute)
+        # An appointment cancelled or moved takes its interpreter requests along.
+        hook_register("cancelled", "interpreters", assignments_follow_cancel)
+        hook_register("moved", "interpreters", assignments_follow_move)

@@ -5,6 +5,8 @@ but a need for one dialect is served only by that dialect (Sorani is not Kurmanj
 
 from django.utils.translation import gettext_lazy as _
 
+from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
+
 # code: (name in itself, macrolanguage or "")
 INTERPRETING_LANGUAGES: dict[str, tuple[str, str]] = {
     "ar": ("العربية", ""),
@@ -67,6 +69,25 @@ def dialect_choices(already: set[str]) -> list[tuple[str, str]]:
         for code, (name, _macro) in INTERPRETING_LANGUAGES.items()
         if code.lower() not in taken
     ]
+
+
+def interpreter_choices() -> list[tuple[str, object]]:
+    """The one list every form that asks "Do you need an interpreter?" offers (booking, staff
+    booking, kiosk): the site's languages, other spoken ones, then the dialects (Levantine,
+    Sorani, Kurmanji, Tigrinya…) in their own codes; each language once."""
+    spoken: list[tuple[str, object]] = [
+        (language.code, language.name_local)
+        for language in LANGUAGES
+        if not language.code.startswith("de")
+    ]
+    spoken += sorted(OTHER_SPOKEN_LANGUAGES.items(), key=lambda item: item[0])
+    spoken += dialect_choices({code for code, _name in spoken})
+    return [("", _("No interpreter needed")), *spoken]
+
+
+def interpreter_choice_valid(code: str) -> bool:
+    """Whether `code` is one of the list's wishes (the empty "no interpreter" excluded)."""
+    return bool(code) and code in {value for value, _label in interpreter_choices()}
 
 
 def serves(need: str, offered: list[str]) -> int:

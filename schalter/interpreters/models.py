@@ -202,8 +202,13 @@ class Assignment(models.Model):
         blank=True,
         related_name="interpreter_assignments",
     )
-    # The callback it serves (callbacks.Callback, from the callbacks issue's branch).
-    callback_id = models.PositiveBigIntegerField(null=True, blank=True)
+    callback = models.ForeignKey(
+        "callbacks.Callback",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interpreter_assignments",
+    )
     client_first_name = models.CharField(max_length=60, blank=True)  # all she sees of the case
     place = models.CharField(max_length=200, blank=True)  # desk or room
     joining_details = models.CharField(max_length=300, blank=True)  # phone number or video link
@@ -222,6 +227,8 @@ class Assignment(models.Model):
     cancelled_by_interpreter = models.BooleanField(default=False)
     declared_loss = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     nobody_found_at = models.DateTimeField(null=True, blank=True)  # staff were told
+    # The client was told that nobody has been found yet (once, in good time before).
+    client_told_nobody_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(office="office")

@@ -25,7 +25,17 @@ SUBJECTS = {
     "request": gettext_noop("Request for an interpreting assignment"),
     "sign_in": gettext_noop("Your sign-in link"),
     "nobody_found": gettext_noop("No interpreter found yet"),
+    "cancelled": gettext_noop("An interpreting assignment has been cancelled"),
+    "moved": gettext_noop("An interpreting assignment has been moved"),
+    "withdrawn": gettext_noop("An interpreting request has been withdrawn"),
 }
+# Mails to the client of an appointment, in her language (like the appointment mails).
+CLIENT_SUBJECTS = {
+    "client_confirmed": gettext_noop("An interpreter is booked for your appointment"),
+    "client_none": gettext_noop("No interpreter has been found yet for your appointment"),
+}
+# Kinds that carry her sign-in link (she acts on them in her own view).
+LINK_KINDS = frozenset({"request", "sign_in", "moved"})
 # Interpreters read their mails in German (the offices' language).
 MAIL_LANGUAGE = "de"
 
@@ -59,7 +69,9 @@ def interpreter_mail(kind: str, interpreter_id: int | None, assignment_id: int |
             "language": language_name(assignment.language) if assignment else "",
             "mode": Mode(assignment.mode).label if assignment else "",
             "office_name": assignment.office.name_in(MAIL_LANGUAGE) if assignment else "",
-            "link": sign_in_url(interpreter) if interpreter is not None else "",
+            "link": sign_in_url(interpreter)
+            if interpreter is not None and kind in LINK_KINDS
+            else "",
         }
         subject = translation.gettext(SUBJECTS[kind])
         body = render_to_string("emails/interpreter.txt", context)
@@ -81,5 +93,50 @@ def interpreter_mail_task(
         key=key,
         purpose=f"interpreters.{kind}",
         build=lambda: interpreter_mail(kind, interpreter_id, assignment_id),
+        retry=None,
+    )
+
+
+def client_mail(kind: str, assignment_id: int) -> EmailMessage | None:
+    """To the client of the appointment, in her language: an interpreter is booked, or none has
+    been found yet and what the office offers instead. Nothing once the appointment is gone."""
+    assignment = (
+        Assignment.across_offices.select_related("office", "appointment")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    appointment = assignment.appointment if assignment else None
+    if assignment is None or appointment is None or not appointment.email:
+        return None
+    office = assignment.office
+    language = appointment.language or "de"
+    with translation.override(language):
+        context = {
+            "kind": kind,
+            "code": appointment.code,
+            "start": local_time(office, appointment.start),
+            "language": language_name(assignment.language),
+            "mode": Mode(assignment.mode).label,
+            "office_name": office.name_in(language),
+            "office_phone": office.phone,
+            "office_email": office.email,
+        }
+        subject = translation.gettext(CLIENT_SUBJECTS[kind])
+        body = render_to_string("emails/interpreter_client.txt", context)
+    return EmailMessage(
+        subject=f"{subject} – {appointment.code}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.email],
+        headers={"Content-Language": language},
+    )
+
+
+@task(takes_context=True)
+def client_mail_task(context: TaskContext, kind: str, assignment_id: int) -> None:
+    mail_send_once(
+        key=str(context.task_result.id),
+        purpose=f"interpreters.{kind}",
+        build=lambda: client_mail(kind, assignment_id),
         retry=None,
     )

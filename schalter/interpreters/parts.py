@@ -42,7 +42,16 @@ INTERPRETERS_PART = Part(
         "Appointments, tickets and callbacks that need an interpreter get one from the pool: "
         "matched, asked by e-mail, confirmed, and paid by the JVEG rules."
     ),
-    routes=frozenset({"staff:interpreters", "staff:interpreter_mode_update"}),
+    routes=frozenset(
+        {
+            "staff:interpreters",
+            "staff:interpreter_mode_update",
+            "staff:interpreter_pool",
+            "staff:interpreter_pool_member",
+            "staff:interpreter_budget_update",
+            "staff:interpreter_callback_request",
+        }
+    ),
     kept_routes=frozenset(
         {
             "staff:interpreter_costs_csv",

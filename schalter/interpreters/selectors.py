@@ -95,7 +95,9 @@ def need_of(assignment: Assignment) -> Need:
     )
 
 
-def candidates_for(office: Office, first: datetime, last: datetime) -> list[Candidate]:
+def candidates_for(
+    office: Office, first: datetime, last: datetime, *, excluding: int | None = None
+) -> list[Candidate]:
     """Everyone who serves `office`, with what matching needs for needs between `first` and
     `last` (UTC): a fixed number of queries whatever the pool's size. Crosses offices on purpose:
     her other offices' assignments keep her busy here too."""
@@ -116,6 +118,8 @@ def candidates_for(office: Office, first: datetime, last: datetime) -> list[Cand
     held = Assignment.across_offices.filter(
         interpreter_id__in=ids, state__in=HOLDING_STATES, end__gt=month_start
     ).select_related("office")
+    if excluding is not None:  # the assignment being moved does not keep her busy
+        held = held.exclude(pk=excluding)
     for other in held:
         assert other.interpreter_id is not None
         if other.start < last + timedelta(days=1) and other.end > first - timedelta(days=1):
@@ -320,6 +324,17 @@ def assignments_of_office(office: Office, since: datetime) -> list[Assignment]:
         )
 
 
+def assignment_of_callback(callback_id: int) -> Assignment | None:
+    """The latest interpreter request of a callback (staff see it on the callback's page)."""
+    return (
+        Assignment.across_offices.filter(callback_id=callback_id)
+        .exclude(state=AssignmentState.CANCELLED)
+        .select_related("interpreter")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def assignment_of_appointment(appointment_id: int) -> Assignment | None:
     """The latest interpreter request of an appointment (staff see who is confirmed)."""
     return (
@@ -328,4 +343,18 @@ def assignment_of_appointment(appointment_id: int) -> Assignment | None:
         .select_related("interpreter")
         .order_by("-pk")
         .first()
+    )
+
+
+def interpreter_by_email(email: str) -> Interpreter | None:
+    """Whoever in the pool has this address (addresses are unique across offices)."""
+    return Interpreter.objects.filter(email=email.strip().lower()).first()
+
+
+def pool_of_office(office: Office) -> list[InterpreterOffice]:
+    """The active interpreters serving `office`, with their distance to it."""
+    return list(
+        InterpreterOffice.across_offices.filter(office=office, interpreter__active=True)
+        .select_related("interpreter")
+        .order_by("interpreter__name", "interpreter_id")
     )

@@ -7,6 +7,7 @@ assignments in every office, and only then writes (docs/interpreters.md, docs/lo
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -28,7 +29,7 @@ from schalter.interpreters.errors import (
 from schalter.interpreters.fees import MAX_MINUTES, RECEIPT_KINDS
 from schalter.interpreters.languages import UNKNOWN_LANGUAGE, language_normalise
 from schalter.interpreters.matching import Busy as Held
-from schalter.interpreters.matching import rank
+from schalter.interpreters.matching import eligible, rank
 from schalter.interpreters.models import (
     HOLDING_STATES,
     Assignment,
@@ -44,7 +45,7 @@ from schalter.interpreters.models import (
     InterpreterOffice,
     Mode,
 )
-from schalter.interpreters.notifications import interpreter_mail_task
+from schalter.interpreters.notifications import client_mail_task, interpreter_mail_task
 from schalter.interpreters.parts import INTERPRETERS
 from schalter.interpreters.races import locks_on, race_window
 from schalter.locks import bounded_lock_wait
@@ -54,6 +55,8 @@ from schalter.offices.parts import uses
 
 # How long she has to answer a request before it goes to the next (the tick escalates).
 ANSWER_WITHIN = timedelta(hours=4)
+# When a client whose appointment still has no interpreter is told so, with the office's options.
+CLIENT_NOTICE_BEFORE = timedelta(days=3)
 
 
 def languages_validate(raw: list[str]) -> list[str]:
@@ -70,6 +73,10 @@ def _mail_after_commit(kind: str, *, interpreter_id: int | None, assignment_id: 
     transaction.on_commit(
         lambda: interpreter_mail_task.enqueue(kind, interpreter_id, assignment_id)
     )
+
+
+def _client_mail_after_commit(kind: str, assignment_id: int) -> None:
+    transaction.on_commit(lambda: client_mail_task.enqueue(kind, assignment_id))
 
 
 def _event(assignment: Assignment, kind: str, now: datetime, interpreter_id: int | None = None):
@@ -370,16 +377,23 @@ def nobody_found(*, assignment: Assignment, now: datetime, acting_user: Actor) -
     updated = Assignment.across_offices.filter(
         pk=assignment.pk, state=AssignmentState.REQUESTED, nobody_found_at__isnull=True
     ).update(nobody_found_at=now)
-    if not updated:
-        return  # told already
-    _event(assignment, EventKind.NOBODY_FOUND, now, interpreter_id=None)
-    audit_record(
-        office=assignment.office,
-        acting_user=acting_user,
-        action=actions.ASSIGNMENT_NOBODY_FOUND,
-        target=assignment,
-    )
-    _mail_after_commit("nobody_found", interpreter_id=None, assignment_id=assignment.pk)
+    if updated:  # staff are told once, early
+        _event(assignment, EventKind.NOBODY_FOUND, now, interpreter_id=None)
+        audit_record(
+            office=assignment.office,
+            acting_user=acting_user,
+            action=actions.ASSIGNMENT_NOBODY_FOUND,
+            target=assignment,
+        )
+        _mail_after_commit("nobody_found", interpreter_id=None, assignment_id=assignment.pk)
+    # The client is told once, in good time before her appointment (not weeks ahead: someone
+    # may still become free, and the tick tries again every minute).
+    if assignment.appointment_id and assignment.start - now <= CLIENT_NOTICE_BEFORE:
+        told = Assignment.across_offices.filter(
+            pk=assignment.pk, state=AssignmentState.REQUESTED, client_told_nobody_at__isnull=True
+        ).update(client_told_nobody_at=now)
+        if told:
+            _client_mail_after_commit("client_none", assignment.pk)
 
 
 def _hand_back(
@@ -431,6 +445,8 @@ def assignment_accept(
         action=actions.ASSIGNMENT_ACCEPTED,
         target=current,
     )
+    if current.appointment_id:
+        _client_mail_after_commit("client_confirmed", current.pk)
     return current
 
 
@@ -652,6 +668,188 @@ def assignment_for_appointment(
         now=now,
         appointment=appointment,
         client_first_name=appointment.name,
+        acting_user=acting_user,
+    )
+    assignment_match(assignment=assignment, now=now, acting_user=acting_user)
+    return assignment
+
+
+# --- Following the appointment: cancelled or moved (registered in appointments/hooks.py) -------
+
+# What an assignment is while it still follows its appointment.
+FOLLOWING_STATES = (
+    AssignmentState.REQUESTED,
+    AssignmentState.PROPOSED,
+    AssignmentState.ACCEPTED,
+    AssignmentState.CONFIRMED,
+)
+
+
+def _cancel(current: Assignment, now: datetime, *, acting_user: Actor) -> None:
+    """Cancelled, not by her: once she was engaged, the day counts for the cancellation rule
+    (JVEG § 9 (6) by analogy: her declared loss, if announced late); she is told."""
+    engaged = current.state in (AssignmentState.ACCEPTED, AssignmentState.CONFIRMED)
+    told = current.interpreter_id if current.state != AssignmentState.REQUESTED else None
+    current.state = AssignmentState.CANCELLED
+    current.cancelled_on = local_date(current.office, now) if engaged else None
+    current.cancelled_by_interpreter = False
+    current.answer_by = None
+    current.save(update_fields=["state", "cancelled_on", "cancelled_by_interpreter", "answer_by"])
+    _event(current, EventKind.CANCELLED, now)
+    audit_record(
+        office=current.office,
+        acting_user=acting_user,
+        action=actions.ASSIGNMENT_CANCELLED,
+        target=current,
+        data={"engaged": engaged},
+    )
+    if told:
+        _mail_after_commit("cancelled", interpreter_id=told, assignment_id=current.pk)
+
+
+def _following(appointment_id: int) -> list[Assignment]:
+    return list(
+        Assignment.across_offices.select_for_update(of=("self",))
+        .filter(appointment_id=appointment_id, state__in=FOLLOWING_STATES)
+        .select_related("office", "interpreter")
+        .order_by("pk")
+    )
+
+
+def assignments_follow_cancel(
+    *, appointment: Any, now: datetime, acting_user: Actor, **_times: object
+) -> list[Assignment]:
+    """The appointment is cancelled (by the client or by staff): its interpreter requests are
+    cancelled with it, in its transaction, and the interpreter who had one is told."""
+    cancelled = _following(appointment.pk)
+    for current in cancelled:
+        _cancel(current, now, acting_user=acting_user)
+    return cancelled
+
+
+def _still_free(current: Assignment, interpreter: Interpreter) -> bool:
+    """Whether she can keep the moved assignment: active, available at the new time and free of
+    her other assignments there (counting the drive between offices). Her row is locked first,
+    so a booking of her elsewhere waits for this answer."""
+    if not interpreter.active:
+        return False
+    _lock_interpreter(interpreter)
+    if (
+        selectors.overlapping_held(interpreter, current.start, current.end)
+        - (1 if current.interpreter_id == interpreter.pk else 0)
+        > 0
+    ):
+        return False
+    need = selectors.need_of(current)
+    for candidate in selectors.candidates_for(
+        current.office, current.start, current.end, excluding=current.pk
+    ):
+        if candidate.interpreter_id == interpreter.pk:
+            return eligible(candidate, need)
+    return False  # she no longer serves this office
+
+
+def assignments_follow_move(
+    *, appointment: Any, now: datetime, acting_user: Actor, **_times: object
+) -> list[Assignment]:
+    """The appointment moved: its interpreter requests move with it. One held by an interpreter
+    stays hers if she is free at the new time (she is told the new time); otherwise it goes back
+    to matching (she is told it is withdrawn). Open requests are matched anew after the commit."""
+    moved = _following(appointment.pk)
+    again: list[Assignment] = []
+    for current in moved:
+        current.start, current.end = appointment.start, appointment.end
+        current.nobody_found_at = None  # a new time, a new chance
+        current.client_told_nobody_at = None
+        current.save(update_fields=["start", "end", "nobody_found_at", "client_told_nobody_at"])
+        interpreter = current.interpreter
+        if interpreter is None:
+            again.append(current)
+            continue
+        if _still_free(current, interpreter):
+            _mail_after_commit("moved", interpreter_id=interpreter.pk, assignment_id=current.pk)
+            continue
+        _hand_back(
+            current,
+            EventKind.HANDED_BACK,
+            actions.ASSIGNMENT_HANDED_BACK,
+            now,
+            acting_user=acting_user,
+        )
+        _mail_after_commit("withdrawn", interpreter_id=interpreter.pk, assignment_id=current.pk)
+        again.append(current)
+    if again:
+        # The next interpreter is asked once the move has committed (and the tick tries again
+        # every minute, should that fail).
+        transaction.on_commit(partial(_match_all, again, now=now, acting_user=acting_user))
+    return moved
+
+
+def _match_all(assignments: list[Assignment], *, now: datetime, acting_user: Actor) -> None:
+    for assignment in assignments:
+        assignment_match(assignment=assignment, now=now, acting_user=acting_user)
+
+
+# --- Walk-in tickets and callbacks --------------------------------------------------------------
+
+# How long a walk-in's or a callback's interpreting is expected to take.
+REMOTE_MINUTES = 30
+
+
+def assignment_for_ticket(
+    *, ticket: Any, language: str, now: datetime, acting_user: Actor
+) -> Assignment | None:
+    """A walk-in ticket that asked for an interpreter at the kiosk: she is needed now, so by
+    phone (nobody drives in within minutes). None where the office does not use the part or
+    nobody here interprets the language (the ticket keeps the wish)."""
+    office = ticket.office
+    if language_normalise(language or "") is None or not uses(office, INTERPRETERS):
+        return None
+    assignment = assignment_request(
+        office=office,
+        language=language,
+        mode=Mode.PHONE,
+        start=now,
+        end=now + timedelta(minutes=REMOTE_MINUTES),
+        now=now,
+        ticket=ticket,
+        acting_user=acting_user,
+    )
+    assignment_match(assignment=assignment, now=now, acting_user=acting_user)
+    return assignment
+
+
+def assignment_for_callback(
+    *,
+    callback: Any,
+    language: str,
+    start: datetime,
+    minutes: int = REMOTE_MINUTES,
+    now: datetime,
+    acting_user: Actor,
+) -> Assignment:
+    """Staff want an interpreter on the line when they call back: by phone, at `start`.
+    Refused while the callback already has an open or booked one."""
+    if not 5 <= minutes <= 240:
+        raise InterpreterError(
+            _("Give between %(low)s and %(high)s minutes.") % {"low": 5, "high": 240},
+            field="minutes",
+        )
+    if start < now:
+        raise InterpreterError(_("This time has already passed."), field="start")
+    if Assignment.across_offices.filter(callback=callback, state__in=FOLLOWING_STATES).exists():
+        raise InterpreterError(
+            _("An interpreter has already been requested for this."), field="language"
+        )
+    assignment = assignment_request(
+        office=callback.office,
+        language=language,
+        mode=Mode.PHONE,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        now=now,
+        callback_id=callback.pk,
+        client_first_name=(callback.caller_name or "").split(" ")[0],
         acting_user=acting_user,
     )
     assignment_match(assignment=assignment, now=now, acting_user=acting_user)

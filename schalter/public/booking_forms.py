@@ -1,20 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schalter.interpreters.languages import dialect_choices
+# The one list of interpreter wishes (issue 15), importable from here as before.
+from schalter.interpreters.languages import interpreter_choices
 from schalter.kern_forms import KernFormMixin
-from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
-
-
-def interpreter_choices() -> list[tuple[str, str]]:
-    spoken = [
-        (language.code, language.name_local)
-        for language in LANGUAGES
-        if not language.code.startswith("de")
-    ]
-    spoken += sorted(OTHER_SPOKEN_LANGUAGES.items(), key=lambda item: item[0])
-    spoken += dialect_choices({code for code, _name in spoken})  # dialects (issue 15)
-    return [("", _("No interpreter needed")), *spoken]
 
 
 class BookingDetailsForm(KernFormMixin, forms.Form):

@@ -15,6 +15,8 @@ from schalter.accounts.actors import CLIENT
 from schalter.appointments import ratelimit
 from schalter.errors import Refusal
 from schalter.insights.feedback import feedback_link
+from schalter.interpreters import services as interpreter_services
+from schalter.interpreters.languages import interpreter_choice_valid, interpreter_choices
 from schalter.languages import BY_CODE, LANGUAGES, language_for
 from schalter.links import qr_svg
 from schalter.offices import selectors as office_selectors
@@ -70,6 +72,7 @@ def _render_kiosk(
             "language": language,
             "languages": LANGUAGES,
             "groups": groups,
+            "interpreter_choices": interpreter_choices(),  # the one list, with dialects
             "issue_key": secrets.token_urlsafe(16),
             "error": error,
             "unlocked": services.kiosk_unlock_mark(kiosk) in request.session.get(SESSION_KEY, []),
@@ -112,15 +115,23 @@ def kiosk(request: HttpRequest, office: str, kiosk: str) -> HttpResponse:
                 )
             else:
                 group = selectors.group_get(office_obj, request.POST.get("group") or 0)
+                wish = request.POST.get("interpreter_language", "")[:12]
+                wish = wish if interpreter_choice_valid(wish) else ""
                 issued = services.ticket_issue_walk_in(
                     office=office_obj,
                     group=group,
                     now=now,
                     language=language,
                     kiosk=kiosk_obj,
-                    issue_key=issue_key,
+                    # One form for every group: the key names the group pressed.
+                    issue_key=f"{issue_key[:50]}-{group.pk}" if issue_key else "",
+                    interpreter_language=wish,
                     acting_user=CLIENT,
                 )
+                if wish and issued.created:  # an interpreter by phone, matched now (issue 15)
+                    interpreter_services.assignment_for_ticket(
+                        ticket=issued.ticket, language=wish, now=now, acting_user=CLIENT
+                    )
         except Refusal as error:
             return _render_kiosk(
                 request, office_obj, kiosk_obj, language, error=error, status=error.status

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schalter.appointments.models import CancellationReason, OfficeService
-from schalter.interpreters.languages import dialect_choices
+from schalter.interpreters.languages import interpreter_choices  # the one list (issue 15)
 from schalter.kern_forms import KernFormMixin
-from schalter.languages import LANGUAGES, OTHER_SPOKEN_LANGUAGES
+from schalter.languages import LANGUAGES
 from schalter.offices.models import Office
 
 # Further than this no calendar, block or booking reaches: keeps dates sane and queries small.
@@ -37,13 +37,6 @@ def _check_reach(day: date | None, today: date) -> None:
         raise forms.ValidationError(
             _("Choose a day within %(days)s days of today."), params={"days": FURTHEST_DAYS}
         )
-
-
-def interpreter_choices() -> list[tuple[str, object]]:
-    spoken = [(lang.code, lang.name_local) for lang in LANGUAGES if not lang.code.startswith("de")]
-    spoken += sorted(OTHER_SPOKEN_LANGUAGES.items())
-    spoken += dialect_choices({code for code, _name in spoken})  # dialects (issue 15)
-    return [("", _("No interpreter needed")), *spoken]
 
 
 def service_choices(offered: list[OfficeService], language: str) -> list[tuple[str, str]]:

@@ -41,6 +41,7 @@ from schalter.offices.selectors import owned_by
 from schalter.staff.appointment_forms import StaffBookingForm, service_choices
 from schalter.staff.callback_forms import AttemptForm
 from schalter.staff.guards import office_view
+from schalter.staff.interpreter_views import callback_panel
 from schalter.staff.navigation import office_render
 
 C = Capability
@@ -124,6 +125,7 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
         "service_name": callback.service.name_in(language) if callback.service else "",
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "book_form": book_form,
+        "interpreter_panel": callback_panel(request, office, callback),  # issue 15
     }
     return office_render(
         request, "staff/callbacks/detail.html", context, status=extra.pop("status", 200)

@@ -179,6 +179,22 @@ urlpatterns = [
         interpreter_views.statement,
         name="interpreter_statement",
     ),
+    path("<slug:office>/interpreters/pool/", interpreter_views.pool, name="interpreter_pool"),
+    path(
+        "<slug:office>/interpreters/pool/<int:pk>/",
+        interpreter_views.pool_member,
+        name="interpreter_pool_member",
+    ),
+    path(
+        "<slug:office>/interpreters/budget/",
+        interpreter_views.budget,
+        name="interpreter_budget_update",
+    ),
+    path(
+        "<slug:office>/interpreters/callback/<int:pk>/",
+        interpreter_views.callback_request,
+        name="interpreter_callback_request",
+    ),
     # Knowledge base (issue 16)
     path("<slug:office>/knowledge/", knowledge_views.knowledge_index, name="knowledge"),
     path("<slug:office>/knowledge/new/", knowledge_views.knowledge_new, name="knowledge_new"),

@@ -37,6 +37,15 @@ from schalter.callbacks.parts import CALLBACKS
 from schalter.callbacks.requests import callback_request
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
+from schalter.interpreters import services as interpreters
+from schalter.interpreters.models import (
+    Assignment,
+    AvailabilityException,
+    AvailabilityWindow,
+    Interpreter,
+    InterpreterBudget,
+)
+from schalter.interpreters.signin import sign_in_link_issue
 from schalter.offices.models import Closure, Desk, Location, Office, OpeningHours, SpecialHours
 from schalter.offices.services import closure_add, office_part_switch
 from schalter.visits import services as visits
@@ -78,6 +87,7 @@ class World:
     short_service: int
     ids: dict = field(default_factory=dict)
     callback_token: str = ""
+    interpreter: object = None  # in the pool, with a confirmed assignment to report (issue 15)
 
 
 def build_world(office, bookable, now) -> World:
@@ -150,8 +160,41 @@ def build_world(office, bookable, now) -> World:
         now=now,
         acting_user=CLIENT,
     )
+    # An interpreter of the pool with a confirmed assignment tomorrow (her view, the pool pages).
+    amina = interpreters.interpreter_create(
+        name="Amina",
+        email="amina@example.org",
+        languages=["prs", "fa"],
+        modes=["on_site", "phone"],
+        offices={office: 12},
+        acting_user=COMMAND,
+    )
+    interpreters.availability_window_add(
+        interpreter=amina,
+        weekday=now.weekday() + 1,
+        start=time(7),
+        end=time(20),
+        acting_user=COMMAND,
+    )
+    need = interpreters.assignment_request(
+        office=office,
+        language="prs",
+        mode="on_site",
+        start=now + timedelta(days=1),
+        end=now + timedelta(days=1, hours=1),
+        now=now,
+        acting_user=COMMAND,
+    )
+    interpreters.assignment_propose(
+        assignment=need, interpreter=amina, now=now, acting_user=COMMAND
+    )
+    interpreters.assignment_accept(
+        interpreter=amina, assignment_id=need.pk, now=now, acting_user=CLIENT
+    )
     with scopes_disabled():
         ids = {
+            "interpreter": amina.pk,
+            "assignment": need.pk,
             "desk": Desk.objects.filter(office=office).first().pk,
             "location": Location.objects.filter(office=office).first().pk,
             "closure": closure.pk,
@@ -179,6 +222,7 @@ def build_world(office, bookable, now) -> World:
         short_service=card.pk,
         ids=ids,
         callback_token=requested.token,
+        interpreter=amina,
     )
 
 
@@ -214,6 +258,9 @@ def public_pages(w: World) -> dict[str, str]:
         "callback": "/ar/giessen/callback/",
         "callback-status": f"/ar/giessen/callback/{w.callback_token}/",
         "callback-withdraw": f"/de/giessen/callback/{w.callback_token}/withdraw/",
+        # The interpreter's own view before she is signed in (issue 15).
+        "interpreter": "/fa/interpreter/",
+        "interpreter-sign-in": "/de/interpreter/sign-in/not-a-token/",
         # Staff sign-in is public until it succeeds: its forms take the same nasty input.
         "sign-in": "/staff/login/",
     }
@@ -271,6 +318,8 @@ STAFF_PAGES = {
     "callbacks": None,
     "callback": "callback",
     "callback_audio": "callback",
+    "interpreter_pool": None,  # the pool and one interpreter's availability (issue 15)
+    "interpreter_pool_member": "interpreter",
     "planning_plans": None,  # its review buttons post signed plans to planning_apply
 }
 # Pages whose forms post elsewhere (the delete and update buttons) are reached through these.
@@ -279,11 +328,13 @@ POST_ONLY = [
     "waitlist_offer", "language", "planning_apply", "office_logo", "special_hours_delete",
     "callback_claim", "callback_release", "callback_attempt", "callback_book",
     "insights_naming",  # the consent button on the figures page
+    "interpreter_budget_update", "interpreter_callback_request",
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
     "waitlist", "confirm", "manage", "move", "sent", "queue", "ticket", "kiosk", "display",
     "display-calls", "sign-in", "callback", "callback-status", "callback-withdraw",
+    "interpreter", "interpreter-sign-in",
 ]  # fmt: skip
 
 
@@ -350,6 +401,13 @@ def snapshot() -> dict:
             "statuses": sorted(Appointment.objects.values_list("pk", "status")),
             "names": sorted(Appointment.objects.values_list("pk", "name")),
             "callbacks": sorted(Callback.objects.values_list("pk", "state", "outcome")),
+            "interpreters": sorted(Interpreter.objects.values_list("pk", "active", "languages")),
+            "windows": sorted(AvailabilityWindow.objects.values_list("pk", flat=True)),
+            "exceptions": sorted(AvailabilityException.objects.values_list("pk", flat=True)),
+            "budgets": sorted(InterpreterBudget.objects.values_list("pk", "amount")),
+            "assignments": sorted(
+                Assignment.across_offices.values_list("pk", "state", "reported_end", "km")
+            ),
         }  # fmt: skip
 
 
@@ -372,7 +430,7 @@ def fuzz_page(client: Client, url: str, data) -> None:
     assert tally(page.status_code) < 500, (url, page.content[:1000])
     html = page.content.decode() if page.get("Content-Type", "").startswith("text/html") else ""
     forms, query = forms_on(html, url)
-    forms = [f for f in forms if not f.action.endswith("/logout/")]  # stay signed in
+    forms = [f for f in forms if not f.action.endswith(("/logout/", "/sign-out/"))]  # stay in
     # The same draws in the same order whatever the page shows now (an earlier example may have
     # cancelled the appointment it manages): choices are indices taken modulo what is there.
     value = data.draw(nasty_value(), label="value")
@@ -419,6 +477,24 @@ def test_public_pages_take_nasty_input_without_a_5xx(world, page, data):
     if page == "kiosk":  # unlocked, as the office's kiosk is
         client.get(f"/giessen/kiosk/{world.kiosk}/", {"key": world.kiosk_key})
     fuzz_page(client, public_pages(world)[page], data)
+
+
+INTERPRETER_PAGES = ["home", "report"]
+
+
+@pytest.mark.parametrize("page", INTERPRETER_PAGES)
+@FUZZ
+@given(data=st.data())
+def test_the_interpreters_own_view_takes_nasty_input_without_a_5xx(world, page, data):
+    """Her own view, signed in by her magic link: answering requests and reporting times."""
+    client = Client()
+    token = sign_in_link_issue(interpreter=world.interpreter, now=timezone.now())
+    client.post(f"/de/interpreter/sign-in/{token}/")
+    url = {
+        "home": "/de/interpreter/",
+        "report": f"/de/interpreter/{world.ids['assignment']}/report/",
+    }[page]
+    fuzz_page(client, url, data)
 
 
 @pytest.fixture

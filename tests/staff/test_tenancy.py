@@ -134,8 +134,17 @@ def object_of(office, url_name: str) -> int:
             ).pk
         if url_name.startswith("staff:callback"):
             return _callback_of(office).pk
-        if url_name in ("staff:interpreter_mode_update", "staff:interpreter_statement"):
+        if url_name in (
+            "staff:interpreter_mode_update",
+            "staff:interpreter_statement",
+            "staff:interpreter_pool_member",
+        ):
             return _interpreter_request_of(office, url_name)
+        if url_name == "staff:interpreter_callback_request":  # the button on a callback
+            from schalter.offices.services import office_part_switch
+
+            office_part_switch(office=office, name="interpreters", on=True, acting_user=COMMAND)
+            return _callback_of(office).pk
     raise AssertionError(f"{url_name} takes an id: add its objects to object_of()")
 
 
@@ -157,7 +166,7 @@ def _interpreter_request_of(office, url_name: str) -> int:
         offices={office: Decimal(5)},
         acting_user=COMMAND,
     )
-    if url_name == "staff:interpreter_statement":
+    if url_name in ("staff:interpreter_statement", "staff:interpreter_pool_member"):
         return interpreter.pk
     start = timezone.now() + datetime.timedelta(days=3)
     return services.assignment_request(
@@ -227,6 +236,7 @@ CALLBACK_POSTS = {
     "staff:callback_book",
     "staff:callback_claim",
     "staff:callback_release",
+    "staff:interpreter_callback_request",
 }
 
 
@@ -245,7 +255,9 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:content_text",
         "staff:desk",
         "staff:group",
+        "staff:interpreter_callback_request",
         "staff:interpreter_mode_update",
+        "staff:interpreter_pool_member",
         "staff:interpreter_statement",
         "staff:kiosk",
         "staff:location",

@@ -754,6 +754,52 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     "staff:interpreter_statement": (
         Walk(C.VIEW_APPOINTMENTS, ids=lambda w: {"pk": w["interpreter"]}, methods=GET_ONLY),
     ),
+    "staff:interpreter_pool": (
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            bodies=lambda w: [
+                {
+                    "name": "Neu",
+                    "email": "neu@example.org",
+                    "languages": ["apc"],
+                    "modes": ["phone"],
+                    "distance_km": "3",
+                    "fee_agreement": "jveg",
+                    "contact_preference": "email",
+                    "confidentiality": "on",
+                }
+            ],
+        ),
+    ),
+    "staff:interpreter_pool_member": (
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            ids=lambda w: {"pk": w["interpreter"]},
+            bodies=lambda w: [
+                {
+                    "action": "window",
+                    "window-weekday": "6",
+                    "window-start": "21:00",
+                    "window-end": "22:00",
+                },
+            ],
+        ),
+    ),
+    "staff:interpreter_budget_update": (
+        Walk(
+            C.PLAN_APPOINTMENTS,
+            bodies=lambda w: [{"month": "2031-03", "amount": "100"}],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:interpreter_callback_request": (
+        Walk(
+            C.WORK_CALLBACKS,
+            ids=lambda w: {"pk": w["callback"]},
+            bodies=lambda w: [{"language": "apc", "start": "2031-03-03T11:00", "minutes": "30"}],
+            methods=POST_ONLY,
+        ),
+    ),
     "staff:waitlist_offer": (Walk(C.PLAN_APPOINTMENTS, bodies=lambda w: [{}], methods=POST_ONLY),),
     "staff:waitlist_entry_update": (
         Walk(

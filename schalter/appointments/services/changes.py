@@ -11,6 +11,7 @@ from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import transitions
 from schalter.appointments.capabilities import confirm_links_use, link_issue
 from schalter.appointments.errors import Busy, TokenInvalid
+from schalter.appointments.hooks import hooks_run
 from schalter.appointments.models import (
     Appointment,
     LinkPurpose,
@@ -98,6 +99,14 @@ def appointment_cancel(
             action="appointments.appointment.cancelled",
             target=locked,
         )
+        hooks_run(  # e.g. its interpreter is told (appointments/hooks.py)
+            "cancelled",
+            appointment=locked,
+            previous_start=locked.start,
+            previous_end=locked.end,
+            now=now,
+            acting_user=acting_user,
+        )
         if notify:
             queue_appointment_mail(locked, "cancelled")
     appointment.refresh_from_db()
@@ -131,7 +140,7 @@ def appointment_reschedule(
             Seat.objects.filter(pk__in=old_seats).update(
                 appointment=None, held_until=None, free_from=now + delay
             )
-            previous = locked.start
+            previous, previous_end = locked.start, locked.end
             locked.start = start
             locked.end = start + (locked.end - previous)
             locked.reminder_sent_at = None
@@ -142,6 +151,14 @@ def appointment_reschedule(
                 action="appointments.appointment.rescheduled",
                 target=locked,
                 data={"from": previous.isoformat(), "to": start.isoformat()},
+            )
+            hooks_run(  # e.g. its interpreter is checked again (appointments/hooks.py)
+                "moved",
+                appointment=locked,
+                previous_start=previous,
+                previous_end=previous_end,
+                now=now,
+                acting_user=acting_user,
             )
             queue_appointment_mail(locked, "rescheduled")
     except OperationalError as error:

@@ -110,6 +110,7 @@ def _issue(
     walk_in: bool,
     note: str = "",
     token: str,
+    interpreter_language: str = "",
 ) -> Ticket:
     """Take the next number of the group's day under the counter's row lock and create the
     ticket, its page opened by `token`. Runs inside the caller's transaction and scope."""
@@ -131,7 +132,9 @@ def _issue(
         priority=priority,
         appointment=appointment,
         service=appointment.service if appointment else None,
-        interpreter_language=appointment.interpreter_language if appointment else "",
+        interpreter_language=appointment.interpreter_language
+        if appointment
+        else interpreter_language,
         token_hash=token_hash(token),
         kiosk=kiosk,
         issue_key=issue_key if kiosk else "",
@@ -191,10 +194,12 @@ def ticket_issue_walk_in(
     kiosk: Kiosk | None = None,
     issue_key: str = "",
     note: str = "",
+    interpreter_language: str = "",
     acting_user: Actor,
 ) -> Issued:
     """A walk-in ticket, during opening hours and within the group's daily quota, in an office
-    that uses the walk-in queue (offices/parts.py)."""
+    that uses the walk-in queue (offices/parts.py). `interpreter_language`: the wish chosen at
+    the kiosk (a code of the one list, checked by the form)."""
     note = valid_note(note)
     if (repeated := _repeat(kiosk, issue_key)) is not None:
         return _repeated(repeated)
@@ -222,6 +227,7 @@ def ticket_issue_walk_in(
                 walk_in=True,
                 note=note,
                 token=token,
+                interpreter_language=interpreter_language[:10],
             )
     except IntegrityError as error:
         if (repeated := _repeat(kiosk, issue_key)) is not None:
