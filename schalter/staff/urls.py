@@ -82,6 +82,11 @@ urlpatterns = [
     path("<slug:office>/members/", members_views.member_list, name="members"),
     path("<slug:office>/members/invite/", members_views.member_invite, name="member_invite"),
     path("<slug:office>/members/<int:pk>/", members_views.member_detail, name="member"),
+    path(
+        "<slug:office>/members/invitations/<int:pk>/withdraw/",
+        members_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<slug:office>/audit/", audit_views.audit_log, name="audit"),
     path("<slug:office>/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path("<slug:office>/settings/", office_admin_views.office_settings, name="office_settings"),

@@ -31,7 +31,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 
 from schalter.accounts.actors import COMMAND
-from schalter.accounts.models import AuditEvent
+from schalter.accounts.models import AccountLink, AuditEvent
 from schalter.accounts.roles import INSTALLATION_ROLES, Role, capabilities_of
 from schalter.accounts.roles import Capability as C
 from schalter.accounts.services import membership_grant
@@ -139,6 +139,16 @@ def world_of(office: Office, make_staff) -> World:
         ("special", "staff:special_hours_delete"),
     ]:
         world[kind] = object_of(office, url_name)
+    # An open invitation into the office (issue 13): withdrawn only by its own office's admin.
+    world["invitation"] = AccountLink.objects.create(
+        kind=AccountLink.Kind.INVITATION,
+        office=office,
+        email=f"eingeladen@{office.slug}.example",
+        roles=[Role.CASEWORKER],
+        totp_key="00" * 20,
+        created_at=MONDAY_9,
+        expires_at=MONDAY_9 + datetime.timedelta(days=7),
+    ).pk
     # Knowledge (issue 16): a private draft article of the office.
     draft = knowledge_services.article_create(
         office=office, title="Intern", body="Nur hier.", effective_from=today, acting_user=COMMAND
@@ -589,6 +599,14 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             bodies=lambda w: [
                 {"email": "neu@example.org", "roles": ["caseworker"], "language": "de"}
             ],
+        ),
+    ),
+    "staff:invitation_withdraw": (
+        Walk(
+            C.MANAGE_STAFF,
+            ids=lambda w: {"pk": w["invitation"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
         ),
     ),
     # A read: the export of what the office holds about a person, named by her booking code.
