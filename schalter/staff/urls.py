@@ -98,6 +98,7 @@ urlpatterns = [
         name="special_hours_delete",
     ),
     path("<slug:office>/privacy/", privacy_views.privacy, name="privacy"),
+    path("<slug:office>/privacy/retention/", privacy_views.retention, name="retention"),
     path("<slug:office>/content/", content_views.content_list, name="content"),
     path("<slug:office>/content/export.po", content_views.content_export, name="content_export"),
     path("<slug:office>/content/import/", content_views.content_import, name="content_import"),

@@ -31,7 +31,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 
 from schalter.accounts.actors import COMMAND
-from schalter.accounts.models import AccountLink, AuditEvent
+from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import INSTALLATION_ROLES, Role, capabilities_of
 from schalter.accounts.roles import Capability as C
 from schalter.accounts.services import membership_grant
@@ -137,18 +137,9 @@ def world_of(office: Office, make_staff) -> World:
         ("block", "staff:appointment_block_delete"),
         ("waitlist", "staff:waitlist_entry_update"),
         ("special", "staff:special_hours_delete"),
+        ("invitation", "staff:invitation_withdraw"),
     ]:
         world[kind] = object_of(office, url_name)
-    # An open invitation into the office (issue 13): withdrawn only by its own office's admin.
-    world["invitation"] = AccountLink.objects.create(
-        kind=AccountLink.Kind.INVITATION,
-        office=office,
-        email=f"eingeladen@{office.slug}.example",
-        roles=[Role.CASEWORKER],
-        totp_key="00" * 20,
-        created_at=MONDAY_9,
-        expires_at=MONDAY_9 + datetime.timedelta(days=7),
-    ).pk
     # Knowledge (issue 16): a private draft article of the office.
     draft = knowledge_services.article_create(
         office=office, title="Intern", body="Nur hier.", effective_from=today, acting_user=COMMAND
@@ -609,6 +600,8 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             methods=POST_ONLY,
         ),
     ),
+    # Counts only, no object named (tests/privacy/test_retention_report.py).
+    "staff:retention": (Walk(C.VIEW_RETENTION, methods=GET_ONLY),),
     # A read: the export of what the office holds about a person, named by her booking code.
     "staff:privacy": (
         Walk(C.VIEW_PRIVACY, bodies=lambda w: [{"code": w["appointment_code"], "email": ""}]),
