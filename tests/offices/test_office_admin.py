@@ -82,6 +82,28 @@ def test_a_phone_number_that_does_not_parse_is_refused_and_nothing_changes(offic
     assert office.phone == "+496413060" and office.city == "Giessen"
 
 
+def test_a_phone_number_that_does_not_parse_is_refused_on_the_page_next_to_its_field(
+    office, staff_client
+):
+    admin = staff_client(office, Role.OFFICE_ADMIN)
+    body = {
+        "street": "Neue Straße 5",
+        "postcode": "35390",
+        "city": "Gießen",
+        "phone": "call me maybe",
+        "email": "abh@giessen.example",
+        "languages_served": ["de", "ar"],
+    }
+    response = admin.post("/staff/giessen/settings/", body)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("[name=phone]").get("aria-invalid") == "true"
+    assert page.select_one("#id_phone-error").get_text(strip=True)
+    office.refresh_from_db()  # nothing half-saved: the street stays too
+    assert (office.phone, office.street) == ("+496413060", "Berliner Platz 1")
+    assert not AuditEvent.objects.filter(action="offices.office.updated").exists()
+
+
 def test_details_are_saved_normalised_and_audited(office):
     services.office_details_update(
         office=office,
