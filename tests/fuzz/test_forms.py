@@ -240,6 +240,7 @@ STAFF_PAGES = {
     "members": None,
     "audit": None,
     "privacy": None,
+    "retention": None,  # issue 13: a report, GET only
     # Switching parts: a nasty value is refused; a valid switch of a part (possible when
     # hypothesis leaves the form as it is) only hides pages later examples then see as 404.
     "parts": None,
@@ -278,6 +279,7 @@ POST_ONLY = [
     "closure_delete", "notice_delete", "appointment_block_delete", "waitlist_entry_update",
     "waitlist_offer", "language", "planning_apply", "office_logo", "special_hours_delete",
     "callback_claim", "callback_release", "callback_attempt", "callback_book",
+    "invitation_withdraw",  # its button sits on the members page
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
