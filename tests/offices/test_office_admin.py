@@ -369,6 +369,15 @@ def test_the_public_page_shows_each_buildings_own_hours(office):
     assert "Ostanlage 7" in page.get_text()
 
 
+def test_the_first_visit_page_names_each_buildings_hours(office):
+    assert "opening-hours" not in Client().get("/de/giessen/first-visit/").content.decode()
+    annex_with_own_saturday(office)
+    page = BeautifulSoup(Client().get("/de/giessen/first-visit/").content, "html.parser")
+    captions = [t.caption.get_text(strip=True) for t in page.select("table.opening-hours")]
+    assert captions == ["Hauptgebäude", "Nebengebäude Ost"]
+    assert "09:05" in page.select("table.opening-hours")[1].get_text()
+
+
 def test_a_building_keeps_the_offices_special_hours_unless_it_has_its_own(office):
     annex_with_own_saturday(office)
     annex = selectors.locations_of(office)[1]
