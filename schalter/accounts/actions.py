@@ -13,6 +13,7 @@ MEMBERSHIP_VIEWED = "accounts.membership.viewed"
 # Issue 13: staff managed by their office.
 INVITATION_SENT = "accounts.invitation.sent"
 INVITATION_ACCEPTED = "accounts.invitation.accepted"
+INVITATION_WITHDRAWN = "accounts.invitation.withdrawn"
 ROLES_CHANGED = "accounts.membership.roles_changed"
 MEMBER_DEACTIVATED = "accounts.membership.deactivated"
 MEMBER_REACTIVATED = "accounts.membership.reactivated"

@@ -228,6 +228,7 @@ register("accounts.login.unlocked", _("%(actor)s unlocked a locked sign-in"))
 # Staff managed by their office (issue 13).
 register(actions.INVITATION_SENT, _("%(actor)s invited someone to join the office"))
 register(actions.INVITATION_ACCEPTED, _("%(actor)s accepted an invitation and joined the office"))
+register(actions.INVITATION_WITHDRAWN, _("%(actor)s withdrew an invitation to join the office"))
 for action, template in {
     actions.ROLES_CHANGED: _("%(actor)s changed the roles of %(person)s"),
     actions.MEMBER_DEACTIVATED: _("%(actor)s deactivated the account of %(person)s"),

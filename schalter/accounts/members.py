@@ -24,7 +24,7 @@ from django_otp.util import random_hex
 from schalter.accounts import actions
 from schalter.accounts.actors import Actor
 from schalter.accounts.links import account_link_token_issue
-from schalter.accounts.models import AccountLink, Membership, StaffProfile
+from schalter.accounts.models import AccountLink, AuditEvent, Membership, StaffProfile
 from schalter.accounts.roles import OFFICE_ROLES, Capability, Role, capabilities_of
 from schalter.accounts.selectors import active_admins_of, capabilities_in
 from schalter.accounts.services import audit_record
@@ -55,6 +55,11 @@ class LinkInvalid(MemberRefusal):
         "one. Ask your office admin for a new one."
     )
 
+
+INVITATION_WITHDRAWN = _(
+    "This invitation was withdrawn by the office. If you should still join, ask your office "
+    "admin for a new invitation."
+)
 
 LAST_ADMIN = _("The office must keep at least one active admin. Make someone else admin first.")
 
@@ -214,6 +219,51 @@ def invitation_create(
     )
     _send(link)
     return link
+
+
+@transaction.atomic
+def invitation_withdraw(
+    *, office: Office, link_id: int, acting_user: User, now: datetime
+) -> AccountLink:
+    """An admin takes back an open invitation into `office`: its link stops working at once and
+    whoever opens it is told it was withdrawn. An invitation already used, expired or replaced
+    is not open any more and cannot be withdrawn (a 404, like another office's)."""
+    _may_manage(office, acting_user)
+    link = (
+        AccountLink.objects.select_for_update()
+        .filter(pk=link_id, office=office, kind=AccountLink.Kind.INVITATION)
+        .first()
+    )
+    if link is None or not link.open_at(now):
+        raise LinkInvalid
+    link.withdrawn_at = now
+    link.save(update_fields=["withdrawn_at"])
+    audit_record(
+        office=office,
+        acting_user=acting_user,
+        action=actions.INVITATION_WITHDRAWN,
+        target=link,
+        data={"roles": link.roles},
+    )
+    return link
+
+
+def link_closed_message(link: AccountLink | None) -> str:
+    """What the person who opens a link that no longer works reads: an invitation an admin
+    withdrew says so; any other closed link gets the general message."""
+    if (
+        link is not None
+        and link.withdrawn_at is not None
+        and link.kind == AccountLink.Kind.INVITATION
+    ):
+        withdrawn = AuditEvent.objects.filter(
+            action=actions.INVITATION_WITHDRAWN,
+            target_type=AccountLink._meta.label_lower,
+            target_id=str(link.pk),
+        ).exists()
+        if withdrawn:
+            return str(INVITATION_WITHDRAWN)
+    return str(LinkInvalid.message)
 
 
 def _open_link(token: str, kind: str, now: datetime) -> AccountLink:

@@ -53,6 +53,11 @@ class Capability(models.TextChoices):
         "privacy.view",
         _("See who read client records and export what is held about a person"),
     )
+    # The retention report (issue 13): what personal data is kept, how long, how much is due.
+    VIEW_RETENTION = (
+        "privacy.retention",
+        _("See what personal data is kept, for how long, and when it was last deleted"),
+    )
     # Knowledge base (issue 16): every office role reads, editors write, editors and leads approve.
     READ_KNOWLEDGE = "knowledge.read", _("Read the knowledge base and confirm required reading")
     EDIT_KNOWLEDGE = "knowledge.edit", _("Write knowledge articles and practice notes")
@@ -101,6 +106,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Insights (issue 17): the office's figures and feedback, for its admins and team leads.
 for _role in (Role.OFFICE_ADMIN, Role.TEAM_LEAD):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {C.VIEW_INSIGHTS}
+
+# The retention report (issue 13): for the data-protection officer and the office's admins.
+for _role in (Role.OFFICE_ADMIN, Role.DATA_PROTECTION_OFFICER):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {C.VIEW_RETENTION}
 
 # Roles held for the whole installation rather than in one office (Membership.office is empty).
 INSTALLATION_ROLES = frozenset({Role.MINISTRY, Role.OPERATOR})

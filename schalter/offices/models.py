@@ -246,3 +246,22 @@ class Desk(models.Model):
     @property
     def palette_colour(self) -> palette.DeskColour:
         return palette.BY_KEY[self.colour]
+
+
+class ErasureRun(models.Model):
+    """The last run of one app's retention eraser for an office (offices/retention.py): when it
+    last ran, and when it last cleared records and how many. The data-protection officer's
+    retention report reads it; one row per office and eraser, updated in place."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="erasure_runs")
+    eraser = models.CharField(max_length=40)
+    ran_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(office="office")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "eraser"], name="erasure_run_once"),
+        ]

@@ -56,24 +56,41 @@ def public_holiday(office: Office, day: date, language: str) -> str:
     return _public_holidays(office.subdivision, day.year, names_in).get(day, "")
 
 
-def week_schedule(office: Office, first_day: date, language: str, days: int = 7) -> list[Day]:
-    """Opening periods for each day from first_day, with holidays and closures marked."""
+def week_schedule(
+    office: Office,
+    first_day: date,
+    language: str,
+    days: int = 7,
+    location: Location | None = None,
+) -> list[Day]:
+    """Opening periods for each day from first_day, with holidays and closures marked. With a
+    `location`: that building's, which keeps its own weekly hours if it has any (else the
+    office's) and its own special hours on a day that has some (else the office's)."""
     last_day = first_day + timedelta(days=days - 1)
     with scope(office=office):
-        hours = list(OpeningHours.objects.filter(office=office, location__isnull=True))
+        all_hours = list(
+            OpeningHours.objects.filter(office=office).filter(
+                models.Q(location__isnull=True) | models.Q(location=location)
+            )
+        )
         closures = list(
             Closure.objects.filter(office=office, first_day__lte=last_day, last_day__gte=first_day)
         )
-        specials = list(
+        all_specials = list(
             SpecialHours.objects.filter(
-                office=office, location__isnull=True, day__gte=first_day, day__lte=last_day
-            )
+                office=office, day__gte=first_day, day__lte=last_day
+            ).filter(models.Q(location__isnull=True) | models.Q(location=location))
         )
+    own_hours = [h for h in all_hours if location is not None and h.location_id == location.pk]
+    hours = own_hours or [h for h in all_hours if h.location_id is None]
     schedule = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         closure = next((c for c in closures if c.first_day <= day <= c.last_day), None)
-        own = [s for s in specials if s.day == day]
+        of_day = [s for s in all_specials if s.day == day]
+        own = [s for s in of_day if s.location_id is not None] or [
+            s for s in of_day if s.location_id is None
+        ]
         periods = (
             [Period(s.opens, s.closes) for s in own]
             if own
@@ -89,6 +106,51 @@ def week_schedule(office: Office, first_day: date, language: str, days: int = 7)
             )
         )
     return schedule
+
+
+@dataclass(frozen=True)
+class BuildingWeek:
+    location: Location
+    name: str
+    days: list[Day]
+
+
+def buildings_with_own_hours(office: Office) -> list[Location]:
+    """The office's buildings, if one of them keeps weekly or special hours of its own (each
+    building's hours then differ from the others'); else none (the office's hours are all)."""
+    with scope(office=office):
+        own = OpeningHours.objects.filter(office=office, location__isnull=False).exists() or (
+            SpecialHours.objects.filter(office=office, location__isnull=False).exists()
+        )
+    return locations_of(office) if own else []
+
+
+def building_weeks(
+    office: Office, first_day: date, language: str, days: int = 7
+) -> list[BuildingWeek]:
+    """Each building's days when buildings keep hours of their own; empty otherwise."""
+    return [
+        BuildingWeek(
+            location,
+            location.name_in(language),
+            week_schedule(office, first_day, language, days, location),
+        )
+        for location in buildings_with_own_hours(office)
+    ]
+
+
+def building_weekly_hours(office: Office) -> list[tuple[Location, dict[int, list[Period]]]]:
+    """Each building's regular week (its own, or the office's) when buildings keep hours of
+    their own; empty otherwise."""
+    buildings = buildings_with_own_hours(office)
+    if not buildings:
+        return []
+    office_week = weekly_hours_of(office)
+    found = []
+    for location in buildings:
+        own = weekly_hours_of(office, location)
+        found.append((location, own if any(own.values()) else office_week))
+    return found
 
 
 def weekly_hours_of(office: Office, location: Location | None = None) -> dict[int, list[Period]]:

@@ -116,14 +116,26 @@ class HoursLine:
     periods: str
 
 
-def weekly_hours(office: Office) -> list[HoursLine]:
-    """The regular week (Monday first), weekday names in the active language."""
+def _hours_lines(week: dict[int, list[selectors.Period]]) -> list[HoursLine]:
     lines = []
-    for weekday, day_periods in selectors.weekly_hours_of(office).items():
+    for weekday, day_periods in week.items():
         if day_periods:
             periods = ", ".join(f"{p.opens:%H:%M}–{p.closes:%H:%M}" for p in day_periods)
             lines.append(HoursLine(str(Weekday(weekday).label), periods))
     return lines
+
+
+def weekly_hours(office: Office) -> list[HoursLine]:
+    """The regular week (Monday first), weekday names in the active language."""
+    return _hours_lines(selectors.weekly_hours_of(office))
+
+
+def building_hours(office: Office, language: str) -> list[dict[str, Any]]:
+    """Each building's regular week when buildings keep hours of their own (else none)."""
+    return [
+        {"name": location.name_in(language), "hours": _hours_lines(week)}
+        for location, week in selectors.building_weekly_hours(office)
+    ]
 
 
 def _column(language: Language) -> dict[str, Any]:
@@ -138,6 +150,7 @@ def _office_facts(office: Office, language: Language) -> dict[str, Any]:
         "directions": office.directions_in(code),
         "transport": office.transport_in(code),
         "hours": weekly_hours(office),
+        "building_hours": building_hours(office, code),
         "languages_served": [spoken_language_name(c) for c in office.languages_served],
         "books_online": uses(office, BOOKING),
         "takes_walk_ins": uses(office, QUEUE),

@@ -202,5 +202,9 @@ def first_visit(request: HttpRequest, office: str) -> HttpResponse:
                 {"name": location.name_in(language), "step_free": location.step_free}
                 for location in office_selectors.locations_of(office_obj)
             ],
+            # The buildings named here, with their own hours when they keep some.
+            "building_weeks": office_selectors.building_weeks(
+                office_obj, local_date(office_obj, timezone.now()), language
+            ),
         },
     )

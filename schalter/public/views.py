@@ -66,6 +66,8 @@ def office_home(request: HttpRequest, office: str) -> HttpResponse:
             "accessibility_notes": office_obj.accessibility_notes_in(language),
             "today": week[0],
             "week": week,
+            # Buildings with hours of their own: each building's week (else the office's only).
+            "building_weeks": selectors.building_weeks(office_obj, now.date(), language),
             "closures": [
                 {"first_day": c.first_day, "last_day": c.last_day, "reason": c.reason_in(language)}
                 for c in selectors.upcoming_closures(office_obj, now.date())

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -99,6 +99,22 @@ def member_invite(request: HttpRequest, office: Office) -> HttpResponse:
                 )
                 return redirect("staff:members", office=office.slug)
     return office_render(request, "staff/member_invite.html", {"form": form}, status=status)
+
+
+@require_POST
+@office_view(Capability.MANAGE_STAFF)
+def invitation_withdraw(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
+    """Take back an open invitation: its link stops working at once."""
+    try:
+        link = members.invitation_withdraw(
+            office=office, link_id=pk, acting_user=request.user, now=timezone.now()
+        )
+    except members.LinkInvalid as refusal:
+        raise Http404 from refusal
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": link.email}
+    )
+    return redirect("staff:members", office=office.slug)
 
 
 @office_view(Capability.VIEW_STAFF)
@@ -245,7 +261,7 @@ def _account_link_page(request: HttpRequest, token: str, link: AccountLink | Non
         return render(
             request,
             "staff/account_link.html",
-            {"invalid": str(members.LinkInvalid.message)},
+            {"invalid": members.link_closed_message(link)},
             status=404,
         )
     if link.kind == AccountLink.Kind.INVITATION:

@@ -42,6 +42,7 @@ SETTINGS = (
     NavEntry(_("Figures"), "staff:insights", Capability.VIEW_INSIGHTS),  # issue 17
     NavEntry(_("Audit log"), "staff:audit", Capability.VIEW_AUDIT),
     NavEntry(_("Privacy"), "staff:privacy", Capability.VIEW_PRIVACY),
+    NavEntry(_("Retention"), "staff:retention", Capability.VIEW_RETENTION),  # issue 13
 )
 
 

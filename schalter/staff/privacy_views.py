@@ -13,7 +13,9 @@ from schalter.accounts.services import audit_record
 from schalter.appointments.errors import InvalidContact
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.offices.retention import eraser_names
 from schalter.privacy.reads import SUBJECT_EXPORTED, record_reads
+from schalter.privacy.retention import retention_report
 from schalter.privacy.subject import subject_export, subject_records
 from schalter.staff.forms import SubjectAccessForm
 from schalter.staff.guards import office_view
@@ -61,3 +63,11 @@ def _download(office: Office, export: dict) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="schalter-{office.slug}-{day}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_http_methods(["GET"])
+@office_view(Capability.VIEW_RETENTION)
+def retention(request: HttpRequest, office: Office) -> HttpResponse:
+    """The retention report: counts only, naming nobody, so the read is not audited."""
+    rows = retention_report(office=office, now=timezone.now(), erasers=eraser_names())
+    return office_render(request, "staff/privacy/retention.html", {"rows": rows})

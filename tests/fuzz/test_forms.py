@@ -287,6 +287,7 @@ STAFF_PAGES = {
     "members": None,
     "audit": None,
     "privacy": None,
+    "retention": None,  # issue 13: a report, GET only
     # Switching parts: a nasty value is refused; a valid switch of a part (possible when
     # hypothesis leaves the form as it is) only hides pages later examples then see as 404.
     "parts": None,
@@ -329,6 +330,7 @@ POST_ONLY = [
     "callback_claim", "callback_release", "callback_attempt", "callback_book",
     "insights_naming",  # the consent button on the figures page
     "interpreter_budget_update", "interpreter_callback_request",
+    "invitation_withdraw",  # its button sits on the members page
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",

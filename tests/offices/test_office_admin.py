@@ -82,6 +82,28 @@ def test_a_phone_number_that_does_not_parse_is_refused_and_nothing_changes(offic
     assert office.phone == "+496413060" and office.city == "Giessen"
 
 
+def test_a_phone_number_that_does_not_parse_is_refused_on_the_page_next_to_its_field(
+    office, staff_client
+):
+    admin = staff_client(office, Role.OFFICE_ADMIN)
+    body = {
+        "street": "Neue Straße 5",
+        "postcode": "35390",
+        "city": "Gießen",
+        "phone": "call me maybe",
+        "email": "abh@giessen.example",
+        "languages_served": ["de", "ar"],
+    }
+    response = admin.post("/staff/giessen/settings/", body)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("[name=phone]").get("aria-invalid") == "true"
+    assert page.select_one("#id_phone-error").get_text(strip=True)
+    office.refresh_from_db()  # nothing half-saved: the street stays too
+    assert (office.phone, office.street) == ("+496413060", "Berliner Platz 1")
+    assert not AuditEvent.objects.filter(action="offices.office.updated").exists()
+
+
 def test_details_are_saved_normalised_and_audited(office):
     services.office_details_update(
         office=office,
@@ -305,3 +327,91 @@ def test_special_hours_are_owned_by_the_office(office):
         selectors.special_hours_get(office, made.pk)
     with scopes_disabled():
         assert SpecialHours.objects.filter(office=other).count() == 1
+
+
+# --- buildings with hours of their own ----------------------------------------------------------
+
+
+def annex_with_own_saturday(office) -> None:
+    """A second building that opens on Saturday, while the office's main building does not."""
+    annex = services.location_create(
+        office=office, name={"de": "Nebengebäude Ost"}, street="Ostanlage 7", acting_user=COMMAND
+    )
+    morning = [(time(8), time(12))]
+    services.opening_hours_set(
+        office=office,
+        weekly={0: morning, 5: [(time(9, 5), time(12, 55))]},
+        location=annex,
+        acting_user=COMMAND,
+    )
+
+
+def test_the_public_page_shows_each_buildings_own_hours(office):
+    single = BeautifulSoup(Client().get("/de/giessen/").content, "html.parser")
+    assert len(single.select("table.opening-hours")) == 1
+    annex_with_own_saturday(office)
+    page = BeautifulSoup(Client().get("/de/giessen/").content, "html.parser")
+    tables = page.select("table.opening-hours")
+    captions = [t.caption.get_text(strip=True) for t in tables]
+    assert captions == ["Hauptgebäude", "Nebengebäude Ost"]
+    main, annex = (
+        {
+            row.th.get_text(" ", strip=True).split()[0]: row.td.get_text(" ", strip=True)
+            for row in t.tbody.select("tr")
+        }
+        for t in tables
+    )
+    saturday = next(name for name in main if name.startswith("Sa"))
+    assert "09:05" in annex[saturday] and "12:55" in annex[saturday]
+    assert "09:05" not in main[saturday]  # the main building keeps the office's hours
+    tuesday = next(name for name in main if name.startswith("Di"))
+    assert "08:00" in main[tuesday] and "08:00" not in annex[tuesday]
+    assert "Ostanlage 7" in page.get_text()
+
+
+def test_the_first_visit_page_names_each_buildings_hours(office):
+    assert "opening-hours" not in Client().get("/de/giessen/first-visit/").content.decode()
+    annex_with_own_saturday(office)
+    page = BeautifulSoup(Client().get("/de/giessen/first-visit/").content, "html.parser")
+    captions = [t.caption.get_text(strip=True) for t in page.select("table.opening-hours")]
+    assert captions == ["Hauptgebäude", "Nebengebäude Ost"]
+    assert "09:05" in page.select("table.opening-hours")[1].get_text()
+
+
+def test_a_building_keeps_the_offices_special_hours_unless_it_has_its_own(office):
+    annex_with_own_saturday(office)
+    annex = selectors.locations_of(office)[1]
+    now = timezone.now()
+    day = now.date() + timedelta(days=(7 - now.weekday()) % 7 or 7)  # next Monday
+    services.special_hours_set(
+        office=office, day=day, periods=[(time(7), time(9))], note={}, now=now, acting_user=COMMAND
+    )
+    for building in selectors.building_weeks(office, day, "de", days=1):
+        assert [(p.opens, p.closes) for p in building.days[0].periods] == [(time(7), time(9))]
+    services.special_hours_set(
+        office=office,
+        day=day,
+        periods=[(time(10), time(11))],
+        note={},
+        location=annex,
+        now=now,
+        acting_user=COMMAND,
+    )
+    main, own = selectors.building_weeks(office, day, "de", days=1)
+    assert [(p.opens, p.closes) for p in main.days[0].periods] == [(time(7), time(9))]
+    assert [(p.opens, p.closes) for p in own.days[0].periods] == [(time(10), time(11))]
+
+
+def test_a_fresh_flyer_shows_each_buildings_hours(office, settings, tmp_path):
+    pytest.importorskip("weasyprint")
+    from tests.printing.conftest import pdf_text
+
+    settings.SCHALTER_PDF_CACHE_DIR = tmp_path / "pdf"
+    settings.SCHALTER_PDF_FRESH_SECONDS = 600
+    public = Client()
+    assert "Nebengebäude Ost" not in pdf_text(public.get("/de/giessen/flyer.pdf").content)
+    annex_with_own_saturday(office)
+    text = pdf_text(public.get("/de/giessen/flyer.pdf").content)
+    assert "Hauptgebäude" in text and "Nebengebäude Ost" in text
+    assert "09:05–12:55" in text
+    assert text.index("Hauptgebäude") < text.index("Nebengebäude Ost") < text.index("09:05")

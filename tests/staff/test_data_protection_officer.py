@@ -21,10 +21,10 @@ from tests.staff.test_tenancy_walk import (
 
 pytestmark = pytest.mark.django_db
 
-HERS = {C.VIEW_PRIVACY, C.VIEW_AUDIT}
+HERS = {C.VIEW_PRIVACY, C.VIEW_AUDIT, C.VIEW_RETENTION}
 
 
-def test_her_role_holds_exactly_the_audit_log_and_the_privacy_reports():
+def test_her_role_holds_exactly_the_audit_log_and_the_privacy_and_retention_reports():
     assert CAPABILITIES[Role.DATA_PROTECTION_OFFICER] == HERS
 
 

@@ -20,9 +20,15 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from schalter.accounts import actions
+from schalter.accounts import actions, audit_words
 from schalter.accounts.actors import COMMAND
-from schalter.accounts.members import NotAllowed, invitation_create, operator_create
+from schalter.accounts.members import (
+    INVITATION_WITHDRAWN,
+    LinkInvalid,
+    NotAllowed,
+    invitation_create,
+    operator_create,
+)
 from schalter.accounts.models import AccountLink, AuditEvent, Membership, SignInLock
 from schalter.accounts.roles import Role
 from schalter.accounts.selectors import is_operator, members_speaking, sign_in_name_key
@@ -181,6 +187,53 @@ def test_an_existing_account_joins_after_signing_in_and_the_admin_learns_nothing
     detail = admin_client.get(members_path(office, membership_of(springer, office).pk))
     assert other_office.name_in("de") not in detail.content.decode()
     assert her.post(path).status_code == 404  # used
+
+
+def test_an_admin_withdraws_an_open_invitation_and_its_link_says_so(
+    admin_client, office, staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, office, "zurueck@example.org")
+    path = link_in(mailoutbox[0])
+    link = AccountLink.objects.get()
+    withdraw = f"/staff/{office.slug}/members/invitations/{link.pk}/withdraw/"
+    listing = BeautifulSoup(admin_client.get(members_path(office)).content, "html.parser")
+    assert listing.select_one(f"form[action='{withdraw}'] button")
+    # Team leads see the list but do not withdraw; GET changes nothing.
+    assert staff_client(office, Role.TEAM_LEAD).post(withdraw).status_code == 403
+    assert admin_client.get(withdraw).status_code == 405
+    response = admin_client.post(withdraw)
+    assert response.status_code == 302
+    after = BeautifulSoup(admin_client.get(members_path(office)).content, "html.parser")
+    assert after.select_one(f"form[action='{withdraw}']") is None
+    event = AuditEvent.objects.get(action=actions.INVITATION_WITHDRAWN)
+    assert event.office == office and event.actor is not None
+    assert audit_words.sentence_of(event.action) is not None
+    assert audit_words.actor_name(event) in audit_words.in_words(event)
+    # Whoever opens the link now is told it was withdrawn, and nothing is created.
+    opened = Client().get(path)
+    assert opened.status_code == 404
+    assert german(str(INVITATION_WITHDRAWN)) in opened.content.decode()
+    body = {"full_name": "Z", "password": PASSWORD, "password_again": PASSWORD, "code": "000000"}
+    assert Client().post(path, body).status_code == 404
+    assert not User.objects.filter(username="zurueck@example.org").exists()
+    # Withdrawn once: a second withdrawal finds no open invitation.
+    assert admin_client.post(withdraw).status_code == 404
+    assert AuditEvent.objects.filter(action=actions.INVITATION_WITHDRAWN).count() == 1
+
+
+def test_a_replaced_invitation_link_gets_the_general_message(
+    admin_client, office, mailoutbox, django_capture_on_commit_callbacks
+):
+    for _time in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            invite(admin_client, office, "zweimal@example.org")
+    assert len(mailoutbox) == 2
+    opened = Client().get(link_in(mailoutbox[0]))
+    assert opened.status_code == 404
+    assert german(str(INVITATION_WITHDRAWN)) not in opened.content.decode()
+    assert german(str(LinkInvalid.message)) in opened.content.decode()
+    assert Client().get(link_in(mailoutbox[1])).status_code == 200
 
 
 def test_an_invitation_for_another_account_is_refused(

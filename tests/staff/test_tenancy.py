@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
 from schalter.accounts.actors import COMMAND
-from schalter.accounts.models import Membership
+from schalter.accounts.models import AccountLink, Membership
 from schalter.accounts.roles import Role
 from schalter.appointments.models import (
     Appointment,
@@ -78,6 +78,16 @@ def object_of(office, url_name: str) -> int:
             return SpecialHours.objects.filter(office=office).first().pk
         if url_name == "staff:member":
             return Membership.objects.filter(office=office).first().pk
+        if url_name == "staff:invitation_withdraw":  # an open invitation into the office
+            return AccountLink.objects.create(
+                kind=AccountLink.Kind.INVITATION,
+                office=office,
+                email=f"eingeladen@{office.slug}.example",
+                roles=["caseworker"],
+                totp_key="00" * 20,
+                created_at=datetime.datetime(2029, 1, 1, tzinfo=datetime.UTC),
+                expires_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
+            ).pk
         if url_name == "staff:screen":
             from schalter.visits.services import screen_create
 
@@ -259,6 +269,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:interpreter_mode_update",
         "staff:interpreter_pool_member",
         "staff:interpreter_statement",
+        "staff:invitation_withdraw",
         "staff:kiosk",
         "staff:location",
         "staff:member",
@@ -282,7 +293,7 @@ def test_other_offices_objects_are_404(staff_client, make_staff, office, other_o
     through_other_slug = reverse(
         url_name, kwargs={"office": other_office.slug, **id_kwargs(url_name, foreign_pk)}
     )
-    post_only = url_name.endswith(("_delete", "_update")) or url_name in CALLBACK_POSTS
+    post_only = url_name.endswith(("_delete", "_update", "_withdraw")) or url_name in CALLBACK_POSTS
     if post_only:  # POST-only views
 
         def method(url):

@@ -137,6 +137,7 @@ def world_of(office: Office, make_staff) -> World:
         ("block", "staff:appointment_block_delete"),
         ("waitlist", "staff:waitlist_entry_update"),
         ("special", "staff:special_hours_delete"),
+        ("invitation", "staff:invitation_withdraw"),
     ]:
         world[kind] = object_of(office, url_name)
     # Knowledge (issue 16): a private draft article of the office.
@@ -591,6 +592,16 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             ],
         ),
     ),
+    "staff:invitation_withdraw": (
+        Walk(
+            C.MANAGE_STAFF,
+            ids=lambda w: {"pk": w["invitation"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
+        ),
+    ),
+    # Counts only, no object named (tests/privacy/test_retention_report.py).
+    "staff:retention": (Walk(C.VIEW_RETENTION, methods=GET_ONLY),),
     # A read: the export of what the office holds about a person, named by her booking code.
     "staff:privacy": (
         Walk(C.VIEW_PRIVACY, bodies=lambda w: [{"code": w["appointment_code"], "email": ""}]),
