@@ -117,6 +117,7 @@ def left_to_others(office: Office, routing: Routing) -> list[str]:
         codes = (
             Callback.objects.filter(office=office)
             .exclude(state=State.CLOSED)
+            .order_by()  # no ordering columns in the DISTINCT: one row per language
             .values_list("language", flat=True)
             .distinct()
         )

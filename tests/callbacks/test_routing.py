@@ -16,7 +16,7 @@ from schalter.accounts.members import member_active_set, member_languages_set
 from schalter.callbacks import services
 from schalter.callbacks.incoming import Incoming
 from schalter.callbacks.models import Callback
-from schalter.callbacks.worklist import language_key, routing_of
+from schalter.callbacks.worklist import language_key, left_to_others, routing_of
 from schalter.languages import spoken_language_name
 from tests.callbacks.conftest import callbacks_on
 from tests.conftest import german, sign_in
@@ -151,3 +151,10 @@ def test_regional_codes_dialects_and_easy_german_count_as_the_language(office, t
     assert routing.is_hers("fa-af") and routing.is_hers("de-x-ls") and routing.is_hers("")
     assert not routing.is_hers("ar") and not routing.nobody_speaks("ar")
     assert routing.nobody_speaks("ru")  # the caseworker's Russian does not count
+
+
+def test_the_languages_left_to_others_are_named_once_each(office, team, waiting):
+    receive(office, "tr", 4)
+    receive(office, "ar", 5)
+    assert left_to_others(office, routing_of(office, team["german"])) == ["ar", "tr"]
+    assert left_to_others(office, routing_of(office, team["arabic"])) == ["tr"]
