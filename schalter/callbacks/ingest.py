@@ -138,7 +138,7 @@ def message_ingest(
                 zone=found.zone,
                 mailbox=mailbox.address if mailbox else (recipients[0] if recipients else ""),
                 language=mailbox.language if mailbox else "",
-                patterns=[pattern_of(p) for p in patterns_of(found)],
+                patterns=lambda: [pattern_of(p) for p in patterns_of(found)],
             )
         except NotAVoicemail as refusal:
             return rejected(refusal.reason, found)

@@ -1,5 +1,6 @@
 """Reads about callbacks. Never writes, never imports services."""
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
@@ -92,16 +93,16 @@ def callback_by_dedup_key(
         return Callback.objects.filter(same, office=office).order_by("id").first()
 
 
-def claimable(office: Office, now: datetime, languages: list[str] | None = None) -> QuerySet:
+def claimable(office: Office, now: datetime, leave_out: Collection[str] = ()) -> QuerySet:
     """Open callbacks an agent may take now, most urgent first: overdue and soonest deadlines on
-    top, those with a follow-up time still ahead left out. With `languages`, only callbacks in
-    one of them or of no known language."""
+    top, those with a follow-up time still ahead left out, and those in the languages
+    `leave_out` (left to the agents who speak them: worklist.left_to_others)."""
     with scope(office=office):
         found = Callback.objects.filter(office=office, state=State.OPEN).exclude(
             follow_up_at__gt=now
         )
-        if languages is not None:
-            found = found.filter(language__in=[*languages, ""])
+        if leave_out:
+            found = found.exclude(language__in=list(leave_out))
         return found.order_by(F("deadline").asc(nulls_last=True), "id")
 
 

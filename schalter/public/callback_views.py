@@ -22,6 +22,7 @@ from schalter.callbacks.requests import (
 from schalter.callbacks.worklist import callback_by_status_token
 from schalter.errors import Refusal
 from schalter.offices import selectors as office_selectors
+from schalter.offices.localtime import local_time
 from schalter.offices.models import Office
 from schalter.public.booking_views import captcha_language, captcha_strings
 from schalter.public.callback_forms import CallbackRequestForm
@@ -117,6 +118,8 @@ def callback_status(request: HttpRequest, office: str, token: str) -> HttpRespon
             "office": office_obj,
             "office_name": office_obj.name_in(get_language()),
             "callback": callback,
+            # On the office's wall clock, whatever the server's zone (day_and_time leaves it so).
+            "deadline": local_time(office_obj, callback.deadline) if callback.deadline else None,
             "token": token,
         },
     )

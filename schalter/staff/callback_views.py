@@ -3,6 +3,7 @@ message (each playback audited as a read of a client record), call by `tel:` lin
 attempt, or book an appointment for the caller in one step."""
 
 import re
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -25,17 +26,18 @@ from schalter.callbacks.services import (
     callback_release,
 )
 from schalter.callbacks.worklist import (
-    agent_languages,
+    Routing,
     attempts_of,
     audio_exists,
     audio_of,
     is_overdue,
-    user_languages,
+    left_to_others,
+    routing_of,
     worklist_page,
 )
 from schalter.errors import Refusal
 from schalter.languages import spoken_language_name
-from schalter.offices.localtime import local_date
+from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
 from schalter.staff.appointment_forms import StaffBookingForm, service_choices
@@ -48,9 +50,9 @@ C = Capability
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def _language_note(callback: Callback, speakers) -> str:
-    """Says so when nobody here speaks the caller's language, with what to do instead."""
-    if not speakers.known or not callback.language or callback.language in speakers.languages:
+def _language_note(callback: Callback, routing: Routing) -> str:
+    """Says so when no agent here speaks the caller's language, with what to do instead."""
+    if not routing.nobody_speaks(callback.language):
         return ""
     return _("Nobody here speaks %(language)s: call with a phone interpreter.") % {
         "language": spoken_language_name(callback.language)
@@ -60,15 +62,18 @@ def _language_note(callback: Callback, speakers) -> str:
 @require_http_methods(["GET", "POST"])
 @office_view(C.WORK_CALLBACKS)
 def callbacks(request: HttpRequest, office: Office) -> HttpResponse:
-    """GET: the worklist, a page at a time. POST: take the most urgent one that is free."""
+    """GET: the worklist, a page at a time (`?for=me`: only those routed to her). POST: take the
+    most urgent one that is free and hers by language: in a language she speaks, in German, or
+    in one no agent here speaks; those only colleagues speak are left to them."""
     now = timezone.now()
+    routing = routing_of(office, request.user)
     if request.method == "POST":
         try:
             found = callback_claim(
                 office=office,
                 now=now,
                 acting_user=request.user,
-                languages=user_languages(request.user, office),
+                leave_out=left_to_others(office, routing),
             )
         except Refusal as problem:
             messages.error(request, str(problem.message))
@@ -77,21 +82,35 @@ def callbacks(request: HttpRequest, office: Office) -> HttpResponse:
             messages.info(request, _("No callback is waiting."))
             return redirect("staff:callbacks", office=office.slug)
         return redirect("staff:callback", office=office.slug, pk=found.pk)
-    page = worklist_page(office, request.GET.get("page", 1))
-    speakers = agent_languages(office)
+    for_me = request.GET.get("for") == "me"
+    page = worklist_page(
+        office,
+        request.GET.get("page", 1),
+        leave_out=left_to_others(office, routing) if for_me else (),
+    )
     language = get_language()
     rows = [
         {
             "callback": callback,
+            "deadline": _local(office, callback.deadline),
+            "follow_up_at": _local(office, callback.follow_up_at),
             "overdue": is_overdue(callback, now),
             "language_name": spoken_language_name(callback.language) if callback.language else "",
-            "language_note": _language_note(callback, speakers),
+            "language_note": _language_note(callback, routing),
+            "for_colleague": not routing.is_hers(callback.language),
             "service_name": callback.service.name_in(language) if callback.service else "",
             "mine": callback.claimed_by_id == request.user.pk,
         }
         for callback in page.object_list
     ]
-    return office_render(request, "staff/callbacks/list.html", {"page": page, "rows": rows})
+    return office_render(
+        request, "staff/callbacks/list.html", {"page": page, "rows": rows, "for_me": for_me}
+    )
+
+
+def _local(office: Office, moment: datetime | None) -> datetime | None:
+    """A moment on the office's wall clock (the pages show it with `localtime off`)."""
+    return local_time(office, moment) if moment else None
 
 
 def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -> HttpResponse:
@@ -121,7 +140,8 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
         "has_audio": has_audio,
         "attempts": attempts_of(callback),
         "language_name": spoken_language_name(callback.language) if callback.language else "",
-        "language_note": _language_note(callback, agent_languages(office)),
+        "deadline": _local(office, callback.deadline),
+        "language_note": _language_note(callback, routing_of(office)),
         "service_name": callback.service.name_in(language) if callback.service else "",
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "book_form": book_form,

@@ -189,3 +189,19 @@ def test_a_recording_sent_as_octet_stream_without_a_name_is_found(tmp_path, offi
     [line] = ingest(tmp_path, mail)
     assert (line["status"], line["reason"]) == ("created", None)
     assert the_callback(line).audio.content_type == "audio/wav"
+
+
+def test_a_mail_missing_its_headers_is_kept_once(tmp_path, office, recordings):
+    # No Message-ID, Date, Subject or To: the office is named by --office, the caller by the
+    # Asterisk header, and the mail's own bytes key it, so the same mail again is no second one.
+    mail = asterisk_mail(recordings["wav"], to=ADDRESS, message_id=False)
+    for header in ("Date", "Subject", "To", "From"):
+        del mail[header]
+    lines = ingest(tmp_path, mail, mail, office="giessen")
+    assert [(line["status"], line["caller"]) for line in lines] == [
+        ("created", "+496119876543"),
+        ("duplicate", "+496119876543"),
+    ]
+    callback = the_callback(lines[0])
+    assert callback.dedup_key.startswith("sha256:") and callback.audio.size > 0
+    assert callback.deadline == MONDAY_NOON  # received Friday afternoon: Monday's close

@@ -238,3 +238,34 @@ def test_killed_after_the_commit_before_the_250(office, receivers, recordings):
     assert code == 250
     [callback] = callbacks()
     assert answer == f"OK callback {callback.pk}".encode()
+
+
+def test_the_receiver_serves_others_while_a_bad_message_is_coming_in(office, receivers, recordings):
+    receiver = receivers()
+    slow = socket.create_connection(("127.0.0.1", receiver.port), timeout=60)
+    replies = slow.makefile("rb")
+
+    def answer() -> bytes:
+        line = replies.readline()
+        while line[3:4] == b"-":  # a multi-line reply (EHLO)
+            line = replies.readline()
+        return line
+
+    assert answer().startswith(b"220")
+    for command in (b"EHLO pbx.example", b"MAIL FROM:<pbx@pbx.example>",
+                    f"RCPT TO:<{ADDRESS}>".encode(), b"DATA"):  # fmt: skip
+        slow.sendall(command + b"\r\n")
+        assert answer()[:1] in (b"2", b"3")
+    # Half of a hostile message: broken headers, undecodable bytes, and no end yet.
+    slow.sendall(b"Subject: =?x?Q?\xff\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n")
+    for _ in range(3000):
+        slow.sendall(b"\xff\xfe" * 35 + b"\r\n")
+    # Meanwhile a voicemail on another line is taken, committed and answered.
+    assert receiver.send(asterisk_mail(recordings["wav"], to=ADDRESS))[0] == 250
+    assert len(callbacks()) == 1
+    slow.sendall(b"\r\n.\r\n")
+    assert answer().startswith(b"550")  # the bad one is refused with its reason, nothing kept
+    slow.close()
+    assert receiver.process.poll() is None
+    assert receiver.send(asterisk_mail(recordings["wav"], to=ADDRESS))[0] == 250
+    assert len(callbacks()) == 2

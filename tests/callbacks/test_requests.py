@@ -4,6 +4,7 @@ with the deadline and her status link, where she sees the state or withdraws (af
 Hostile input ends in a 4xx, never a callback half written or a 5xx."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -84,6 +85,17 @@ def test_a_wrong_token_or_another_offices_token_is_404(client, taking, other_off
     assert client.get(f"/de/{taking.slug}/callback/{'x' * 32}/").status_code == 404
     office_part_switch(office=other_office, name=CALLBACKS, on=True, acting_user=COMMAND)
     assert client.get(f"/de/{other_office.slug}/callback/{token}/").status_code == 404
+
+
+def test_the_status_page_shows_the_deadline_on_the_offices_clock(client, taking, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # the server's clock: seven hours ahead of the office's
+    status_url = client.post(f"/de/{taking.slug}/callback/", form(language="de"))["Location"]
+    due = datetime(2026, 6, 9, 14, 30, tzinfo=UTC)  # Tuesday 16:30 in Gießen, 23:30 in Tokyo
+    with scopes_disabled():
+        Callback.objects.update(deadline=due)
+    page = client.get(status_url).content.decode()
+    assert "16:30" in page and "23:30" not in page
+    assert "Dienstag" in page and "9. Juni 2026" in page
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ Only a mail that is no voicemail at all (no format recognises it and no recordin
 spam, a delivery report) or cannot be taken apart is refused, with its reason."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
@@ -45,11 +46,13 @@ def recording_of(mail: Mail) -> Attachment | None:
     return None
 
 
-def reading_of(mail: Mail, zone: tzinfo, patterns: list[Pattern]) -> Reading | None:
+def reading_of(
+    mail: Mail, zone: tzinfo, patterns: list[Pattern] | Callable[[], list[Pattern]] | None
+) -> Reading | None:
     return (
         asterisk.read(mail)
         or swyx.read_attachment(mail, zone)
-        or generic.read(mail, patterns, zone)
+        or generic.read(mail, (patterns() if callable(patterns) else patterns) or [], zone)
         or swyx.read_subject(mail)
     )
 
@@ -60,9 +63,11 @@ def voicemail_read(
     zone: tzinfo,
     mailbox: str = "",
     language: str = "",
-    patterns: list[Pattern] | None = None,
+    patterns: list[Pattern] | Callable[[], list[Pattern]] | None = None,
 ) -> Incoming:
-    """Read one voicemail mail (its bytes as received). Raises NotAVoicemail."""
+    """Read one voicemail mail (its bytes as received). Raises NotAVoicemail. `patterns` (the
+    office's generic formats) may be a function giving them, called only when neither the
+    Asterisk nor the Swyx format reads the mail."""
     if not raw.strip():
         raise NotAVoicemail("empty")
     try:
