@@ -349,9 +349,17 @@ def plan_from_rules(
         if not length:
             continue
         found.sort(key=lambda r: r.end_minute - r.start_minute, reverse=True)
-        main = found[0]
-        # A rule ending where the widest begins is the peak's (fewer seats before it).
-        peak = next((r for r in found if r is not main and r.end_minute == main.start_minute), None)
+        main, peak = found[0], None
+        # Two rules longer than a slot, the first ending where the second begins: the first
+        # is the walk-in peak's (fewer seats), the second the plan's main rule.
+        longer = sorted(
+            (r for r in found if r.end_minute - r.start_minute > length),
+            key=lambda r: r.start_minute,
+        )
+        for early, late in itertools.pairwise(longer):
+            if early.end_minute == late.start_minute:
+                main, peak = late, early
+                break
         begins = peak.start_minute if peak else main.start_minute
         double = any(
             r is not main
@@ -464,9 +472,9 @@ def optimise(
         )
 
     found = [r for r in feasible if beats(r)][:best]
-    rows = []
-    for i, r in enumerate(found):
-        row = _row(f"plan {i + 1}", r)
+
+    def compared(label: str, r: Evaluated) -> dict[str, object]:
+        row = _row(label, r)
         gain = paired(r.summary, current.summary)
         row["p90_change_minutes"] = round(gain.mean, 2)
         row["p90_change_minutes_ci"] = [round(gain.low, 2), round(gain.high, 2)]
@@ -475,7 +483,12 @@ def optimise(
             if current.summary.p90_wait.mean
             else 0.0
         )
-        rows.append(row)
+        return row
+
+    rows = [compared(f"plan {i + 1}", r) for i, r in enumerate(found)]
+    # For comparison only, never recommended: the best-scored plans that do not beat today's.
+    others = [r for r in feasible if all(r is not f for f in found)][: max(0, best - len(found))]
+    alternatives = [compared(f"alternative {i + 1}", r) for i, r in enumerate(others)]
     if found:
         gain = paired(found[0].summary, current.summary)
         verdict = (
@@ -498,6 +511,7 @@ def optimise(
         "today": _row("today", current),
         "best": rows,
         "recommended": rows[0] if rows else None,
+        "alternatives": alternatives,
         "no_change_reason": reason,
         "candidates": len(results) - 1,
         "replications": replications,
