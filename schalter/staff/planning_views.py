@@ -312,7 +312,7 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
             "mean": _estimate(row, "mean_wait_minutes"),
             "p90": _estimate(row, "p90_wait_minutes"),
             "idle": _minutes(row["idle_desk_hours"]),
-            "change": _("%(mean)s (%(low)s to %(high)s)")
+            "change": _("%(mean)s (%(low)s–%(high)s)")
             % {
                 "mean": _minutes(row["p90_change_minutes"]),
                 "low": _minutes(row["p90_change_minutes_ci"][0]),
