@@ -762,6 +762,10 @@ class Summary:
     per_service: dict[str, dict[str, Estimate]] = field(default_factory=dict)
     per_hour: dict[int, dict[str, Estimate]] = field(default_factory=dict)
     events: int = 0
+    # Each replication's p90 and mean wait, in order: two plans simulated with the same seeds
+    # compare replication by replication (a paired interval, docs/planning.md "Optimiser").
+    p90_runs: tuple[float, ...] = ()
+    mean_runs: tuple[float, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         def flat(name: str, e: Estimate) -> dict[str, object]:
@@ -833,6 +837,8 @@ def summarise(scenario: Scenario, runs: list[Replication], engine: str) -> Summa
         per_service=grouped(lambda r: r.services, services),
         per_hour=grouped(lambda r: r.hours, hours),
         events=sum(r.events for r in runs),
+        p90_runs=tuple(r.p90_wait for r in runs),
+        mean_runs=tuple(r.mean_wait for r in runs),
     )
 
 

@@ -269,8 +269,28 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
         best=PLANS_SHOWN,
     )
     fingerprint = selectors.rules_fingerprint(office, weekday)
-    rows = [report["today"], *report["best"]]  # type: ignore[list-item]
+    recommended: list[dict] = report["best"]  # type: ignore[assignment]
+    others: list[dict] = report["alternatives"]  # type: ignore[assignment]
+    rows = [report["today"], *recommended, *others][: PLANS_SHOWN + 1]
     names = [_("Today")] + [_("Plan %(number)s") % {"number": i + 1} for i in range(len(rows) - 1)]
+    if recommended:
+        best = recommended[0]
+        low, high = best["p90_change_minutes_ci"]
+        verdict = _(
+            "Recommended: %(name)s. 9 in 10 clients wait at most %(minutes)s minutes less than "
+            "with today's plan (95 %% interval %(low)s to %(high)s minutes)."
+        ) % {
+            "name": names[1],
+            "minutes": _minutes(-best["p90_change_minutes"]),
+            "low": _minutes(-high),
+            "high": _minutes(-low),
+        }
+    else:
+        verdict = _(
+            "No change recommended: no plan found shortens the wait of 9 in 10 clients beyond "
+            "the noise of the simulation without making the mean wait longer. The plans below "
+            "are for comparison only."
+        )
     chart = Chart(
         title=_("Waits with today's plan and the best plans"),
         description=_(
@@ -292,6 +312,15 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
             "mean": _estimate(row, "mean_wait_minutes"),
             "p90": _estimate(row, "p90_wait_minutes"),
             "idle": _minutes(row["idle_desk_hours"]),
+            "change": _("%(mean)s (%(low)s–%(high)s)")
+            % {
+                "mean": _minutes(row["p90_change_minutes"]),
+                "low": _minutes(row["p90_change_minutes_ci"][0]),
+                "high": _minutes(row["p90_change_minutes_ci"][1]),
+            }
+            if i
+            else "",
+            "recommended": 0 < i <= len(recommended),
             "payload": signing.dumps(
                 {
                     "office": office.pk,
@@ -312,6 +341,7 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
         "weekdays": [(d, WEEKDAYS[d]) for d in weekdays],
         "chart": bar_chart(chart),
         "plans": plans,
+        "verdict": verdict,
         "replications": PLANS_REPLICATIONS,
         "calibrated": baseline.calibrated,
     }

@@ -88,12 +88,16 @@ def test_plan_optimise_shows_the_best_plans_against_today(office):
         "--json", stdout=out,
     )  # fmt: skip
     report = json.loads(out.getvalue())
-    assert report["today"]["label"] == "today" and report["candidates"] == 12
-    assert report["best"] and report["calibrated"] is False
-    best = report["best"][0]
-    low, high = best["p90_wait_minutes_ci"]
-    assert low <= best["p90_wait_minutes"] <= high
-    assert best["score"] <= min(r["score"] for r in report["best"])
-    assert "p90 wait" in report["verdict"]
+    # Two rounds: 8 templates, then at most 4 of the leaders' peak variants.
+    assert report["today"]["label"] == "today" and 8 <= report["candidates"] <= 12
+    assert report["calibrated"] is False
+    # Today's plan is a candidate too: none of these 8 + 4 beats it in p90 beyond the noise
+    # of 5 replications, so no change is recommended (never a plan worse than today's).
+    assert report["best"] == [] and report["recommended"] is None
+    assert report["no_change_reason"] == "no_gain"
+    assert "No change recommended" in report["verdict"] and "p90 wait" in report["verdict"]
+    today = report["today"]
+    low, high = today["p90_wait_minutes_ci"]
+    assert low <= today["p90_wait_minutes"] <= high
     with pytest.raises(CommandError, match="closed"):
         call_command("plan_optimise", "--office", office.slug, "--weekday", "2")

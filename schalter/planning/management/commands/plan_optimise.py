@@ -47,10 +47,15 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
-        for row in [report["today"], *report["best"]]:
+        for row in [report["today"], *report["best"], *report["alternatives"]]:
+            change = (
+                f"  p90 change {row['p90_change_minutes']} {row['p90_change_minutes_ci']}"
+                if "p90_change_minutes" in row
+                else ""
+            )
             self.stdout.write(
                 f"{row['label']:<8} mean {row['mean_wait_minutes']} {row['mean_wait_minutes_ci']}"
-                f"  p90 {row['p90_wait_minutes']} {row['p90_wait_minutes_ci']}"
+                f"  p90 {row['p90_wait_minutes']} {row['p90_wait_minutes_ci']}{change}"
                 f"  idle h {row['idle_desk_hours']}  {row['plan']}"
             )
         self.stdout.write(report["verdict"])
