@@ -148,6 +148,8 @@ def pytest_collection_modifyitems(config, items):
 # nothing left. Seconds per test from `--durations` on a busy two-core machine (only the order
 # matters); a test of a file not listed counts by its kind (SLOW_KINDS), else FAST_SECONDS.
 SLOW_TESTS = {
+    "tests/topology/test_proxy.py": 180,  # the group's first: it starts the topology (PostgreSQL)
+    "tests/topology/test_backup.py": 50,
     "tests/staff/test_tenancy_walk.py::test_staff_walk": 170,
     "tests/planning/test_demo_optimiser.py": 110,  # with tests/demo/test_seed.py: group "demo"
     "tests/demo/test_seed.py::test_demo_has_the_offices": 70,
