@@ -151,7 +151,7 @@ SLOW_TESTS = {
     "tests/topology/test_proxy.py": 180,  # the group's first: it starts the topology (PostgreSQL)
     "tests/topology/test_backup.py": 50,
     "tests/staff/test_tenancy_walk.py::test_staff_walk": 170,
-    "tests/planning/test_demo_optimiser.py": 110,  # with tests/demo/test_seed.py: group "demo"
+    "tests/planning/test_demo_optimiser.py": 180,  # its demo with 8 weeks' history, optimised
     "tests/demo/test_seed.py::test_demo_has_the_offices": 70,
     "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 120,
     "tests/knowledge/test_pages.py::test_demo_seed": 75,
