@@ -164,11 +164,14 @@ def main() -> int:
     parser.add_argument("--service", default="card-pick-up", help="a service slug it offers")
     parser.add_argument("--visits", required=True, help="the day-of-visit data bench.seed wrote")
     parser.add_argument("--without-warm-up", action="store_true", help="also measure with it off")
+    parser.add_argument("--pages", default="", help="only these pages, e.g. 'display,kiosk'")
     args = parser.parse_args()
     visits = json.loads(Path(args.visits).read_text())
     results = []
     for warm_up in (True, False) if args.without_warm_up else (True,):
         for name, path, cookie in pages(args.office, args.service, visits):
+            if args.pages and not any(p.strip() in name for p in args.pages.split(",")):
+                continue
             result = measure(name, path, cookie, warm_up)
             print(
                 f" {name}: {result['status']}, cold {result['cold_s']:.3f} s, "

@@ -139,6 +139,73 @@ def pytest_collection_modifyitems(config, items):
     if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
         for item in items:
             group_by_xdist_mark(item)
+    if hasattr(config, "workerinput"):  # an xdist worker: what it collects is the queue's order
+        items[:] = slowest_first(items)
+
+
+# Longest first (scripts/run-tests passes --no-loadscope-reorder, so xdist hands out the work in
+# this order): a slow test or group that starts last keeps one worker busy while the other has
+# nothing left. Seconds per test from `--durations` on a busy two-core machine (only the order
+# matters); a test of a file not listed counts by its kind (SLOW_KINDS), else FAST_SECONDS.
+SLOW_TESTS = {
+    "tests/topology/test_proxy.py": 180,  # the group's first: it starts the topology (PostgreSQL)
+    "tests/topology/test_backup.py": 50,
+    "tests/staff/test_tenancy_walk.py::test_staff_walk": 170,
+    "tests/planning/test_demo_optimiser.py": 180,  # its demo with 8 weeks' history, optimised
+    "tests/demo/test_seed.py::test_demo_has_the_offices": 70,
+    "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 120,
+    "tests/knowledge/test_pages.py::test_demo_seed": 75,
+    "tests/test_production_settings.py::test_production_sends": 60,
+    "tests/test_production_settings.py::test_https_redirect": 20,
+    "tests/test_production_settings.py::test_check_deploy": 16,
+    "tests/offices/test_office_admin.py::test_a_fresh_flyer": 45,
+    "tests/staff/test_tenancy_walk.py": 38,
+    "tests/staff/test_login_admin.py::test_local_settings": 26,
+    "tests/staff/test_login_admin.py::test_production": 17,
+    "tests/planning/test_validation.py": 15,
+    "tests/test_architecture.py::test_import_cycles": 20,
+    "tests/visits/test_wait_agreement.py": 18,
+    "tests/fuzz/test_api_schema.py": 5,
+}
+SLOW_KINDS = {
+    "tests/browser/": 15,  # Chromium, a live server, axe on every page
+    "tests/topology/": 15,  # processes of their own
+    "tests/faults/": 15,
+    "tests/concurrency/": 8,
+}
+FAST_SECONDS = 0.5
+
+
+def expected_seconds(nodeid: str) -> float:
+    for prefix, seconds in SLOW_TESTS.items():
+        if nodeid.startswith(prefix):
+            return seconds
+    for prefix, seconds in SLOW_KINDS.items():
+        if nodeid.startswith(prefix):
+            return seconds
+    return FAST_SECONDS
+
+
+def slowest_first(items: list) -> list:
+    """The modules by the time their tests take, longest first, each module's tests in their
+    own order (its module-scoped fixtures are built once). A module with tests of an xdist group
+    counts the whole group's time, so that the group starts with its longest module."""
+    modules: dict[str, float] = {}
+    groups: dict[str, float] = {}
+    for item in items:
+        seconds = expected_seconds(item.nodeid)
+        module = item.nodeid.split("::")[0]
+        modules[module] = modules.get(module, 0) + seconds
+        for mark in item.iter_markers("xdist_group"):
+            name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            groups[name] = groups.get(name, 0) + seconds
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        for mark in item.iter_markers("xdist_group"):
+            name = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            modules[module] = max(modules[module], groups[name])
+    order = {item: index for index, item in enumerate(items)}
+    return sorted(items, key=lambda item: (-modules[item.nodeid.split("::")[0]], order[item]))
 
 
 def group_by_xdist_mark(item) -> None:

@@ -82,6 +82,16 @@ def _send(group: str, message: dict) -> None:
         logger.exception("could not tell %s", group)
 
 
+WARM_UP_GROUP = "warm-up"  # nobody listens: the first message of a process goes here
+
+
+def publisher_warm() -> None:
+    """Start this process's publishing loop and open its channel-layer connection, by sending
+    one message to a group nobody joins, so that the first call after a start does not wait for
+    them (config/warmup.py)."""
+    _send(WARM_UP_GROUP, {"type": "warm.up"})
+
+
 def publish_on_commit(event: CallEvent) -> None:
     if event.kind in SHOWN_KINDS and event.desk_id is not None:
         transaction.on_commit(lambda: publish_call_event(event))

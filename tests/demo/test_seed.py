@@ -18,8 +18,10 @@ from schalter.offices.models import Desk, Office
 from schalter.visits.models import ServiceGroup
 from tests.conftest import built_once
 
-# One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+# One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together);
+# a group of its own, so that the planning's demo (tests/planning) is built on the other worker
+# at the same time rather than after this one on the same worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-seed")]
 
 SLUGS = {
     *("giessen", "darmstadt", "wiesbaden", "offenbach", "main-kinzig-kreis", "kreis-bergstrasse"),
