@@ -150,6 +150,12 @@ class SearchEntry(models.Model):
         Revision, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
     terms = models.TextField()
+    # Who may find it, kept beside the terms so the search filters the index's matches without a
+    # join (services keep them in step): the article, its office, and whether every office may
+    # read this revision (a shared article's published or archived one).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    shared = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"search entry {self.revision_id}"

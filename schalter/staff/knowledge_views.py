@@ -79,13 +79,13 @@ class SearchForm(KernFormMixin, forms.Form):
     )
     state = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
-    def __init__(self, *args, office: Office, **kwargs):
+    def __init__(self, *args, office: Office, offices: list[Office], **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["law"].choices = everything + [(law, law) for law in KNOWN_LAWS]
         self.fields["service"].choices = everything + _service_choices(office)
         self.fields["office_id"].choices = everything + [
-            (office.pk, office.name_in("de")) for office in Office.objects.order_by("slug")
+            (each.pk, each.name_in("de")) for each in offices
         ]
         self.fields["state"].choices = everything + list(RevisionState.choices)
 
@@ -93,7 +93,8 @@ class SearchForm(KernFormMixin, forms.Form):
 @require_GET
 @office_view(READ)
 def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
-    form = SearchForm(request.GET or None, office=office)
+    offices = list(Office.objects.order_by("slug"))
+    form = SearchForm(request.GET or None, office=office, offices=offices)
     hits: list[knowledge_search.Hit] = []
     articles: list[dict[str, object]] = []
     searched = False
@@ -122,13 +123,13 @@ def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
             for article in recent:
                 view = selectors.article_view(article, today)
                 articles.append({"article": article, "title": view.title, "view": view})
-    offices = {office.pk: office for office in Office.objects.all()}
+    by_pk = {each.pk: each for each in offices}
     return office_render(
         request,
         "staff/knowledge/index.html",
         {
             "form": form,
-            "hits": [(hit, offices.get(hit.office_id)) for hit in hits],
+            "hits": [(hit, by_pk.get(hit.office_id)) for hit in hits],
             "searched": searched,
             "articles": articles,
             "may_edit": request.access.may(EDIT),  # type: ignore[attr-defined]
