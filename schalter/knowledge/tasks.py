@@ -118,10 +118,10 @@ def reading_reminders_task(office_id: int | None = None) -> int:
     Returns the mails sent."""
     sent = 0
     with scopes_disabled():
-        articles = Article.objects.filter(archived=False).exclude(required_roles=[])
+        asked = Article.objects.filter(archived=False).exclude(required_roles=[])
         if office_id is not None:
-            articles = articles.filter(office_id=office_id)
-        articles = list(articles.select_related("office"))
+            asked = asked.filter(office_id=office_id)
+        articles = list(asked.select_related("office"))
     for article in articles:
         if selectors.latest_published(article) is None:
             continue
