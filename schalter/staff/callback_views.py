@@ -34,6 +34,7 @@ from schalter.callbacks.worklist import (
     worklist_page,
 )
 from schalter.errors import Refusal
+from schalter.knowledge import selectors as knowledge_selectors
 from schalter.languages import spoken_language_name
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
@@ -124,6 +125,10 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
         "service_name": callback.service.name_in(language) if callback.service else "",
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "book_form": book_form,
+        # Coming changes of the law on the caller's service (issue 16).
+        "knowledge_banners": knowledge_selectors.banners_for(
+            office, [callback.service] if callback.service else [], on=local_date(office, now)
+        ),
     }
     return office_render(
         request, "staff/callbacks/detail.html", context, status=extra.pop("status", 200)
