@@ -379,19 +379,22 @@ def run(args: argparse.Namespace) -> int:
             cursor.execute(sql, [analysed.tsquery(), analysed.prefix_tsquery(), *params, 20])
             cursor.fetchall()
 
-    def measure(call) -> tuple[list[float], float]:
-        for query in QUERIES:  # warm up
-            call(query)
-        times = []
-        begin = time.perf_counter()
-        for number in range(args.requests):
+    # The page and the raw query take turns, query by query, so that both meet the same load of
+    # a shared machine; a rate is the requests over the time spent in them.
+    for query in QUERIES:  # warm up
+        through_page(query)
+        raw(query)
+    load_before = os.getloadavg()[0]
+    page_times, raw_times = [], []
+    for number in range(args.requests):
+        query = QUERIES[number % len(QUERIES)]
+        for call, times in ((through_page, page_times), (raw, raw_times)):
             one = time.perf_counter()
-            call(QUERIES[number % len(QUERIES)])
+            call(query)
             times.append((time.perf_counter() - one) * 1000)
-        return times, args.requests / (time.perf_counter() - begin)
-
-    page_times, page_rate = measure(through_page)
-    raw_times, raw_rate = measure(raw)
+    load = max(load_before, os.getloadavg()[0])
+    page_rate = 1000 * len(page_times) / sum(page_times)
+    raw_rate = 1000 * len(raw_times) / sum(raw_times)
     p95 = percentile(page_times, 0.95)
     figures = [
         {
@@ -414,6 +417,7 @@ def run(args: argparse.Namespace) -> int:
     rows = [("figure", "value", "ceiling", "ratio", "target", "result")]
     rows += [tuple(f.values()) for f in figures]
     widths = [max(len(str(r[i])) for r in rows) for i in range(6)]
+    print(f"load average while measuring: {load:.1f} on {os.cpu_count()} cores", file=sys.stderr)
     for index, row in enumerate(rows):
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if index == 0:
@@ -423,6 +427,7 @@ def run(args: argparse.Namespace) -> int:
         "articles": args.articles,
         "requests": args.requests,
         "seed_seconds": round(seeded, 1),
+        "load_average": load,  # of the machine while measuring (2 cores: above 2 it queues)
         "page_ms": {"p50": statistics.median(page_times), "p95": p95, "max": max(page_times)},
         "raw_ms": {
             "p50": statistics.median(raw_times),
