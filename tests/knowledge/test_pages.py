@@ -120,6 +120,13 @@ def test_search_page_and_access(office, other_office, people, clients):
     article = Article.objects.get()
     page = clients["caseworker"].get(url("knowledge", office) + "?q=Chancenkarten").content.decode()
     assert "Chancenkarte privat" in page and "<mark>" in page
+    # The filters keep what was chosen; an unknown law is said at its field, nothing is found.
+    page = clients["caseworker"].get(
+        url("knowledge", office), {"q": "Chancenkarte", "law": "AufenthG", "state": "Quatsch"}
+    )
+    html = page.content.decode()
+    assert '<option value="AufenthG" selected>' in html
+    assert 'id="id_state" aria-invalid="true"' in html and 'id="id_state-error"' in html
     other = clients["other_editor"]
     assert (
         "Chancenkarte privat"
