@@ -150,6 +150,12 @@ class SearchEntry(models.Model):
         Revision, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
     terms = models.TextField()
+    # Who may find it, kept beside the terms so the search filters the index's matches without a
+    # join (services keep them in step): the article, its office, and whether every office may
+    # read this revision (a shared article's published or archived one).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    shared = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"search entry {self.revision_id}"
@@ -251,3 +257,37 @@ class Reader(models.Model):
 
     def __str__(self) -> str:
         return f"reader {self.user_id}"
+
+
+class Dispatch(models.Model):
+    """A scheduled sending claimed for its period, so that the minute's tick sends it once however
+    often it runs: an office's required-reading reminders for a day, everyone's weekly digest for
+    a week (`office` empty). Inserting the row is the claim (knowledge/tasks.py)."""
+
+    class Kind(models.TextChoices):
+        REMINDERS = "reminders", "reminders"
+        DIGEST = "digest", "digest"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    period = models.DateField()  # the day, or the Monday of the week
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "office", "period"],
+                condition=models.Q(office__isnull=False),
+                name="knowledge_dispatch_office_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period"],
+                condition=models.Q(office__isnull=True),
+                name="knowledge_dispatch_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} ({self.office_id})"

@@ -17,7 +17,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from schalter.knowledge import analysis
-from schalter.knowledge.models import PUBLIC_STATES, Visibility
 from schalter.offices.models import Office
 
 LIMIT = 20
@@ -50,21 +49,20 @@ class Hit:
 
 
 def _where(office: Office, filters: Filters) -> tuple[str, list[object]]:
-    public = ", ".join(f"'{state}'" for state in PUBLIC_STATES)
-    clauses = [
-        f"(a.office_id = %s OR (a.visibility = '{Visibility.SHARED}' AND r.state IN ({public})))"
-    ]
+    """The conditions on `e` (the search entry: access and office on the same row as the terms)
+    and `r` (the revision, joined only when a filter needs it: see `needs_revision`)."""
+    clauses = ["(e.office_id = %s OR e.shared)"]
     params: list[object] = [office.pk]
     if filters.state:
         clauses.append("r.state = %s")
         params.append(filters.state)
     if filters.office_id:
-        clauses.append("a.office_id = %s")
+        clauses.append("e.office_id = %s")
         params.append(filters.office_id)
     if filters.service_id:
         clauses.append(
             "EXISTS (SELECT 1 FROM knowledge_article_services s "
-            "WHERE s.article_id = a.id AND s.service_id = %s)"
+            "WHERE s.article_id = e.article_id AND s.service_id = %s)"
         )
         params.append(filters.service_id)
     if filters.on:
@@ -87,41 +85,43 @@ def _where(office: Office, filters: Filters) -> tuple[str, list[object]]:
 
 
 def postgresql_sql(where: str) -> str:
-    """The ranked query with snippets, as one statement (the bench runs it raw, too)."""
+    """The ranked query with snippets, as one statement (the bench runs it raw, too). The index
+    yields the matches, filtered for access on the same row; they are ranked, each article keeps
+    its best revision, and only the page's rows are read in full for their headlines."""
     # `where` is built from fixed clauses; every value is a parameter.
+    revisions = "JOIN knowledge_revision r ON r.id = e.revision_id" if "r." in where else ""
     return f"""
         WITH q AS (SELECT to_tsquery('simple', %s) AS query, to_tsquery('simple', %s) AS words),
         matching AS (
-            SELECT r.id, r.article_id, r.number, a.office_id, e.document
-            FROM knowledge_searchentry e
-            JOIN knowledge_revision r ON r.id = e.revision_id
-            JOIN knowledge_article a ON a.id = r.article_id
-            CROSS JOIN q
+            SELECT e.revision_id, e.article_id, ts_rank(e.document, q.query) AS rank
+            FROM knowledge_searchentry e {revisions} CROSS JOIN q
             WHERE e.document @@ q.query AND {where}
             LIMIT {RANKED_AT_MOST}
         ),
         best AS (
-            SELECT DISTINCT ON (m.article_id) m.id, m.article_id, m.office_id, r.title, r.body,
-                   ts_rank(m.document, q.query) AS rank
-            FROM matching m JOIN knowledge_revision r ON r.id = m.id CROSS JOIN q
-            ORDER BY m.article_id, rank DESC, m.number DESC
+            SELECT DISTINCT ON (article_id) revision_id, article_id, rank
+            FROM matching ORDER BY article_id, rank DESC, revision_id DESC
         ),
         top AS (SELECT * FROM best ORDER BY rank DESC, article_id DESC LIMIT %s)
-        SELECT top.id, top.article_id, top.office_id, top.title, top.rank,
-               ts_headline('simple', top.title || ' — ' || top.body, q.words,
+        SELECT r.id, r.article_id, a.office_id, r.title, top.rank,
+               ts_headline('simple', r.title || ' — ' || r.body, q.words,
                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
                            ', MaxWords={SNIPPET_WORDS}, MinWords=12, MaxFragments=2')
-        FROM top CROSS JOIN q ORDER BY top.rank DESC, top.article_id DESC
+        FROM top
+        JOIN knowledge_revision r ON r.id = top.revision_id
+        JOIN knowledge_article a ON a.id = r.article_id
+        CROSS JOIN q
+        ORDER BY top.rank DESC, top.article_id DESC
     """  # noqa: S608
 
 
 def sqlite_sql(where: str) -> str:
     # `where` is built from fixed clauses; every value is a parameter.
     return f"""
-        SELECT r.id, r.article_id, a.office_id, r.title, bm25(knowledge_search_fts) AS rank, r.body
+        SELECT r.id, r.article_id, e.office_id, r.title, bm25(knowledge_search_fts) AS rank, r.body
         FROM knowledge_search_fts
-        JOIN knowledge_revision r ON r.id = knowledge_search_fts.rowid
-        JOIN knowledge_article a ON a.id = r.article_id
+        JOIN knowledge_searchentry e ON e.revision_id = knowledge_search_fts.rowid
+        JOIN knowledge_revision r ON r.id = e.revision_id
         WHERE knowledge_search_fts MATCH %s AND {where}
         ORDER BY rank, r.number DESC
         LIMIT %s

@@ -38,6 +38,7 @@ from schalter.knowledge.errors import (
 from schalter.knowledge.legal import references_in
 from schalter.knowledge.models import (
     OFFICE_ROLE_CHOICES,
+    PUBLIC_STATES,
     Article,
     Comment,
     KnowledgePolicy,
@@ -63,8 +64,8 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
-def _index(revision: Revision) -> None:
-    """Store the revision's analysed terms (the search reads nothing else)."""
+def index_terms(revision: Revision) -> str:
+    """The analysed terms a revision is found by (bulk loaders store them as `_index` does)."""
     texts = [
         revision.title,
         revision.title,  # the title counts twice in the ranking
@@ -73,7 +74,33 @@ def _index(revision: Revision) -> None:
         " ".join(revision.article.tags),
         revision.public_summary.get(SOURCE_LANGUAGE, ""),
     ]
-    SearchEntry.objects.update_or_create(revision=revision, defaults={"terms": document(texts)})
+    return document(texts)
+
+
+def index_shared(revision: Revision) -> bool:
+    """Whether every office may find the revision (as selectors.sees decides for articles)."""
+    return revision.article.visibility == Visibility.SHARED and revision.state in PUBLIC_STATES
+
+
+def _index(revision: Revision) -> None:
+    """Store the revision's analysed terms (the search reads nothing else)."""
+    SearchEntry.objects.update_or_create(
+        revision=revision,
+        defaults={
+            "terms": index_terms(revision),
+            "article_id": revision.article_id,
+            "office_id": revision.article.office_id,
+            "shared": index_shared(revision),
+        },
+    )
+
+
+def _index_access(article: Article) -> None:
+    """After a change of state or visibility: who may find each revision."""
+    entries = SearchEntry.objects.filter(article=article)
+    entries.update(shared=False)
+    if article.visibility == Visibility.SHARED:
+        entries.filter(revision__state__in=PUBLIC_STATES).update(shared=True)
 
 
 def _clean_summary(summary: dict[str, str] | None) -> dict[str, str]:
@@ -284,6 +311,7 @@ def article_settings_set(
     article.required_roles = _roles(required_roles)
     article.save(update_fields=["visibility", "tags", "next_review", "required_roles"])
     article.services.set(services)
+    _index_access(article)
     audit_record(
         office=article.office,
         acting_user=acting_user,
@@ -304,6 +332,7 @@ def revision_submit(*, revision: Revision, acting_user: Actor) -> Revision:
         raise WrongState
     locked.state = RevisionState.IN_REVIEW
     locked.save(update_fields=["state"])
+    _index_access(locked.article)
     audit_record(
         office=locked.article.office,
         acting_user=acting_user,
@@ -321,6 +350,7 @@ def _publish(revision: Revision, *, acting_user: Actor) -> Revision:
     revision.approved_by = _user(acting_user)
     revision.approved_at = timezone.now()
     revision.save(update_fields=["state", "approved_by", "approved_at"])
+    _index_access(revision.article)
     audit_record(
         office=revision.article.office,
         acting_user=acting_user,
@@ -362,6 +392,7 @@ def article_archive(*, article: Article, acting_user: Actor) -> Article:
     article.archived = True
     article.save(update_fields=["archived"])
     article.revisions.filter(state=RevisionState.PUBLISHED).update(state=RevisionState.ARCHIVED)
+    _index_access(article)
     audit_record(
         office=article.office,
         acting_user=acting_user,

@@ -1,12 +1,18 @@
 """Mail of the knowledge base, outside the request: comment notifications, required reading and
-its reminders, and the weekly digest. Each mail is written in its reader's language."""
+its reminders, and the weekly digest. Each mail is written in its reader's language.
+
+The minute's tick (offices/ticks.py, registered in knowledge/apps.py) schedules the reminders
+(each office's working days from 08:00 on its wall clock) and the digest (weekly from Monday
+07:00): each is claimed for its period with a Dispatch row first, so a tick that runs twice, or
+two machines running it, send it once."""
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,10 +20,15 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from schalter.knowledge import selectors
-from schalter.knowledge.models import Article, Comment, Notification, Reader
+from schalter.knowledge.models import Article, Comment, Dispatch, Notification, Reader
+from schalter.offices import parts
+from schalter.offices.localtime import local_time
+from schalter.offices.models import Office
 
 log = logging.getLogger(__name__)
 DIGEST_DAYS = 7
+REMINDER_HOUR = 8  # the office's wall clock, Monday to Friday
+DIGEST_HOUR = 7  # Monday, the site's time zone (settings.TIME_ZONE)
 
 
 def _language(user: User) -> str:
@@ -102,15 +113,15 @@ def reading_required_mail_task(article_id: int) -> None:
 
 
 @task
-def reading_reminders_task() -> int:
-    """Daily: remind everyone of every article they must still read. Returns the mails sent."""
+def reading_reminders_task(office_id: int | None = None) -> int:
+    """Daily: remind everyone of every article (of one office, or of all) they must still read.
+    Returns the mails sent."""
     sent = 0
     with scopes_disabled():
-        articles = list(
-            Article.objects.filter(archived=False)
-            .exclude(required_roles=[])
-            .select_related("office")
-        )
+        asked = Article.objects.filter(archived=False).exclude(required_roles=[])
+        if office_id is not None:
+            asked = asked.filter(office_id=office_id)
+        articles = list(asked.select_related("office"))
     for article in articles:
         if selectors.latest_published(article) is None:
             continue
@@ -157,3 +168,36 @@ def weekly_digest_task() -> int:
             sent += 1
             Reader.objects.update_or_create(user=user, defaults={"digest_sent_at": now})
     return sent
+
+
+def _claim(kind: str, office: Office | None, period: date) -> bool:
+    """Whether this call is the first for `kind` in `period` (and so sends it)."""
+    try:
+        with transaction.atomic():
+            Dispatch.objects.create(kind=kind, office=office, period=period)
+    except IntegrityError:
+        return False
+    return True
+
+
+def knowledge_minute(*, now: datetime) -> str:
+    """The knowledge base's share of the minute's tick (offices/ticks.py): each office's reminders
+    once a working day, the weekly digest once a week, handed to the task backend."""
+    reminded = 0
+    for office in Office.objects.all():
+        if not parts.uses(office, selectors.KNOWLEDGE):
+            continue
+        wall = local_time(office, now)
+        if wall.weekday() >= 5 or wall.hour < REMINDER_HOUR:
+            continue
+        if _claim(Dispatch.Kind.REMINDERS, office, wall.date()):
+            reading_reminders_task.enqueue(office.pk)
+            reminded += 1
+    site = timezone.localtime(now)
+    monday = site.date() - timedelta(days=site.weekday())
+    digest = (site.weekday() > 0 or site.hour >= DIGEST_HOUR) and _claim(
+        Dispatch.Kind.DIGEST, None, monday
+    )
+    if digest:
+        weekly_digest_task.enqueue()
+    return f"reminders for {reminded} offices, weekly digest {'queued' if digest else 'not due'}"

@@ -36,6 +36,7 @@ from schalter.callbacks.worklist import (
     worklist_page,
 )
 from schalter.errors import Refusal
+from schalter.knowledge import selectors as knowledge_selectors
 from schalter.languages import spoken_language_name
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
@@ -146,6 +147,10 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
         "attempt_form": extra.pop("attempt_form", None) or AttemptForm(),
         "book_form": book_form,
         "interpreter_panel": callback_panel(request, office, callback),  # issue 15
+        # Coming changes of the law on the caller's service (issue 16).
+        "knowledge_banners": knowledge_selectors.banners_for(
+            office, [callback.service] if callback.service else [], on=local_date(office, now)
+        ),
     }
     return office_render(
         request, "staff/callbacks/detail.html", context, status=extra.pop("status", 200)

@@ -79,21 +79,40 @@ class SearchForm(KernFormMixin, forms.Form):
     )
     state = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
-    def __init__(self, *args, office: Office, **kwargs):
+    def __init__(self, *args, office: Office, offices: list[Office], **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["law"].choices = everything + [(law, law) for law in KNOWN_LAWS]
         self.fields["service"].choices = everything + _service_choices(office)
         self.fields["office_id"].choices = everything + [
-            (office.pk, office.name_in("de")) for office in Office.objects.order_by("slug")
+            (each.pk, each.name_in("de")) for each in offices
         ]
         self.fields["state"].choices = everything + list(RevisionState.choices)
+
+
+def _search_fields(form: SearchForm) -> list[tuple[str, object, list[tuple[str, str, bool]]]]:
+    """The search form's fields for the index page: its selects with their options worked out
+    here (the page is the one staff search from, and Django's per-option widget templates were
+    a tenth of its time), text and date inputs through the shared field template."""
+    fields: list[tuple[str, object, list[tuple[str, str, bool]]]] = []
+    for bound in form:
+        if isinstance(bound.field, forms.ChoiceField):
+            chosen = "" if bound.value() is None else str(bound.value())
+            options = [
+                (str(value), str(label), str(value) == chosen)
+                for value, label in bound.field.choices
+            ]
+            fields.append(("select", bound, options))
+        else:
+            fields.append(("input", bound, []))
+    return fields
 
 
 @require_GET
 @office_view(READ)
 def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
-    form = SearchForm(request.GET or None, office=office)
+    offices = list(Office.objects.order_by("slug"))
+    form = SearchForm(request.GET or None, office=office, offices=offices)
     hits: list[knowledge_search.Hit] = []
     articles: list[dict[str, object]] = []
     searched = False
@@ -122,18 +141,23 @@ def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
             for article in recent:
                 view = selectors.article_view(article, today)
                 articles.append({"article": article, "title": view.title, "view": view})
-    offices = {office.pk: office for office in Office.objects.all()}
+    by_pk = {each.pk: each for each in offices}
     return office_render(
         request,
         "staff/knowledge/index.html",
         {
             "form": form,
-            "hits": [(hit, offices.get(hit.office_id)) for hit in hits],
+            "search_fields": _search_fields(form),
+            "hits": [(hit, by_pk.get(hit.office_id)) for hit in hits],
             "searched": searched,
             "articles": articles,
             "may_edit": request.access.may(EDIT),  # type: ignore[attr-defined]
             "may_approve": request.access.may(Capability.APPROVE_KNOWLEDGE),  # type: ignore[attr-defined]
-            "due": selectors.reading_due(request.user, office),  # type: ignore[arg-type]
+            "due": selectors.reading_due(
+                request.user,  # type: ignore[arg-type]
+                office,
+                request.access.roles,  # type: ignore[attr-defined]
+            ),
         },
     )
 

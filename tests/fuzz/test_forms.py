@@ -531,8 +531,8 @@ def test_every_staff_page_is_fuzzed():
     outside |= {"installation_office", "installation_office_suspension"}
     outside |= {"installation_catalogue", "installation_catalogue_text"}
     # Pages of one article, revision or service (their kwargs are not `pk`) and the
-    # interpreters' downloads: hostile input there is tests/knowledge's and tests/interpreters'
-    # (Markdown with scripts, huge pastes, stale edits and approvals; reports, mode switches).
+    # interpreters' downloads: hostile input there is tests/fuzz/test_knowledge.py's and
+    # tests/interpreters' (Markdown with scripts, huge pastes; reports, mode switches).
     outside |= {"knowledge_article", "knowledge_edit", "knowledge_submit", "knowledge_revision"}
     outside |= {"knowledge_approve", "knowledge_compare", "knowledge_read", "knowledge_adopt"}
     outside |= {"knowledge_comment", "knowledge_others", "knowledge_note_create"}

@@ -1,19 +1,25 @@
 """The staff pages of the knowledge base: write, approve, read, search, compare, discuss, adopt;
 a conflicting edit shows the difference; other offices' private articles answer 404."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.appointments import services as booking
+from schalter.callbacks.incoming import Incoming
+from schalter.callbacks.services import callback_receive
 from schalter.knowledge import selectors
 from schalter.knowledge.models import Article, Revision, RevisionState
+from schalter.offices.localtime import local_date
+from schalter.offices.services import office_part_switch
 from tests.conftest import sign_in
+from tests.knowledge.conftest import publish, write
 
 
 def url(name, office, **kw):
@@ -114,6 +120,13 @@ def test_search_page_and_access(office, other_office, people, clients):
     article = Article.objects.get()
     page = clients["caseworker"].get(url("knowledge", office) + "?q=Chancenkarten").content.decode()
     assert "Chancenkarte privat" in page and "<mark>" in page
+    # The filters keep what was chosen; an unknown law is said at its field, nothing is found.
+    page = clients["caseworker"].get(
+        url("knowledge", office), {"q": "Chancenkarte", "law": "AufenthG", "state": "Quatsch"}
+    )
+    html = page.content.decode()
+    assert '<option value="AufenthG" selected>' in html
+    assert 'id="id_state" aria-invalid="true"' in html and 'id="id_state-error"' in html
     other = clients["other_editor"]
     assert (
         "Chancenkarte privat"
@@ -179,3 +192,34 @@ def test_demo_seed_has_the_law_changes_shared_adopted_and_discussed():
         blue = Revision.objects.filter(title__startswith="Blaue Karte").order_by("number")
         assert [r.effective_from for r in blue] == [date(2023, 11, 18), date(2026, 1, 1)]
         assert any(ref["section"] == "18g" for ref in blue[0].legal_references)
+
+
+def test_the_callback_of_an_affected_service_shows_the_coming_change(
+    office, people, chancenkarte, make_staff
+):
+    """Required-reading banners wherever staff work with a service: also on a callback about it."""
+    office_part_switch(office=office, name="callbacks", on=True, acting_user=COMMAND)
+    coming = local_date(office, timezone.now()) + timedelta(days=7)
+    publish(
+        write(
+            office, people.editor, title="Chancenkarte neu", start=coming, services=[chancenkarte]
+        ),
+        approver=people.second,
+    )
+    about = {"office": office, "now": timezone.now(), "acting_user": COMMAND}
+    callback = callback_receive(
+        incoming=Incoming(source="voicemail", dedup_key="msgid:<k1@pbx>",
+                          caller_number="+4915123456700", service_id=chancenkarte.pk),
+        **about,
+    ).callback  # fmt: skip
+    other = callback_receive(
+        incoming=Incoming(source="voicemail", dedup_key="msgid:<k2@pbx>",
+                          caller_number="+4915123456701"),
+        **about,
+    ).callback  # fmt: skip
+    agent = sign_in(Client(), make_staff(office, Role.CALLBACK_AGENT))
+    page = agent.get(url("callback", office, pk=callback.pk)).content.decode()
+    assert "knowledge-banners" in page and "Chancenkarte neu" in page
+    assert (
+        "knowledge-banners" not in agent.get(url("callback", office, pk=other.pk)).content.decode()
+    )

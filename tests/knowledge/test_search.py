@@ -107,3 +107,35 @@ def test_snippets_mark_matches_in_the_original_text_and_escape_it(office, articl
     hit = search.search(office, "Chancenkarten")[0]
     assert "<mark>" in hit.snippet and "Chancenkarte" in hit.snippet
     assert "<b>" not in hit.snippet
+
+
+def test_who_may_find_follows_review_publication_sharing_and_archive(
+    office, other_office, articles, people
+):
+    """The access kept beside the search terms follows every change of state and visibility."""
+    written = write(
+        other_office,
+        people.other_editor,
+        title="Fiktionsbescheinigung",
+        body="Fiktionsbescheinigung bei verspätetem Antrag",
+        visibility=Visibility.SHARED,
+    )
+    article = written.article
+    assert not search.search(office, "Fiktionsbescheinigung")  # a shared draft
+    submitted = services.revision_submit(revision=written, acting_user=people.other_editor)
+    assert not search.search(office, "Fiktionsbescheinigung")  # in review
+    publish_only = services.revision_approve(
+        revision=submitted, seen_head_id=submitted.pk, acting_user=people.other_lead
+    )
+    assert ids(search.search(office, "Fiktionsbescheinigung")) == {article.pk}
+    settings = {"services": [], "tags": [], "next_review": None, "required_roles": []}
+    services.article_settings_set(
+        article=article, visibility=Visibility.PRIVATE, acting_user=people.other_editor, **settings
+    )
+    assert not search.search(office, "Fiktionsbescheinigung")
+    services.article_settings_set(
+        article=article, visibility=Visibility.SHARED, acting_user=people.other_editor, **settings
+    )
+    services.article_archive(article=article, acting_user=people.other_editor)
+    assert ids(search.search(office, "Fiktionsbescheinigung")) == {article.pk}  # history stays
+    assert ids(search.search(other_office, "Fiktionsbescheinigung")) == {publish_only.article_id}
