@@ -1,8 +1,26 @@
+from dataclasses import dataclass
+from functools import cached_property
+
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, override
 
-from schalter.languages import LANGUAGES, language_for
+from schalter.languages import LANGUAGES, Language, language_for
+
+
+@dataclass
+class LanguageLink:
+    """This page in one language. The URL is worked out only when a template reads it: the
+    staff pages list the languages without links, and resolving the path once per language
+    cost a staff page several milliseconds."""
+
+    language: Language
+    path: str
+    current: bool
+
+    @cached_property
+    def url(self) -> str:
+        return translate_url(self.path, self.language.code)
 
 
 def languages(request: HttpRequest) -> dict[str, object]:
@@ -15,11 +33,6 @@ def languages(request: HttpRequest) -> dict[str, object]:
         "current_language": current,
         "easy_read_url": easy_read_url,
         "language_links": [
-            {
-                "language": language,
-                "url": translate_url(path, language.code),
-                "current": language.code == current.code,
-            }
-            for language in LANGUAGES
+            LanguageLink(language, path, language.code == current.code) for language in LANGUAGES
         ],
     }
