@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyphen
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.template import engines
 from django.test.signals import template_rendered
@@ -39,8 +38,9 @@ def test_every_step_runs_and_leaves_the_templates_compiled(settings, office, cap
         rendered.append(template.name)
 
     layer = get_channel_layer()
-    listener = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(live.WARM_UP_GROUP, listener)
+    # Through live.blocking: a browser test earlier in this process leaves Playwright's loop here.
+    listener = live.blocking(layer.new_channel)
+    live.blocking(layer.group_add, live.WARM_UP_GROUP, listener)
     template_rendered.connect(record)
     try:
         with caplog.at_level(logging.WARNING, logger="schalter.config.warmup"):
@@ -58,7 +58,7 @@ def test_every_step_runs_and_leaves_the_templates_compiled(settings, office, cap
     rules = {pyphen.LANGUAGES[pyphen.language_fallback(code)] for code in ("de", "uk", "ro")}
     assert rules <= set(pyphen.hdcache)
     assert "visits/display.html" in rendered  # the first screen's page, through the stack
-    assert async_to_sync(layer.receive)(listener) == {"type": "warm.up"}
+    assert live.blocking(layer.receive, listener) == {"type": "warm.up"}
     assert frozen > 0
 
 

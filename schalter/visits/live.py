@@ -10,6 +10,9 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -66,13 +69,25 @@ def _publishing_loop() -> asyncio.AbstractEventLoop:
         return _publisher[1]
 
 
+def blocking(function: Callable[..., Awaitable[Any]], *args: object) -> Any:
+    """Run a coroutine function to its end from synchronous code, like `async_to_sync`, also
+    where this thread already runs an event loop (Playwright's sync API keeps one in the test
+    thread; `async_to_sync` refuses to run there): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return async_to_sync(function)(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(function), *args).result()
+
+
 def _send(group: str, message: dict) -> None:
     try:
         layer = get_channel_layer()
         if layer is None:
             return
         if isinstance(layer, InMemoryChannelLayer):  # its queues belong to the caller's loop
-            async_to_sync(layer.group_send)(group, message)
+            blocking(layer.group_send, group, message)
             return
         sent = asyncio.run_coroutine_threadsafe(
             layer.group_send(group, message), _publishing_loop()

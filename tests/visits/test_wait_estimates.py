@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
+from schalter.insights.consent import naming_consent_set
 from schalter.visits import selectors, services
 from tests.visits.conftest import walk_in
 
@@ -45,6 +46,8 @@ def test_front_desk_and_ministry_see_the_figures(
 ):
     (session,) = sessions(1)
     serve_with_errors(office, groups["A"], session, now, [12, 2])
+    # The ministry sees an office by its name only once the office agreed (issue 17).
+    naming_consent_set(office=office, named=True, acting_user=COMMAND, now=now)
     with time_machine.travel(now + timedelta(hours=1), tick=False):
         queue = staff_client(office, Role.FRONT_DESK).get("/staff/giessen/queue/")
         figures = staff_client(None, Role.MINISTRY).get("/staff/figures/")

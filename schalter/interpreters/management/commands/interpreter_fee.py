@@ -3,7 +3,9 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext
 
 from schalter.interpreters.fees import Assignment, FeeInputError, Receipt, fee_compute
@@ -83,6 +85,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="JSON input; see docs/interpreters.md")
 
     def handle(self, *args, **options):
+        # The offices' language, whatever the calling process had active before.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._compute(options)
+
+    def _compute(self, options):
         try:
             data = json.loads(Path(options["file"]).read_text())
         except (OSError, ValueError) as error:
