@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.dashboard import (
@@ -27,7 +28,8 @@ from schalter.insights.selectors import (
     feedback_of,
     period_figures,
 )
-from schalter.interpreters.selectors import cost_report
+from schalter.interpreters.models import Assignment, InterpreterBudget
+from schalter.interpreters.selectors import cost_report, month_bounds
 from schalter.offices.models import Office
 
 # A Bilanz covers at most this many days (the insights form's limit too).
@@ -141,7 +143,19 @@ def costs_of(office: Office, got: PeriodFigures) -> Costs:
     """Interpreter fees of the months the period touches against their budgets, and the hours
     desks were open (from the roll-ups)."""
     total, budget, budgeted = Decimal(0), Decimal(0), False
-    for month in _months(got.first_day, got.last_day):
+    months = _months(got.first_day, got.last_day)
+    begins, _end = month_bounds(office, months[0])
+    _begin, ends = month_bounds(office, months[-1])
+    with scope(office=office):  # most offices book no interpreter: one look, not a month each
+        engaged = (
+            Assignment.objects.filter(
+                office=office, start__gte=begins, start__lt=ends, interpreter__isnull=False
+            ).exists()
+            or InterpreterBudget.objects.filter(
+                office=office, month__range=(months[0], months[-1])
+            ).exists()
+        )
+    for month in months if engaged else []:
         report = cost_report(office, month)
         total += report.total
         if report.budget is not None:
