@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Count, QuerySet, Sum
@@ -106,9 +107,9 @@ def figure_rows(
 
 def _filters(
     office: Office, first_day: date, last_day: date, service_id: int | None, language: str
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     where = ["f.office_id = %s", "f.day BETWEEN %s AND %s"]
-    params: list[object] = [office.pk, first_day, last_day]
+    params: list[Any] = [office.pk, first_day, last_day]
     if service_id is not None:
         where.append("f.service_id = %s")
         params.append(service_id)
@@ -127,7 +128,7 @@ def histogram_sums(
     table: str,
     names: tuple[str, ...],
     where: str,
-    params: list[object],
+    params: list[Any],
     *,
     by_day: bool = False,
 ) -> dict[tuple[str, date | None], dict[str, int]]:
