@@ -26,6 +26,7 @@ from schalter.insights.selectors import (
     FEEDBACK_QUESTIONS,
     PeriodFigures,
     feedback_of,
+    monthly_spread,
     period_figures,
 )
 from schalter.interpreters.models import Assignment, InterpreterBudget
@@ -34,6 +35,8 @@ from schalter.offices.models import Office
 
 # A Bilanz covers at most this many days (the insights form's limit too).
 MAX_DAYS = 3 * 366
+# From this length on, the waiting time is drawn month by month rather than day by day.
+MONTHLY_FROM_DAYS = 62
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,26 @@ def _figure(chart: Chart, kind: str) -> Figure:
     return Figure(svg=str(svg), table=chart.table())
 
 
+def monthly_chart(office: Office, first: date, last: date) -> Chart:
+    months = monthly_spread(office, first, last, "waiting")
+    return Chart(
+        title=_("Waiting time per month"),
+        description=_("Median and 90th percentile of the waiting time, month by month."),
+        x_label=_("Month"),
+        y_label=_("Minutes"),
+        categories=tuple(month.strftime("%Y-%m") for month, _spread in months),
+        series=(
+            Series(_("Median"), tuple(_number(s.median) for _month, s in months)),
+            Series(_("90th percentile"), tuple(_number(s.p90) for _month, s in months)),
+        ),
+        unit="min",
+    )
+
+
+def _number(value: int | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def office_bilanz(office: Office, first: date, last: date, *, language: str) -> Bilanz:
     """One office's Bilanz for its leads and admins: its whole dashboard, the change, the costs,
     the feedback with the (scrubbed) comments."""
@@ -198,8 +221,15 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
     board: Dashboard = office_dashboard(office, first, last)
     before = period_figures(office, earlier_first, earlier_last)
     costs = costs_of(office, board.figures)
-    figures = [_figure(item["chart"], str(item["kind"])) for item in board.charts]  # type: ignore[arg-type]
-    chart_captions = {str(f.table["caption"]) for f in figures}
+    charts = [(item["chart"], str(item["kind"])) for item in board.charts]
+    if (last - first).days >= MONTHLY_FROM_DAYS:  # a year of days is no picture: months
+        daily = _("Waiting time per day")
+        charts = [
+            (monthly_chart(office, first, last), "line") if chart.title == daily else (chart, kind)
+            for chart, kind in charts
+        ]
+    figures = [_figure(chart, kind) for chart, kind in charts]  # type: ignore[arg-type]
+    chart_captions = {str(item["chart"].title) for item in board.charts}  # type: ignore[attr-defined]
     tables = [
         change_table(board.figures, before, suppress=False),
         *(t for t in board.tables.values() if str(t["caption"]) not in chart_captions),

@@ -224,6 +224,27 @@ def daily_spread(
     return result
 
 
+def monthly_spread(
+    office: Office, first_day: date, last_day: date, name: str
+) -> list[tuple[date, Spread]]:
+    """Per month the period touches (the first of the month): one histogram's spread."""
+    if name not in HISTOGRAMS:
+        raise ValueError(name)
+    where, params = _filters(office, first_day, last_day, None, "")
+    sums = histogram_sums(DailyFigure._meta.db_table, (name,), where, params, by_day=True)
+    months: dict[date, dict[str, int]] = {}
+    month = first_day.replace(day=1)
+    while month <= last_day:
+        months[month] = {}
+        month = (month + timedelta(days=32)).replace(day=1)
+    for (_name, day), histogram in sums.items():
+        assert day is not None
+        total = months[day.replace(day=1)]
+        for key, count in histogram.items():
+            total[key] = total.get(key, 0) + count
+    return [(month, _spread(histogram)) for month, histogram in months.items()]
+
+
 def free_days_latest(office: Office) -> list[FreeDaySample]:
     """The newest sample of each service: days until its next free appointment."""
     latest = FreeDaySample.objects.filter(office=office).order_by("-sampled_at").first()

@@ -18,7 +18,7 @@ from schalter.charts import bar_chart, line_chart
 from schalter.insights.bilanz import all_offices_bilanz, office_bilanz
 from schalter.insights.dashboard import office_dashboard, offices_table
 from schalter.insights.exports import csv_response, xlsx_response
-from schalter.insights.rollups import day_rollup
+from schalter.insights.rollups import today_rollup
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES, language_for
 from schalter.offices import selectors as office_selectors
@@ -83,7 +83,7 @@ def _dashboard(request: HttpRequest, office: Office):
     today = local_date(office, now)
     form, chosen = _period(request, office, today)
     if chosen["first"] <= today <= chosen["last"]:
-        day_rollup(office=office, day=today, now=now)  # today, on demand
+        today_rollup(office=office, now=now)  # today, on demand
     board = office_dashboard(
         office,
         chosen["first"],
@@ -217,7 +217,7 @@ def insights_bilanz(request: HttpRequest, office: Office) -> HttpResponse:
     today = local_date(office, now)
     _form, chosen = _period(request, office, today)
     if chosen["first"] <= today <= chosen["last"]:
-        day_rollup(office=office, day=today, now=now)
+        today_rollup(office=office, now=now)
     language = get_language()
     bilanz = office_bilanz(office, chosen["first"], chosen["last"], language=language)
     name = f"bilanz-{office.slug}-{chosen['first']:%Y%m%d}-{chosen['last']:%Y%m%d}"
