@@ -12,8 +12,15 @@ from django_scopes import scopes_disabled
 from schalter.accounts.models import Membership
 from schalter.insights.histograms import mean as histogram_mean
 from schalter.insights.histograms import merged, quantile
-from schalter.insights.models import DailyFigure, DeskDay, FeedbackAnswer, FreeDaySample
+from schalter.insights.models import (
+    DailyFigure,
+    DeskDay,
+    FeedbackAnswer,
+    FeedbackInvitation,
+    FreeDaySample,
+)
 from schalter.offices.models import Desk, Office
+from schalter.tokens import token_hash
 from schalter.visits import selectors as visit_selectors
 
 ESTIMATE_DAYS = 7  # the expected-wait figures cover the last week, today included
@@ -255,6 +262,13 @@ def free_days_latest(office: Office) -> list[FreeDaySample]:
             "service"
         )
     )
+
+
+def feedback_link_open(office: Office, token: str) -> bool:
+    """Whether the survey link was handed out by this office and not answered yet."""
+    return FeedbackInvitation.objects.filter(
+        office=office, token_hash=token_hash(token[:200]), used=False
+    ).exists()
 
 
 FEEDBACK_QUESTIONS = ("waiting", "friendliness", "found_way", "information")

@@ -128,7 +128,13 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
 def insights_export(request: HttpRequest, office: Office) -> HttpResponse:
     """One table of the dashboard (?table=, the same filters) as ?kind=csv or xlsx."""
     table, kind = request.GET.get("table", ""), request.GET.get("kind", "")
-    _form, board = _dashboard(request, office)
+    form, board = _dashboard(request, office)
+    if form.errors:  # a refused period is not exported as the default one: say why
+        return HttpResponse(
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     if table not in board.tables or kind not in ("csv", "xlsx"):
         raise Http404
     name = f"{office.slug}-{table}"
