@@ -281,12 +281,17 @@ def feedback_of(office: Office, first_day: date, last_day: date) -> dict[str, ob
     answers = FeedbackAnswer.objects.filter(
         office=office, month__range=(first_day.replace(day=1), last_day)
     )
-    scores = {}
-    for question in FEEDBACK_QUESTIONS:
-        got = answers.exclude(**{f"{question}__isnull": True}).aggregate(
-            n=Count("id"), mean=Avg(question)
+    got = answers.aggregate(  # one query: COUNT(column) counts the answered ones only
+        **{f"{q}_n": Count(q) for q in FEEDBACK_QUESTIONS},
+        **{f"{q}_mean": Avg(q) for q in FEEDBACK_QUESTIONS},
+    )
+    scores = {
+        q: (
+            got[f"{q}_n"],
+            None if got[f"{q}_mean"] is None else round(got[f"{q}_mean"], 1),
         )
-        scores[question] = (got["n"], None if got["mean"] is None else round(got["mean"], 1))
+        for q in FEEDBACK_QUESTIONS
+    }
     comments = list(
         answers.exclude(comment="")
         .order_by("-month", "-id")
