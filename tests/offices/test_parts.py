@@ -62,7 +62,7 @@ CORE = {
             *("appointment_book", "appointment", "appointment_blocks", "availability_rule"),
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),
             *("audit_export", "office_settings", "office_logo", "hours", "special_hours_delete"),
-            *("insights", "insights_export"),  # issue 17: every office's figures
+            *("insights", "insights_export", "insights_bilanz"),  # issue 17: every office's figures
         )
     ),
 }
