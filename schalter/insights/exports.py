@@ -4,6 +4,7 @@ an export never ties a worker up for long."""
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -47,9 +48,14 @@ def csv_response(table: Table, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def sheet_title(caption: str) -> str:
+    """A caption as a sheet's name: Excel refuses []:*?/\\ and more than 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "-", caption)[:31].strip("' ") or "Table"
+
+
 def xlsx_bytes(table: Table) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(table["caption"])[:31].replace("/", "-") or "Table")
+    sheet = book.create_sheet(title=sheet_title(str(table["caption"])))
     sheet.append(_cells(table["header"]))  # type: ignore[arg-type]
     for row in table["rows"]:  # type: ignore[attr-defined]
         sheet.append(_cells(row))

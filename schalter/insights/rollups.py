@@ -178,6 +178,22 @@ def day_rollup(*, office: Office, day: date, now: datetime) -> int:
     return len(figures)
 
 
+TODAY_FRESH_SECONDS = 60
+
+
+def today_rollup(*, office: Office, now: datetime) -> None:
+    """Today rolled up on demand, at most once a minute: a dashboard opened again and again (or
+    by several leads) reads the same roll-up rather than recomputing the day each time."""
+    fresh = DeskDay.objects.filter(
+        office=office,
+        day=local_date(office, now),
+        rolled_at__gt=now - timedelta(seconds=TODAY_FRESH_SECONDS),
+        rolled_at__lte=now,
+    )
+    if not fresh.exists():
+        day_rollup(office=office, day=local_date(office, now), now=now)
+
+
 def _count(names: list[str]) -> dict[str, int]:
     counted: dict[str, int] = defaultdict(int)
     for name in names:

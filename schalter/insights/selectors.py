@@ -2,16 +2,25 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db import connection
+from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from schalter.accounts.models import Membership
 from schalter.insights.histograms import mean as histogram_mean
 from schalter.insights.histograms import merged, quantile
-from schalter.insights.models import DailyFigure, DeskDay, FeedbackAnswer, FreeDaySample
+from schalter.insights.models import (
+    DailyFigure,
+    DeskDay,
+    FeedbackAnswer,
+    FeedbackInvitation,
+    FreeDaySample,
+)
 from schalter.offices.models import Desk, Office
+from schalter.tokens import token_hash
 from schalter.visits import selectors as visit_selectors
 
 ESTIMATE_DAYS = 7  # the expected-wait figures cover the last week, today included
@@ -103,6 +112,61 @@ def figure_rows(
     return rows
 
 
+def _filters(
+    office: Office, first_day: date, last_day: date, service_id: int | None, language: str
+) -> tuple[str, list[Any]]:
+    where = ["f.office_id = %s", "f.day BETWEEN %s AND %s"]
+    params: list[Any] = [office.pk, first_day, last_day]
+    if service_id is not None:
+        where.append("f.service_id = %s")
+        params.append(service_id)
+    if language:
+        where.append("f.language = %s")
+        params.append(language)
+    return " AND ".join(where), params
+
+
+def _json_each() -> str:
+    """The set-returning function that yields a JSON object's (key, value) pairs as text."""
+    return "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+
+
+def histogram_sums(
+    table: str,
+    names: tuple[str, ...],
+    where: str,
+    params: list[Any],
+    *,
+    by_day: bool = False,
+) -> dict[tuple[str, date | None], dict[str, int]]:
+    """Each histogram column summed key by key in the database ({(column, day or None): {key:
+    count}}): the rows' JSON never travels to Python, so a year of roll-ups stays fast."""
+    day = "f.day" if by_day else "NULL"
+    parts, all_params = [], []
+    for name in names:  # names are our own column names, never user input
+        parts.append(
+            f"SELECT %s, {day}, h.key, SUM(CAST(h.value AS integer)) "  # noqa: S608
+            f"FROM {table} f, {_json_each()}(f.{name}) h WHERE {where} "
+            f"GROUP BY {'f.day, ' if by_day else ''}h.key"
+        )
+        all_params += [name, *params]
+    sums: dict[tuple[str, date | None], dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), all_params)
+        for name, on, key, count in cursor.fetchall():
+            if isinstance(on, str):  # SQLite hands dates back as text
+                on = date.fromisoformat(on)
+            sums.setdefault((name, on), {})[key] = int(count)
+    return sums
+
+
+def _spread(histogram: dict[str, int]) -> Spread:
+    total = merged([histogram])
+    return Spread(
+        sum(total.values()), quantile(total, 0.5), quantile(total, 0.9), histogram_mean(total)
+    )
+
+
 def period_figures(
     office: Office,
     first_day: date,
@@ -111,35 +175,35 @@ def period_figures(
     service_id: int | None = None,
     language: str = "",
 ) -> PeriodFigures:
-    """Every figure of the period from the roll-ups (an empty period gives zeros and Nones)."""
-    rows = list(
-        figure_rows(office, first_day, last_day, service_id=service_id, language=language).values(
-            "day", *COUNTS, *HISTOGRAMS, *LEADS, "issued_by_hour"
-        )
+    """Every figure of the period from the roll-ups (an empty period gives zeros and Nones).
+    Counts and histograms are summed by the database (`histogram_sums`)."""
+    rows = figure_rows(office, first_day, last_day, service_id=service_id, language=language)
+    totals = rows.aggregate(
+        **{name: Sum(name) for name in COUNTS}, days=Count("day", distinct=True)
     )
-    counts = {name: sum(int(row[name]) for row in rows) for name in COUNTS}
-    spreads = {}
-    for name in HISTOGRAMS:
-        total = merged(row[name] for row in rows)
-        spreads[name] = Spread(
-            sum(total.values()), quantile(total, 0.5), quantile(total, 0.9), histogram_mean(total)
-        )
-    leads = {
-        name: {key: int(n) for key, n in sorted(merged_names(row[name] for row in rows).items())}
-        for name in LEADS
-    }
-    desks = DeskDay.objects.filter(office=office, day__range=(first_day, last_day))
+    counts = {name: int(totals[name] or 0) for name in COUNTS}
+    where, params = _filters(office, first_day, last_day, service_id, language)
+    sums = histogram_sums(
+        DailyFigure._meta.db_table, (*HISTOGRAMS, *LEADS, "issued_by_hour"), where, params
+    )
+    desk_where, desk_params = _filters(office, first_day, last_day, None, "")
+    desks = histogram_sums(
+        DeskDay._meta.db_table, ("desk_minutes_by_hour",), desk_where, desk_params
+    )
     return PeriodFigures(
         first_day=first_day,
         last_day=last_day,
         counts=counts,
-        spreads=spreads,
-        leads=leads,
-        issued_by_hour=dict(sorted(merged(row["issued_by_hour"] for row in rows).items())),
+        spreads={name: _spread(sums.get((name, None), {})) for name in HISTOGRAMS},
+        leads={
+            name: {key: n for key, n in sorted(sums.get((name, None), {}).items())}
+            for name in LEADS
+        },
+        issued_by_hour=dict(sorted(merged([sums.get(("issued_by_hour", None), {})]).items())),
         desk_minutes_by_hour=dict(
-            sorted(merged(desks.values_list("desk_minutes_by_hour", flat=True)).items())
+            sorted(merged([desks.get(("desk_minutes_by_hour", None), {})]).items())
         ),
-        days_with_data=len({row["day"] for row in rows}),
+        days_with_data=int(totals["days"] or 0),
     )
 
 
@@ -155,28 +219,37 @@ def daily_spread(
     office: Office, first_day: date, last_day: date, name: str, *, service_id=None, language=""
 ) -> list[tuple[date, Spread]]:
     """Per day of the period (days without data included): one histogram's spread."""
-    by_day: dict[date, list[dict]] = {}
-    for day, histogram in figure_rows(
-        office, first_day, last_day, service_id=service_id, language=language
-    ).values_list("day", name):
-        by_day.setdefault(day, []).append(histogram)
+    if name not in HISTOGRAMS:
+        raise ValueError(name)
+    where, params = _filters(office, first_day, last_day, service_id, language)
+    sums = histogram_sums(DailyFigure._meta.db_table, (name,), where, params, by_day=True)
     result = []
     day = first_day
     while day <= last_day:
-        total = merged(by_day.get(day, []))
-        result.append(
-            (
-                day,
-                Spread(
-                    sum(total.values()),
-                    quantile(total, 0.5),
-                    quantile(total, 0.9),
-                    histogram_mean(total),
-                ),
-            )
-        )
+        result.append((day, _spread(sums.get((name, day), {}))))
         day += timedelta(days=1)
     return result
+
+
+def monthly_spread(
+    office: Office, first_day: date, last_day: date, name: str
+) -> list[tuple[date, Spread]]:
+    """Per month the period touches (the first of the month): one histogram's spread."""
+    if name not in HISTOGRAMS:
+        raise ValueError(name)
+    where, params = _filters(office, first_day, last_day, None, "")
+    sums = histogram_sums(DailyFigure._meta.db_table, (name,), where, params, by_day=True)
+    months: dict[date, dict[str, int]] = {}
+    month = first_day.replace(day=1)
+    while month <= last_day:
+        months[month] = {}
+        month = (month + timedelta(days=32)).replace(day=1)
+    for (_name, day), histogram in sums.items():
+        assert day is not None
+        total = months[day.replace(day=1)]
+        for key, count in histogram.items():
+            total[key] = total.get(key, 0) + count
+    return [(month, _spread(histogram)) for month, histogram in months.items()]
 
 
 def free_days_latest(office: Office) -> list[FreeDaySample]:
@@ -191,6 +264,13 @@ def free_days_latest(office: Office) -> list[FreeDaySample]:
     )
 
 
+def feedback_link_open(office: Office, token: str) -> bool:
+    """Whether the survey link was handed out by this office and not answered yet."""
+    return FeedbackInvitation.objects.filter(
+        office=office, token_hash=token_hash(token[:200]), used=False
+    ).exists()
+
+
 FEEDBACK_QUESTIONS = ("waiting", "friendliness", "found_way", "information")
 COMMENTS_SHOWN = 50
 
@@ -201,12 +281,17 @@ def feedback_of(office: Office, first_day: date, last_day: date) -> dict[str, ob
     answers = FeedbackAnswer.objects.filter(
         office=office, month__range=(first_day.replace(day=1), last_day)
     )
-    scores = {}
-    for question in FEEDBACK_QUESTIONS:
-        got = answers.exclude(**{f"{question}__isnull": True}).aggregate(
-            n=Count("id"), mean=Avg(question)
+    got = answers.aggregate(  # one query: COUNT(column) counts the answered ones only
+        **{f"{q}_n": Count(q) for q in FEEDBACK_QUESTIONS},
+        **{f"{q}_mean": Avg(q) for q in FEEDBACK_QUESTIONS},
+    )
+    scores = {
+        q: (
+            got[f"{q}_n"],
+            None if got[f"{q}_mean"] is None else round(got[f"{q}_mean"], 1),
         )
-        scores[question] = (got["n"], None if got["mean"] is None else round(got["mean"], 1))
+        for q in FEEDBACK_QUESTIONS
+    }
     comments = list(
         answers.exclude(comment="")
         .order_by("-month", "-id")

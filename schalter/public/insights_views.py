@@ -12,6 +12,7 @@ from schalter.insights.feedback import (
     FeedbackLinkInvalid,
     feedback_answer,
 )
+from schalter.insights.selectors import feedback_link_open
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import language_for
 from schalter.offices import selectors as office_selectors
@@ -69,4 +70,12 @@ def feedback(request: HttpRequest, office: str, token: str) -> HttpResponse:
                 status=refusal.status,
             )
         return render(request, "public/insights/feedback.html", {**context, "thanks": True})
+    if not feedback_link_open(office_obj, token):  # forged or used: say so before the form
+        refusal = FeedbackLinkInvalid()
+        return render(
+            request,
+            "public/insights/feedback.html",
+            {**context, "refused": refusal.message},
+            status=refusal.status,
+        )
     return render(request, "public/insights/feedback.html", {**context, "form": form})

@@ -16,17 +16,26 @@ from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
 from schalter.appointments.selectors import offered_services
 from schalter.charts import Chart, Series, bar_chart, line_chart
+from schalter.insights.bilanz import all_offices_bilanz, office_bilanz
 from schalter.insights.comparison import compared_offices, office_comparison
 from schalter.insights.consent import naming_consent_set
 from schalter.insights.dashboard import office_dashboard, offices_table
 from schalter.insights.exports import csv_response, xlsx_response
 from schalter.insights.models import NamingConsent
-from schalter.insights.rollups import day_rollup
+from schalter.insights.rollups import today_rollup
 from schalter.insights.timeline import marked_line_chart
 from schalter.kern_forms import KernFormMixin
-from schalter.languages import LANGUAGES
+from schalter.languages import LANGUAGES, language_for
+from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
+from schalter.printing.render import (
+    PdfUnavailable,
+    RenderBusy,
+    document_html,
+    pdf_render,
+    render_slot,
+)
 from schalter.staff.guards import office_view, verified_staff
 from schalter.staff.navigation import office_render
 
@@ -79,7 +88,7 @@ def _dashboard(request: HttpRequest, office: Office):
     today = local_date(office, now)
     form, chosen = _period(request, office, today)
     if chosen["first"] <= today <= chosen["last"]:
-        day_rollup(office=office, day=today, now=now)  # today, on demand
+        today_rollup(office=office, now=now)  # today, on demand
     board = office_dashboard(
         office,
         chosen["first"],
@@ -150,7 +159,13 @@ def insights_naming(request: HttpRequest, office: Office) -> HttpResponse:
 def insights_export(request: HttpRequest, office: Office) -> HttpResponse:
     """One table of the dashboard (?table=, the same filters) as ?kind=csv or xlsx."""
     table, kind = request.GET.get("table", ""), request.GET.get("kind", "")
-    _form, board = _dashboard(request, office)
+    form, board = _dashboard(request, office)
+    if form.errors:  # a refused period is not exported as the default one: say why
+        return HttpResponse(
+            " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     if table not in board.tables or kind not in ("csv", "xlsx"):
         raise Http404
     name = f"{office.slug}-{table}"
@@ -229,3 +244,70 @@ def figures_export(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "csv":
         return csv_response(table, "offices")
     return xlsx_response(table, "offices")
+
+
+# --- The Bilanz as a PDF (insights/bilanz.py): the office's for its leads, all for the ministry ---
+
+
+def _pdf(template: str, context: dict, filename: str) -> HttpResponse:
+    """Render in a bounded render slot; a busy or missing renderer is a 503 with a sentence."""
+    try:
+        html = document_html(template, context)
+        with render_slot():
+            pdf = pdf_render(html)
+    except RenderBusy:
+        return HttpResponse(
+            _("Many documents are being made right now. Please try again in a minute."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    except PdfUnavailable:
+        return HttpResponse(
+            _("Documents cannot be made on this server at the moment."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@office_view(Capability.VIEW_INSIGHTS)
+def insights_bilanz(request: HttpRequest, office: Office) -> HttpResponse:
+    """The office's Bilanz for the chosen period (the dashboard's period form)."""
+    now = timezone.now()
+    today = local_date(office, now)
+    _form, chosen = _period(request, office, today)
+    if chosen["first"] <= today <= chosen["last"]:
+        today_rollup(office=office, now=now)
+    language = get_language()
+    bilanz = office_bilanz(office, chosen["first"], chosen["last"], language=language)
+    name = f"bilanz-{office.slug}-{chosen['first']:%Y%m%d}-{chosen['last']:%Y%m%d}"
+    return _pdf(
+        "printing/bilanz.html",
+        {"page_language": language_for(language), "bilanz": bilanz},
+        name,
+    )
+
+
+@require_GET
+@verified_staff
+def figures_bilanz(request: HttpRequest) -> HttpResponse:
+    """The ministry's Bilanz of all offices: aggregates only, small groups suppressed."""
+    if not account_selectors.is_ministry(user=request.user):
+        raise Http404
+    today = timezone.localdate()
+    first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
+    form = ComparisonForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    language = get_language()
+    offices = [(office.name_in(language), office) for office in office_selectors.office_list()]
+    bilanz = all_offices_bilanz(offices, first, last)
+    return _pdf(
+        "printing/bilanz.html",
+        {"page_language": language_for(language), "bilanz": bilanz},
+        f"bilanz-{first:%Y%m%d}-{last:%Y%m%d}",
+    )

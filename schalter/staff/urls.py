@@ -298,4 +298,8 @@ urlpatterns = [
     path("<slug:office>/insights/", insights_views.insights, name="insights"),
     path("<slug:office>/insights/export/", insights_views.insights_export, name="insights_export"),
     path("<slug:office>/insights/naming/", insights_views.insights_naming, name="insights_naming"),
+    path(
+        "<slug:office>/insights/bilanz.pdf", insights_views.insights_bilanz, name="insights_bilanz"
+    ),
+    path("figures/bilanz.pdf", insights_views.figures_bilanz, name="figures_bilanz"),
 ]

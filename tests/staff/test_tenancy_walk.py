@@ -716,6 +716,7 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     "staff:insights_naming": (
         Walk(C.MANAGE_OFFICE, bodies=lambda w: [{"named": "1"}], methods=POST_ONLY),
     ),
+    "staff:insights_bilanz": (Walk(C.VIEW_INSIGHTS, methods=GET_ONLY),),
     # Planning (issue 18): the what-if page takes no ids; its form names a weekday only.
     "staff:planning": (
         Walk(
@@ -926,6 +927,7 @@ NOT_WALKED = {
     "staff:home": "lists the signed-in person's own offices only",
     "staff:figures": "counts of all offices for the ministry role, no object ids",
     "staff:figures_export": "the same counts as CSV or XLSX, no object ids",
+    "staff:figures_bilanz": "the ministry's Bilanz PDF of all offices: aggregates, no object ids",
     "public:feedback": "a single-use survey token, no object id; another office's token is "
     "refused (tests/insights/test_feedback.py)",
     "healthz": "public, no object",
