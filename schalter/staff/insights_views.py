@@ -16,9 +16,9 @@ from schalter.accounts import selectors as account_selectors
 from schalter.accounts.roles import Capability
 from schalter.appointments.selectors import offered_services
 from schalter.charts import Chart, Series, bar_chart, line_chart
-from schalter.insights.comparison import compared_offices, office_comparison
+from schalter.insights.comparison import compared_offices, ministry_table, office_comparison
 from schalter.insights.consent import naming_consent_set
-from schalter.insights.dashboard import office_dashboard, offices_table
+from schalter.insights.dashboard import office_dashboard
 from schalter.insights.exports import csv_response, xlsx_response
 from schalter.insights.models import NamingConsent
 from schalter.insights.rollups import day_rollup
@@ -171,7 +171,7 @@ def ministry_comparison(request: HttpRequest) -> tuple[PeriodForm | None, dict]:
     form = ComparisonForm(request.GET or None)
     if form.is_bound and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    return form, offices_table(compared_offices(get_language()), first, last)
+    return form, ministry_table(compared_offices(get_language()), first, last)
 
 
 def comparison_chart(table: dict) -> dict[str, object]:
