@@ -6,8 +6,14 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from schalter.insights.dashboard import Table, offices_table
+from schalter.insights.dashboard import Table, offices_table, suppressed
 from schalter.insights.models import NamingConsent
+from schalter.insights.part_figures import (
+    callback_figures,
+    interpreter_period,
+    money_text,
+    share_text,
+)
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 
@@ -74,4 +80,63 @@ def office_comparison(office: Office, first_day: date, last_day: date, language:
         "caption": _("Compared with the earlier period and the other offices"),
         "header": own["header"],
         "rows": [*own["rows"], *earlier["rows"], *others["rows"]],  # type: ignore[misc]
+    }
+
+
+# --- The ministry's comparison with the later parts' figures (callbacks, interpreters) ---
+
+
+def part_header() -> tuple[str, ...]:
+    return (
+        _("Callbacks closed"),
+        _("Reach rate"),
+        _("First attempt within the deadline"),
+        _("Interpreting hours"),
+        _("Interpreting cost"),
+        _("Interpreter budget"),
+        _("Budget used"),
+    )
+
+
+def part_cells(office: Office, first_day: date, last_day: date) -> tuple[object, ...]:
+    """One office's callback and interpreter figures of the period, each suppressed below the
+    minimum by the count it is made of; a part the office has off shows "not in use" (it did
+    not take part: no zeros)."""
+    off = _("not in use")
+    calls = callback_figures(office, first_day, last_day)
+    if calls is None:
+        callbacks: tuple[object, ...] = (off, off, off)
+    else:
+        counts = calls.counts
+        callbacks = (
+            suppressed(counts["closed"], counts["closed"]),
+            suppressed(share_text(calls.rate("reached", "tried")), counts["tried"]),
+            suppressed(share_text(calls.rate("in_time", "timed")), counts["timed"]),
+        )
+    period = interpreter_period(office, first_day, last_day)
+    if period is None:
+        interpreting: tuple[object, ...] = (off, off, off, off)
+    else:
+        n = period.assignments
+        interpreting = (
+            suppressed(f"{period.hours}", n),
+            suppressed(money_text(period.cost), n),
+            money_text(period.budget),  # what the office entered: no group of people
+            suppressed(share_text(period.used_percent), n),
+        )
+    return (*callbacks, *interpreting)
+
+
+def ministry_table(offices: list[tuple[str, Office]], first_day: date, last_day: date) -> Table:
+    """The ministry's comparison (dashboard.offices_table) with each office's callback and
+    interpreter figures beside its own (the page, its chart and both exports read it)."""
+    table = offices_table(offices, first_day, last_day)
+    rows = table["rows"]
+    return {
+        **table,
+        "header": (*table["header"], *part_header()),  # type: ignore[misc]
+        "rows": [
+            (*row, *part_cells(office, first_day, last_day))
+            for row, (_label, office) in zip(rows, offices, strict=True)  # type: ignore[call-overload]
+        ],
     }

@@ -123,11 +123,58 @@ def interpreter_cost_of(office: Office, first_day: date, last_day: date) -> Deci
     return total.aggregate(cost=Sum("cost"))["cost"] or Decimal(0)
 
 
-def _share(value: float | None) -> str:
+@dataclass(frozen=True)
+class InterpreterPeriod:
+    """A period's interpreting in one sum, against the budget for exactly its days: each
+    month's budget counts by the share of its days in the period (None when a month the period
+    touches has no budget entered: no comparison then, rather than one against too little)."""
+
+    assignments: int
+    minutes: int
+    cost: Decimal
+    budget: Decimal | None
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def used_percent(self) -> float | None:
+        if not self.budget:
+            return None
+        return round(float(100 * self.cost / self.budget), 1)
+
+
+def _days_in(month: date) -> int:
+    return ((month + timedelta(days=32)).replace(day=1) - month).days
+
+
+def interpreter_period(office: Office, first_day: date, last_day: date) -> InterpreterPeriod | None:
+    """The period's assignments, hours and cost, and its budget (None: the part is off)."""
+    months = interpreter_months(office, first_day, last_day)
+    if months is None:
+        return None
+    budget: Decimal | None = Decimal(0)
+    for month in months:
+        if month.budget is None or budget is None:
+            budget = None
+            continue
+        month_last = month.month + timedelta(days=_days_in(month.month) - 1)
+        days = (min(month_last, last_day) - max(month.month, first_day)).days + 1
+        budget += month.budget * days / _days_in(month.month)
+    return InterpreterPeriod(
+        sum(month.assignments for month in months),
+        sum(month.minutes for month in months),
+        sum((month.cost for month in months), Decimal(0)),
+        None if budget is None else budget.quantize(Decimal("0.01")),
+    )
+
+
+def share_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} %"
 
 
-def _money(value: Decimal | None) -> str:
+def money_text(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:.2f} €"
 
 
@@ -143,8 +190,11 @@ def part_tables(
             "header": (_("Figure"), _("Value")),
             "rows": [
                 (_("Callbacks closed"), calls.counts["closed"]),
-                (_("Reach rate"), _share(calls.rate("reached", "tried"))),
-                (_("First attempt within the deadline"), _share(calls.rate("in_time", "timed"))),
+                (_("Reach rate"), share_text(calls.rate("reached", "tried"))),
+                (
+                    _("First attempt within the deadline"),
+                    share_text(calls.rate("in_time", "timed")),
+                ),
                 (
                     _("Hours to the first attempt (median)"),
                     "–" if calls.hours_median is None else calls.hours_median,
@@ -172,9 +222,9 @@ def part_tables(
                     month.month.strftime("%Y-%m"),
                     month.assignments,
                     f"{month.hours}",
-                    _money(month.cost),
-                    _money(month.budget),
-                    _share(month.used_percent),
+                    money_text(month.cost),
+                    money_text(month.budget),
+                    share_text(month.used_percent),
                 )
                 for month in months
             ],

@@ -24,7 +24,7 @@ from schalter.insights.histograms import histogram_of
 from schalter.insights.models import CallbackDay, InterpreterDay
 from schalter.interpreters.models import Assignment, AssignmentState
 from schalter.interpreters.selectors import assignment_fee
-from schalter.offices.localtime import local_midnight
+from schalter.offices.localtime import local_date, local_midnight
 from schalter.offices.models import Office
 
 TRIED = (Outcome.REACHED, Outcome.UNREACHABLE, Outcome.WRONG_NUMBER)
@@ -113,6 +113,21 @@ def interpreters_day_rollup(*, office: Office, day: date) -> int:
         InterpreterDay.objects.filter(office=office, day=day).delete()
         InterpreterDay.objects.bulk_create(rows)
     return len(rows)
+
+
+def parts_first_day(office: Office) -> date | None:
+    """The office's earliest local day with a closed callback or an interpreter engaged: the
+    closed-days roll-up starts there too, not only at the first ticket, so that an office with
+    callbacks before (or without) any ticket gets those days rolled up."""
+    with scopes_disabled():
+        closed = Callback.objects.filter(office=office, state=State.CLOSED).aggregate(
+            at=Min("closed_at")
+        )["at"]
+        engaged = Assignment.objects.filter(office=office, interpreter__isnull=False).aggregate(
+            at=Min("start")
+        )["at"]
+    days = [local_date(office, moment) for moment in (closed, engaged) if moment is not None]
+    return min(days, default=None)
 
 
 def parts_day_rollup(*, office: Office, day: date) -> None:

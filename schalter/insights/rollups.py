@@ -16,7 +16,7 @@ from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.appointments.selectors import free_times
 from schalter.insights.histograms import histogram_of
 from schalter.insights.models import DailyFigure, DeskDay, FreeDaySample
-from schalter.insights.part_rollups import parts_day_rollup
+from schalter.insights.part_rollups import parts_day_rollup, parts_first_day
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Office
 from schalter.visits.models import CallEvent, CallKind, DeskSession, Ticket, TicketState
@@ -205,15 +205,15 @@ def closed_days_rollup(*, office: Office, now: datetime) -> int:
     """Roll up the office's closed days not rolled up yet (a few weeks per call, oldest first);
     returns how many days it rolled up."""
     today = local_date(office, now)
-    last = DeskDay.objects.filter(office=office, day__lt=today).order_by("-day").first()
-    if last is not None:
-        first = last.day + timedelta(days=1)
-    else:
+    first = _first_open_day(office, today)
+    if first is None:
         with scopes_disabled():
             earliest = Ticket.objects.filter(office=office).aggregate(day=Min("day"))["day"]
-        if earliest is None:
+        # Callbacks and interpreting count too: an office may have them before any ticket.
+        starts = [day for day in (earliest, parts_first_day(office)) if day is not None]
+        if not starts:
             return 0
-        first = max(earliest, today - timedelta(days=BACKFILL_DAYS))
+        first = max(min(starts), today - timedelta(days=BACKFILL_DAYS))
     days = 0
     day = first
     while day < today and days < DAYS_PER_TICK:
@@ -221,6 +221,19 @@ def closed_days_rollup(*, office: Office, now: datetime) -> int:
         day += timedelta(days=1)
         days += 1
     return days
+
+
+def _first_open_day(office: Office, today: date) -> date | None:
+    """The day after the last one rolled up once it had closed. A day the dashboard rolled up
+    on demand while it was still open is rolled up again (what happened after, callbacks
+    closed in the evening included, would be missing otherwise). None: nothing rolled up yet."""
+    first = None
+    recent = DeskDay.objects.filter(office=office, day__lt=today).order_by("-day")
+    for day, rolled_at in recent.values_list("day", "rolled_at")[:DAYS_PER_TICK]:
+        if rolled_at >= local_midnight(office, day + timedelta(days=1)):
+            return day + timedelta(days=1)
+        first = day
+    return first
 
 
 def sample_time(now: datetime) -> datetime:

@@ -17,9 +17,9 @@ from schalter.accounts.roles import Capability
 from schalter.appointments.selectors import offered_services
 from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.bilanz import all_offices_bilanz, office_bilanz
-from schalter.insights.comparison import compared_offices, office_comparison
+from schalter.insights.comparison import compared_offices, ministry_table, office_comparison
 from schalter.insights.consent import naming_consent_set
-from schalter.insights.dashboard import office_dashboard, offices_table
+from schalter.insights.dashboard import office_dashboard
 from schalter.insights.exports import csv_response, xlsx_response
 from schalter.insights.models import NamingConsent
 from schalter.insights.rollups import today_rollup
@@ -179,14 +179,14 @@ def insights_export(request: HttpRequest, office: Office) -> HttpResponse:
 
 def ministry_comparison(request: HttpRequest) -> tuple[PeriodForm | None, dict]:
     """The period chosen (GET first/last; the last four weeks by default) and the table of all
-    offices side by side, small groups suppressed (insights.dashboard.offices_table)."""
+    offices side by side, small groups suppressed (insights.comparison.ministry_table)."""
     today = timezone.localdate()
     first = today - timedelta(days=DEFAULT_DAYS - 1)
     last = today
     form = ComparisonForm(request.GET or None)
     if form.is_bound and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-    return form, offices_table(compared_offices(get_language()), first, last)
+    return form, ministry_table(compared_offices(get_language()), first, last)
 
 
 def comparison_chart(table: dict) -> dict[str, object]:
