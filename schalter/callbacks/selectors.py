@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django_scopes import scope, scopes_disabled
 
@@ -19,6 +20,10 @@ from schalter.offices.models import Office
 from schalter.offices.selectors import Day, week_schedule
 
 SCHEDULE_CHUNK_DAYS = 42  # days of opening hours read at once while looking for a deadline
+# A chunk of the office's days is kept this long under the office's revision (which every change
+# of hours, special hours and closures raises: offices.services.office_touch), so a kept chunk
+# is never stale; the time only bounds how long unused ones stay.
+SCHEDULE_CACHE_SECONDS = 6 * 3600
 
 
 def callback_policy_of(office: Office) -> CallbackPolicy:
@@ -36,15 +41,22 @@ def promise_of(policy: CallbackPolicy) -> Promise:
 
 
 class ScheduleReader:
-    """The office's days, read from the database a few weeks at a time as `day_of` asks."""
+    """The office's days, a few weeks at a time as `day_of` asks: from the cache, kept under the
+    office's current `revision`, or read from the database (offices.selectors.week_schedule)."""
 
     def __init__(self, office: Office):
-        self.office = office
+        self.office = office  # as read now: its revision names the kept chunks
         self.days: dict[date, Day] = {}
 
     def __call__(self, day: date) -> Day:
         if day not in self.days:
-            for found in week_schedule(self.office, day, "de", days=SCHEDULE_CHUNK_DAYS):
+            office = self.office
+            key = f"callbacks:days:{office.pk}:{office.revision}:{office.subdivision}:{day}"
+            chunk = cache.get(key)
+            if chunk is None:
+                chunk = week_schedule(office, day, "de", days=SCHEDULE_CHUNK_DAYS)
+                cache.set(key, chunk, SCHEDULE_CACHE_SECONDS)
+            for found in chunk:
                 self.days[found.day] = found
         return self.days[day]
 
@@ -53,10 +65,16 @@ def deadline_for(
     office: Office, received: datetime, policy: CallbackPolicy | None = None
 ) -> datetime | None:
     """When a callback received at `received` is due under the office's promise (deadlines.py),
-    with its opening hours, closures and public holidays."""
-    policy = policy or callback_policy_of(office)
+    with its opening hours, closures and public holidays. One query reads the office's current
+    revision with its policy; the schedule comes from the cache while the revision stands."""
+    current = Office.objects.defer("logo_png").select_related("callback_policy").get(pk=office.pk)
+    if policy is None:
+        try:
+            policy = current.callback_policy
+        except CallbackPolicy.DoesNotExist:
+            policy = CallbackPolicy(office=current)
     return callback_deadline(
-        local_time(office, received), promise=promise_of(policy), day_of=ScheduleReader(office)
+        local_time(current, received), promise=promise_of(policy), day_of=ScheduleReader(current)
     )
 
 

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +53,30 @@ def test_a_closure_moves_the_deadline(office):
         acting_user=COMMAND,
     )
     assert deadline_for(office, at("2026-06-05", "14:00")) == at("2026-06-11", "12:00")
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_kept_under_the_office_revision_and_never_stale(office):
+    friday = at("2026-06-05", "14:00")
+    assert deadline_for(office, friday) == at("2026-06-08", "12:00")
+    # Kept: one query (the office's revision with its policy) instead of four.
+    with CaptureQueriesContext(connection) as queries:
+        assert deadline_for(office, friday) == at("2026-06-08", "12:00")
+    assert len(queries) == 1
+    # A closure raises the revision: the next deadline reads the new schedule, even through the
+    # same (now outdated) office object.
+    office_services.closure_add(
+        office=office,
+        first_day=date(2026, 6, 8),
+        last_day=date(2026, 6, 9),
+        reason={"de": "Umzug"},
+        acting_user=COMMAND,
+    )
+    assert deadline_for(office, friday) == at("2026-06-11", "12:00")
+    office_services.opening_hours_set(
+        office=office, weekly={2: [(time(9), time(15))]}, acting_user=COMMAND
+    )
+    assert deadline_for(office, friday) == at("2026-06-10", "15:00")
 
 
 OPEN_WEEK = {

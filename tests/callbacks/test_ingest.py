@@ -10,9 +10,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from schalter.callbacks.formats.generic import PRESETS
+from schalter.callbacks.ingest import message_ingest
 from schalter.callbacks.models import Callback, VoicemailPattern
 from tests.callbacks.conftest import ADDRESS, ARABIC_ADDRESS, callbacks_on
 from tests.callbacks.mails import asterisk_mail, generic_mail, swyx_mail
@@ -205,3 +208,18 @@ def test_a_mail_missing_its_headers_is_kept_once(tmp_path, office, recordings):
     callback = the_callback(lines[0])
     assert callback.dedup_key.startswith("sha256:") and callback.audio.size > 0
     assert callback.deadline == MONDAY_NOON  # received Friday afternoon: Monday's close
+
+
+def test_round_trips_per_voicemail_are_pinned(office, recordings):
+    """Per message once the office's schedule is kept: the mailbox, the duplicate check, the
+    savepoint, the office's revision with its policy (the deadline), the callback, its audio, its
+    event, the audit row, the release. Before the schedule was kept: 12 (policy + 3 schedule)."""
+    counts = []
+    with time_machine.travel(FRIDAY_AFTERNOON, tick=False):
+        for number in range(3):
+            raw = asterisk_mail(recordings["wav"], to=ADDRESS, number=f"015120000{number}")
+            with CaptureQueriesContext(connection) as queries:
+                outcome = message_ingest(raw.as_bytes(), recipients=[ADDRESS])
+            assert outcome.status == "created"
+            counts.append(len(queries))
+    assert counts[1:] == [9, 9]
