@@ -1,6 +1,5 @@
-"""The knowledge search page and the office overview ask the database a fixed number of
-questions: as many with many results and a long menu as with few (a per-row or per-item query
-fails here)."""
+"""The knowledge search page asks the database a fixed number of questions: as many with many
+results as with few (a per-row query fails here)."""
 
 import pytest
 from django.db import connection
@@ -9,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schalter.accounts.roles import Role
-from schalter.catalog.models import Service
 from schalter.appointments.models import OfficeService
+from schalter.catalog.models import Service
 from tests.conftest import sign_in
 from tests.knowledge.conftest import write
 
@@ -43,13 +42,3 @@ def test_search_page_queries_do_not_grow_with_results(office, other_office, make
     response = client.get(url, {"q": "Chancenkarte"})
     assert len(response.context["hits"]) == articles
     assert queries(client, f"{url}?q=Chancenkarte") == SEARCH_QUERIES
-
-
-def test_office_overview_queries_do_not_grow_with_the_menu(office, make_staff):
-    few = sign_in(Client(), make_staff(office, Role.CASEWORKER))
-    many = sign_in(Client(), make_staff(office, Role.OFFICE_ADMIN))
-    url = reverse("staff:office", kwargs={"office": office.slug})
-    short_menu = len(few.get(url).context["navigation"])
-    long_menu = len(many.get(url).context["navigation"])
-    assert long_menu > short_menu
-    assert queries(few, url) == queries(many, url)
