@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,8 +27,9 @@ class OfficeAccess:
     office: Office
     roles: frozenset[str]
 
-    @property
+    @cached_property
     def capabilities(self) -> frozenset[str]:
+        # Worked out once per request: the guard, the menu and the page ask it many times.
         return frozenset().union(*(capabilities_of(role) for role in self.roles))
 
     def may(self, capability: str) -> bool:

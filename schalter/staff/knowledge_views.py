@@ -141,14 +141,26 @@ def knowledge_index(request: HttpRequest, office: Office) -> HttpResponse:
             for article in recent:
                 view = selectors.article_view(article, today)
                 articles.append({"article": article, "title": view.title, "view": view})
-    by_pk = {each.pk: each for each in offices}
+    names = {each.pk: str(each) for each in offices if each.pk != office.pk}
+    # One address worked out, the others from it: a page of hits asked reverse() for each.
+    marker = 2_147_483_647
+    address = reverse(
+        "staff:knowledge_article", kwargs={"office": office.slug, "article": marker}
+    ).replace(str(marker), "{}")
     return office_render(
         request,
         "staff/knowledge/index.html",
         {
             "form": form,
             "search_fields": _search_fields(form),
-            "hits": [(hit, by_pk.get(hit.office_id)) for hit in hits],
+            "hits": [
+                {
+                    "hit": hit,
+                    "url": address.format(hit.article_id),
+                    "office": names.get(hit.office_id, ""),
+                }
+                for hit in hits
+            ],
             "searched": searched,
             "articles": articles,
             "may_edit": request.access.may(EDIT),  # type: ignore[attr-defined]
