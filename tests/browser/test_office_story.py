@@ -19,7 +19,7 @@ from schalter.accounts import actions, audit_words
 from schalter.accounts.models import AuditEvent
 from schalter.accounts.roles import Role
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_members import code_shown, newest_link, next_window, sign_in
+from tests.browser.staff_steps import code_shown, newest_link, next_window, sign_in
 from tests.conftest import PASSWORD, build_office, totp_code
 from tests.printing.conftest import pdf_text
 
