@@ -33,6 +33,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from bench.cluster import free_port
 from bench.load import RESULTS, Figure, table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,12 +42,6 @@ AUDIO_BYTES = 200 * 1024
 TARGET = 0.5
 WORKERS = 4  # the bare receiver's threads, as many as Schalter's (callbacks/receiver.WORKERS)
 BARE_TABLE = "bench_bare_voicemail"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:

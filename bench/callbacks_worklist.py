@@ -14,7 +14,6 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,17 +21,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.cluster import free_port
 from bench.load import RESULTS, Figure, table
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "bench-callbacks"
 TARGET = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def p99(samples: list[float]) -> float:

@@ -33,14 +33,13 @@ import json
 import math
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench.cluster import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -50,12 +49,6 @@ TEMPLATE_WEEKS = 2
 YEAR_DAYS = 365
 COMMENTS = ("", "", "", "Freundlich, aber lange gewartet.")
 BENCH_PASSWORD = "bench-password-17"  # noqa: S105 - a throw-away cluster's users
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -68,22 +61,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--visits", type=int, default=400, help="visits per open office day")
     args = parser.parse_args()
-    cluster = None
-    if not os.environ.get("DATABASE_URL"):
-        cluster = tempfile.mkdtemp(prefix="schalter-bench-insights-pg.")
-        url = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-            [str(ROOT / "scripts" / "pg-cluster"), "start", cluster, str(free_port())],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        os.environ["DATABASE_URL"] = url
-    try:
+    with own_database("insights"):
         return run(args)
-    finally:
-        if cluster:
-            stop = [str(ROOT / "scripts" / "pg-cluster"), "stop", cluster]
-            subprocess.run(stop, check=False)  # noqa: S603 - our own script
 
 
 # The raw page's URLconf: the app's own, plus one bench page (set up in run()).

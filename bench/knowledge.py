@@ -12,14 +12,13 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from bench.cluster import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -192,12 +191,6 @@ def article(rng: random.Random) -> tuple[str, str]:
     return title, "\n\n".join(paragraphs)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bulk_load(rng: random.Random, offices: list, editors: list, count: int) -> None:
     """`count` articles over the offices: most published (a tenth with an earlier version that
     ended), some drafts, in review or archived; half shared. Rows and search terms in bulk."""
@@ -263,22 +256,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
-    cluster = None
-    if not os.environ.get("DATABASE_URL"):
-        cluster = tempfile.mkdtemp(prefix="schalter-bench-knowledge-pg.")
-        url = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-            [str(ROOT / "scripts" / "pg-cluster"), "start", cluster, str(free_port())],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        os.environ["DATABASE_URL"] = url
-    try:
+    with own_database("knowledge"):
         return run(args)
-    finally:
-        if cluster:
-            stop = [str(ROOT / "scripts" / "pg-cluster"), "stop", cluster]
-            subprocess.run(stop, check=False)  # noqa: S603 - our own script
 
 
 def run(args: argparse.Namespace) -> int:
