@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from schalter.charts import Chart, Series, bar_chart, line_chart
+from schalter.insights.comparison import earlier_period
 from schalter.insights.dashboard import (
     Dashboard,
     Table,
@@ -22,6 +23,7 @@ from schalter.insights.dashboard import (
     office_dashboard,
     suppressed,
 )
+from schalter.insights.part_figures import share_text
 from schalter.insights.selectors import (
     FEEDBACK_QUESTIONS,
     PeriodFigures,
@@ -69,18 +71,8 @@ class Bilanz:
     minimum: int | None  # the suppression minimum, for the all-offices report
 
 
-def earlier_period(first: date, last: date) -> tuple[date, date]:
-    """The period of the same length just before."""
-    length = (last - first).days + 1
-    return first - timedelta(days=length), first - timedelta(days=1)
-
-
 def _text(value: object) -> str:
     return "–" if value is None else str(value)
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
 
 
 def _change(now: float | int | None, before: float | int | None) -> str:
@@ -112,8 +104,8 @@ def change_table(now: PeriodFigures, before: PeriodFigures, *, suppress: bool) -
     for (label, value, n, unit), (_label, earlier, n_before, _unit) in zip(
         _key_figures(now), _key_figures(before), strict=True
     ):
-        shown = _share(value) if unit == "%" else _text(value)  # type: ignore[arg-type]
-        shown_before = _share(earlier) if unit == "%" else _text(earlier)  # type: ignore[arg-type]
+        shown = share_text(value) if unit == "%" else _text(value)  # type: ignore[arg-type]
+        shown_before = share_text(earlier) if unit == "%" else _text(earlier)  # type: ignore[arg-type]
         change = _change(value, earlier)  # type: ignore[arg-type]
         if suppress:
             small = min(n, n_before) < minimum_group()
@@ -268,8 +260,8 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
                 suppressed(tickets, tickets),
                 suppressed(_text(waiting.median), waiting.n),
                 suppressed(_text(waiting.p90), waiting.n),
-                suppressed(_share(got.rate("walk_ins", "tickets")), tickets),
-                suppressed(_share(got.rate("no_shows", "booked")), booked),
+                suppressed(share_text(got.rate("walk_ins", "tickets")), tickets),
+                suppressed(share_text(got.rate("no_shows", "booked")), booked),
             )
         )
         big_enough = waiting.n >= minimum

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schalter.charts import Chart, Series
-from schalter.insights.part_figures import part_tables
+from schalter.insights.part_figures import part_tables, share_text
 from schalter.insights.selectors import (
     LEADS,
     PeriodFigures,
@@ -33,10 +33,6 @@ def minimum_group() -> int:
 
 def _minutes(value: int | float | None) -> str:
     return "–" if value is None else str(value)
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
 
 
 def spread_names() -> dict[str, str]:
@@ -85,13 +81,13 @@ def office_dashboard(
         "rows": [
             (_("Tickets"), got.counts["tickets"]),
             (_("Walk-ins"), got.counts["walk_ins"]),
-            (_("Share of walk-ins"), _share(got.rate("walk_ins", "tickets"))),
+            (_("Share of walk-ins"), share_text(got.rate("walk_ins", "tickets"))),
             (_("Served"), got.counts["served"]),
             (_("Called, did not come"), got.counts["missed"]),
             (_("Appointments booked"), got.counts["booked"]),
-            (_("No-show rate"), _share(got.rate("no_shows", "booked"))),
-            (_("Late rate"), _share(got.rate("late", "arrived"))),
-            (_("Cancellation rate"), _share(got.rate("cancelled", "booked"))),
+            (_("No-show rate"), share_text(got.rate("no_shows", "booked"))),
+            (_("Late rate"), share_text(got.rate("late", "arrived"))),
+            (_("Cancellation rate"), share_text(got.rate("cancelled", "booked"))),
         ],
     }
     buckets = sorted({key for name in LEADS for key in got.leads[name]}, key=_bucket_order)
@@ -210,8 +206,8 @@ def offices_table(offices: list[tuple[str, Office]], first: date, last: date) ->
                 suppressed(tickets, tickets),
                 suppressed(_minutes(waiting.median), waiting.n),
                 suppressed(_minutes(waiting.p90), waiting.n),
-                suppressed(_share(got.rate("walk_ins", "tickets")), tickets),
-                suppressed(_share(got.rate("no_shows", "booked")), booked),
+                suppressed(share_text(got.rate("walk_ins", "tickets")), tickets),
+                suppressed(share_text(got.rate("no_shows", "booked")), booked),
             )
         )
     return {
