@@ -163,3 +163,25 @@ class SurveyOffer(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     visit_key = models.CharField(max_length=64, unique=True)
     offered_at = models.DateTimeField()
+
+
+# --- Days rolled up again after a late change (insights/reroll.py) ---
+
+
+class RollupDue(models.Model):
+    """A closed day of one office whose roll-up of `kind` must be computed again: something of
+    that day changed after it was rolled up (offices/day_changes.py). The tick re-rolls it and
+    removes the row. Nothing here names a person."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=12)  # offices.day_changes.KINDS
+    # New at every marking: a re-roll removes the row only if nobody marked it again meanwhile.
+    mark = models.UUIDField()
+    # A tick is re-rolling it since then (another tick leaves it alone until LEASE has passed).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "kind"], name="rollup_due_once"),
+        ]

@@ -16,7 +16,12 @@ from schalter.appointments.models import Appointment, OfficeService, Status
 from schalter.appointments.selectors import free_times
 from schalter.insights.histograms import histogram_of
 from schalter.insights.models import DailyFigure, DeskDay, FreeDaySample
-from schalter.insights.part_rollups import parts_day_rollup, parts_first_day
+from schalter.insights.part_rollups import (
+    interpreters_day_rollup,
+    parts_day_rollup,
+    parts_first_day,
+)
+from schalter.insights.reroll import due_done, due_release, dues_claim
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Office
 from schalter.visits.models import CallEvent, CallKind, DeskSession, Ticket, TicketState
@@ -263,11 +268,40 @@ def free_days_sample(*, office: Office, now: datetime) -> int:
     return len(samples)
 
 
+def dues_rollup(*, office: Office, now: datetime) -> int:
+    """Roll up again the office's closed days that changed after their roll-up (a report filed
+    late: insights/reroll.py); returns how many it rolled up. A day not rolled up yet waits for
+    its first roll-up (rolling it here first would end the backfill of the days before it,
+    `_first_open_day`), unless it lies beyond the backfill and never will be."""
+    dues = dues_claim(office=office, now=now)
+    rolled = set(
+        DeskDay.objects.filter(office=office, day__in=[due.day for due in dues]).values_list(
+            "day", flat=True
+        )
+    )
+    oldest = local_date(office, now) - timedelta(days=BACKFILL_DAYS)
+    again = 0
+    for due in dues:
+        if due.day not in rolled and due.day >= oldest:
+            due_release(due)
+            continue
+        if due.day in rolled:
+            if due.kind == "interpreters":
+                interpreters_day_rollup(office=office, day=due.day)
+            else:  # "visits": tickets and appointments, and with them the whole day
+                day_rollup(office=office, day=due.day, now=now)
+            again += 1
+        due_done(due)
+    return again
+
+
 def insights_tick(*, office: Office, now: datetime) -> int:
-    """What the scheduled tick runs for insights, per office: closed days rolled up, and the
-    free-days sample. (Erasing personal data keeps what the roll-ups read: tickets and
-    appointments keep their times and states.) Returns how many days were rolled up."""
+    """What the scheduled tick runs for insights, per office: closed days rolled up, closed days
+    that changed since rolled up again, and the free-days sample. (Erasing personal data keeps
+    what the roll-ups read: tickets and appointments keep their times and states.) Returns how
+    many days were rolled up."""
     rolled = closed_days_rollup(office=office, now=now)
+    rolled += dues_rollup(office=office, now=now)
     free_days_sample(office=office, now=now)
     return rolled
 

@@ -49,6 +49,7 @@ from schalter.interpreters.notifications import client_mail_task, interpreter_ma
 from schalter.interpreters.parts import INTERPRETERS
 from schalter.interpreters.races import locks_on, race_window
 from schalter.locks import bounded_lock_wait
+from schalter.offices.day_changes import day_changed
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
@@ -593,6 +594,9 @@ def assignment_report(
         target=current,
         data={"minutes": int(minutes), "km": str(km)},
     )
+    # Reported (or corrected) after the day: the day's interpreting and cost change.
+    day = local_date(current.office, current.start)
+    day_changed(office=current.office, day=day, kind="interpreters", now=now)
     return current
 
 

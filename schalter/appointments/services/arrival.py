@@ -11,6 +11,8 @@ from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import transitions
 from schalter.appointments.models import Appointment, Status
 from schalter.locks import bounded_lock_wait
+from schalter.offices.day_changes import day_changed
+from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 
 
@@ -34,6 +36,8 @@ def _status_record(
         target=appointment,
         data={"at": now.isoformat()},
     )
+    # Noted late (the client of yesterday did come after all): that day's figures change.
+    day_changed(office=office, day=local_date(office, appointment.start), kind="visits", now=now)
 
 
 def appointment_arrival_record(

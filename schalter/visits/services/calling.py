@@ -11,6 +11,7 @@ from django_scopes import scope
 from schalter.accounts.actors import Actor
 from schalter.accounts.services import audit_record
 from schalter.locks import bounded_lock_wait
+from schalter.offices.day_changes import day_changed
 from schalter.offices.models import Desk
 from schalter.visits import live
 from schalter.visits.errors import Busy, DeskBusy, NoQueue, NotAtDesk, WrongState
@@ -123,6 +124,7 @@ def _step(
     ticket: Ticket,
     states: tuple[str, ...],
     action: str,
+    now: datetime,
     acting_user: Actor,
     change,
 ) -> Ticket:
@@ -146,6 +148,8 @@ def _step(
                 target=locked,
                 data={"code": locked.code, "state": locked.state, **data},
             )
+            # A ticket of a day gone by (served past midnight): that day's figures change.
+            day_changed(office=desk_session.office, day=locked.day, kind="visits", now=now)
     except OperationalError as error:
         raise Busy from error
     _copy_state(ticket, locked)
@@ -179,6 +183,7 @@ def ticket_recall(
         ticket=ticket,
         states=(TicketState.CALLED, TicketState.PARKED),
         action="visits.ticket.recalled",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
@@ -197,6 +202,7 @@ def ticket_start(
         ticket=ticket,
         states=(TicketState.CALLED,),
         action="visits.ticket.started",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
@@ -225,6 +231,7 @@ def ticket_finish(
         ticket=ticket,
         states=(TicketState.IN_SERVICE,),
         action="visits.ticket.finished",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
@@ -244,6 +251,7 @@ def ticket_park(
         ticket=ticket,
         states=(TicketState.CALLED, TicketState.IN_SERVICE),
         action="visits.ticket.parked",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
@@ -286,6 +294,7 @@ def ticket_transfer(
         ticket=ticket,
         states=(TicketState.CALLED, TicketState.IN_SERVICE, TicketState.PARKED),
         action="visits.ticket.transferred",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
@@ -302,6 +311,7 @@ def ticket_no_show(
         ticket=ticket,
         states=(TicketState.CALLED, TicketState.PARKED),
         action="visits.ticket.no_show",
+        now=now,
         acting_user=acting_user,
         change=change,
     )
