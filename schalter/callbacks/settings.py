@@ -22,7 +22,7 @@ import phonenumbers
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.actors import Actor
 from schalter.accounts.services import audit_record
@@ -261,7 +261,8 @@ def mailbox_save(
         mailbox = CallbackMailbox(office=office)
         action = actions.MAILBOX_ADDED
     else:
-        mailbox = CallbackMailbox.objects.select_for_update().get(pk=mailbox.pk, office=office)
+        with scope(office=office):
+            mailbox = CallbackMailbox.objects.select_for_update().get(pk=mailbox.pk, office=office)
         action = actions.MAILBOX_CHANGED
     for name, value in fields.items():
         setattr(mailbox, name, value)
@@ -285,7 +286,8 @@ def mailbox_active_set(
     *, office: Office, mailbox: CallbackMailbox, active: bool, acting_user: Actor
 ) -> CallbackMailbox:
     """Switch a mailbox off (its mails are no longer taken for the office) or on again."""
-    mailbox = CallbackMailbox.objects.select_for_update().get(pk=mailbox.pk, office=office)
+    with scope(office=office):
+        mailbox = CallbackMailbox.objects.select_for_update().get(pk=mailbox.pk, office=office)
     if mailbox.active != active:
         mailbox.active = active
         mailbox.save(update_fields=["active"])
@@ -607,7 +609,8 @@ def pattern_save(
         pattern = VoicemailPattern(office=office)
         action = actions.PATTERN_ADDED
     else:
-        pattern = VoicemailPattern.objects.select_for_update().get(pk=pattern.pk, office=office)
+        with scope(office=office):
+            pattern = VoicemailPattern.objects.select_for_update().get(pk=pattern.pk, office=office)
         action = actions.PATTERN_CHANGED
     for name, value in fields.items():
         setattr(pattern, name, value)
@@ -624,14 +627,15 @@ def pattern_save(
 
 @transaction.atomic
 def pattern_delete(*, office: Office, pattern: VoicemailPattern, acting_user: Actor) -> None:
-    found = VoicemailPattern.objects.select_for_update().filter(pk=pattern.pk, office=office)
-    if not found.exists():
-        return
-    audit_record(
-        office=office,
-        acting_user=acting_user,
-        action=actions.PATTERN_DELETED,
-        target=pattern,
-        data={"name": pattern.name},
-    )
-    found.delete()
+    with scope(office=office):
+        found = VoicemailPattern.objects.select_for_update().filter(pk=pattern.pk, office=office)
+        if not found.exists():
+            return
+        audit_record(
+            office=office,
+            acting_user=acting_user,
+            action=actions.PATTERN_DELETED,
+            target=pattern,
+            data={"name": pattern.name},
+        )
+        found.delete()
