@@ -96,7 +96,7 @@ def _mailbox_page(
     form = MailboxForm(
         request.POST if request.method == "POST" and action == "save" else None, initial=initial
     )
-    check = None
+    check, problem = None, ""
     if request.method == "POST":
         if action == "save":
             if form.is_valid():
@@ -123,8 +123,8 @@ def _mailbox_page(
             return redirect("staff:callback_mailbox", office=office.slug, pk=mailbox.pk)
         elif mailbox is not None and action == "test":
             check = rules.mailbox_connection_check(mailbox)
-        else:
-            form.add_error(None, _("This request cannot be processed."))
+        else:  # an action the page does not offer (or not for a new one)
+            problem = _("This request cannot be processed.")
     return office_render(
         request,
         "staff/callbacks/mailbox.html",
@@ -133,8 +133,9 @@ def _mailbox_page(
             "mailbox": mailbox,
             "has_password": bool(mailbox and mailbox.imap_password),
             "check": check,
+            "problem": problem,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or problem else 200,
     )
 
 
@@ -195,6 +196,7 @@ def _pattern_page(
     form = PatternForm(
         request.POST if request.method == "POST" and action == "save" else None, initial=initial
     )
+    problem = ""
     if request.method == "POST":
         if action == "save":
             if form.is_valid():
@@ -214,13 +216,19 @@ def _pattern_page(
             rules.pattern_delete(office=office, pattern=pattern, acting_user=request.user)
             messages.success(request, _("Deleted."))
             return redirect("staff:callback_settings", office=office.slug)
-        else:
-            form.add_error(None, _("This request cannot be processed."))
+        else:  # an action the page does not offer (or not for a new one)
+            problem = _("This request cannot be processed.")
     return office_render(
         request,
         "staff/callbacks/pattern.html",
-        {"form": form, "pattern": pattern, "preset": preset, "group_names": rules.GROUP_NAMES},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "pattern": pattern,
+            "preset": preset,
+            "group_names": rules.GROUP_NAMES,
+            "problem": problem,
+        },
+        status=400 if form.errors or problem else 200,
     )
 
 

@@ -271,3 +271,22 @@ def test_the_menu_item_follows_the_part(staff_client, on):
         not in client.get(reverse("staff:office", args=[on.slug])).content.decode()
     )
     assert client.get(url(on, "callback_settings")).status_code == 404
+
+
+def test_an_action_the_page_does_not_offer_is_a_400(staff_client, on):
+    """Found by the fuzz test: a button value of its own made a 500."""
+    box = mailbox_save(
+        office=on, mailbox=None, values=MailboxValues("vm@giessen.example"), acting_user=COMMAND
+    )
+    client = staff_client(on, Role.OFFICE_ADMIN)
+    for target in (
+        url(on, "callback_pattern_new"),
+        url(on, "callback_mailbox_new"),
+        url(on, "callback_mailbox", pk=box.pk),
+    ):
+        for action in ("<script>", "delete", "test"):
+            if target.endswith(f"/{box.pk}/") and action == "test":
+                continue  # a real action there
+            answer = client.post(target, {"action": action})
+            assert answer.status_code == 400, (target, action)
+            assert german("This request cannot be processed.") in answer.content.decode()
