@@ -38,6 +38,7 @@ from schalter.callbacks.settings import (
 from tests.callbacks.conftest import ADDRESS, callbacks_on
 from tests.callbacks.mails import asterisk_mail, generic_mail
 from tests.callbacks.test_imap import PASSWORD, USER, dovecot, mailbox  # noqa: F401 (fixture)
+from tests.conftest import german
 
 pytestmark = pytest.mark.django_db
 
@@ -409,15 +410,16 @@ def test_the_connection_test_signs_in_and_says_what_went_wrong(dovecot, office, 
         ),
         acting_user=COMMAND,
     )  # fmt: skip
-    assert mailbox_connection_check(box).message == "The server refused the user name or password."
+    refused = german("The server refused the user name or password.")
+    assert mailbox_connection_check(box).message == refused
     box.imap_password, box.imap_folder = PASSWORD, "Nowhere"
     assert not mailbox_connection_check(box).ok
     box.imap_tls = True  # the test server speaks no TLS
-    assert mailbox_connection_check(box).message == "The secure connection failed."
+    assert mailbox_connection_check(box).message == german("The secure connection failed.")
     box.imap_tls, box.imap_port = False, 1
-    assert mailbox_connection_check(box).message == "The server could not be reached."
+    assert mailbox_connection_check(box).message == german("The server could not be reached.")
     box.imap_host = ""
-    assert mailbox_connection_check(box).message == "This mailbox has no IMAP server."
+    assert mailbox_connection_check(box).message == german("This mailbox has no IMAP server.")
 
 
 def test_the_poller_reads_the_mailboxes_set_up_on_the_page(dovecot, office, recordings):  # noqa: F811
