@@ -10,3 +10,12 @@ ANONYMISED = "callbacks.retention.anonymised"
 UNREACHABLE_TOLD = "callbacks.callback.unreachable_told"
 # A staff member played a message: a read of a client record (privacy/reads.py lists these).
 PLAYED = "callbacks.callback.played"
+# The office's callback settings (callbacks/settings.py, the staff settings page).
+POLICY_CHANGED = "callbacks.policy.changed"
+MAILBOX_ADDED = "callbacks.mailbox.added"
+MAILBOX_CHANGED = "callbacks.mailbox.changed"
+MAILBOX_DISABLED = "callbacks.mailbox.disabled"
+MAILBOX_ENABLED = "callbacks.mailbox.enabled"
+PATTERN_ADDED = "callbacks.pattern.added"
+PATTERN_CHANGED = "callbacks.pattern.changed"
+PATTERN_DELETED = "callbacks.pattern.deleted"

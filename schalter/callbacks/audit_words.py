@@ -15,3 +15,36 @@ register(actions.PLAYED, _("%(actor)s listened to a callback message"))
 register(actions.ACKNOWLEDGED, _("%(actor)s told the caller their request has arrived"))
 register(actions.UNREACHABLE_TOLD, _("%(actor)s told the caller we could not reach them"))
 register(actions.ANONYMISED, _("Personal data of %(callbacks)s old callback requests was erased"))
+# The settings page: the policy, the mailboxes (never a password) and the generic patterns.
+register(actions.POLICY_CHANGED, _("%(actor)s changed the callback rules"))
+register(
+    actions.MAILBOX_ADDED,
+    _("%(actor)s added the voicemail mailbox %(address)s"),
+    url_name="staff:callback_mailbox",
+)
+register(
+    actions.MAILBOX_CHANGED,
+    _("%(actor)s changed the voicemail mailbox %(address)s"),
+    url_name="staff:callback_mailbox",
+)
+register(
+    actions.MAILBOX_DISABLED,
+    _("%(actor)s switched off the voicemail mailbox %(address)s"),
+    url_name="staff:callback_mailbox",
+)
+register(
+    actions.MAILBOX_ENABLED,
+    _("%(actor)s switched on the voicemail mailbox %(address)s"),
+    url_name="staff:callback_mailbox",
+)
+register(
+    actions.PATTERN_ADDED,
+    _("%(actor)s added the voicemail pattern %(name)s"),
+    url_name="staff:callback_pattern",
+)
+register(
+    actions.PATTERN_CHANGED,
+    _("%(actor)s changed the voicemail pattern %(name)s"),
+    url_name="staff:callback_pattern",
+)
+register(actions.PATTERN_DELETED, _("%(actor)s deleted the voicemail pattern %(name)s"))

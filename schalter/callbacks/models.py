@@ -65,6 +65,16 @@ class CallbackMailbox(models.Model):
     # lower case, unique over all offices since it decides the office.
     address = models.CharField(max_length=254, unique=True)
     language = models.CharField(max_length=10, blank=True)  # empty: not known
+    # Off: the address no longer decides an office, so its mails are rejected as unknown.
+    active = models.BooleanField(default=True)
+    # An IMAP mailbox: its server (empty for an SMTP receiving address); `address` is the user
+    # name it signs in with (imap.py takes it as a recipient). The password must be readable to
+    # sign in, so it is kept as given; the staff page never shows it back (callbacks/settings.py).
+    imap_host = models.CharField(max_length=253, blank=True)
+    imap_port = models.PositiveIntegerField(null=True, blank=True)  # null: 993 with TLS, else 143
+    imap_tls = models.BooleanField(default=True)
+    imap_folder = models.CharField(max_length=200, blank=True)  # empty: INBOX
+    imap_password = models.CharField(max_length=200, blank=True)
 
     objects = ScopedManager(office="office")
 

@@ -36,7 +36,18 @@ CALLBACKS_PART = Part(
         "Voicemails and callback requests from the website become callbacks on a worklist, "
         "each with a deadline; callers get a text message when to expect the call."
     ),
-    routes=frozenset({"public:callback_request", "api-v1:callback_request"}),
+    routes=frozenset(
+        {
+            "public:callback_request",
+            "api-v1:callback_request",
+            # The office admin's settings page (staff/callback_settings_views.py).
+            "staff:callback_settings",
+            "staff:callback_mailbox_new",
+            "staff:callback_mailbox",
+            "staff:callback_pattern_new",
+            "staff:callback_pattern",
+        }
+    ),
     kept_routes=frozenset(
         {
             "public:callback_status",
@@ -50,7 +61,10 @@ CALLBACKS_PART = Part(
             "staff:callback_release",
         }
     ),
-    menu=(MenuItem(_("Callbacks"), "staff:callbacks", Capability.WORK_CALLBACKS, kept=True),),
+    menu=(
+        MenuItem(_("Callbacks"), "staff:callbacks", Capability.WORK_CALLBACKS, kept=True),
+        MenuItem(_("Callback settings"), "staff:callback_settings", Capability.MANAGE_OFFICE),
+    ),
     open_work=_open_work,
     on_by_default=False,
 )

@@ -80,10 +80,10 @@ def deadline_for(
 
 def mailbox_by_address(address: str) -> CallbackMailbox | None:
     """The receiving address or IMAP mailbox configured by an office (any office: the address
-    decides which), or None."""
+    decides which), or None; one switched off on the settings page is none."""
     with scopes_disabled():
         return (
-            CallbackMailbox.objects.filter(address=address.strip().lower())
+            CallbackMailbox.objects.filter(address=address.strip().lower(), active=True)
             .select_related("office")
             .first()
         )
@@ -92,6 +92,18 @@ def mailbox_by_address(address: str) -> CallbackMailbox | None:
 def mailboxes_of(office: Office) -> list[CallbackMailbox]:
     with scope(office=office):
         return list(CallbackMailbox.objects.filter(office=office))
+
+
+def imap_mailboxes() -> list[CallbackMailbox]:
+    """Every office's IMAP mailbox that is switched on, for the poller
+    (`manage.py ingest_voicemail --imap-mailboxes`)."""
+    with scopes_disabled():
+        return list(
+            CallbackMailbox.objects.filter(active=True)
+            .exclude(imap_host="")
+            .select_related("office")
+            .order_by("id")
+        )
 
 
 def patterns_of(office: Office) -> list[VoicemailPattern]:

@@ -4,6 +4,7 @@ from schalter.staff import (
     appointment_views,
     audit_views,
     auth_views,
+    callback_settings_views,
     callback_views,
     content_views,
     insights_views,
@@ -292,6 +293,32 @@ urlpatterns = [
         "<slug:office>/callbacks/<int:pk>/book/",
         callback_views.callback_book,
         name="callback_book",
+    ),
+    # Callback settings (callbacks part): rules, mailboxes, patterns, for the office admin
+    path(
+        "<slug:office>/callbacks/settings/",
+        callback_settings_views.callback_settings,
+        name="callback_settings",
+    ),
+    path(
+        "<slug:office>/callbacks/settings/mailboxes/new/",
+        callback_settings_views.callback_mailbox_new,
+        name="callback_mailbox_new",
+    ),
+    path(
+        "<slug:office>/callbacks/settings/mailboxes/<int:pk>/",
+        callback_settings_views.callback_mailbox,
+        name="callback_mailbox",
+    ),
+    path(
+        "<slug:office>/callbacks/settings/patterns/new/",
+        callback_settings_views.callback_pattern_new,
+        name="callback_pattern_new",
+    ),
+    path(
+        "<slug:office>/callbacks/settings/patterns/<int:pk>/",
+        callback_settings_views.callback_pattern,
+        name="callback_pattern",
     ),
     # Insights (issue 17)
     path("figures/offices.<slug:kind>", insights_views.figures_export, name="figures_export"),

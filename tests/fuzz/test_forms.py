@@ -32,9 +32,10 @@ from schalter.appointments.models import (
     WaitlistEntry,
 )
 from schalter.appointments.waitlist import waitlist_join
-from schalter.callbacks.models import Callback
+from schalter.callbacks.models import Callback, CallbackMailbox, CallbackPolicy, VoicemailPattern
 from schalter.callbacks.parts import CALLBACKS
 from schalter.callbacks.requests import callback_request
+from schalter.callbacks.settings import MailboxValues, PatternValues, mailbox_save, pattern_save
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
 from schalter.interpreters import services as interpreters
@@ -160,6 +161,22 @@ def build_world(office, bookable, now) -> World:
         now=now,
         acting_user=CLIENT,
     )
+    # The callback settings: an IMAP mailbox (nothing listens at its port) and a pattern.
+    mailbox = mailbox_save(
+        office=office,
+        mailbox=None,
+        values=MailboxValues(
+            "voicemail-fuzz@giessen.example", imap_host="127.0.0.1", imap_port=9,
+            imap_tls=False, imap_password="geheim",
+        ),
+        acting_user=COMMAND,
+    )  # fmt: skip
+    pattern = pattern_save(
+        office=office,
+        pattern=None,
+        values=PatternValues(name="Fuzz", subject=r"from (?P<number>[\d ]+)"),
+        acting_user=COMMAND,
+    )
     # An interpreter of the pool with a confirmed assignment tomorrow (her view, the pool pages).
     amina = interpreters.interpreter_create(
         name="Amina",
@@ -208,6 +225,8 @@ def build_world(office, bookable, now) -> World:
             "entry": entry.pk,
             "member": Membership.objects.filter(office=office).first().pk,
             "callback": requested.callback.pk,
+            "mailbox": mailbox.pk,
+            "pattern": pattern.pk,
         }
     return World(
         office=office,
@@ -319,6 +338,12 @@ STAFF_PAGES = {
     "callbacks": None,
     "callback": "callback",
     "callback_audio": "callback",
+    # The office admin's callback settings: rules, a mailbox, a pattern (and new ones).
+    "callback_settings": None,
+    "callback_mailbox_new": None,
+    "callback_mailbox": "mailbox",
+    "callback_pattern_new": None,
+    "callback_pattern": "pattern",
     "interpreter_pool": None,  # the pool and one interpreter's availability (issue 15)
     "interpreter_pool_member": "interpreter",
     "planning_plans": None,  # its review buttons post signed plans to planning_apply
@@ -410,6 +435,15 @@ def snapshot() -> dict:
             "assignments": sorted(
                 Assignment.across_offices.values_list("pk", "state", "reported_end", "km")
             ),
+            "callback_settings": [
+                sorted(CallbackMailbox.objects.values_list(
+                    "pk", "address", "active", "imap_host", "imap_port", "imap_password"
+                )),
+                sorted(VoicemailPattern.objects.values_list("pk", "name", "subject", "headers")),
+                sorted(CallbackPolicy.objects.values_list(
+                    "pk", "promise_working_days", "promise_hours", "retention_days"
+                )),
+            ],
         }  # fmt: skip
 
 

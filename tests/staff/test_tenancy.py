@@ -17,8 +17,10 @@ from schalter.appointments.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from schalter.callbacks.parts import CALLBACKS
+from schalter.callbacks.settings import MailboxValues, PatternValues, mailbox_save, pattern_save
 from schalter.offices.models import Closure, Desk, Location, SpecialHours
-from schalter.offices.services import closure_add, special_hours_set
+from schalter.offices.services import closure_add, office_part_switch, special_hours_set
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +144,8 @@ def object_of(office, url_name: str) -> int:
                 now=timezone.now(),
                 acting_user=COMMAND,
             ).pk
+        if url_name in ("staff:callback_mailbox", "staff:callback_pattern"):
+            return _callback_setting_of(office, url_name)
         if url_name.startswith("staff:callback"):
             return _callback_of(office).pk
         if url_name in (
@@ -188,6 +192,16 @@ def _interpreter_request_of(office, url_name: str) -> int:
         now=timezone.now(),
         acting_user=COMMAND,
     ).pk
+
+
+def _callback_setting_of(office, url_name: str) -> int:
+    """A voicemail mailbox or pattern of the office's callback settings (the part on)."""
+    office_part_switch(office=office, name=CALLBACKS, on=True, acting_user=COMMAND)
+    if url_name == "staff:callback_mailbox":
+        values = MailboxValues(f"voicemail@{office.slug}.example")
+        return mailbox_save(office=office, mailbox=None, values=values, acting_user=COMMAND).pk
+    values = PatternValues(name="P", subject="(?P<number>[0-9]+)")
+    return pattern_save(office=office, pattern=None, values=values, acting_user=COMMAND).pk
 
 
 def _callback_of(office):
@@ -260,6 +274,8 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:callback_audio",
         "staff:callback_book",
         "staff:callback_claim",
+        "staff:callback_mailbox",
+        "staff:callback_pattern",
         "staff:callback_release",
         "staff:closure_delete",
         "staff:content_text",

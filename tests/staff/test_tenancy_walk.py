@@ -39,6 +39,7 @@ from schalter.appointments import selectors as booking_selectors
 from schalter.appointments import services as booking
 from schalter.appointments.models import Channel, RateLimit
 from schalter.callbacks import services as callback_services
+from schalter.callbacks import settings as callback_settings
 from schalter.callbacks.incoming import Audio, Incoming
 from schalter.callbacks.requests import callback_request
 from schalter.catalog.models import Service
@@ -212,6 +213,22 @@ def world_of(office: Office, make_staff) -> World:
         callback_token=requested.token,
         voicemail=voicemail.callback.pk,
     )
+    # The callback settings (the part on): a voicemail mailbox and a pattern.
+    office_services.office_part_switch(
+        office=office, name="callbacks", on=True, acting_user=COMMAND
+    )
+    world["callback_mailbox"] = callback_settings.mailbox_save(
+        office=office,
+        mailbox=None,
+        values=callback_settings.MailboxValues(f"voicemail@{office.slug}.example"),
+        acting_user=COMMAND,
+    ).pk
+    world["callback_pattern"] = callback_settings.pattern_save(
+        office=office,
+        pattern=None,
+        values=callback_settings.PatternValues(name="PBX", subject="(?P<number>[0-9]+)"),
+        acting_user=COMMAND,
+    ).pk
     return world
 
 
@@ -480,6 +497,29 @@ def _callback_booking(w: World) -> list[dict]:
     return [{**_booking_form(w)[0], "email": "rueckruf@example.org"}]
 
 
+def _callback_policy(_w: World) -> list[dict]:
+    return [
+        {
+            "promise_kind": "working_days",
+            "promise_working_days": "2",
+            "promise_hours": "8",
+            "max_failed_attempts": "4",
+            "sms_per_number_per_day": "2",
+            "sms_per_office_per_day": "300",
+            "sms_countries": "DE",
+            "retention_days": "30",
+        }
+    ]
+
+
+def _callback_mailbox(w: World) -> list[dict]:
+    return [{"action": "save", "address": f"vm-{w['slug']}@example.org", "language": "ar"}]
+
+
+def _callback_pattern(w: World) -> list[dict]:
+    return [{"action": "save", "name": f"PBX {w['slug']}", "subject": "x", "position": "1"}]
+
+
 STAFF_WALK: dict[str, tuple[Walk, ...]] = {
     # Callbacks, in the order the control can act on them: take the next (the request), a
     # failed call gives it back, take and give back the voicemail, book for the request's caller
@@ -522,6 +562,24 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
             bodies=_callback_booking,
             methods=POST_ONLY,
             form_ids=True,
+        ),
+    ),
+    # The callback settings (office admins): the rules, a mailbox, a pattern.
+    "staff:callback_settings": (Walk(C.MANAGE_OFFICE, bodies=_callback_policy),),
+    "staff:callback_mailbox_new": (Walk(C.MANAGE_OFFICE, bodies=_callback_mailbox),),
+    "staff:callback_mailbox": (
+        Walk(
+            C.MANAGE_OFFICE,
+            ids=lambda w: {"pk": w["callback_mailbox"]},
+            bodies=lambda w: [{"action": "disable"}],
+        ),
+    ),
+    "staff:callback_pattern_new": (Walk(C.MANAGE_OFFICE, bodies=_callback_pattern),),
+    "staff:callback_pattern": (
+        Walk(
+            C.MANAGE_OFFICE,
+            ids=lambda w: {"pk": w["callback_pattern"]},
+            bodies=_callback_pattern,
         ),
     ),
     "staff:office": (Walk(C.VIEW_OFFICE),),

@@ -3,10 +3,13 @@
     manage.py ingest_voicemail message.eml [more.eml ...] [--office SLUG]
     manage.py ingest_voicemail --smtp 0.0.0.0:2525 [--office SLUG]
     manage.py ingest_voicemail --imap imap://user:password@host/INBOX [--office SLUG] [--once]
+    manage.py ingest_voicemail --imap-mailboxes [--once]  (every IMAP mailbox of the offices'
+                                                           callback settings that is on)
 
 Prints one JSON line per message (schalter/callbacks/ingest.py) and exits non-zero only when it
 could not run at all (a file that cannot be opened is a `rejected` line, not a failure)."""
 
+import imaplib
 import sys
 import time
 from pathlib import Path
@@ -17,6 +20,8 @@ from django.db import DatabaseError
 from schalter.callbacks.imap import DONE_FOLDER, REJECTED_FOLDER, imap_poll
 from schalter.callbacks.ingest import TemporaryFailure, message_ingest, rejected
 from schalter.callbacks.receiver import smtp_serve
+from schalter.callbacks.selectors import imap_mailboxes
+from schalter.callbacks.settings import mailbox_url
 from schalter.offices.models import Office
 
 
@@ -28,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--office", help="the office's slug, when no receiving address says")
         parser.add_argument("--smtp", metavar="HOST:PORT", help="run the SMTP receiver")
         parser.add_argument("--imap", metavar="URL", help="poll this mailbox")
+        parser.add_argument(
+            "--imap-mailboxes",
+            action="store_true",
+            help="poll every IMAP mailbox set up on the offices' callback settings pages",
+        )
         parser.add_argument("--once", action="store_true", help="poll the mailbox once")
         parser.add_argument("--interval", type=float, default=60, help="seconds between polls")
         parser.add_argument("--done-folder", default=DONE_FOLDER)
@@ -35,8 +45,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         modes = [bool(options["files"]), bool(options["smtp"]), bool(options["imap"])]
+        modes.append(options["imap_mailboxes"])
         if sum(modes) != 1:
-            raise CommandError("give .eml files, or --smtp HOST:PORT, or --imap URL")
+            raise CommandError(
+                "give .eml files, or --smtp HOST:PORT, or --imap URL, or --imap-mailboxes"
+            )
         office = None
         if options["office"]:
             try:
@@ -56,6 +69,9 @@ class Command(BaseCommand):
             return
         if options["imap"]:
             self.poll(options, office)
+            return
+        if options["imap_mailboxes"]:
+            self.poll_configured(options)
             return
         for name in options["files"]:
             try:
@@ -85,6 +101,25 @@ class Command(BaseCommand):
                 if options["once"]:
                     raise CommandError(f"mailbox not reachable: {error}") from error
                 print(f"mailbox not reachable: {error}", file=sys.stderr)
+            if options["once"]:
+                return
+            time.sleep(options["interval"])
+
+    def poll_configured(self, options) -> None:
+        """Each round, every IMAP mailbox that is on, for its office; one that does not
+        answer is tried again in the next round and keeps the others going."""
+        while True:
+            for mailbox in imap_mailboxes():
+                try:
+                    imap_poll(
+                        mailbox_url(mailbox),
+                        office=mailbox.office,
+                        report=lambda outcome: self.stdout.write(outcome.line()),
+                        done=options["done_folder"],
+                        rejected=options["rejected_folder"],
+                    )
+                except (OSError, ValueError, imaplib.IMAP4.error) as error:
+                    print(f"mailbox {mailbox.address} not reachable: {error}", file=sys.stderr)
             if options["once"]:
                 return
             time.sleep(options["interval"])
