@@ -62,7 +62,9 @@ def earlier_period(first_day: date, last_day: date) -> tuple[date, date]:
 def office_comparison(office: Office, first_day: date, last_day: date, language: str) -> Table:
     """The office's figures beside its own earlier period and beside the other offices (named
     where they agreed, small groups suppressed)."""
-    own = offices_table([(_("This office"), office)], first_day, last_day)
+    others = [(label, o) for label, o in compared_offices(language) if o.pk != office.pk]
+    # The office and all others of the period in one grouped query, its earlier period in one.
+    now = offices_table([(_("This office"), office), *others], first_day, last_day)
     before_first, before_last = earlier_period(first_day, last_day)
     earlier = offices_table(
         [(_("This office, %(first)s to %(last)s") % {
@@ -71,15 +73,11 @@ def office_comparison(office: Office, first_day: date, last_day: date, language:
         before_first,
         before_last,
     )  # fmt: skip
-    others = offices_table(
-        [(label, o) for label, o in compared_offices(language) if o.pk != office.pk],
-        first_day,
-        last_day,
-    )
+    own, *rest = now["rows"]  # type: ignore[misc]
     return {
         "caption": _("Compared with the earlier period and the other offices"),
-        "header": own["header"],
-        "rows": [*own["rows"], *earlier["rows"], *others["rows"]],  # type: ignore[misc]
+        "header": now["header"],
+        "rows": [own, *earlier["rows"], *rest],  # type: ignore[misc]
     }
 
 
