@@ -197,8 +197,8 @@ def offices_period_figures(
         rows = rows.filter(service_id=service_id)
     if language:
         rows = rows.filter(language=language)
-    totals = {
-        row["office_id"]: row
+    totals: dict[int, dict[str, Any]] = {
+        row["office_id"]: dict(row)
         for row in rows.values("office_id").annotate(
             **{name: Sum(name) for name in COUNTS}, days=Count("day", distinct=True)
         )
