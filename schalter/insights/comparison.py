@@ -14,6 +14,7 @@ from schalter.insights.part_figures import (
     money_text,
     share_text,
 )
+from schalter.insights.selectors import PeriodFigures
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 
@@ -59,12 +60,25 @@ def earlier_period(first_day: date, last_day: date) -> tuple[date, date]:
     return first_day - timedelta(days=length), first_day - timedelta(days=1)
 
 
-def office_comparison(office: Office, first_day: date, last_day: date, language: str) -> Table:
+def office_comparison(
+    office: Office,
+    first_day: date,
+    last_day: date,
+    language: str,
+    *,
+    own: PeriodFigures | None = None,
+) -> Table:
     """The office's figures beside its own earlier period and beside the other offices (named
-    where they agreed, small groups suppressed)."""
+    where they agreed, small groups suppressed). `own`: the office's unfiltered figures of the
+    period where the caller has them already (the dashboard without a filter), not read again."""
     others = [(label, o) for label, o in compared_offices(language) if o.pk != office.pk]
-    # The office and all others of the period in one grouped query, its earlier period in one.
-    now = offices_table([(_("This office"), office), *others], first_day, last_day)
+    # All offices of the period in one grouped query, the earlier period in one more.
+    now = offices_table(
+        [(_("This office"), office), *others],
+        first_day,
+        last_day,
+        known={office.pk: own} if own is not None else None,
+    )
     before_first, before_last = earlier_period(first_day, last_day)
     earlier = offices_table(
         [(_("This office, %(first)s to %(last)s") % {

@@ -193,13 +193,28 @@ def suppressed(value: object, n: int) -> object:
     )
 
 
-def offices_table(offices: list[tuple[str, Office]], first: date, last: date) -> Table:
+def offices_table(
+    offices: list[tuple[str, Office]],
+    first: date,
+    last: date,
+    *,
+    known: dict[int, PeriodFigures] | None = None,
+) -> Table:
     """The ministry's comparison: every office side by side, aggregates only, each figure of a
-    group below the minimum suppressed (its count too)."""
+    group below the minimum suppressed (its count too). The offices' figures are read in one
+    grouped query for all of them, except those `known` already (unfiltered, of this period)."""
     rows = []
-    figures = offices_period_figures(
-        [office.pk for _name, office in offices], first, last, histograms=("waiting",), hours=False
-    )  # one grouped query for all offices, not one per office
+    known = known or {}
+    figures = {
+        **offices_period_figures(
+            [office.pk for _name, office in offices if office.pk not in known],
+            first,
+            last,
+            histograms=("waiting",),
+            hours=False,
+        ),
+        **known,
+    }
     for name, office in offices:
         got = figures[office.pk]
         waiting = got.spreads["waiting"]

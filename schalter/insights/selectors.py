@@ -121,7 +121,7 @@ def _filters(
     language: str,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (rows aliased f) of the offices' roll-up rows of a period."""
-    marks = ", ".join(["%s"] * len(office_ids)) or "NULL"
+    marks = ", ".join(["%s"] * len(office_ids))
     where = [f"f.office_id IN ({marks})", "f.day BETWEEN %s AND %s"]
     params: list[Any] = [*office_ids, first_day, last_day]
     if service_id is not None:
@@ -192,6 +192,8 @@ def offices_period_figures(
     `spreads`; without `hours` the leads and the per-hour figures are left empty (the
     comparison of offices reads the waiting time and the counts only)."""
     ids = list(dict.fromkeys(office_ids))
+    if not ids:
+        return {}
     rows = DailyFigure.objects.filter(office_id__in=ids, day__range=(first_day, last_day))
     if service_id is not None:
         rows = rows.filter(service_id=service_id)

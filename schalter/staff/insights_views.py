@@ -97,8 +97,13 @@ def _dashboard(request: HttpRequest, office: Office):
         language=chosen["language"],
     )
     # Issue 17, part B: beside its earlier period and the other offices (named with consent).
+    unfiltered = chosen["service"] is None and not chosen["language"]
     board.tables["comparison"] = office_comparison(
-        office, chosen["first"], chosen["last"], get_language()
+        office,
+        chosen["first"],
+        chosen["last"],
+        get_language(),
+        own=board.figures if unfiltered else None,  # read once for the page and the comparison
     )
     return form, board
 
