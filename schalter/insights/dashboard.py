@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -169,11 +172,31 @@ def office_dashboard(
     }
     # Issue 17, part B: the callbacks' and interpreters' figures (parts switched on only).
     tables.update(part_tables(office, first, last, service_id=service_id, language=language))
-    charts = [
-        {"chart": waits_chart, "kind": "line", "marks": marks},
-        {"chart": hours_chart, "kind": "bar"},
+    charts = [  # each with the name of its table in `tables`
+        {"chart": waits_chart, "kind": "line", "marks": marks, "table": "days"},
+        {"chart": hours_chart, "kind": "bar", "table": "hours"},
     ]
     return Dashboard(got, tables, charts, summary)
+
+
+def table_rows_html(table: Table) -> SafeString:
+    """A table's rows as the pages show them (each row a <tr>, its first cell the row's header),
+    rendered once in Python with the template engine's own formatting and escaping: a year has
+    365 rows a day, shown under their chart and again among the tables."""
+    context = Context()  # autoescape on, numbers localised: what {{ cell }} renders
+    return mark_safe(  # noqa: S308 - every cell escaped by render_value_in_context
+        "".join(
+            "<tr>"
+            + "".join(
+                f'<th scope="row">{render_value_in_context(cell, context)}</th>'
+                if n == 0
+                else f"<td>{render_value_in_context(cell, context)}</td>"
+                for n, cell in enumerate(row)
+            )
+            + "</tr>"
+            for row in table["rows"]  # type: ignore[attr-defined]
+        )
+    )
 
 
 def _num(value: int | None) -> float | None:
