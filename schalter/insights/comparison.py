@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from schalter.insights.dashboard import Table, offices_table, suppressed
 from schalter.insights.models import NamingConsent
 from schalter.insights.part_figures import (
-    callback_figures,
-    interpreter_period,
     money_text,
+    offices_callback_figures,
+    offices_interpreter_periods,
     share_text,
 )
 from schalter.insights.selectors import PeriodFigures
@@ -110,33 +110,45 @@ def part_header() -> tuple[str, ...]:
     )
 
 
-def part_cells(office: Office, first_day: date, last_day: date) -> tuple[object, ...]:
-    """One office's callback and interpreter figures of the period, each suppressed below the
-    minimum by the count it is made of; a part the office has off shows "not in use" (it did
-    not take part: no zeros)."""
+def offices_part_cells(
+    offices: list[Office], first_day: date, last_day: date
+) -> dict[int, tuple[object, ...]]:
+    """Each office's callback and interpreter figures of the period (read for all offices at
+    once), each suppressed below the minimum by the count it is made of; a part the office has
+    off shows "not in use" (it did not take part: no zeros)."""
     off = _("not in use")
-    calls = callback_figures(office, first_day, last_day)
-    if calls is None:
-        callbacks: tuple[object, ...] = (off, off, off)
-    else:
-        counts = calls.counts
-        callbacks = (
-            suppressed(counts["closed"], counts["closed"]),
-            suppressed(share_text(calls.rate("reached", "tried")), counts["tried"]),
-            suppressed(share_text(calls.rate("in_time", "timed")), counts["timed"]),
-        )
-    period = interpreter_period(office, first_day, last_day)
-    if period is None:
-        interpreting: tuple[object, ...] = (off, off, off, off)
-    else:
-        n = period.assignments
-        interpreting = (
-            suppressed(f"{period.hours}", n),
-            suppressed(money_text(period.cost), n),
-            money_text(period.budget),  # what the office entered: no group of people
-            suppressed(share_text(period.used_percent), n),
-        )
-    return (*callbacks, *interpreting)
+    all_calls = offices_callback_figures(offices, first_day, last_day)
+    periods = offices_interpreter_periods(offices, first_day, last_day)
+    cells = {}
+    for office in offices:
+        calls = all_calls[office.pk]
+        if calls is None:
+            callbacks: tuple[object, ...] = (off, off, off)
+        else:
+            counts = calls.counts
+            callbacks = (
+                suppressed(counts["closed"], counts["closed"]),
+                suppressed(share_text(calls.rate("reached", "tried")), counts["tried"]),
+                suppressed(share_text(calls.rate("in_time", "timed")), counts["timed"]),
+            )
+        period = periods[office.pk]
+        if period is None:
+            interpreting: tuple[object, ...] = (off, off, off, off)
+        else:
+            n = period.assignments
+            interpreting = (
+                suppressed(f"{period.hours}", n),
+                suppressed(money_text(period.cost), n),
+                money_text(period.budget),  # what the office entered: no group of people
+                suppressed(share_text(period.used_percent), n),
+            )
+        cells[office.pk] = (*callbacks, *interpreting)
+    return cells
+
+
+def part_cells(office: Office, first_day: date, last_day: date) -> tuple[object, ...]:
+    """One office's callback and interpreter figures of the period (`offices_part_cells`)."""
+    return offices_part_cells([office], first_day, last_day)[office.pk]
 
 
 def ministry_table(offices: list[tuple[str, Office]], first_day: date, last_day: date) -> Table:
@@ -144,11 +156,12 @@ def ministry_table(offices: list[tuple[str, Office]], first_day: date, last_day:
     interpreter figures beside its own (the page, its chart and both exports read it)."""
     table = offices_table(offices, first_day, last_day)
     rows = table["rows"]
+    cells = offices_part_cells([office for _label, office in offices], first_day, last_day)
     return {
         **table,
         "header": (*table["header"], *part_header()),  # type: ignore[misc]
         "rows": [
-            (*row, *part_cells(office, first_day, last_day))
+            (*row, *cells[office.pk])
             for row, (_label, office) in zip(rows, offices, strict=True)  # type: ignore[call-overload]
         ],
     }

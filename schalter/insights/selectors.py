@@ -113,7 +113,7 @@ def figure_rows(
     return rows
 
 
-def _filters(
+def roll_up_filters(
     office_ids: Sequence[int],
     first_day: date,
     last_day: date,
@@ -205,8 +205,8 @@ def offices_period_figures(
             **{name: Sum(name) for name in COUNTS}, days=Count("day", distinct=True)
         )
     }
-    where, params = _filters(ids, first_day, last_day, service_id, language)
-    desk_where, desk_params = _filters(ids, first_day, last_day, None, "")
+    where, params = roll_up_filters(ids, first_day, last_day, service_id, language)
+    desk_where, desk_params = roll_up_filters(ids, first_day, last_day, None, "")
     per_hour = (*LEADS, "issued_by_hour") if hours else ()
     sources: list[HistogramSource] = [
         (DailyFigure._meta.db_table, (*histograms, *per_hour), where, params)
@@ -267,7 +267,7 @@ def daily_spread(
     """Per day of the period (days without data included): one histogram's spread."""
     if name not in HISTOGRAMS:
         raise ValueError(name)
-    where, params = _filters([office.pk], first_day, last_day, service_id, language)
+    where, params = roll_up_filters([office.pk], first_day, last_day, service_id, language)
     sums = histogram_sums((DailyFigure._meta.db_table, (name,), where, params), by_day=True)
     result = []
     day = first_day
@@ -283,7 +283,7 @@ def monthly_spread(
     """Per month the period touches (the first of the month): one histogram's spread."""
     if name not in HISTOGRAMS:
         raise ValueError(name)
-    where, params = _filters([office.pk], first_day, last_day, None, "")
+    where, params = roll_up_filters([office.pk], first_day, last_day, None, "")
     sums = histogram_sums((DailyFigure._meta.db_table, (name,), where, params), by_day=True)
     months: dict[date, dict[str, int]] = {}
     month = first_day.replace(day=1)
