@@ -182,7 +182,7 @@ def office_dashboard(
 def table_rows_html(table: Table) -> SafeString:
     """A table's rows as the pages show them (each row a <tr>, its first cell the row's header),
     rendered once in Python with the template engine's own formatting and escaping: a year has
-    365 rows a day, shown under their chart and again among the tables."""
+    365 day rows, shown under their chart and again among the tables."""
     context = Context()  # autoescape on, numbers localised: what {{ cell }} renders
     return mark_safe(  # noqa: S308 - every cell escaped by render_value_in_context
         "".join(
