@@ -29,6 +29,7 @@ from schalter.insights.selectors import (
     PeriodFigures,
     feedback_of,
     monthly_spread,
+    offices_period_figures,
     period_figures,
 )
 from schalter.interpreters.models import Assignment, InterpreterBudget
@@ -244,10 +245,9 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
 def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: date) -> Bilanz:
     """The ministry's Bilanz of all offices: aggregates only, small groups suppressed."""
     earlier_first, earlier_last = earlier_period(first, last)
-    now = {office.pk: period_figures(office, first, last) for _name, office in offices}
-    before = {
-        office.pk: period_figures(office, earlier_first, earlier_last) for _name, office in offices
-    }
+    ids = [office.pk for _name, office in offices]  # each period: grouped queries, all offices
+    now = offices_period_figures(ids, first, last)
+    before = offices_period_figures(ids, earlier_first, earlier_last)
     minimum = minimum_group()
     comparison_rows, medians, p90s, feedback_rows, cost_rows, sections = [], [], [], [], [], []
     for name, office in offices:

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from schalter.insights.dashboard import Table, offices_table, suppressed
 from schalter.insights.models import NamingConsent
 from schalter.insights.part_figures import (
-    callback_figures,
-    interpreter_period,
     money_text,
+    offices_callback_figures,
+    offices_interpreter_periods,
     share_text,
 )
+from schalter.insights.selectors import PeriodFigures
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 
@@ -59,10 +60,25 @@ def earlier_period(first_day: date, last_day: date) -> tuple[date, date]:
     return first_day - timedelta(days=length), first_day - timedelta(days=1)
 
 
-def office_comparison(office: Office, first_day: date, last_day: date, language: str) -> Table:
+def office_comparison(
+    office: Office,
+    first_day: date,
+    last_day: date,
+    language: str,
+    *,
+    own: PeriodFigures | None = None,
+) -> Table:
     """The office's figures beside its own earlier period and beside the other offices (named
-    where they agreed, small groups suppressed)."""
-    own = offices_table([(_("This office"), office)], first_day, last_day)
+    where they agreed, small groups suppressed). `own`: the office's unfiltered figures of the
+    period where the caller has them already (the dashboard without a filter), not read again."""
+    others = [(label, o) for label, o in compared_offices(language) if o.pk != office.pk]
+    # All offices of the period in one grouped query, the earlier period in one more.
+    now = offices_table(
+        [(_("This office"), office), *others],
+        first_day,
+        last_day,
+        known={office.pk: own} if own is not None else None,
+    )
     before_first, before_last = earlier_period(first_day, last_day)
     earlier = offices_table(
         [(_("This office, %(first)s to %(last)s") % {
@@ -71,15 +87,11 @@ def office_comparison(office: Office, first_day: date, last_day: date, language:
         before_first,
         before_last,
     )  # fmt: skip
-    others = offices_table(
-        [(label, o) for label, o in compared_offices(language) if o.pk != office.pk],
-        first_day,
-        last_day,
-    )
+    own, *rest = now["rows"]  # type: ignore[misc]
     return {
         "caption": _("Compared with the earlier period and the other offices"),
-        "header": own["header"],
-        "rows": [*own["rows"], *earlier["rows"], *others["rows"]],  # type: ignore[misc]
+        "header": now["header"],
+        "rows": [own, *earlier["rows"], *rest],  # type: ignore[misc]
     }
 
 
@@ -98,33 +110,45 @@ def part_header() -> tuple[str, ...]:
     )
 
 
-def part_cells(office: Office, first_day: date, last_day: date) -> tuple[object, ...]:
-    """One office's callback and interpreter figures of the period, each suppressed below the
-    minimum by the count it is made of; a part the office has off shows "not in use" (it did
-    not take part: no zeros)."""
+def offices_part_cells(
+    offices: list[Office], first_day: date, last_day: date
+) -> dict[int, tuple[object, ...]]:
+    """Each office's callback and interpreter figures of the period (read for all offices at
+    once), each suppressed below the minimum by the count it is made of; a part the office has
+    off shows "not in use" (it did not take part: no zeros)."""
     off = _("not in use")
-    calls = callback_figures(office, first_day, last_day)
-    if calls is None:
-        callbacks: tuple[object, ...] = (off, off, off)
-    else:
-        counts = calls.counts
-        callbacks = (
-            suppressed(counts["closed"], counts["closed"]),
-            suppressed(share_text(calls.rate("reached", "tried")), counts["tried"]),
-            suppressed(share_text(calls.rate("in_time", "timed")), counts["timed"]),
-        )
-    period = interpreter_period(office, first_day, last_day)
-    if period is None:
-        interpreting: tuple[object, ...] = (off, off, off, off)
-    else:
-        n = period.assignments
-        interpreting = (
-            suppressed(f"{period.hours}", n),
-            suppressed(money_text(period.cost), n),
-            money_text(period.budget),  # what the office entered: no group of people
-            suppressed(share_text(period.used_percent), n),
-        )
-    return (*callbacks, *interpreting)
+    all_calls = offices_callback_figures(offices, first_day, last_day)
+    periods = offices_interpreter_periods(offices, first_day, last_day)
+    cells = {}
+    for office in offices:
+        calls = all_calls[office.pk]
+        if calls is None:
+            callbacks: tuple[object, ...] = (off, off, off)
+        else:
+            counts = calls.counts
+            callbacks = (
+                suppressed(counts["closed"], counts["closed"]),
+                suppressed(share_text(calls.rate("reached", "tried")), counts["tried"]),
+                suppressed(share_text(calls.rate("in_time", "timed")), counts["timed"]),
+            )
+        period = periods[office.pk]
+        if period is None:
+            interpreting: tuple[object, ...] = (off, off, off, off)
+        else:
+            n = period.assignments
+            interpreting = (
+                suppressed(f"{period.hours}", n),
+                suppressed(money_text(period.cost), n),
+                money_text(period.budget),  # what the office entered: no group of people
+                suppressed(share_text(period.used_percent), n),
+            )
+        cells[office.pk] = (*callbacks, *interpreting)
+    return cells
+
+
+def part_cells(office: Office, first_day: date, last_day: date) -> tuple[object, ...]:
+    """One office's callback and interpreter figures of the period (`offices_part_cells`)."""
+    return offices_part_cells([office], first_day, last_day)[office.pk]
 
 
 def ministry_table(offices: list[tuple[str, Office]], first_day: date, last_day: date) -> Table:
@@ -132,11 +156,12 @@ def ministry_table(offices: list[tuple[str, Office]], first_day: date, last_day:
     interpreter figures beside its own (the page, its chart and both exports read it)."""
     table = offices_table(offices, first_day, last_day)
     rows = table["rows"]
+    cells = offices_part_cells([office for _label, office in offices], first_day, last_day)
     return {
         **table,
         "header": (*table["header"], *part_header()),  # type: ignore[misc]
         "rows": [
-            (*row, *part_cells(office, first_day, last_day))
+            (*row, *cells[office.pk])
             for row, (_label, office) in zip(rows, offices, strict=True)  # type: ignore[call-overload]
         ],
     }

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,7 @@ from schalter.insights.selectors import (
     daily_spread,
     feedback_of,
     free_days_latest,
+    offices_period_figures,
     period_figures,
 )
 from schalter.insights.timeline import note_marks, table_with_notes
@@ -168,11 +172,31 @@ def office_dashboard(
     }
     # Issue 17, part B: the callbacks' and interpreters' figures (parts switched on only).
     tables.update(part_tables(office, first, last, service_id=service_id, language=language))
-    charts = [
-        {"chart": waits_chart, "kind": "line", "marks": marks},
-        {"chart": hours_chart, "kind": "bar"},
+    charts = [  # each with the name of its table in `tables`
+        {"chart": waits_chart, "kind": "line", "marks": marks, "table": "days"},
+        {"chart": hours_chart, "kind": "bar", "table": "hours"},
     ]
     return Dashboard(got, tables, charts, summary)
+
+
+def table_rows_html(table: Table) -> SafeString:
+    """A table's rows as the pages show them (each row a <tr>, its first cell the row's header),
+    rendered once in Python with the template engine's own formatting and escaping: a year has
+    365 day rows, shown under their chart and again among the tables."""
+    context = Context()  # autoescape on, numbers localised: what {{ cell }} renders
+    return mark_safe(  # noqa: S308 - every cell escaped by render_value_in_context
+        "".join(
+            "<tr>"
+            + "".join(
+                f'<th scope="row">{render_value_in_context(cell, context)}</th>'
+                if n == 0
+                else f"<td>{render_value_in_context(cell, context)}</td>"
+                for n, cell in enumerate(row)
+            )
+            + "</tr>"
+            for row in table["rows"]  # type: ignore[attr-defined]
+        )
+    )
 
 
 def _num(value: int | None) -> float | None:
@@ -192,12 +216,30 @@ def suppressed(value: object, n: int) -> object:
     )
 
 
-def offices_table(offices: list[tuple[str, Office]], first: date, last: date) -> Table:
+def offices_table(
+    offices: list[tuple[str, Office]],
+    first: date,
+    last: date,
+    *,
+    known: dict[int, PeriodFigures] | None = None,
+) -> Table:
     """The ministry's comparison: every office side by side, aggregates only, each figure of a
-    group below the minimum suppressed (its count too)."""
+    group below the minimum suppressed (its count too). The offices' figures are read in one
+    grouped query for all of them, except those `known` already (unfiltered, of this period)."""
     rows = []
+    known = known or {}
+    figures = {
+        **offices_period_figures(
+            [office.pk for _name, office in offices if office.pk not in known],
+            first,
+            last,
+            histograms=("waiting",),
+            hours=False,
+        ),
+        **known,
+    }
     for name, office in offices:
-        got = period_figures(office, first, last)
+        got = figures[office.pk]
         waiting = got.spreads["waiting"]
         tickets, booked = got.counts["tickets"], got.counts["booked"]
         rows.append(

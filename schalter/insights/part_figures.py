@@ -3,9 +3,11 @@
 at all (None): not zeros, since it did not take part (issue 17: "figures for a part that is not
 there yet appear once it is")."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django_scopes import scopes_disabled
 from schalter.callbacks.parts import CALLBACKS
 from schalter.insights.histograms import merged, quantile
 from schalter.insights.models import CallbackDay, InterpreterDay
+from schalter.insights.selectors import histogram_sums, roll_up_filters
 from schalter.interpreters.models import InterpreterBudget
 from schalter.interpreters.parts import INTERPRETERS
 from schalter.offices.models import Office
@@ -57,20 +60,48 @@ class InterpreterMonth:
         return round(float(100 * self.cost / self.budget), 1)
 
 
-def callback_figures(
-    office: Office, first_day: date, last_day: date, *, service_id: int | None = None, language=""
-) -> CallbackFigures | None:
-    if not uses(office, CALLBACKS):
-        return None
-    rows = CallbackDay.objects.filter(office=office, day__range=(first_day, last_day))
+def offices_callback_figures(
+    offices: Sequence[Office],
+    first_day: date,
+    last_day: date,
+    *,
+    service_id: int | None = None,
+    language: str = "",
+) -> dict[int, CallbackFigures | None]:
+    """Each office's callback figures of the period (None: the part is off), summed by the
+    database in two queries however many offices: the counts, and the hours histogram."""
+    on = [office.pk for office in offices if uses(office, CALLBACKS)]
+    figures: dict[int, CallbackFigures | None] = {office.pk: None for office in offices}
+    if not on:
+        return figures
+    rows = CallbackDay.objects.filter(office_id__in=on, day__range=(first_day, last_day))
     if service_id is not None:
         rows = rows.filter(service_id=service_id)
     if language:
         rows = rows.filter(language=language)
-    got = list(rows.values(*CALLBACK_COUNTS, "hours_to_attempt"))
-    counts = {name: sum(int(row[name]) for row in got) for name in CALLBACK_COUNTS}
-    hours = merged(row["hours_to_attempt"] for row in got)
-    return CallbackFigures(counts, quantile(hours, 0.5), quantile(hours, 0.9))
+    totals: dict[int, dict[str, Any]] = {
+        row["office_id"]: dict(row)
+        for row in rows.values("office_id").annotate(**{n: Sum(n) for n in CALLBACK_COUNTS})
+    }
+    where, params = roll_up_filters(on, first_day, last_day, service_id, language)
+    hours = histogram_sums((CallbackDay._meta.db_table, ("hours_to_attempt",), where, params))
+    for office_id in on:
+        got = totals.get(office_id, {})
+        histogram = merged([hours.get(("hours_to_attempt", office_id, None), {})])
+        figures[office_id] = CallbackFigures(
+            {name: int(got.get(name) or 0) for name in CALLBACK_COUNTS},
+            quantile(histogram, 0.5),
+            quantile(histogram, 0.9),
+        )
+    return figures
+
+
+def callback_figures(
+    office: Office, first_day: date, last_day: date, *, service_id: int | None = None, language=""
+) -> CallbackFigures | None:
+    return offices_callback_figures(
+        [office], first_day, last_day, service_id=service_id, language=language
+    )[office.pk]
 
 
 def _months(first_day: date, last_day: date) -> list[date]:
@@ -81,40 +112,58 @@ def _months(first_day: date, last_day: date) -> list[date]:
     return months
 
 
-def interpreter_months(
-    office: Office, first_day: date, last_day: date, *, language: str = ""
-) -> list[InterpreterMonth] | None:
-    """Per month the period touches: assignments, hours and cost of the period's days in it,
-    and the month's budget as the office entered it (interpreters.InterpreterBudget)."""
-    if not uses(office, INTERPRETERS):
-        return None
-    rows = InterpreterDay.objects.filter(office=office, day__range=(first_day, last_day))
+def offices_interpreter_months(
+    offices: Sequence[Office], first_day: date, last_day: date, *, language: str = ""
+) -> dict[int, list[InterpreterMonth] | None]:
+    """Per office (None: the part is off) and month the period touches: assignments, hours and
+    cost of the period's days in it, and the month's budget as the office entered it
+    (interpreters.InterpreterBudget); two queries however many offices."""
+    on = [office.pk for office in offices if uses(office, INTERPRETERS)]
+    result: dict[int, list[InterpreterMonth] | None] = {office.pk: None for office in offices}
+    if not on:
+        return result
+    rows = InterpreterDay.objects.filter(office_id__in=on, day__range=(first_day, last_day))
     if language:
         rows = rows.filter(language=language)
-    sums: dict[date, dict] = {}
-    for day, n, minutes, cost in rows.values_list("day", "assignments", "minutes", "cost"):
-        got = sums.setdefault(day.replace(day=1), {"n": 0, "minutes": 0, "cost": Decimal(0)})
+    sums: dict[tuple[int, date], dict] = {}
+    for office_id, day, n, minutes, cost in rows.values_list(
+        "office_id", "day", "assignments", "minutes", "cost"
+    ):
+        got = sums.setdefault(
+            (office_id, day.replace(day=1)), {"n": 0, "minutes": 0, "cost": Decimal(0)}
+        )
         got["n"] += n
         got["minutes"] += minutes
         got["cost"] += cost
     months = _months(first_day, last_day)
     with scopes_disabled():
-        budgets = dict(
-            InterpreterBudget.objects.filter(office=office, month__in=months).values_list(
-                "month", "amount"
-            )
-        )
+        budgets = {
+            (office_id, month): amount
+            for office_id, month, amount in InterpreterBudget.objects.filter(
+                office_id__in=on, month__in=months
+            ).values_list("office_id", "month", "amount")
+        }
     empty = {"n": 0, "minutes": 0, "cost": Decimal(0)}
-    return [
-        InterpreterMonth(
-            month,
-            sums.get(month, empty)["n"],
-            sums.get(month, empty)["minutes"],
-            sums.get(month, empty)["cost"],
-            budgets.get(month),
-        )
-        for month in months
-    ]
+    for office_id in on:
+        result[office_id] = [
+            InterpreterMonth(
+                month,
+                sums.get((office_id, month), empty)["n"],
+                sums.get((office_id, month), empty)["minutes"],
+                sums.get((office_id, month), empty)["cost"],
+                budgets.get((office_id, month)),
+            )
+            for month in months
+        ]
+    return result
+
+
+def interpreter_months(
+    office: Office, first_day: date, last_day: date, *, language: str = ""
+) -> list[InterpreterMonth] | None:
+    """Per month the period touches: assignments, hours and cost of the period's days in it,
+    and the month's budget as the office entered it (interpreters.InterpreterBudget)."""
+    return offices_interpreter_months([office], first_day, last_day, language=language)[office.pk]
 
 
 def interpreter_cost_of(office: Office, first_day: date, last_day: date) -> Decimal:
@@ -149,11 +198,25 @@ def _days_in(month: date) -> int:
     return ((month + timedelta(days=32)).replace(day=1) - month).days
 
 
+def offices_interpreter_periods(
+    offices: Sequence[Office], first_day: date, last_day: date
+) -> dict[int, InterpreterPeriod | None]:
+    """Each office's assignments, hours and cost of the period, and its budget (None: the part
+    is off)."""
+    return {
+        office_id: None if months is None else _period_of(months, first_day, last_day)
+        for office_id, months in offices_interpreter_months(offices, first_day, last_day).items()
+    }
+
+
 def interpreter_period(office: Office, first_day: date, last_day: date) -> InterpreterPeriod | None:
     """The period's assignments, hours and cost, and its budget (None: the part is off)."""
-    months = interpreter_months(office, first_day, last_day)
-    if months is None:
-        return None
+    return offices_interpreter_periods([office], first_day, last_day)[office.pk]
+
+
+def _period_of(
+    months: list[InterpreterMonth], first_day: date, last_day: date
+) -> InterpreterPeriod:
     budget: Decimal | None = Decimal(0)
     for month in months:
         if month.budget is None or budget is None:

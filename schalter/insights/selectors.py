@@ -1,5 +1,6 @@
 """Figures about offices. Anonymised: counts only, never a person."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -112,11 +113,17 @@ def figure_rows(
     return rows
 
 
-def _filters(
-    office: Office, first_day: date, last_day: date, service_id: int | None, language: str
+def roll_up_filters(
+    office_ids: Sequence[int],
+    first_day: date,
+    last_day: date,
+    service_id: int | None,
+    language: str,
 ) -> tuple[str, list[Any]]:
-    where = ["f.office_id = %s", "f.day BETWEEN %s AND %s"]
-    params: list[Any] = [office.pk, first_day, last_day]
+    """The WHERE clause (rows aliased f) of the offices' roll-up rows of a period."""
+    marks = ", ".join(["%s"] * len(office_ids))
+    where = [f"f.office_id IN ({marks})", "f.day BETWEEN %s AND %s"]
+    params: list[Any] = [*office_ids, first_day, last_day]
     if service_id is not None:
         where.append("f.service_id = %s")
         params.append(service_id)
@@ -131,32 +138,34 @@ def _json_each() -> str:
     return "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
 
 
-def histogram_sums(
-    table: str,
-    names: tuple[str, ...],
-    where: str,
-    params: list[Any],
-    *,
-    by_day: bool = False,
-) -> dict[tuple[str, date | None], dict[str, int]]:
-    """Each histogram column summed key by key in the database ({(column, day or None): {key:
-    count}}): the rows' JSON never travels to Python, so a year of roll-ups stays fast."""
+# One source of histograms: a roll-up table, its JSON columns, and which of its rows (WHERE).
+HistogramSource = tuple[str, tuple[str, ...], str, list[Any]]
+HistogramSums = dict[tuple[str, int, date | None], dict[str, int]]
+
+
+def histogram_sums(*sources: HistogramSource, by_day: bool = False) -> HistogramSums:
+    """Each histogram column summed key by key per office in the database, in one statement for
+    all sources ({(column, office id, day or None): {key: count}}): the rows' JSON never travels
+    to Python, so a year of roll-ups of every office stays fast."""
     day = "f.day" if by_day else "NULL"
     parts, all_params = [], []
-    for name in names:  # names are our own column names, never user input
-        parts.append(
-            f"SELECT %s, {day}, h.key, SUM(CAST(h.value AS integer)) "  # noqa: S608
-            f"FROM {table} f, {_json_each()}(f.{name}) h WHERE {where} "
-            f"GROUP BY {'f.day, ' if by_day else ''}h.key"
-        )
-        all_params += [name, *params]
-    sums: dict[tuple[str, date | None], dict[str, int]] = {}
+    for table, names, where, params in sources:
+        for name in names:  # table and names are our own, never user input
+            parts.append(
+                f"SELECT %s, f.office_id, {day}, h.key, SUM(CAST(h.value AS integer)) "  # noqa: S608
+                f"FROM {table} f, {_json_each()}(f.{name}) h WHERE {where} "
+                f"GROUP BY f.office_id, {'f.day, ' if by_day else ''}h.key"
+            )
+            all_params += [name, *params]
+    sums: HistogramSums = {}
+    if not parts:
+        return sums
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), all_params)
-        for name, on, key, count in cursor.fetchall():
+        for name, office_id, on, key, count in cursor.fetchall():
             if isinstance(on, str):  # SQLite hands dates back as text
                 on = date.fromisoformat(on)
-            sums.setdefault((name, on), {})[key] = int(count)
+            sums.setdefault((name, office_id, on), {})[key] = int(count)
     return sums
 
 
@@ -165,6 +174,68 @@ def _spread(histogram: dict[str, int]) -> Spread:
     return Spread(
         sum(total.values()), quantile(total, 0.5), quantile(total, 0.9), histogram_mean(total)
     )
+
+
+def offices_period_figures(
+    office_ids: Sequence[int],
+    first_day: date,
+    last_day: date,
+    *,
+    service_id: int | None = None,
+    language: str = "",
+    histograms: tuple[str, ...] = HISTOGRAMS,
+    hours: bool = True,
+) -> dict[int, PeriodFigures]:
+    """Every office's figures of the period from the roll-ups, in two queries however many
+    offices (grouped by office; an office without rows gets zeros and Nones): the counts, and
+    all histograms in one statement (`histogram_sums`). Only the `histograms` asked for are in
+    `spreads`; without `hours` the leads and the per-hour figures are left empty (the
+    comparison of offices reads the waiting time and the counts only)."""
+    ids = list(dict.fromkeys(office_ids))
+    if not ids:
+        return {}
+    rows = DailyFigure.objects.filter(office_id__in=ids, day__range=(first_day, last_day))
+    if service_id is not None:
+        rows = rows.filter(service_id=service_id)
+    if language:
+        rows = rows.filter(language=language)
+    totals: dict[int, dict[str, Any]] = {
+        row["office_id"]: dict(row)
+        for row in rows.values("office_id").annotate(
+            **{name: Sum(name) for name in COUNTS}, days=Count("day", distinct=True)
+        )
+    }
+    where, params = roll_up_filters(ids, first_day, last_day, service_id, language)
+    desk_where, desk_params = roll_up_filters(ids, first_day, last_day, None, "")
+    per_hour = (*LEADS, "issued_by_hour") if hours else ()
+    sources: list[HistogramSource] = [
+        (DailyFigure._meta.db_table, (*histograms, *per_hour), where, params)
+    ]
+    if hours:
+        sources.append((DeskDay._meta.db_table, ("desk_minutes_by_hour",), desk_where, desk_params))
+    sums = histogram_sums(*sources)
+    figures = {}
+    for office_id in ids:
+        got = totals.get(office_id, {})
+
+        def summed(name: str, office_id: int = office_id) -> dict[str, int]:
+            return sums.get((name, office_id, None), {})
+
+        figures[office_id] = PeriodFigures(
+            first_day=first_day,
+            last_day=last_day,
+            counts={name: int(got.get(name) or 0) for name in COUNTS},
+            spreads={name: _spread(summed(name)) for name in histograms},
+            leads=(
+                {name: {key: n for key, n in sorted(summed(name).items())} for name in LEADS}
+                if hours
+                else {}
+            ),
+            issued_by_hour=dict(sorted(merged([summed("issued_by_hour")]).items())),
+            desk_minutes_by_hour=dict(sorted(merged([summed("desk_minutes_by_hour")]).items())),
+            days_with_data=int(got.get("days") or 0),
+        )
+    return figures
 
 
 def period_figures(
@@ -176,35 +247,10 @@ def period_figures(
     language: str = "",
 ) -> PeriodFigures:
     """Every figure of the period from the roll-ups (an empty period gives zeros and Nones).
-    Counts and histograms are summed by the database (`histogram_sums`)."""
-    rows = figure_rows(office, first_day, last_day, service_id=service_id, language=language)
-    totals = rows.aggregate(
-        **{name: Sum(name) for name in COUNTS}, days=Count("day", distinct=True)
-    )
-    counts = {name: int(totals[name] or 0) for name in COUNTS}
-    where, params = _filters(office, first_day, last_day, service_id, language)
-    sums = histogram_sums(
-        DailyFigure._meta.db_table, (*HISTOGRAMS, *LEADS, "issued_by_hour"), where, params
-    )
-    desk_where, desk_params = _filters(office, first_day, last_day, None, "")
-    desks = histogram_sums(
-        DeskDay._meta.db_table, ("desk_minutes_by_hour",), desk_where, desk_params
-    )
-    return PeriodFigures(
-        first_day=first_day,
-        last_day=last_day,
-        counts=counts,
-        spreads={name: _spread(sums.get((name, None), {})) for name in HISTOGRAMS},
-        leads={
-            name: {key: n for key, n in sorted(sums.get((name, None), {}).items())}
-            for name in LEADS
-        },
-        issued_by_hour=dict(sorted(merged([sums.get(("issued_by_hour", None), {})]).items())),
-        desk_minutes_by_hour=dict(
-            sorted(merged([desks.get(("desk_minutes_by_hour", None), {})]).items())
-        ),
-        days_with_data=int(totals["days"] or 0),
-    )
+    Counts and histograms are summed by the database (`offices_period_figures`)."""
+    return offices_period_figures(
+        [office.pk], first_day, last_day, service_id=service_id, language=language
+    )[office.pk]
 
 
 def merged_names(mappings) -> dict[str, int]:
@@ -221,12 +267,12 @@ def daily_spread(
     """Per day of the period (days without data included): one histogram's spread."""
     if name not in HISTOGRAMS:
         raise ValueError(name)
-    where, params = _filters(office, first_day, last_day, service_id, language)
-    sums = histogram_sums(DailyFigure._meta.db_table, (name,), where, params, by_day=True)
+    where, params = roll_up_filters([office.pk], first_day, last_day, service_id, language)
+    sums = histogram_sums((DailyFigure._meta.db_table, (name,), where, params), by_day=True)
     result = []
     day = first_day
     while day <= last_day:
-        result.append((day, _spread(sums.get((name, day), {}))))
+        result.append((day, _spread(sums.get((name, office.pk, day), {}))))
         day += timedelta(days=1)
     return result
 
@@ -237,14 +283,14 @@ def monthly_spread(
     """Per month the period touches (the first of the month): one histogram's spread."""
     if name not in HISTOGRAMS:
         raise ValueError(name)
-    where, params = _filters(office, first_day, last_day, None, "")
-    sums = histogram_sums(DailyFigure._meta.db_table, (name,), where, params, by_day=True)
+    where, params = roll_up_filters([office.pk], first_day, last_day, None, "")
+    sums = histogram_sums((DailyFigure._meta.db_table, (name,), where, params), by_day=True)
     months: dict[date, dict[str, int]] = {}
     month = first_day.replace(day=1)
     while month <= last_day:
         months[month] = {}
         month = (month + timedelta(days=32)).replace(day=1)
-    for (_name, day), histogram in sums.items():
+    for (_name, _office_id, day), histogram in sums.items():
         assert day is not None
         total = months[day.replace(day=1)]
         for key, count in histogram.items():

@@ -19,7 +19,7 @@ from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.bilanz import all_offices_bilanz, office_bilanz
 from schalter.insights.comparison import compared_offices, ministry_table, office_comparison
 from schalter.insights.consent import naming_consent_set
-from schalter.insights.dashboard import office_dashboard
+from schalter.insights.dashboard import office_dashboard, table_rows_html
 from schalter.insights.exports import csv_response, xlsx_response
 from schalter.insights.models import NamingConsent
 from schalter.insights.rollups import today_rollup
@@ -97,8 +97,13 @@ def _dashboard(request: HttpRequest, office: Office):
         language=chosen["language"],
     )
     # Issue 17, part B: beside its earlier period and the other offices (named with consent).
+    unfiltered = chosen["service"] is None and not chosen["language"]
     board.tables["comparison"] = office_comparison(
-        office, chosen["first"], chosen["last"], get_language()
+        office,
+        chosen["first"],
+        chosen["last"],
+        get_language(),
+        own=board.figures if unfiltered else None,  # read once for the page and the comparison
     )
     return form, board
 
@@ -115,10 +120,12 @@ def _svg(item: dict):
 @office_view(Capability.VIEW_INSIGHTS)
 def insights(request: HttpRequest, office: Office) -> HttpResponse:
     form, board = _dashboard(request, office)
+    rows = {name: table_rows_html(table) for name, table in board.tables.items()}  # once each
     charts = [
         {
             "svg": _svg(item),
-            "table": board.tables["days"] if item.get("marks") else item["chart"].table(),
+            "table": board.tables[item["table"]],
+            "rows": rows[item["table"]],
         }
         for item in board.charts
     ]
@@ -133,6 +140,7 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
             "board": board,
             "charts": charts,
             "tables": board.tables,
+            "sections": [(name, table, rows[name]) for name, table in board.tables.items()],
             "query": query.urlencode(),
             "named": NamingConsent.objects.filter(office=office, named=True).exists(),
             "may_consent": Capability.MANAGE_OFFICE
