@@ -214,8 +214,11 @@ def closed_days_rollup(*, office: Office, now: datetime) -> int:
     if first is None:
         with scopes_disabled():
             earliest = Ticket.objects.filter(office=office).aggregate(day=Min("day"))["day"]
-        # Callbacks and interpreting count too: an office may have them before any ticket.
-        starts = [day for day in (earliest, parts_first_day(office)) if day is not None]
+            booked = Appointment.objects.filter(office=office).aggregate(at=Min("start"))["at"]
+        # Appointments, callbacks and interpreting count too: an office may have them before
+        # any ticket (no-shows and cancellations are figures of their own).
+        first_booked = local_date(office, booked) if booked is not None else None
+        starts = [day for day in (earliest, first_booked, parts_first_day(office)) if day]
         if not starts:
             return 0
         first = max(min(starts), today - timedelta(days=BACKFILL_DAYS))

@@ -149,7 +149,7 @@ def test_a_client_of_yesterday_marked_the_next_day(office, groups, now):
             ).appointment
             for n, start in enumerate((berlin(MONDAY, 9), berlin(MONDAY, 9, 30)))
         )
-    walk_in(office, groups["A"], berlin(MONDAY, 10))  # the roll-ups begin at the first ticket
+    # No ticket at all: the roll-ups begin at the first appointment.
     insights_tick(office=office, now=later(MONDAY, 1, 0, 5))
     got = period_figures(office, MONDAY, MONDAY)
     assert (got.counts["booked"], got.counts["arrived"], got.counts["no_shows"]) == (2, 0, 2)
