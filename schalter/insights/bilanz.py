@@ -1,21 +1,27 @@
 """The "Bilanz": the programme's stock-taking as a PDF, for one office (its leads and admins) or
 for all offices (the ministry) over a chosen period. Figures, charts with their tables, the change
 against the period of the same length just before, costs (interpreters against their budget, desk
-hours) and client feedback. One chart code path with the pages (schalter/charts.py via
-insights.dashboard); rendered by WeasyPrint in the bounded render processes of schalter/printing.
+hours; staff hours and the programme's budget as the office's admin entered them), client
+feedback and the offices' dated practice notes (knowledge base). One chart code path with the
+pages (schalter/charts.py via insights.dashboard); rendered by WeasyPrint in the bounded render
+processes of schalter/printing.
 
 The all-offices report leaves the office: aggregates only, every figure of a group smaller than
-the minimum suppressed (dashboard.suppressed), no comments (free text stays with the office)."""
+the minimum suppressed (dashboard.suppressed), no comments (free text stays with the office),
+offices named only where they agreed (comparison.compared_offices), and only the practice notes
+an office shared with the others."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.comparison import earlier_period
+from schalter.insights.cost_figures import costs_bilanz_table, office_cost_line, total_line
 from schalter.insights.dashboard import (
     Dashboard,
     Table,
@@ -31,8 +37,10 @@ from schalter.insights.selectors import (
     monthly_spread,
     period_figures,
 )
+from schalter.insights.timeline import NOTE_TEXT_MAX
 from schalter.interpreters.models import Assignment, InterpreterBudget
 from schalter.interpreters.selectors import cost_report, month_bounds
+from schalter.knowledge.models import PracticeNote
 from schalter.offices.models import Office
 
 # A Bilanz covers at most this many days (the insights form's limit too).
@@ -226,6 +234,14 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
         change_table(board.figures, before, suppress=False),
         *(t for t in board.tables.values() if str(t["caption"]) not in chart_captions),
         costs_table([(name, costs)]),
+        costs_bilanz_table(
+            [
+                office_cost_line(
+                    office, first, last, label=name, served=board.figures.counts["served"]
+                )
+            ]
+        ),
+        notes_table([(name, office)], first, last, language=language, shared_only=False),
     ]
     return Bilanz(
         title=_("Bilanz: %(office)s") % {"office": name},
@@ -250,6 +266,7 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
     }
     minimum = minimum_group()
     comparison_rows, medians, p90s, feedback_rows, cost_rows, sections = [], [], [], [], [], []
+    cost_lines = []
     for name, office in offices:
         got = now[office.pk]
         waiting = got.spreads["waiting"]
@@ -278,6 +295,9 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
             )
         )
         cost_rows.append((name, costs_of(office, got)))
+        cost_lines.append(
+            office_cost_line(office, first, last, label=name, served=got.counts["served"])
+        )
         sections.append(
             OfficeSection(
                 name=name,
@@ -335,7 +355,47 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
         earlier_last=earlier_last,
         summary=summary,
         figures=[_figure(waits, "bar")],
-        tables=[comparison, feedback, costs_table(cost_rows)],
+        tables=[
+            comparison,
+            feedback,
+            costs_table(cost_rows),
+            costs_bilanz_table(
+                [*cost_lines, total_line(_("All offices"), cost_lines)], hide=suppressed
+            ),
+            notes_table(offices, first, last, language=get_language(), shared_only=True),
+        ],
         sections=sections,
         minimum=minimum,
     )
+
+
+def notes_table(
+    offices: list[tuple[str, Office]],
+    first: date,
+    last: date,
+    *,
+    language: str,
+    shared_only: bool,
+) -> Table:
+    """The offices' practice notes dated in the period, oldest first, under each office's label
+    (its name, or "Office A" where it did not agree to be named). The all-offices report lists
+    only the notes an office shared with the others."""
+    labels = {office.pk: name for name, office in offices}
+    with scopes_disabled():
+        notes = PracticeNote.objects.filter(office__in=labels, since__range=(first, last))
+        if shared_only:
+            notes = notes.filter(shared=True)
+        found = list(notes.select_related("service").order_by("office_id", "since", "id"))
+    return {
+        "caption": _("Practice notes"),
+        "header": (_("Office"), _("Day"), _("Service"), _("Practice note")),
+        "rows": [
+            (
+                labels[note.office_id],
+                note.since.strftime("%d.%m.%Y"),
+                note.service.name_in(language),
+                " ".join(note.text.split())[:NOTE_TEXT_MAX],
+            )
+            for note in found
+        ],
+    }

@@ -3,7 +3,11 @@ with small groups suppressed; read back with pdftotext and compared with hand-co
 
 from datetime import timedelta
 
+from django.utils import timezone
+
+from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
+from schalter.insights.consent import naming_consent_set
 from tests.conftest import german
 from tests.insights.test_pages import DAY, history
 from tests.printing.conftest import pdf_text
@@ -40,6 +44,8 @@ def test_the_ministrys_bilanz_suppresses_small_groups(
     office, other_office, groups, sessions, staff_client, settings
 ):
     settings.SCHALTER_INSIGHTS_MIN_GROUP = 5
+    for named in (office, other_office):  # named only with consent (comparison.py)
+        naming_consent_set(office=named, named=True, acting_user=COMMAND, now=timezone.now())
     history(office, groups, sessions, 4)  # waits 3, 4, 5, 6: four clients, below the minimum
     client = staff_client(None, Role.MINISTRY)
     page = client.get(f"/staff/figures/{PERIOD}").content.decode()
