@@ -21,7 +21,7 @@ from django_scopes import scope, scopes_disabled
 
 from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.comparison import earlier_period
-from schalter.insights.cost_figures import costs_bilanz_table, office_cost_line, total_line
+from schalter.insights.cost_figures import costs_page_table, office_cost_line, total_line
 from schalter.insights.dashboard import (
     Dashboard,
     Table,
@@ -234,14 +234,10 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
         change_table(board.figures, before, suppress=False),
         *(t for t in board.tables.values() if str(t["caption"]) not in chart_captions),
         costs_table([(name, costs)]),
-        costs_bilanz_table(
-            [
-                office_cost_line(
-                    office, first, last, label=name, served=board.figures.counts["served"]
-                )
-            ]
+        costs_page_table(
+            office_cost_line(office, first, last, served=board.figures.counts["served"])
         ),
-        notes_table([(name, office)], first, last, language=language, shared_only=False),
+        notes_table(office, first, last, language=language, shared_only=False),
     ]
     return Bilanz(
         title=_("Bilanz: %(office)s") % {"office": name},
@@ -260,6 +256,7 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
 def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: date) -> Bilanz:
     """The ministry's Bilanz of all offices: aggregates only, small groups suppressed."""
     earlier_first, earlier_last = earlier_period(first, last)
+    language = get_language()
     now = {office.pk: period_figures(office, first, last) for _name, office in offices}
     before = {
         office.pk: period_figures(office, earlier_first, earlier_last) for _name, office in offices
@@ -295,15 +292,18 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
             )
         )
         cost_rows.append((name, costs_of(office, got)))
-        cost_lines.append(
-            office_cost_line(office, first, last, label=name, served=got.counts["served"])
-        )
+        cost_lines.append(office_cost_line(office, first, last, served=got.counts["served"]))
         sections.append(
             OfficeSection(
                 name=name,
                 summary="",
                 figures=[],
-                tables=[change_table(got, before[office.pk], suppress=True)],
+                tables=[
+                    change_table(got, before[office.pk], suppress=True),
+                    costs_page_table(cost_lines[-1], hide=suppressed),
+                    # Only what the office shared with the others, under its label.
+                    notes_table(office, first, last, language=language, shared_only=True),
+                ],
             )
         )
     names = tuple(name for name, _office in offices)
@@ -359,10 +359,7 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
             comparison,
             feedback,
             costs_table(cost_rows),
-            costs_bilanz_table(
-                [*cost_lines, total_line(_("All offices"), cost_lines)], hide=suppressed
-            ),
-            notes_table(offices, first, last, language=get_language(), shared_only=True),
+            costs_page_table(total_line(cost_lines), hide=suppressed),  # summed
         ],
         sections=sections,
         minimum=minimum,
@@ -370,28 +367,20 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
 
 
 def notes_table(
-    offices: list[tuple[str, Office]],
-    first: date,
-    last: date,
-    *,
-    language: str,
-    shared_only: bool,
+    office: Office, first: date, last: date, *, language: str, shared_only: bool
 ) -> Table:
-    """The offices' practice notes dated in the period, oldest first, under each office's label
-    (its name, or "Office A" where it did not agree to be named). The all-offices report lists
-    only the notes an office shared with the others."""
-    labels = {office.pk: name for name, office in offices}
+    """The office's practice notes dated in the period, oldest first (those on the figures'
+    timeline); the all-offices report lists only what the office shared with the others."""
     with scopes_disabled():
-        notes = PracticeNote.objects.filter(office__in=labels, since__range=(first, last))
+        notes = PracticeNote.objects.filter(office=office, since__range=(first, last))
         if shared_only:
             notes = notes.filter(shared=True)
-        found = list(notes.select_related("service").order_by("office_id", "since", "id"))
+        found = list(notes.select_related("service").order_by("since", "id"))
     return {
         "caption": _("Practice notes"),
-        "header": (_("Office"), _("Day"), _("Service"), _("Practice note")),
+        "header": (_("Day"), _("Service"), _("Practice note")),
         "rows": [
             (
-                labels[note.office_id],
                 note.since.strftime("%d.%m.%Y"),
                 note.service.name_in(language),
                 " ".join(note.text.split())[:NOTE_TEXT_MAX],

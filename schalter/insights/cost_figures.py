@@ -53,7 +53,6 @@ def entered_costs(office: Office, first: date, last: date) -> EnteredCosts:
 class CostLine:
     """One office's (or all offices') costs of a period."""
 
-    label: str
     entered: EnteredCosts
     served: int  # clients served at a desk
     interpreting: Decimal  # interpreting cost of the period
@@ -80,7 +79,7 @@ class CostLine:
         return round(float(100 * self.interpreting / e.budget), 1)
 
 
-def total_line(label: str, lines: list[CostLine]) -> CostLine:
+def total_line(lines: list[CostLine]) -> CostLine:
     """All offices in one line: sums; a share of the budget only where every office's entries
     cover the period (else the sum would mix a part with the whole)."""
 
@@ -97,7 +96,6 @@ def total_line(label: str, lines: list[CostLine]) -> CostLine:
         min((line.entered.budget_days for line in lines), default=0),
     )
     return CostLine(
-        label,
         entered,
         sum(line.served for line in lines),
         sum((line.interpreting for line in lines), Decimal(0)),
@@ -145,33 +143,25 @@ def cost_cells(line: CostLine, hide=None) -> tuple[object, ...]:
     )
 
 
-def costs_page_table(line: CostLine) -> Table:
-    """The office's costs on its dashboard: one figure a row."""
+def costs_page_table(line: CostLine, hide=None) -> Table:
+    """The costs of an office (or of all offices), one figure a row: the dashboard's costs
+    table and the Bilanz's."""
     return {
         "caption": _("Staff hours and programme budget"),
         "header": (_("Figure"), _("Value")),
-        "rows": list(zip(cost_header(), cost_cells(line), strict=True)),
-    }
-
-
-def costs_bilanz_table(lines: list[CostLine], hide=None) -> Table:
-    """Offices side by side (the Bilanz), each a row."""
-    return {
-        "caption": _("Staff hours and programme budget"),
-        "header": (_("Office"), *cost_header()),
-        "rows": [(line.label, *cost_cells(line, hide)) for line in lines],
+        "rows": list(zip(cost_header(), cost_cells(line, hide), strict=True)),
     }
 
 
 def office_cost_line(
-    office: Office, first: date, last: date, *, label: str = "", served: int | None = None
+    office: Office, first: date, last: date, *, served: int | None = None
 ) -> CostLine:
     """The office's costs of the period; `served` when the caller has the period's figures
     (for the whole office, not filtered by service or language)."""
     if served is None:
         served = period_figures(office, first, last).counts["served"]
     return CostLine(
-        label, entered_costs(office, first, last), served, interpreter_cost_of(office, first, last)
+        entered_costs(office, first, last), served, interpreter_cost_of(office, first, last)
     )
 
 
