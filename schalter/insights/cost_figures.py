@@ -105,7 +105,7 @@ def total_line(lines: list[CostLine]) -> CostLine:
 def _hours_text(e: EnteredCosts) -> str:
     if e.staff_hours is None:
         return "–"
-    return _("%(hours)s h (%(covered)s of %(days)s days)") % {
+    return _("%(hours)s h (days entered: %(covered)s of %(days)s)") % {
         "hours": e.staff_hours,
         "covered": e.staff_days,
         "days": e.days,

@@ -48,7 +48,7 @@ def pdf_lines(pdf: bytes) -> list[str]:
 
 
 def hours_text(hours: str) -> str:
-    return german("%(hours)s h (%(covered)s of %(days)s days)") % {
+    return german("%(hours)s h (days entered: %(covered)s of %(days)s)") % {
         "hours": hours, "covered": 1, "days": 1
     }  # fmt: skip
 
@@ -186,7 +186,7 @@ def test_the_admin_enters_hours_and_budget_and_the_lead_reads_them(
         for row in soup.select("#table-costs tbody tr")
     }
     assert rows == {
-        german("Staff hours"): german("%(hours)s h (%(covered)s of %(days)s days)")
+        german("Staff hours"): german("%(hours)s h (days entered: %(covered)s of %(days)s)")
         % {"hours": "10.0", "covered": 1, "days": 1},
         german("Served"): "2",
         german("Staff minutes per client served"): "300.0",
