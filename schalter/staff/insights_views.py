@@ -336,22 +336,25 @@ def figures_bilanz(request: HttpRequest) -> HttpResponse:
 # (insights/costs.py); leads see them read-only in the dashboard's costs table ---
 
 
+# An <input type="date"> shows only ISO dates; the localised default would leave it empty.
+ISO_DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
 class StaffHoursForm(KernFormMixin, forms.Form):
-    first_day = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"})
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=ISO_DATE)
+    last_day = forms.DateField(label=gettext_lazy("To"), widget=ISO_DATE)
+    # Localised: German staff type "12,5".
+    hours = forms.DecimalField(
+        label=gettext_lazy("Staff hours"), max_digits=8, decimal_places=1, localize=True
     )
-    last_day = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput({"type": "date"}))
-    hours = forms.DecimalField(label=gettext_lazy("Staff hours"), max_digits=8, decimal_places=1)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX)
 
 
 class ProgrammeBudgetForm(KernFormMixin, forms.Form):
-    first_day = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput({"type": "date"})
-    )
-    last_day = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput({"type": "date"}))
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=ISO_DATE)
+    last_day = forms.DateField(label=gettext_lazy("To"), widget=ISO_DATE)
     amount = forms.DecimalField(
-        label=gettext_lazy("Programme budget (€)"), max_digits=12, decimal_places=2
+        label=gettext_lazy("Programme budget (€)"), max_digits=12, decimal_places=2, localize=True
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX)
 

@@ -153,6 +153,10 @@ def test_the_admin_enters_hours_and_budget_and_the_lead_reads_them(
     admin, lead = staff_client(office, Role.OFFICE_ADMIN), staff_client(office, Role.TEAM_LEAD)
     page = admin.get(f"/staff/{office.slug}/insights/").content.decode()
     assert f'action="/staff/{office.slug}/insights/costs/"' in page
+    # Last month is proposed, as a date field shows it (ISO, whatever the language).
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    proposed = BeautifulSoup(page, "html.parser").select_one("#id_hours-first_day")
+    assert proposed["value"] == last_month.replace(day=1).isoformat()
     response = admin.post(
         f"/staff/{office.slug}/insights/costs/",
         {
@@ -304,6 +308,9 @@ def test_only_the_offices_own_admin_enters_and_withdraws(office, other_office, s
     assert admin.get(url).status_code == 405
     assert admin.post(withdraw).status_code == 302
     assert not StaffHours.objects.exists()
+    # German staff type a decimal comma.
+    assert admin.post(url, {**body, "hours-hours": "12,5"}).status_code == 302
+    assert StaffHours.objects.get().hours == Decimal("12.5")
 
 
 def test_every_change_is_audited(office, staff_client):
