@@ -406,7 +406,7 @@ def insights_costs(request: HttpRequest, office: Office) -> HttpResponse:
     return office_render(
         request,
         "staff/insights/costs.html",
-        {"costs": costs_context(office, today, form), "may_consent": True},
+        {"costs": costs_context(office, today, form)},
         status=400,
     )
 
