@@ -13,3 +13,19 @@ register(
     "insights.naming.withdrawn",
     _("%(actor)s withdrew the office's consent to be named where offices are compared"),
 )
+register(
+    "insights.staff_hours.entered",
+    _("%(actor)s entered the staff hours of a period for the Bilanz"),
+)
+register(
+    "insights.staff_hours.withdrawn",
+    _("%(actor)s withdrew an entry of staff hours"),
+)
+register(
+    "insights.budget.entered",
+    _("%(actor)s entered the programme's budget for a period"),
+)
+register(
+    "insights.budget.withdrawn",
+    _("%(actor)s withdrew an entry of the programme's budget"),
+)

@@ -1,21 +1,27 @@
 """The "Bilanz": the programme's stock-taking as a PDF, for one office (its leads and admins) or
 for all offices (the ministry) over a chosen period. Figures, charts with their tables, the change
 against the period of the same length just before, costs (interpreters against their budget, desk
-hours) and client feedback. One chart code path with the pages (schalter/charts.py via
-insights.dashboard); rendered by WeasyPrint in the bounded render processes of schalter/printing.
+hours; staff hours and the programme's budget as the office's admin entered them), client
+feedback and the offices' dated practice notes (knowledge base). One chart code path with the
+pages (schalter/charts.py via insights.dashboard); rendered by WeasyPrint in the bounded render
+processes of schalter/printing.
 
 The all-offices report leaves the office: aggregates only, every figure of a group smaller than
-the minimum suppressed (dashboard.suppressed), no comments (free text stays with the office)."""
+the minimum suppressed (dashboard.suppressed), no comments (free text stays with the office),
+offices named only where they agreed (comparison.compared_offices), and only the practice notes
+an office shared with the others."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.comparison import earlier_period
+from schalter.insights.cost_figures import costs_page_table, office_cost_line, total_line
 from schalter.insights.dashboard import (
     Dashboard,
     Table,
@@ -32,8 +38,10 @@ from schalter.insights.selectors import (
     offices_period_figures,
     period_figures,
 )
+from schalter.insights.timeline import NOTE_TEXT_MAX
 from schalter.interpreters.models import Assignment, InterpreterBudget
 from schalter.interpreters.selectors import cost_report, month_bounds
+from schalter.knowledge.models import PracticeNote
 from schalter.offices.models import Office
 
 # A Bilanz covers at most this many days (the insights form's limit too).
@@ -227,6 +235,10 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
         change_table(board.figures, before, suppress=False),
         *(t for t in board.tables.values() if str(t["caption"]) not in chart_captions),
         costs_table([(name, costs)]),
+        costs_page_table(
+            office_cost_line(office, first, last, served=board.figures.counts["served"])
+        ),
+        notes_table(office, first, last, language=language, shared_only=False),
     ]
     return Bilanz(
         title=_("Bilanz: %(office)s") % {"office": name},
@@ -245,11 +257,13 @@ def office_bilanz(office: Office, first: date, last: date, *, language: str) -> 
 def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: date) -> Bilanz:
     """The ministry's Bilanz of all offices: aggregates only, small groups suppressed."""
     earlier_first, earlier_last = earlier_period(first, last)
+    language = get_language()
     ids = [office.pk for _name, office in offices]  # each period: grouped queries, all offices
     now = offices_period_figures(ids, first, last)
     before = offices_period_figures(ids, earlier_first, earlier_last)
     minimum = minimum_group()
     comparison_rows, medians, p90s, feedback_rows, cost_rows, sections = [], [], [], [], [], []
+    cost_lines = []
     for name, office in offices:
         got = now[office.pk]
         waiting = got.spreads["waiting"]
@@ -278,12 +292,18 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
             )
         )
         cost_rows.append((name, costs_of(office, got)))
+        cost_lines.append(office_cost_line(office, first, last, served=got.counts["served"]))
         sections.append(
             OfficeSection(
                 name=name,
                 summary="",
                 figures=[],
-                tables=[change_table(got, before[office.pk], suppress=True)],
+                tables=[
+                    change_table(got, before[office.pk], suppress=True),
+                    costs_page_table(cost_lines[-1], hide=suppressed),
+                    # Only what the office shared with the others, under its label.
+                    notes_table(office, first, last, language=language, shared_only=True),
+                ],
             )
         )
     names = tuple(name for name, _office in offices)
@@ -335,7 +355,36 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
         earlier_last=earlier_last,
         summary=summary,
         figures=[_figure(waits, "bar")],
-        tables=[comparison, feedback, costs_table(cost_rows)],
+        tables=[
+            comparison,
+            feedback,
+            costs_table(cost_rows),
+            costs_page_table(total_line(cost_lines), hide=suppressed),  # summed
+        ],
         sections=sections,
         minimum=minimum,
     )
+
+
+def notes_table(
+    office: Office, first: date, last: date, *, language: str, shared_only: bool
+) -> Table:
+    """The office's practice notes dated in the period, oldest first (those on the figures'
+    timeline); the all-offices report lists only what the office shared with the others."""
+    with scopes_disabled():
+        notes = PracticeNote.objects.filter(office=office, since__range=(first, last))
+        if shared_only:
+            notes = notes.filter(shared=True)
+        found = list(notes.select_related("service").order_by("since", "id"))
+    return {
+        "caption": _("Practice notes"),
+        "header": (_("Day"), _("Service"), _("Practice note")),
+        "rows": [
+            (
+                note.since.strftime("%d.%m.%Y"),
+                note.service.name_in(language),
+                " ".join(note.text.split())[:NOTE_TEXT_MAX],
+            )
+            for note in found
+        ],
+    }

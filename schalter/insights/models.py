@@ -185,3 +185,48 @@ class RollupDue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["office", "day", "kind"], name="rollup_due_once"),
         ]
+
+
+# --- Issue 17, the Bilanz: what the office's admin enters (insights/costs.py) ---
+
+
+class StaffHours(models.Model):
+    """Hours the office's staff worked in a period (normally a month), as its admin took them
+    from the duty roster. Periods of one office never overlap (costs.staff_hours_add)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    hours = models.DecimalField(max_digits=8, decimal_places=1)
+    note = models.CharField(max_length=200, blank=True)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")) & models.Q(hours__gte=0),
+                name="staff_hours_sane",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "first_day"], name="staff_hours_office_day")]
+
+
+class ProgrammeBudget(models.Model):
+    """The programme's budget for the office over a period (normally the programme's year), in
+    euro, as its admin entered it. Periods of one office never overlap."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=200, blank=True)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")) & models.Q(amount__gte=0),
+                name="programme_budget_sane",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "first_day"], name="programme_budget_office_day")]

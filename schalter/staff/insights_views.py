@@ -19,9 +19,17 @@ from schalter.charts import Chart, Series, bar_chart, line_chart
 from schalter.insights.bilanz import all_offices_bilanz, office_bilanz
 from schalter.insights.comparison import compared_offices, ministry_table, office_comparison
 from schalter.insights.consent import naming_consent_set
+from schalter.insights.cost_figures import cost_entries, costs_page_table, office_cost_line
+from schalter.insights.costs import (
+    NOTE_MAX,
+    CostRefused,
+    cost_entry_withdraw,
+    programme_budget_add,
+    staff_hours_add,
+)
 from schalter.insights.dashboard import office_dashboard, table_rows_html
 from schalter.insights.exports import csv_response, xlsx_response
-from schalter.insights.models import NamingConsent
+from schalter.insights.models import NamingConsent, ProgrammeBudget, StaffHours
 from schalter.insights.rollups import today_rollup
 from schalter.insights.timeline import marked_line_chart
 from schalter.kern_forms import KernFormMixin
@@ -105,6 +113,16 @@ def _dashboard(request: HttpRequest, office: Office):
         get_language(),
         own=board.figures if unfiltered else None,  # read once for the page and the comparison
     )
+    # The Bilanz's costs: staff hours and programme budget as the admin entered them.
+    whole = chosen["service"] is None and not chosen["language"]
+    board.tables["costs"] = costs_page_table(
+        office_cost_line(
+            office,
+            chosen["first"],
+            chosen["last"],
+            served=board.figures.counts["served"] if whole else None,
+        )
+    )
     return form, board
 
 
@@ -145,6 +163,7 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
             "named": NamingConsent.objects.filter(office=office, named=True).exists(),
             "may_consent": Capability.MANAGE_OFFICE
             in account_selectors.capabilities_in(user=request.user, office=office),
+            "costs": costs_context(office, local_date(office, timezone.now())),
         },
     )
 
@@ -312,10 +331,103 @@ def figures_bilanz(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
     language = get_language()
-    offices = [(office.name_in(language), office) for office in office_selectors.office_list()]
-    bilanz = all_offices_bilanz(offices, first, last)
+    # Named only where the office agreed, "Office A", … otherwise: as in the comparison.
+    bilanz = all_offices_bilanz(compared_offices(language), first, last)
     return _pdf(
         "printing/bilanz.html",
         {"page_language": language_for(language), "bilanz": bilanz},
         f"bilanz-{first:%Y%m%d}-{last:%Y%m%d}",
+    )
+
+
+# --- Costs for the Bilanz: staff hours and the programme's budget, entered by the office's admin
+# (insights/costs.py); leads see them read-only in the dashboard's costs table ---
+
+
+# An <input type="date"> shows only ISO dates; the localised default would leave it empty.
+ISO_DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
+class StaffHoursForm(KernFormMixin, forms.Form):
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=ISO_DATE)
+    last_day = forms.DateField(label=gettext_lazy("To"), widget=ISO_DATE)
+    # Localised: German staff type "12,5".
+    hours = forms.DecimalField(
+        label=gettext_lazy("Staff hours"), max_digits=8, decimal_places=1, localize=True
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX)
+
+
+class ProgrammeBudgetForm(KernFormMixin, forms.Form):
+    first_day = forms.DateField(label=gettext_lazy("From"), widget=ISO_DATE)
+    last_day = forms.DateField(label=gettext_lazy("To"), widget=ISO_DATE)
+    amount = forms.DecimalField(
+        label=gettext_lazy("Programme budget (€)"), max_digits=12, decimal_places=2, localize=True
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=NOTE_MAX)
+
+
+COST_FORMS = {"hours": StaffHoursForm, "budget": ProgrammeBudgetForm}
+
+
+def costs_context(office: Office, today: date, bound: forms.Form | None = None) -> dict:
+    """The two forms (last month's hours and this year's budget proposed) and the entries."""
+    month_last = today.replace(day=1) - timedelta(days=1)
+    initial = {
+        "hours": {"first_day": month_last.replace(day=1), "last_day": month_last},
+        "budget": {
+            "first_day": today.replace(month=1, day=1),
+            "last_day": today.replace(month=12, day=31),
+        },
+    }
+    forms_ = {
+        kind: bound
+        if bound is not None and bound.prefix == kind
+        else form(prefix=kind, initial=initial[kind])
+        for kind, form in COST_FORMS.items()
+    }
+    hours, budgets = cost_entries(office)
+    return {"forms": forms_, "hours": hours, "budgets": budgets}
+
+
+@require_POST
+@office_view(Capability.MANAGE_OFFICE)
+def insights_costs(request: HttpRequest, office: Office) -> HttpResponse:
+    """Enter the staff hours of a period or the programme's budget; a refusal shows the form
+    again with the values typed and why (400)."""
+    kind = request.POST.get("kind", "")
+    kind = kind if kind in COST_FORMS else "hours"
+    form = COST_FORMS[kind](request.POST, prefix=kind)
+    if form.is_valid():
+        add = staff_hours_add if kind == "hours" else programme_budget_add
+        try:
+            add(office=office, **form.cleaned_data, acting_user=request.user, now=timezone.now())
+        except CostRefused as refusal:
+            form.add_error(
+                refusal.field if refusal.field in form.fields else None, str(refusal.message)
+            )
+        else:
+            return HttpResponseRedirect(
+                reverse("staff:insights", kwargs={"office": office.slug}) + "#costs"
+            )
+    today = local_date(office, timezone.now())
+    return office_render(
+        request,
+        "staff/insights/costs.html",
+        {"costs": costs_context(office, today, form)},
+        status=400,
+    )
+
+
+@require_POST
+@office_view(Capability.MANAGE_OFFICE)
+def insights_cost_delete(request: HttpRequest, office: Office, kind: str, pk: int) -> HttpResponse:
+    """Withdraw a wrong entry of staff hours or budget (it can then be entered again)."""
+    model = {"hours": StaffHours, "budget": ProgrammeBudget}.get(kind)
+    if model is None:
+        raise Http404
+    entry = office_selectors.owned_by(office, model, pk)
+    cost_entry_withdraw(office=office, entry=entry, acting_user=request.user)
+    return HttpResponseRedirect(
+        reverse("staff:insights", kwargs={"office": office.slug}) + "#costs"
     )

@@ -329,4 +329,11 @@ urlpatterns = [
         "<slug:office>/insights/bilanz.pdf", insights_views.insights_bilanz, name="insights_bilanz"
     ),
     path("figures/bilanz.pdf", insights_views.figures_bilanz, name="figures_bilanz"),
+    # The Bilanz's costs: staff hours and programme budget, entered by the office's admin.
+    path("<slug:office>/insights/costs/", insights_views.insights_costs, name="insights_costs"),
+    path(
+        "<slug:office>/insights/costs/<slug:kind>/<int:pk>/withdraw/",
+        insights_views.insights_cost_delete,
+        name="insights_cost_delete",
+    ),
 ]

@@ -143,3 +143,46 @@ def test_survey_answered_in_farsi_on_a_phone(open_page, transactional_db):
         answer = FeedbackAnswer.objects.get()
     assert (answer.waiting, answer.friendliness) == (4, 5)
     assert "2345678" not in answer.comment
+
+
+def test_admin_enters_staff_hours_and_budget(open_page, make_staff, transactional_db):
+    """The office's admin types last month's hours and the year's budget on the figures page,
+    sees them in the costs table, and is told why an empty form is refused."""
+    office = build_office("giessen")
+    history(office, make_staff)
+    admin = make_staff(office, Role.OFFICE_ADMIN)
+    page = open_page(f"/staff/giessen/insights/{PERIOD}", "desktop", locale="de-DE")
+    sign_in_any(page, admin)
+    page.wait_for_url("**/staff/giessen/insights/**")
+    page.locator("#id_hours-first_day").fill("2026-11-01")
+    page.locator("#id_hours-last_day").fill("2026-11-30")
+    page.locator("#id_hours-hours").fill("300")
+    page.locator("#id_hours-note").fill("Dienstplan November")
+    page.locator("button[name=kind][value=hours]").click()
+    page.wait_for_url("**/insights/#costs")
+    page.goto(page.url.split("#")[0] + PERIOD)
+    page.locator("#id_budget-amount").fill("36500")
+    page.locator("#id_budget-first_day").fill("2026-01-01")
+    page.locator("#id_budget-last_day").fill("2026-12-31")
+    page.locator("button[name=kind][value=budget]").click()
+    page.wait_for_url("**/insights/#costs")
+    page.goto(page.url.split("#")[0] + PERIOD)
+    entries = page.locator("#cost-entries")
+    expect(entries).to_contain_text("Dienstplan November")
+    expect(entries).to_contain_text("36500.00 €")
+    # One day of November's 300 h is 10.0 h; of the year's 36,500 € it is 100.00 €; six
+    # clients served: 10 h × 60 / 6 = 100.0 minutes each.
+    costs = page.locator("#table-costs")
+    expect(costs.locator("tr", has_text=german("Staff minutes per client served"))).to_contain_text(
+        "100.0"
+    )
+    expect(costs.locator("tbody tr").nth(5)).to_have_text(
+        f"{german('Programme budget')}100.00 €", use_inner_text=False
+    )
+    assert_accessible(page)
+    page.locator("#id_budget-amount").fill("")
+    page.locator("button[name=kind][value=budget]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_budget-amount-error")).to_be_visible()
+    expect(page.locator("#id_budget-first_day")).to_have_value("2026-01-01")  # kept
+    assert_accessible(page)

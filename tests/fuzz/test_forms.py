@@ -7,6 +7,7 @@ query parameter. No answer may be a 5xx, and a refused request (4xx) changes not
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -38,6 +39,8 @@ from schalter.callbacks.requests import callback_request
 from schalter.callbacks.settings import MailboxValues, PatternValues, mailbox_save, pattern_save
 from schalter.content.models import OfficeNotice
 from schalter.content.services import office_notice_create
+from schalter.insights.costs import staff_hours_add
+from schalter.insights.models import ProgrammeBudget, StaffHours
 from schalter.interpreters import services as interpreters
 from schalter.interpreters.models import (
     Assignment,
@@ -151,6 +154,12 @@ def build_world(office, bookable, now) -> World:
         acting_user=CLIENT,
     )
     issued = visits.ticket_issue_walk_in(office=office, group=group, now=now, acting_user=CLIENT)
+    # Last month's staff hours for the Bilanz: the figures page shows its withdraw button.
+    month_last = now.date().replace(day=1) - timedelta(days=1)
+    staff_hours_add(
+        office=office, first_day=month_last.replace(day=1), last_day=month_last,
+        hours=Decimal("310"), acting_user=COMMAND, now=now,
+    )  # fmt: skip
     office_part_switch(office=office, name=CALLBACKS, on=True, acting_user=COMMAND)
     requested = callback_request(
         office=office,
@@ -356,6 +365,7 @@ POST_ONLY = [
     "insights_naming",  # the consent button on the figures page
     "interpreter_budget_update", "interpreter_callback_request",
     "invitation_withdraw",  # its button sits on the members page
+    "insights_costs", "insights_cost_delete",  # the Bilanz's costs forms on the figures page
 ]  # fmt: skip
 PUBLIC_PAGES = [
     "office", "offices", "first-visit", "service", "book", "book-service", "book-details",
@@ -432,6 +442,8 @@ def snapshot() -> dict:
             "windows": sorted(AvailabilityWindow.objects.values_list("pk", flat=True)),
             "exceptions": sorted(AvailabilityException.objects.values_list("pk", flat=True)),
             "budgets": sorted(InterpreterBudget.objects.values_list("pk", "amount")),
+            "staff_hours": sorted(StaffHours.objects.values_list("pk", "hours", "first_day")),
+            "programme": sorted(ProgrammeBudget.objects.values_list("pk", "amount", "first_day")),
             "assignments": sorted(
                 Assignment.across_offices.values_list("pk", "state", "reported_end", "km")
             ),

@@ -62,7 +62,7 @@ CORE = {
             *("appointment_block_delete", "appointment_mass_cancel", "appointment_conflicts"),
             *("audit_export", "office_settings", "office_logo", "hours", "special_hours_delete"),
             *("insights", "insights_export", "insights_naming"),  # issue 17: every office's figures
-            *("insights_bilanz",),  # issue 17: the office's Bilanz
+            *("insights_bilanz", "insights_costs", "insights_cost_delete"),  # issue 17: Bilanz
             *("invitation_withdraw", "retention"),  # issue 13: staff, the retention report
         )
     ),

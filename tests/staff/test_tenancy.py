@@ -1,6 +1,7 @@
 """Staff of one office get a 404 for another office's objects, on every staff URL with an id."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -19,6 +20,8 @@ from schalter.appointments.models import (
 )
 from schalter.callbacks.parts import CALLBACKS
 from schalter.callbacks.settings import MailboxValues, PatternValues, mailbox_save, pattern_save
+from schalter.insights.costs import staff_hours_add
+from schalter.insights.models import StaffHours
 from schalter.offices.models import Closure, Desk, Location, SpecialHours
 from schalter.offices.services import closure_add, office_part_switch, special_hours_set
 
@@ -40,7 +43,10 @@ def staff_patterns_with_ids() -> list[str]:
 
 
 # URL arguments besides the office and the id, per URL name.
-OTHER_KWARGS = {"staff:content_text": {"kind": "office", "field": "directions"}}
+OTHER_KWARGS = {
+    "staff:content_text": {"kind": "office", "field": "directions"},
+    "staff:insights_cost_delete": {"kind": "hours"},  # the Bilanz's staff hours (issue 17)
+}
 
 
 def id_kwargs(url_name: str, pk: int) -> dict:
@@ -90,6 +96,16 @@ def object_of(office, url_name: str) -> int:
                 created_at=datetime.datetime(2029, 1, 1, tzinfo=datetime.UTC),
                 expires_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
             ).pk
+        if url_name == "staff:insights_cost_delete":  # staff hours entered for the Bilanz
+            entry = StaffHours.objects.filter(office=office).first() or staff_hours_add(
+                office=office,
+                first_day=datetime.date(2030, 1, 1),
+                last_day=datetime.date(2030, 1, 31),
+                hours=Decimal(310),
+                acting_user=COMMAND,
+                now=datetime.datetime(2030, 2, 1, tzinfo=datetime.UTC),
+            )
+            return entry.pk
         if url_name == "staff:screen":
             from schalter.visits.services import screen_create
 
@@ -281,6 +297,7 @@ def test_every_staff_url_with_an_id_is_covered():
         "staff:content_text",
         "staff:desk",
         "staff:group",
+        "staff:insights_cost_delete",
         "staff:interpreter_callback_request",
         "staff:interpreter_mode_update",
         "staff:interpreter_pool_member",

@@ -43,6 +43,7 @@ from schalter.callbacks import settings as callback_settings
 from schalter.callbacks.incoming import Audio, Incoming
 from schalter.callbacks.requests import callback_request
 from schalter.catalog.models import Service
+from schalter.insights import costs as insights_costs
 from schalter.interpreters import services as interpreter_services
 from schalter.knowledge import services as knowledge_services
 from schalter.offices import selectors as office_selectors
@@ -141,6 +142,15 @@ def world_of(office: Office, make_staff) -> World:
         ("invitation", "staff:invitation_withdraw"),
     ]:
         world[kind] = object_of(office, url_name)
+    # The Bilanz's costs (issue 17): January's staff hours.
+    world["staff_hours"] = insights_costs.staff_hours_add(
+        office=office,
+        first_day=datetime.date(2031, 1, 1),
+        last_day=datetime.date(2031, 1, 31),
+        hours=Decimal(310),
+        acting_user=COMMAND,
+        now=MONDAY_9,
+    ).pk
     # Knowledge (issue 16): a private draft article of the office.
     draft = knowledge_services.article_create(
         office=office, title="Intern", body="Nur hier.", effective_from=today, acting_user=COMMAND
@@ -775,6 +785,29 @@ STAFF_WALK: dict[str, tuple[Walk, ...]] = {
         Walk(C.MANAGE_OFFICE, bodies=lambda w: [{"named": "1"}], methods=POST_ONLY),
     ),
     "staff:insights_bilanz": (Walk(C.VIEW_INSIGHTS, methods=GET_ONLY),),
+    # The Bilanz's costs: entered by the office's admin; a withdraw names the entry by id.
+    "staff:insights_costs": (
+        Walk(
+            C.MANAGE_OFFICE,
+            bodies=lambda w: [
+                {
+                    "kind": "hours",
+                    "hours-first_day": "2031-02-01",
+                    "hours-last_day": "2031-02-28",
+                    "hours-hours": "300",
+                }
+            ],
+            methods=POST_ONLY,
+        ),
+    ),
+    "staff:insights_cost_delete": (
+        Walk(
+            C.MANAGE_OFFICE,
+            ids=lambda w: {"kind": "hours", "pk": w["staff_hours"]},
+            bodies=lambda w: [{}],
+            methods=POST_ONLY,
+        ),
+    ),
     # Planning (issue 18): the what-if page takes no ids; its form names a weekday only.
     "staff:planning": (
         Walk(
