@@ -140,3 +140,15 @@ def test_a_name_that_looks_like_a_formula_is_text_in_the_cost_report(
     cell = sheet.cell(row=2, column=4)
     assert cell.data_type == "s" and cell.value == "'" + FORMULA
     assert Decimal(str(sheet.cell(row=2, column=7).value)) == Decimal("249.30")  # still a number
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1-1", "99999999999999999999-1"])
+def test_a_month_out_of_range_is_this_month_not_an_error(staff_client, office, reported, month):
+    client = staff_client(office)
+    for url in (
+        f"/staff/{office.slug}/interpreters/?month={month}",
+        f"/staff/{office.slug}/interpreters/costs.csv?month={month}",
+        f"/staff/{office.slug}/interpreters/costs.xlsx?month={month}",
+        f"/staff/{office.slug}/interpreters/{reported.pk}/statement.pdf?month={month}",
+    ):
+        assert client.get(url).status_code == 200, url
