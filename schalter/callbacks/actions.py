@@ -10,3 +10,5 @@ ANONYMISED = "callbacks.retention.anonymised"
 UNREACHABLE_TOLD = "callbacks.callback.unreachable_told"
 # A staff member played a message: a read of a client record (privacy/reads.py lists these).
 PLAYED = "callbacks.callback.played"
+# A staff member opened a callback's page (number, name, notes): a read of a client record too.
+VIEWED = "callbacks.callback.viewed"
