@@ -54,6 +54,7 @@ from schalter.locks import bounded_lock_wait
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
+from schalter.text import one_line
 
 # How long she has to answer a request before it goes to the next (the tick escalates).
 ANSWER_WITHIN = timedelta(hours=4)
@@ -113,7 +114,7 @@ def interpreter_create(
     if unknown_modes or not modes:
         raise InterpreterError(_("Choose on site, phone or video."), field="modes")
     interpreter = Interpreter(
-        name=name,
+        name=one_line(name),
         email=email.strip().lower(),
         phone=phone,
         languages=languages_validate(languages),
