@@ -1,6 +1,7 @@
 """KERN UX classes and ARIA wiring for every form field, in one place."""
 
 from django import forms, template
+from django.core.exceptions import ValidationError
 from django.db.models import fields as model_fields
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -15,13 +16,29 @@ DJANGO_BLANK_LABELS = {str(model_fields.BLANK_CHOICE_LABEL), model_fields.BLANK_
 
 register = template.Library()  # {% load kern %} (TEMPLATES' "libraries" in the settings)
 
+# Years a typed date or moment may have. Django takes 1 to 9999, but 9999-12-31 has no next day
+# and an office's midnight of 0001-01-01 lies before year 1 in UTC: a period's bounds would
+# overflow (a 500) instead of the form refusing the day.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def within_calendar(value) -> None:
+    """Refuse a date or moment outside EARLIEST_YEAR..LATEST_YEAR as an invalid date."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(forms.DateField.default_error_messages["invalid"], code="invalid")
+
 
 class KernFormMixin:
+    """Every form of Schalter: KERN classes and ARIA wiring, and dates within the calendar
+    (`within_calendar`)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
             _translate_blank_choice(field)
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(within_calendar)
             if isinstance(widget, forms.RadioSelect):
                 widget.attrs.setdefault("class", "kern-form-check__radio")
             elif isinstance(widget, forms.CheckboxSelectMultiple):

@@ -42,3 +42,20 @@ def is_clean(text: str, *, multiline: bool = True) -> bool:
         normalised = " ".join(normalised.split())
     normalised = "\n".join(line.rstrip() for line in normalised.strip().split("\n"))
     return sanitise(text, multiline=multiline) == normalised
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV and XLSX alike).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A value as an export's cell: text a spreadsheet would run as a formula gets a leading
+    apostrophe (text that is a number, such as "-3.5", stays); numbers and dates stay as they are.
+    The one rule for every CSV and XLSX export."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return f"'{value}"
+    return value

@@ -313,6 +313,9 @@ def test_logs_keep_no_capability_nor_person_of_a_failed_request(
         ("Not Found: /giessen/kiosk/eingang/ticket/t0k3n-value/", "/giessen/kiosk/eingang/"),
         ("WebSocket /ws/giessen/ticket/t0k3n-value/ rejected", "/ws/giessen/ticket/"),
         ("Not Found: /ar/giessen/ticket/t0k3n-value/ticket.pdf", "/ar/giessen/ticket/"),
+        ("GET /de/interpreter/sign-in/t0k3n-value/ 200", "GET /de/interpreter/sign-in/"),
+        ("GET /fa/giessen/callback/t0k3n-value/withdraw/ 200", "/fa/giessen/callback/"),
+        ("Not Found: /de/giessen/feedback/t0k3n-value/", "/de/giessen/feedback/"),
         ("GET /giessen/kiosk/eingang/?key=s3cret-kiosk&x=1", "&x=1"),
         ("GET /api/v1/x?token=s3cret&lang=de", "&lang=de"),
         ("headers: {'Authorization': 'Bearer s3cret'}", "headers"),
@@ -345,5 +348,7 @@ def test_redaction_leaves_ordinary_lines_alone():
         "overloaded: refused 12 requests with 503 (more than 100 in flight)",
         "GET /de/giessen/services/residence-permit/ 200 12ms",
         "GET /static/kern/kern.min.css 200",
+        "GET /de/giessen/callback/ 200 12ms",
+        "GET /staff/giessen/callbacks/17/ 200",
     ]:
         assert redact(line) == line

@@ -19,3 +19,5 @@ MAILBOX_ENABLED = "callbacks.mailbox.enabled"
 PATTERN_ADDED = "callbacks.pattern.added"
 PATTERN_CHANGED = "callbacks.pattern.changed"
 PATTERN_DELETED = "callbacks.pattern.deleted"
+# A staff member opened a callback's page (number, name, notes): a read of a client record too.
+VIEWED = "callbacks.callback.viewed"

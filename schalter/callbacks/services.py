@@ -42,6 +42,7 @@ from schalter.callbacks.tasks import callback_acknowledge_task, callback_unreach
 from schalter.locks import bounded_lock_wait
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
+from schalter.text import one_line, sanitise
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _create(office: Office, incoming: Incoming, now: datetime, *, acting_user: A
         withheld=incoming.withheld,
         needs_review=bool(reasons),
         review_reasons=reasons,
-        caller_name=incoming.caller_name[:120],
+        caller_name=one_line(incoming.caller_name)[:120],
         language=incoming.language,
         service_id=incoming.service_id,
         preferred_windows=list(incoming.preferred_windows),
@@ -279,7 +280,7 @@ def callback_attempt_record(
                 at=now,
                 by=_agent(acting_user=acting_user),
                 outcome=outcome,
-                note=note[:500],
+                note=sanitise(note)[:500],
                 follow_up_at=follow_up_at,
             )
             attempt.full_clean(exclude=["office", "callback", "by"])

@@ -11,6 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 from schalter.insights.dashboard import Table
+from schalter.text import spreadsheet_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,17 +23,7 @@ class _Echo:
 
 def _cells(row) -> list[str]:
     # Text beginning like a formula is quoted: a spreadsheet must not run it.
-    return [
-        f"'{c}" if str(c)[:1] in ("=", "+", "-", "@") and not _number(c) else str(c) for c in row
-    ]
-
-
-def _number(value: object) -> bool:
-    try:
-        float(str(value))
-    except ValueError:
-        return False
-    return True
+    return [str(spreadsheet_cell(str(c))) for c in row]
 
 
 def csv_rows(table: Table) -> Iterator[str]:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from schalter.interpreters.languages import language_name
 from schalter.interpreters.models import Mode
 from schalter.interpreters.selectors import CostReport
+from schalter.text import spreadsheet_cell
 
 
 def cost_table(report: CostReport) -> list[list[object]]:
@@ -50,7 +51,9 @@ def cost_table(report: CostReport) -> list[list[object]]:
 
 def _cell(value: object) -> str:
     return (
-        f"{value:.2f}" if hasattr(value, "quantize") and not isinstance(value, int) else str(value)
+        f"{value:.2f}"
+        if hasattr(value, "quantize") and not isinstance(value, int)
+        else str(spreadsheet_cell(value))
     )
 
 
@@ -68,7 +71,7 @@ def cost_report_xlsx(report: CostReport) -> bytes:
     assert sheet is not None
     sheet.title = report.month.strftime("%Y-%m")
     for row in cost_table(report):
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(value) for value in row])
     for line in sheet.iter_rows(min_col=7, max_col=7):
         for cell in line:
             cell.number_format = "#,##0.00"

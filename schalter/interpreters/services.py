@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
 from schalter.accounts.services import Actor, audit_record
-from schalter.appointments.errors import Busy
+from schalter.appointments import ratelimit
+from schalter.appointments.errors import Busy, RateLimited
 from schalter.interpreters import actions, selectors
 from schalter.interpreters.errors import (
     AvailabilityOverlap,
@@ -48,11 +49,13 @@ from schalter.interpreters.models import (
 from schalter.interpreters.notifications import client_mail_task, interpreter_mail_task
 from schalter.interpreters.parts import INTERPRETERS
 from schalter.interpreters.races import locks_on, race_window
+from schalter.interpreters.signin import LINK_REQUEST_WINDOW_SECONDS, LINK_REQUESTS_PER_MAILBOX
 from schalter.locks import bounded_lock_wait
 from schalter.offices.day_changes import day_changed
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
+from schalter.text import one_line
 
 # How long she has to answer a request before it goes to the next (the tick escalates).
 ANSWER_WITHIN = timedelta(hours=4)
@@ -112,7 +115,7 @@ def interpreter_create(
     if unknown_modes or not modes:
         raise InterpreterError(_("Choose on site, phone or video."), field="modes")
     interpreter = Interpreter(
-        name=name,
+        name=one_line(name),
         email=email.strip().lower(),
         phone=phone,
         languages=languages_validate(languages),
@@ -600,10 +603,21 @@ def assignment_report(
     return current
 
 
-def sign_in_link_request(*, email: str) -> None:
-    """Mail a sign-in link to an active interpreter with this address; nothing otherwise (the
-    page answers alike, so it tells nobody who is in the pool)."""
-    interpreter = Interpreter.objects.filter(email=email.strip().lower(), active=True).first()
+def sign_in_link_request(*, email: str, now: datetime) -> None:
+    """Mail a sign-in link to an active interpreter with this address; nothing otherwise, and
+    nothing beyond LINK_REQUESTS_PER_MAILBOX an hour (the page answers alike, so it tells nobody
+    who is in the pool, and a flood of requests does not flood her mailbox)."""
+    email = email.strip().lower()
+    try:
+        ratelimit.hit(
+            f"interpreter-link:{email}",
+            limit=LINK_REQUESTS_PER_MAILBOX,
+            window_seconds=LINK_REQUEST_WINDOW_SECONDS,
+            now=now,
+        )
+    except RateLimited:
+        return
+    interpreter = Interpreter.objects.filter(email=email, active=True).first()
     if interpreter is not None:
         interpreter_mail_task.enqueue("sign_in", interpreter.pk, None)
 

@@ -12,6 +12,11 @@ from schalter.interpreters.models import Interpreter, SignInLink
 from schalter.tokens import token_hash, token_matches
 
 LINK_LIFETIME = timedelta(minutes=30)
+# Asking for a link (public:interpreter): per mailbox, above this nothing more is sent (silently,
+# so the page still tells nobody who is in the pool); per address, above this the page says 429.
+LINK_REQUESTS_PER_MAILBOX = 3
+LINK_REQUESTS_PER_ADDRESS = 10
+LINK_REQUEST_WINDOW_SECONDS = 3600
 
 
 def sign_in_link_issue(*, interpreter: Interpreter, now: datetime) -> str:

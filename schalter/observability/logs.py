@@ -4,6 +4,7 @@
 whichever logger wrote it (Django's request logger writes the path of each 404 and 500, with
 the manage link's booking code and token in it). It rewrites the message and the traceback:
 the booking code and token of booking links, ticket tokens (also of kiosks and WebSockets),
+interpreter sign-in, callback status and survey tokens,
 `key=`/`token=`-like query parameters, Authorization and cookie values, e-mail addresses,
 long hexadecimal or base64 runs (tokens and keys wherever they show up), and the row values
 PostgreSQL quotes in constraint errors (a booking's name and e-mail)."""
@@ -27,6 +28,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Tickets: /<lang>/<office>/ticket/<token>/..., /<office>/kiosk/<kiosk>/ticket/<token>/,
     # /ws/<office>/ticket/<token>/.
     (re.compile(r"(/ticket/)[^/?#\s\"']+"), rf"\1{REDACTED}"),
+    # The interpreter's sign-in link, a caller's callback status link, a survey link:
+    # /<lang>/interpreter/sign-in/<token>/, /<lang>/<office>/{callback,feedback}/<token>/.
+    (re.compile(r"(/(?:sign-in|callback|feedback)/)[^/?#\s\"']+"), rf"\1{REDACTED}"),
     # Query parameters that carry a capability or a person's data.
     (
         re.compile(

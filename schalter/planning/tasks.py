@@ -4,17 +4,30 @@ shared cache under a key of the office and a random run token, so no web worker 
 
 import secrets
 from dataclasses import asdict
+from datetime import datetime
 
 from django.core.cache import cache
 from django.tasks import task
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from schalter.appointments import ratelimit
 from schalter.offices.models import Office
 from schalter.planning import selectors
 from schalter.planning.whatif import Comparison, Knobs, compare
 
 RUN_SECONDS = 3600  # how long a run's state is kept
+# Simulations an office's staff may start in an hour (what-if runs, short or queued, and the
+# plans page's search): each is bounded, but without a count a reload loop or a script kept web
+# workers and the task queue simulating for hours.
+SIMULATIONS_PER_HOUR = 20
+
+
+def simulation_count(*, office: Office, now: datetime) -> None:
+    """Count one simulation started for `office`; RateLimited (a Refusal, 429) above the limit."""
+    ratelimit.hit(
+        f"planning-run:{office.pk}", limit=SIMULATIONS_PER_HOUR, window_seconds=3600, now=now
+    )
 
 
 def run_token() -> str:

@@ -11,11 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from schalter.accounts.actors import CLIENT
+from schalter.appointments import ratelimit
+from schalter.appointments.errors import RateLimited
 from schalter.errors import Refusal
 from schalter.interpreters import selectors, services
 from schalter.interpreters.languages import language_name
 from schalter.interpreters.models import Assignment, AssignmentState, Interpreter, Mode
-from schalter.interpreters.signin import sign_in_link_use
+from schalter.interpreters.signin import (
+    LINK_REQUEST_WINDOW_SECONDS,
+    LINK_REQUESTS_PER_ADDRESS,
+    sign_in_link_use,
+)
 from schalter.offices.localtime import local_time
 from schalter.public.interpreter_forms import ReportForm, SignInRequestForm
 
@@ -63,11 +69,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if interpreter is not None:
         return _home(request, interpreter)
     form = SignInRequestForm(request.POST or None)
-    sent = False
+    sent, error, status = False, "", 200
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_request(email=form.cleaned_data["email"])
-        sent = True
-    return render(request, "public/interpreters/sign_in_request.html", {"form": form, "sent": sent})
+        now = timezone.now()
+        try:
+            ratelimit.hit(
+                f"interpreter-link:ip:{ratelimit.client_address(request)}",
+                limit=LINK_REQUESTS_PER_ADDRESS,
+                window_seconds=LINK_REQUEST_WINDOW_SECONDS,
+                now=now,
+            )
+        except RateLimited as refusal:
+            error, status = str(refusal.message), refusal.status
+        else:
+            services.sign_in_link_request(email=form.cleaned_data["email"], now=now)
+            sent = True
+    return render(
+        request,
+        "public/interpreters/sign_in_request.html",
+        {"form": form, "sent": sent, "error": error},
+        status=status,
+    )
 
 
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:

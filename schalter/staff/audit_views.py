@@ -25,11 +25,10 @@ from schalter.offices.localtime import local_midnight, local_time
 from schalter.offices.models import Office
 from schalter.staff.guards import office_view
 from schalter.staff.navigation import office_render
+from schalter.text import spreadsheet_cell
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
-# Cells a spreadsheet would run as a formula get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditFilterForm(KernFormMixin, forms.Form):
@@ -112,7 +111,7 @@ def audit_log(request: HttpRequest, office: Office) -> HttpResponse:
 
 
 def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    return str(spreadsheet_cell(value))
 
 
 class _Echo:

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schalter.accounts.roles import Capability
+from schalter.accounts.services import audit_record
 from schalter.appointments import selectors as appointment_selectors
 from schalter.appointments import services as appointment_services
 from schalter.appointments.errors import AlreadyBooked
 from schalter.appointments.models import Channel
+from schalter.callbacks import actions
 from schalter.callbacks.models import AttemptOutcome, Callback, State
 from schalter.callbacks.services import (
     callback_attempt_record,
@@ -160,7 +162,10 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
 @require_GET
 @office_view(C.WORK_CALLBACKS)
 def callback(request: HttpRequest, office: Office, pk: int) -> HttpResponse:
-    return _detail(request, office, owned_by(office, Callback, pk, "service"))
+    found = owned_by(office, Callback, pk, "service")
+    # The page shows the caller's number, name and notes: a read of a client record.
+    audit_record(office=office, acting_user=request.user, action=actions.VIEWED, target=found)
+    return _detail(request, office, found)
 
 
 @require_POST

@@ -51,12 +51,16 @@ ROWS_PER_PAGE = 12
 
 
 def _month(request: HttpRequest, office: Office) -> date:
+    """The asked month (YYYY-MM), else this one; years far out would overflow the month's
+    bounds (9999-12 has no following month), so only 2000-2999 are taken."""
     raw = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in raw.split("-"))
-        return date(year, month, 1)
+        if 2000 <= year <= 2999:
+            return date(year, month, 1)
     except ValueError:
-        return local_date(office, timezone.now()).replace(day=1)
+        pass
+    return local_date(office, timezone.now()).replace(day=1)
 
 
 @require_GET

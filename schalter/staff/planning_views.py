@@ -184,7 +184,13 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
         token = "" if not token else "unknown"
     if request.method == "POST":
         form = WhatIfForm(request.POST, weekdays=weekdays)
-        if form.is_valid():
+        try:
+            if form.is_valid():
+                tasks.simulation_count(office=office, now=timezone.now())
+        except Refusal as refusal:
+            form.add_error(None, str(refusal.message))
+            status = refusal.status
+        if form.is_valid() and status == 200:
             data = form.cleaned_data
             if data["weekday"] != weekday:
                 baseline = selectors.office_baseline(office, data["weekday"], today)
@@ -206,7 +212,7 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
             comparison = tasks.whatif_run(office, data["weekday"], knobs, tasks.run_token())
             if comparison is not None:
                 context |= _figures(comparison, baseline.opens)
-        else:
+        elif status == 200:
             status = 400
     else:
         initial = knobs_of(baseline.scenario)
@@ -261,6 +267,12 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
     weekday = int(asked) if asked.isdigit() and int(asked) in weekdays else weekdays[0]
     baseline = selectors.office_baseline(office, weekday, timezone.localdate())
     assert baseline is not None
+    try:
+        tasks.simulation_count(office=office, now=timezone.now())
+    except Refusal as refusal:
+        messages.error(request, str(refusal.message))
+        url = reverse("staff:planning", kwargs={"office": office.slug})
+        return HttpResponseRedirect(f"{url}?weekday={weekday}", status=303)
     report = optimise(
         baseline.scenario,
         baseline.plan,

@@ -223,3 +223,11 @@ def test_round_trips_per_voicemail_are_pinned(office, recordings):
             assert outcome.status == "created"
             counts.append(len(queries))
     assert counts[1:] == [9, 9]
+
+
+def test_a_callers_name_is_one_line_of_plain_text(tmp_path, office, recordings):
+    """The name comes from a stranger's phone (the mail's caller-id): it is kept by the one rule
+    for typed text (schalter.text), one line without tags, overrides or invisible characters."""
+    mail = asterisk_mail(recordings["wav"], to=ADDRESS, name="<b>Jane</b>\t\u202eDoe\u200b")
+    [line] = ingest(tmp_path, mail)
+    assert the_callback(line).caller_name == "Jane Doe"

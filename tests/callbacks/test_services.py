@@ -166,3 +166,17 @@ def test_dedup_key_is_unique_per_office_in_the_database(office):
         Callback.objects.create(
             office=office, source="voicemail", dedup_key="msgid:<1@pbx>", received_at=NOW
         )
+
+
+def test_an_attempts_note_is_kept_by_the_rule_for_typed_text(office, make_staff):
+    callback = receive(office).callback
+    agent = make_staff(office, "caseworker")
+    services.callback_claim(office=office, now=NOW, acting_user=agent)
+    done = services.callback_attempt_record(
+        callback=callback,
+        outcome="busy",
+        now=NOW,
+        acting_user=agent,
+        note="<i>besetzt</i>\u202e, später\r\nnochmal\x00",
+    )
+    assert done.attempt.note == "besetzt, später\nnochmal"

@@ -74,3 +74,23 @@ def test_an_office_without_data(office, other_office, staff_client):
     text = pdf_text(client.get(f"/staff/{other_office.slug}/insights/bilanz.pdf").content)
     assert german("No recorded visits in this period.") in text
     assert german("No data in this period.") in text
+
+
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_an_error(
+    office, staff_client, make_staff
+):
+    """9999-12-31 has no next day and an office's midnight of 0001-01-01 lies before year 1 in
+    UTC: every period form refuses such days (the page says why) instead of overflowing (500)."""
+    lead = staff_client(office, Role.TEAM_LEAD)
+    ministry = staff_client(None, Role.MINISTRY)
+    for first, last in (("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-05")):
+        query = f"first={first}&last={last}"
+        for client, url in (
+            (lead, f"/staff/{office.slug}/insights/?{query}"),
+            (lead, f"/staff/{office.slug}/insights/export/?{query}&table=days&kind=csv"),
+            (lead, f"/staff/{office.slug}/insights/bilanz.pdf?{query}"),
+            (ministry, f"/staff/figures/?{query}"),
+            (ministry, f"/staff/figures/offices.csv?{query}"),
+            (ministry, f"/staff/figures/bilanz.pdf?{query}"),
+        ):
+            assert client.get(url).status_code in (200, 400), url

@@ -173,3 +173,16 @@ def test_only_her_own_assignment_can_be_reported(office, confirmed):
     bahar = make_interpreter({office: Decimal(20)}, name="Bahar")
     with pytest.raises(RequestWentElsewhere):
         report(bahar, confirmed)
+
+
+def test_her_name_is_one_line_of_plain_text(office):
+    """Her name is shown on staff pages and her statements and written into cost reports: the one
+    rule for typed text (schalter.text) keeps it without tags, overrides or line breaks."""
+    vida = services.interpreter_create(
+        name="<b>Vida</b>\u202e\n Rahimi",
+        email="vida@example.org",
+        languages=["prs"],
+        modes=["on_site"],
+        acting_user=COMMAND,
+    )
+    assert vida.name == "Vida Rahimi"

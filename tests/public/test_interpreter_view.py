@@ -13,7 +13,12 @@ from django.urls import NoReverseMatch, reverse
 from schalter.accounts.actors import COMMAND
 from schalter.interpreters import services
 from schalter.interpreters.models import Assignment, AssignmentEvent, AssignmentState
-from schalter.interpreters.signin import LINK_LIFETIME, sign_in_link_issue
+from schalter.interpreters.signin import (
+    LINK_LIFETIME,
+    LINK_REQUESTS_PER_ADDRESS,
+    LINK_REQUESTS_PER_MAILBOX,
+    sign_in_link_issue,
+)
 from tests.interpreters.conftest import NOW, TUESDAY_9, make_interpreter
 from tests.staff.test_tenancy_walk import every_route
 
@@ -84,6 +89,22 @@ def test_a_link_is_mailed_only_to_an_interpreter(client, two, mailoutbox):
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["amina@example.org"]
     link = next(line for line in mailoutbox[0].body.splitlines() if "/interpreter/sign-in/" in line)
     assert client.post(link[link.index("/de/") :]).status_code == 302
+
+
+def test_a_flood_of_link_requests_mails_her_a_few_times_only(client, two, mailoutbox):
+    """Asking for her link again and again (from many addresses) must not flood her mailbox; the
+    page answers alike, so it still tells nobody who is in the pool."""
+    for n in range(LINK_REQUESTS_PER_ADDRESS + 5):
+        answer = client.post(HOME, {"email": "amina@example.org"}, REMOTE_ADDR=f"192.0.2.{n}")
+        assert answer.status_code == 200 and answer.context["sent"] is True
+    assert len(mailoutbox) == LINK_REQUESTS_PER_MAILBOX
+
+
+def test_one_address_asking_for_many_links_is_turned_away(client, two, mailoutbox):
+    for n in range(LINK_REQUESTS_PER_ADDRESS):
+        assert client.post(HOME, {"email": f"x{n}@example.org"}).status_code == 200
+    answer = client.post(HOME, {"email": "amina@example.org"})
+    assert answer.status_code == 429 and mailoutbox == []
 
 
 def test_she_sees_her_assignments_across_offices_and_nothing_of_the_case(

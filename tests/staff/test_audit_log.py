@@ -164,3 +164,10 @@ def test_a_caseworker_reads_no_audit_log(office, staff_client):
     caseworker = staff_client(office, Role.CASEWORKER)
     assert caseworker.get("/staff/giessen/audit/").status_code == 403
     assert caseworker.get("/staff/giessen/audit/export.csv").status_code == 403
+
+
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_an_error(office, staff_client):
+    client = staff_client(office)
+    for since, until in (("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-05")):
+        for url in (f"/staff/{office.slug}/audit/", f"/staff/{office.slug}/audit/export.csv"):
+            assert client.get(f"{url}?since={since}&until={until}").status_code == 400, url

@@ -188,3 +188,14 @@ def test_another_offices_callback_is_404(staff_client, office, other_office):
     with scopes_disabled():
         assert Callback.objects.get(pk=foreign.pk).state == State.OPEN
     assert not AuditEvent.objects.filter(action="callbacks.callback.played").exists()
+
+
+def test_opening_a_callback_is_audited_as_a_read(staff_client, office):
+    """A callback's page shows the caller's number, name and notes: a read of a client record,
+    like an appointment's page, which the data protection officer sees."""
+    callback = voicemail(office, 1)
+    client = staff_client(office, Role.CALLBACK_AGENT)
+    assert client.get(url(office, pk=callback.pk)).status_code == 200
+    viewed = AuditEvent.objects.get(action="callbacks.callback.viewed")
+    assert viewed.target_id == str(callback.pk) and viewed.actor is not None
+    assert [event.action for event in record_reads(office=office)] == ["callbacks.callback.viewed"]

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from schalter.accounts.actors import CLIENT, COMMAND
 from schalter.interpreters import services
-from schalter.interpreters.models import AssignmentState
+from schalter.interpreters.models import AssignmentState, Interpreter
 from schalter.offices.services import office_part_switch
 from tests.interpreters.conftest import NOW, TUESDAY_9, make_interpreter
 from tests.printing.conftest import pdf_text
@@ -117,3 +117,38 @@ def test_staff_switch_an_unfound_request_to_video(staff_client, office):
     assignment.refresh_from_db()
     assert assignment.mode == "video" and assignment.state == AssignmentState.PROPOSED
     assert assignment.interpreter.name == "Vida"
+
+
+FORMULA = '=HYPERLINK("https://evil.example/","Amina")'
+
+
+def test_a_name_that_looks_like_a_formula_is_text_in_the_cost_report(
+    staff_client, office, reported
+):
+    """Names are typed by people: in the CSV and the XLSX a cell starting with = + - @ must stay
+    text, or a spreadsheet runs it (formula injection)."""
+    Interpreter.objects.filter(pk=reported.pk).update(name=FORMULA)
+    client = staff_client(office)
+    url = f"/staff/{office.slug}/interpreters/costs"
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"{url}.csv?month=2026-03").content.decode()), delimiter=";"
+        )
+    )
+    assert rows[1][3] == "'" + FORMULA
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}.xlsx?month=2026-03").content)).active
+    cell = sheet.cell(row=2, column=4)
+    assert cell.data_type == "s" and cell.value == "'" + FORMULA
+    assert Decimal(str(sheet.cell(row=2, column=7).value)) == Decimal("249.30")  # still a number
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1-1", "99999999999999999999-1"])
+def test_a_month_out_of_range_is_this_month_not_an_error(staff_client, office, reported, month):
+    client = staff_client(office)
+    for url in (
+        f"/staff/{office.slug}/interpreters/?month={month}",
+        f"/staff/{office.slug}/interpreters/costs.csv?month={month}",
+        f"/staff/{office.slug}/interpreters/costs.xlsx?month={month}",
+        f"/staff/{office.slug}/interpreters/{reported.pk}/statement.pdf?month={month}",
+    ):
+        assert client.get(url).status_code == 200, url

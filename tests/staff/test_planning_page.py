@@ -8,7 +8,8 @@ from django.test import override_settings
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.offices.services import office_part_switch
-from tests.conftest import make_bookable
+from schalter.planning.tasks import SIMULATIONS_PER_HOUR
+from tests.conftest import german, make_bookable
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,21 @@ def test_a_precise_run_goes_to_the_task_backend_and_the_page_polls(office, plann
     assert "100 simulated days" in done
     other = client.get(url(office) + "?run=unknown", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "no longer available" in other
+
+
+def test_simulations_an_office_starts_are_counted(office, planning_on, staff_client):
+    """Each run is bounded, but a reload loop must not keep the server simulating for hours:
+    what-if runs and the plans' search count together, per office and hour."""
+    client = staff_client(office, Role.TEAM_LEAD)
+    knobs = {"weekday": 0, "desks": 3, "open_minutes": 240, "walk_ins": "none", "slot_minutes": 0}
+    for _ in range(SIMULATIONS_PER_HOUR - 1):
+        assert client.post(url(office), knobs).status_code == 200
+    assert client.get(url(office) + "plans/?weekday=0").status_code == 200
+    refused = client.post(url(office), knobs)
+    assert (
+        refused.status_code == 429
+        and german("Too many attempts. Please wait a while and try again.")
+        in refused.content.decode()
+    )
+    plans = client.get(url(office) + "plans/?weekday=0")
+    assert plans.status_code == 303 and plans["Location"] == url(office) + "?weekday=0"
