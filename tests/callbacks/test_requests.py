@@ -14,7 +14,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.callbacks.models import Callback, CallbackEvent, Outcome, Source, State
 from schalter.callbacks.parts import CALLBACKS
-from schalter.callbacks.requests import callback_request_text_task
+from schalter.callbacks.requests import callback_request, callback_request_text_task
 from schalter.offices.services import office_part_switch
 from schalter.tokens import token_hash
 from tests.callbacks.conftest import callbacks_on
@@ -269,3 +269,23 @@ def test_the_text_with_the_link_goes_once_even_when_the_task_runs_again(
         callback = Callback.objects.get()
     assert callback_request_text_task.call(callback.pk, "https://x.example/") is False
     assert len(sms_gateway.received) == 1
+
+
+def test_a_request_without_a_link_maker_still_texts_her_status_link_in_her_language(
+    taking, sms_gateway, settings, django_capture_on_commit_callbacks
+):
+    """The demo and commands call callback_request without `link_for`: the text ended in
+    "See or withdraw your request: " and nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = callback_request(
+            office=taking,
+            number="0151 23456789",
+            language="uk",
+            service_id=None,
+            windows=[],
+            now=timezone.now(),
+            acting_user=COMMAND,
+        )
+    text = sms_gateway.received[0][1]["text"]
+    link = f"{settings.SCHALTER_PUBLIC_URL}/uk/{taking.slug}/callback/{requested.token}/"
+    assert text.endswith(link)
