@@ -289,3 +289,8 @@ def test_a_request_without_a_link_maker_still_texts_her_status_link_in_her_langu
     text = sms_gateway.received[0][1]["text"]
     link = f"{settings.SCHALTER_PUBLIC_URL}/uk/{taking.slug}/callback/{requested.token}/"
     assert text.endswith(link)
+
+
+def test_the_robot_check_widget_speaks_her_language_also_to_screen_readers(client, taking):
+    page = client.get(f"/uk/{taking.slug}/callback/").content.decode()
+    assert "ALTCHA (сайт розробника)" in page  # not the widget's own "Altcha (official website)"
