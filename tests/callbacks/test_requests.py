@@ -14,7 +14,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.callbacks.models import Callback, CallbackEvent, Outcome, Source, State
 from schalter.callbacks.parts import CALLBACKS
-from schalter.callbacks.requests import callback_request, callback_request_text_task
+from schalter.callbacks.requests import callback_request, callback_request_text_task, request_text
 from schalter.offices.services import office_part_switch
 from schalter.tokens import token_hash
 from tests.callbacks.conftest import callbacks_on
@@ -294,3 +294,17 @@ def test_a_request_without_a_link_maker_still_texts_her_status_link_in_her_langu
 def test_the_robot_check_widget_speaks_her_language_also_to_screen_readers(client, taking):
     page = client.get(f"/uk/{taking.slug}/callback/").content.decode()
     assert "ALTCHA (сайт розробника)" in page  # not the widget's own "Altcha (official website)"
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong", "right"),
+    [
+        ("uk", "до Понеділок", "Крайній термін: Понеділок"),
+        ("ru", "до Понедельник", "срок: Понедельник"),
+    ],
+)
+def test_the_deadline_reads_grammatically_in_ukrainian_and_russian(taking, language, wrong, right):
+    """ "до" asks for the genitive; the date formats give the weekday in the nominative."""
+    monday = datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
+    text = request_text(taking, monday, "https://x.example/", language)
+    assert wrong not in text and right in text
