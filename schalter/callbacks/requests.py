@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,7 @@ from schalter.callbacks.services import callback_close, callback_receive
 from schalter.callbacks.tasks import deadline_words, within_caps
 from schalter.callbacks.worklist import offers_service
 from schalter.languages import BY_CODE
+from schalter.links import public_url
 from schalter.offices.models import Office
 from schalter.sms import send_sms
 from schalter.tokens import token_hash
@@ -181,10 +183,18 @@ def callback_request(
         # The voicemail acknowledgement (queued by callback_receive) is replaced by the text
         # with her link: marked as sent here, so that task leaves it alone.
         Callback.objects.filter(pk=callback.pk, office=office).update(acknowledged_at=now)
-        link = link_for(token) if link_for else ""
+        link = link_for(token) if link_for else status_link(office, token, language)
         callback_id = callback.pk
         transaction.on_commit(lambda: callback_request_text_task.enqueue(callback_id, link))
     return Requested(callback, token)
+
+
+def status_link(office: Office, token: str, language: str) -> str:
+    """Her status page, absolute and in the language she chose, for the text message (where a
+    caller passes no `link_for`: the demo, a command)."""
+    with translation.override(language):
+        path = reverse("public:callback_status", kwargs={"office": office.slug, "token": token})
+    return public_url(path)
 
 
 def request_text(office: Office, deadline: datetime | None, link: str, language: str) -> str:

@@ -80,10 +80,10 @@ class DemoOffice:
 # practice office take callbacks; Gießen and Main-Kinzig-Kreis (which hired interpreters on a fee
 # basis) use interpreters; every office keeps a knowledge base. Parts not built yet follow.
 DEMO_PARTS = {
-    "giessen": ("booking", "queue", "interpreters", "knowledge"),
-    "darmstadt": ("booking", "queue", "knowledge"),
+    "giessen": ("booking", "queue", "interpreters", "knowledge", "planning"),
+    "darmstadt": ("booking", "queue", "knowledge", "planning"),
     "wiesbaden": ("booking", "queue", "callbacks", "knowledge"),
-    "offenbach": ("booking", "queue", "knowledge"),
+    "offenbach": ("booking", "queue", "knowledge", "planning"),
     "main-kinzig-kreis": ("queue", "interpreters", "knowledge"),
     "kreis-bergstrasse": ("booking", "knowledge"),
     "uebungsbehoerde": ("booking", "queue", "callbacks", "knowledge"),

@@ -21,6 +21,7 @@ from django_scopes import scopes_disabled
 
 from schalter.knowledge import selectors
 from schalter.knowledge.models import Article, Comment, Dispatch, Notification, Reader
+from schalter.links import public_url
 from schalter.offices import parts
 from schalter.offices.localtime import local_time
 from schalter.offices.models import Office
@@ -47,8 +48,12 @@ def _send(user: User, subject: str, body: str) -> bool:
 
 
 def _article_url(article: Article) -> str:
-    return reverse(
-        "staff:knowledge_article", kwargs={"office": article.office.slug, "article": article.pk}
+    """Absolute: a bare path in an e-mail is no link."""
+    return public_url(
+        reverse(
+            "staff:knowledge_article",
+            kwargs={"office": article.office.slug, "article": article.pk},
+        )
     )
 
 

@@ -265,6 +265,8 @@ def captcha_strings() -> dict:
         "verificationRequired": _("Please tick the box first."),
         "waitAlert": _("Checking… please wait."),
         "footer": "ALTCHA",
+        # The widget's own link to its maker: read out by screen readers (English otherwise).
+        "ariaLinkLabel": _("ALTCHA (the maker's website)"),
     }
 
 

@@ -5,9 +5,11 @@ with this session (no staff role, no case data)."""
 
 from datetime import datetime
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schalter.accounts.actors import CLIENT
@@ -123,15 +125,16 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     interpreter = signed_in(request)
     if interpreter is None:
         return redirect("public:interpreter")
-    service = (
-        services.assignment_accept
-        if request.POST.get("action") == "accept"
-        else services.assignment_decline
-    )
+    accept = request.POST.get("action") == "accept"
+    service = services.assignment_accept if accept else services.assignment_decline
     try:
         service(interpreter=interpreter, assignment_id=pk, now=timezone.now(), acting_user=CLIENT)
     except Refusal as refusal:
         return _home(request, interpreter, error=str(refusal.message), status=refusal.status)
+    if accept:
+        messages.success(request, _("You have accepted the assignment."))
+    else:
+        messages.success(request, _("You have declined the assignment."))
     return redirect("public:interpreter")
 
 
@@ -188,6 +191,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             if refusal.field in form.fields:
                 form.add_error(refusal.field, error)
         else:
+            messages.success(request, _("Thank you: your report has been sent."))
             return redirect("public:interpreter")
     return render(
         request,

@@ -27,7 +27,7 @@ from schalter.offices.models import Office
 from schalter.planning import selectors, tasks
 from schalter.planning import services as planning_services
 from schalter.planning.errors import PlanStale
-from schalter.planning.optimiser import optimise, plan_from_data, rules_from_plan
+from schalter.planning.optimiser import Plan, optimise, plan_from_data, rules_from_plan
 from schalter.planning.simulator import Estimate
 from schalter.planning.whatif import Comparison, Knobs, is_long, knobs_of
 from schalter.staff.guards import office_view
@@ -79,6 +79,33 @@ def _minutes(value: float) -> str:
 def _clock(opens, minutes: int) -> str:
     total = opens.hour * 60 + opens.minute + minutes
     return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def plan_lines(plan: Plan, names: dict[str, str]) -> list[str]:
+    """A plan in the page's language, a line per service by its name (Plan.describe() is the
+    optimiser's own English shorthand, keyed by service id, for its JSON and the audit log)."""
+    lines = []
+    for key, p in sorted(plan.services.items(), key=lambda item: names.get(item[0], item[0])):
+        words = [
+            _("%(minutes)s-minute slots, %(seats)s per slot booked online")
+            % {"minutes": p.slot_minutes, "seats": p.appointment_desks}
+        ]
+        if p.from_minute:
+            words.append(
+                _("the first %(minutes)s minutes after opening kept free")
+                % {"minutes": p.from_minute}
+            )
+        if p.opening_double:
+            words.append(_("two bookings at opening"))
+        if p.reserve:
+            words.append(_("%(seats)s per slot kept back") % {"seats": p.reserve})
+        if p.peak_until_minute is not None:
+            words.append(
+                _("%(seats)s online in the first %(minutes)s minutes")
+                % {"seats": p.peak_seats, "minutes": p.peak_until_minute}
+            )
+        lines.append(f"{names.get(key, key)}: {', '.join(words)}")
+    return lines
 
 
 def _figures(comparison: Comparison, opens) -> dict:
@@ -234,7 +261,8 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
                 context |= _figures(state["comparison"], baseline.opens)
             else:
                 context["progress"] = state
-    context |= {"form": form, "baseline": baseline, "plan": baseline.plan.describe()}
+    names = selectors.service_names(office, get_language())
+    context |= {"form": form, "baseline": baseline, "plan": plan_lines(baseline.plan, names)}
     return office_render(request, "staff/planning/whatif.html", context, status=status)
 
 
@@ -317,10 +345,11 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
             for name, row in zip(names, rows, strict=True)
         ),
     )
+    service_names = selectors.service_names(office, get_language())
     plans = [
         {
             "name": name,
-            "plan": row["plan"],
+            "plan": plan_lines(plan_from_data(row["plan_data"]), service_names),
             "mean": _estimate(row, "mean_wait_minutes"),
             "p90": _estimate(row, "p90_wait_minutes"),
             "idle": _minutes(row["idle_desk_hours"]),
@@ -425,7 +454,7 @@ def planning_apply(request: HttpRequest, office: Office) -> HttpResponse:
     context = {
         "weekday_name": WEEKDAYS[weekday],
         "weekday": weekday,
-        "plan": plan.describe(),
+        "plan": plan_lines(plan, names),
         "rules": rules,
         "payload": payload,
         "form": form,

@@ -14,7 +14,7 @@ from schalter.accounts.actors import COMMAND
 from schalter.appointments.challenge import challenge_new, solve_for_tests
 from schalter.callbacks.models import Callback, CallbackEvent, Outcome, Source, State
 from schalter.callbacks.parts import CALLBACKS
-from schalter.callbacks.requests import callback_request_text_task
+from schalter.callbacks.requests import callback_request, callback_request_text_task, request_text
 from schalter.offices.services import office_part_switch
 from schalter.tokens import token_hash
 from tests.callbacks.conftest import callbacks_on
@@ -269,3 +269,42 @@ def test_the_text_with_the_link_goes_once_even_when_the_task_runs_again(
         callback = Callback.objects.get()
     assert callback_request_text_task.call(callback.pk, "https://x.example/") is False
     assert len(sms_gateway.received) == 1
+
+
+def test_a_request_without_a_link_maker_still_texts_her_status_link_in_her_language(
+    taking, sms_gateway, settings, django_capture_on_commit_callbacks
+):
+    """The demo and commands call callback_request without `link_for`: the text ended in
+    "See or withdraw your request: " and nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = callback_request(
+            office=taking,
+            number="0151 23456789",
+            language="uk",
+            service_id=None,
+            windows=[],
+            now=timezone.now(),
+            acting_user=COMMAND,
+        )
+    text = sms_gateway.received[0][1]["text"]
+    link = f"{settings.SCHALTER_PUBLIC_URL}/uk/{taking.slug}/callback/{requested.token}/"
+    assert text.endswith(link)
+
+
+def test_the_robot_check_widget_speaks_her_language_also_to_screen_readers(client, taking):
+    page = client.get(f"/uk/{taking.slug}/callback/").content.decode()
+    assert "ALTCHA (сайт розробника)" in page  # not the widget's own "Altcha (official website)"
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong", "right"),
+    [
+        ("uk", "до Понеділок", "Крайній термін: Понеділок"),
+        ("ru", "до Понедельник", "срок: Понедельник"),
+    ],
+)
+def test_the_deadline_reads_grammatically_in_ukrainian_and_russian(taking, language, wrong, right):
+    """ "до" asks for the genitive; the date formats give the weekday in the nominative."""
+    monday = datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
+    text = request_text(taking, monday, "https://x.example/", language)
+    assert wrong not in text and right in text

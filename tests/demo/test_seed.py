@@ -108,6 +108,10 @@ def test_demo_offices_use_the_parts_they_chose(seeded):
     assert "no-online-booking" in Client().get("/de/main-kinzig-kreis/").content.decode()
     assert Client().get("/de/kreis-bergstrasse/queue/").status_code == 404
     assert Client().get("/de/giessen/book/").status_code == 200
+    # The what-if page is off by default; the demo's past office days are there to try it.
+    assert {"giessen", "darmstadt", "offenbach"} <= {
+        slug for slug, p in parts.items() if "planning" in p
+    }
 
 
 def test_the_practice_office_takes_a_walk_in_on_a_sunday_at_three_in_the_morning(seeded):

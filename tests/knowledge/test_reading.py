@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ def test_required_reading_confirmed_and_reset_by_a_material_change(
         )
     article = first.article
     assert [m.to for m in mail.outbox] == [["cw@example.org"]]  # asked to read on publication
+    link = f"{settings.SCHALTER_PUBLIC_URL}/staff/{office.slug}/knowledge/{first.article.pk}/"
+    assert link in mail.outbox[0].body  # a link her mail program opens, not a bare path
     assert selectors.reading_due(people.caseworker, office) == [article]
     assert selectors.reading_due(people.front, office) == []  # not her role
     status = selectors.reading_status(office)[0]

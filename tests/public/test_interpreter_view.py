@@ -171,6 +171,30 @@ def test_reports_are_checked_in_her_language(client, two, office):
     assert assignment.receipts == [{"kind": "rail", "amount": "12.40"}]
 
 
+def test_she_is_told_what_happened_and_her_card_reads_right_to_left(client, two, office):
+    amina, _ = two
+    assignment = proposed(office, amina)
+    signed_in_client(client, amina)
+    home = client.get("/fa-af/interpreter/").content.decode()
+    # The time range stays "09:00–10:00" in an RTL page (as the office's hours do), and the
+    # office's German name and address are marked German for her screen reader.
+    assert '<span class="period" dir="ltr">09:00–10:00</span>' in home
+    assert f'<span lang="de" dir="ltr">{office.name_in("de")}, ' in home
+    answer = f"/fa-af/interpreter/{assignment.pk}/answer/"
+    accepted = client.post(answer, {"action": "accept"}, follow=True)
+    assert "این مأموریت را پذیرفتید." in accepted.content.decode()
+    body = {
+        "start": "2026-03-03T09:00",
+        "end": "2026-03-03T10:00",
+        "travel_before_minutes": 0,
+        "travel_after_minutes": 0,
+        "waiting_minutes": 0,
+        "km": "1",
+    }
+    reported = client.post(f"/fa-af/interpreter/{assignment.pk}/report/", body, follow=True)
+    assert "تشکر: گزارش شما فرستاده شد." in reported.content.decode()
+
+
 INTERPRETER_ROUTES = {
     "public:interpreter_answer": [{"action": "accept"}, {"action": "decline"}],
     "public:interpreter_report": [

@@ -59,6 +59,26 @@ def test_the_list_is_by_deadline_with_overdue_ones_on_top_in_words(staff_client,
     assert "Überfällig" not in fresh_row
 
 
+def test_a_withheld_number_is_said_in_german_not_as_the_phone_system_wrote_it(staff_client, office):
+    callback = callback_receive(
+        office=office,
+        incoming=Incoming(
+            source="voicemail",
+            dedup_key="msgid:<withheld@pbx>",
+            caller_number="",
+            caller_raw="anonymous",
+            withheld=True,
+            audio=Audio(data=AUDIO, content_type="audio/wav", filename="msg.wav"),
+        ),
+        now=timezone.now(),
+        acting_user=COMMAND,
+    ).callback
+    client = staff_client(office, Role.CALLBACK_AGENT)
+    for page in (client.get(url(office)), client.get(url(office, pk=callback.pk))):
+        text = page.content.decode()
+        assert "Nummer unterdrückt" in text and "anonymous" not in text
+
+
 def test_only_callback_staff_see_the_list(staff_client, office):
     assert staff_client(office, Role.CASEWORKER).get(url(office)).status_code == 403
     assert staff_client(office, Role.TEAM_LEAD).get(url(office)).status_code == 200

@@ -49,6 +49,14 @@ def test_more_desks_shorten_the_waits_and_the_page_says_so(office, planning_on, 
     assert after < before
 
 
+def test_todays_plan_is_said_in_german_by_service_name(office, planning_on, staff_client):
+    page = staff_client(office, Role.TEAM_LEAD).get(url(office)).content.decode()
+    plan = page[page.index("Termine heute:") :].split("</ul>")[0]
+    assert "-Minuten-Takt" in plan and "slots" not in plan
+    names = re.findall(r"<li>([^:<]+):", plan)
+    assert names and not any(name.strip().isdigit() for name in names)  # names, not ids
+
+
 def test_bad_input_is_refused(office, planning_on, staff_client):
     client = staff_client(office, Role.TEAM_LEAD)
     answer = client.post(

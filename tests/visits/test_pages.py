@@ -34,6 +34,14 @@ def test_kiosk_language_picker_names_each_language_in_itself(kiosk):
     assert 'lang="tr"' in page and "Türkçe" in page and "العربية" in page
 
 
+def test_the_kiosk_language_list_is_not_styled_as_the_booking_code(kiosk):
+    """The code field's letter spacing and capitals would tear Arabic and Persian apart, and its
+    size overflowed KERN's 48px select box."""
+    page = unlocked(kiosk).get("/giessen/kiosk/eingang/?lang=ar").content.decode()
+    select = re.search(r'<select class="([^"]+)" id="interpreter_language"', page)
+    assert select and "kiosk-select" in select.group(1) and "kiosk-input" not in select.group(1)
+
+
 def test_kiosk_walk_in_is_idempotent_and_shows_the_ticket(kiosk, groups, now):
     body = {"lang": "en", "action": "walk_in", "group": groups["A"].pk, "issue_key": "abc"}
     with time_machine.travel(now, tick=False):
