@@ -69,12 +69,14 @@ class CallbackMailbox(models.Model):
     active = models.BooleanField(default=True)
     # An IMAP mailbox: its server (empty for an SMTP receiving address); `address` is the user
     # name it signs in with (imap.py takes it as a recipient). The password must be readable to
-    # sign in, so it is kept as given; the staff page never shows it back (callbacks/settings.py).
+    # sign in, so it is kept encrypted (schalter/secrets.py: only secret_seal's ciphertext, opened
+    # with secret_open); the staff page never shows it back (callbacks/settings.py).
     imap_host = models.CharField(max_length=253, blank=True)
     imap_port = models.PositiveIntegerField(null=True, blank=True)  # null: 993 with TLS, else 143
     imap_tls = models.BooleanField(default=True)
     imap_folder = models.CharField(max_length=200, blank=True)  # empty: INBOX
-    imap_password = models.CharField(max_length=200, blank=True)
+    # Sealed, so longer than the 200 characters given (up to 800 bytes in UTF-8 → ~1,170).
+    imap_password = models.CharField(max_length=1200, blank=True)
 
     objects = ScopedManager(office="office")
 

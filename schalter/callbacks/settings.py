@@ -6,7 +6,8 @@ generic voicemail format. Each change is one transaction with its audit row.
 Values are checked here, not only in the form: no deadline of zero, no port out of range, no
 host name that is none, no expression that does not compile or that could take very long on a
 hostile mail (a repetition inside a repetition). An IMAP password is write-only: it never enters
-the audit log or a page, and an empty one keeps the password there is."""
+the audit log or a page, and an empty one keeps the password there is. It is stored encrypted
+(schalter/secrets.py) and opened only to sign in (mailbox_url, mailbox_connection_check)."""
 
 import contextlib
 import imaplib
@@ -36,6 +37,7 @@ from schalter.callbacks.models import (
 )
 from schalter.languages import BY_CODE, OTHER_SPOKEN_LANGUAGES
 from schalter.offices.models import Office
+from schalter.secrets import SecretUnreadable, secret_open, secret_seal
 
 
 class SettingRefused(CallbackError):
@@ -216,7 +218,7 @@ def _mailbox_fields(values: MailboxValues) -> dict[str, Any]:
                 _("The password is too long or holds characters that cannot be sent."),
                 field="imap_password",
             )
-        fields["imap_password"] = values.imap_password
+        fields["imap_password"] = secret_seal(values.imap_password)
     return fields
 
 
@@ -303,12 +305,12 @@ def mailbox_active_set(
 
 def mailbox_url(mailbox: CallbackMailbox) -> str:
     """The mailbox as the IMAP poller takes it (imap.MailboxUrl), password included: for the
-    poller only, never shown."""
+    poller only, never shown. SecretUnreadable when no key opens the stored password."""
     scheme = "imaps" if mailbox.imap_tls else "imap"
     port = mailbox.imap_port or (993 if mailbox.imap_tls else 143)
     host = f"[{mailbox.imap_host}]" if ":" in mailbox.imap_host else mailbox.imap_host
     user = quote(mailbox.address, safe="")
-    password = quote(mailbox.imap_password, safe="")
+    password = quote(secret_open(mailbox.imap_password), safe="")
     folder = quote(mailbox.imap_folder or "INBOX", safe="")
     return f"{scheme}://{user}:{password}@{host}:{port}/{folder}"
 
@@ -325,6 +327,12 @@ def mailbox_connection_check(mailbox: CallbackMailbox) -> ConnectionCheck:
     so the page is no probe of other machines."""
     if not mailbox.imap_host:
         return ConnectionCheck(False, str(_("This mailbox has no IMAP server.")))
+    try:
+        password = secret_open(mailbox.imap_password)
+    except SecretUnreadable:
+        return ConnectionCheck(
+            False, str(_("The saved password cannot be read any more. Please enter it again."))
+        )
     port = mailbox.imap_port or (993 if mailbox.imap_tls else 143)
     folder = mailbox.imap_folder or "INBOX"
     connection: imaplib.IMAP4 | None = None
@@ -339,7 +347,7 @@ def mailbox_connection_check(mailbox: CallbackMailbox) -> ConnectionCheck:
         else:
             connection = imaplib.IMAP4(mailbox.imap_host, port, timeout=IMAP_TIMEOUT_SECONDS)
         try:
-            connection.login(mailbox.address, mailbox.imap_password)
+            connection.login(mailbox.address, password)
         except imaplib.IMAP4.error:
             return ConnectionCheck(False, str(_("The server refused the user name or password.")))
         status, data = connection.select(f'"{folder}"', readonly=True)

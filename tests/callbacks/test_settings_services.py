@@ -35,6 +35,7 @@ from schalter.callbacks.settings import (
     pattern_save,
     policy_update,
 )
+from schalter.secrets import secret_open, secret_seal
 from tests.callbacks.conftest import ADDRESS, callbacks_on
 from tests.callbacks.mails import asterisk_mail, generic_mail
 from tests.callbacks.test_imap import PASSWORD, USER, dovecot, mailbox  # noqa: F401 (fixture)
@@ -125,7 +126,10 @@ def imap_values(**changes) -> MailboxValues:
 
 def test_a_mailbox_password_is_kept_write_only_and_never_audited(office):
     box = mailbox_save(office=office, mailbox=None, values=imap_values(), acting_user=COMMAND)
-    assert (box.address, box.imap_password) == ("voicemail-ar@giessen.example", "s3cret pass")
+    assert (box.address, secret_open(box.imap_password)) == (
+        "voicemail-ar@giessen.example",
+        "s3cret pass",
+    )
     # Changed without a password: the one there is stays.
     box = mailbox_save(
         office=office,
@@ -133,11 +137,11 @@ def test_a_mailbox_password_is_kept_write_only_and_never_audited(office):
         values=imap_values(imap_password=None, imap_folder="Voicemail"),
         acting_user=COMMAND,
     )
-    assert (box.imap_folder, box.imap_password) == ("Voicemail", "s3cret pass")
+    assert (box.imap_folder, secret_open(box.imap_password)) == ("Voicemail", "s3cret pass")
     box = mailbox_save(
         office=office, mailbox=box, values=imap_values(imap_password="new"), acting_user=COMMAND
     )
-    assert box.imap_password == "new"
+    assert secret_open(box.imap_password) == "new"
     rows = audit_rows(actions.MAILBOX_ADDED) + audit_rows(actions.MAILBOX_CHANGED)
     assert [row.data["password_changed"] for row in rows] == [True, False, True]
     assert not any("s3cret" in json.dumps(row.data) or "new" in row.data.values() for row in rows)
@@ -187,7 +191,7 @@ def test_hostile_mailbox_values_are_refused_and_nothing_changes(office, changes,
         993,
         "INBOX",
     )
-    assert kept.imap_password == "s3cret pass"
+    assert secret_open(kept.imap_password) == "s3cret pass"
     assert audit_rows(actions.MAILBOX_CHANGED) == []
 
 
@@ -412,7 +416,7 @@ def test_the_connection_test_signs_in_and_says_what_went_wrong(dovecot, office, 
     )  # fmt: skip
     refused = german("The server refused the user name or password.")
     assert mailbox_connection_check(box).message == refused
-    box.imap_password, box.imap_folder = PASSWORD, "Nowhere"
+    box.imap_password, box.imap_folder = secret_seal(PASSWORD), "Nowhere"
     assert not mailbox_connection_check(box).ok
     box.imap_tls = True  # the test server speaks no TLS
     assert mailbox_connection_check(box).message == german("The secure connection failed.")

@@ -15,6 +15,7 @@ from schalter.callbacks.models import CallbackMailbox, CallbackPolicy, Voicemail
 from schalter.callbacks.parts import CALLBACKS
 from schalter.callbacks.settings import MailboxValues, PatternValues, mailbox_save, pattern_save
 from schalter.offices.services import office_part_switch
+from schalter.secrets import secret_open
 from tests.callbacks.test_imap import PASSWORD, USER, dovecot  # noqa: F401 (fixture)
 from tests.conftest import german
 
@@ -107,7 +108,7 @@ def test_a_mailbox_is_added_changed_switched_off_and_its_password_never_shown(st
     # Saved again with the password field empty: the password stays.
     assert client.post(answer["Location"], {**form, "imap_password": ""}).status_code == 302
     box.refresh_from_db()
-    assert box.imap_password == "Gehe1m!Passwort"
+    assert secret_open(box.imap_password) == "Gehe1m!Passwort"
     with scopes_disabled():
         logged = list(AuditEvent.objects.filter(action__startswith="callbacks.mailbox"))
     assert len(logged) == 2 and all("Gehe1m" not in str(row.data) for row in logged)
@@ -154,7 +155,11 @@ def test_hostile_mailbox_input_answers_400_in_german_and_keeps_the_mailbox(
         assert german(message) in html
     with scope(office=on):
         kept = CallbackMailbox.objects.get(pk=box.pk)
-    assert (kept.imap_host, kept.imap_port, kept.imap_password) == ("mail.example", None, "p")
+    assert (kept.imap_host, kept.imap_port, secret_open(kept.imap_password)) == (
+        "mail.example",
+        None,
+        "p",
+    )
 
 
 def test_the_connection_test_on_the_page(staff_client, on, dovecot):  # noqa: F811

@@ -24,6 +24,14 @@ SECRET_KEY = env("SCHALTER_SECRET_KEY", INSECURE_LOCAL_KEY)
 # Old keys still accepted while a new one rolls out (comma-separated), so a rotation signs no one
 # out; drop them once the sessions they signed have expired (SESSION_COOKIE_AGE).
 SECRET_KEY_FALLBACKS = [k for k in env("SCHALTER_SECRET_KEY_FALLBACKS", "").split(",") if k]
+# Keys of the secrets Schalter must read back, such as a mailbox's IMAP password (schalter/
+# secrets.py): Fernet keys, comma-separated; the first seals, every one opens (a rotation puts the
+# new key first and keeps the old one until `manage.py secrets_reseal` has run). Without it: a
+# fixed key derived from the local key, for `make run` and the tests only; production refuses it.
+INSECURE_SECRETS_KEY = "bG9jYWwtb25seS1zZWNyZXRzLWtleS1jaGFuZ2UtbWU="
+SCHALTER_SECRETS_KEYS = [
+    k.strip() for k in env("SCHALTER_SECRETS_KEYS").split(",") if k.strip()
+] or [INSECURE_SECRETS_KEY]
 DEBUG = env_flag("SCHALTER_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("SCHALTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Reverse proxies in front of the app servers: their X-Forwarded-For names the client for the

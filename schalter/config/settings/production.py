@@ -1,9 +1,19 @@
 """Production differs from base only through environment variables (see .env.example)."""
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALTCHA_HMAC_KEY, INSECURE_LOCAL_KEY, LOGGING, SECRET_KEY, env, env_flag
+from .base import (
+    ALTCHA_HMAC_KEY,
+    INSECURE_LOCAL_KEY,
+    INSECURE_SECRETS_KEY,
+    LOGGING,
+    SCHALTER_SECRETS_KEYS,
+    SECRET_KEY,
+    env,
+    env_flag,
+)
 
 # Keys shorter than this, or made of few distinct characters, are refused (Django's own
 # `check --deploy` criteria for the secret key).
@@ -33,6 +43,19 @@ refuse_weak_key("SCHALTER_SECRET_KEY", SECRET_KEY)
 refuse_weak_key("SCHALTER_ALTCHA_KEY", ALTCHA_HMAC_KEY)
 if ALTCHA_HMAC_KEY == SECRET_KEY:
     raise ImproperlyConfigured("SCHALTER_ALTCHA_KEY must differ from SCHALTER_SECRET_KEY.")
+# The keys of the secrets kept encrypted (schalter/secrets.py): without one of its own, every
+# stored mailbox password would be sealed with a key anyone can read in this repository.
+try:
+    if INSECURE_SECRETS_KEY in SCHALTER_SECRETS_KEYS:
+        raise ValueError
+    for secrets_key in SCHALTER_SECRETS_KEYS:
+        Fernet(secrets_key)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "SCHALTER_SECRETS_KEYS must be set to Fernet keys (comma-separated; the first encrypts, "
+        "all decrypt), e.g. `python3 -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'`. Production does not start without one."
+    ) from error
 
 # Django's /admin/ is not mounted in production unless switched on; even then it is behind the
 # staff sign-in's two factors and lockout (config/urls.py, staff/admin_site.py).

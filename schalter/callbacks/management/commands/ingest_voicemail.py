@@ -23,6 +23,7 @@ from schalter.callbacks.receiver import smtp_serve
 from schalter.callbacks.selectors import imap_mailboxes
 from schalter.callbacks.settings import mailbox_url
 from schalter.offices.models import Office
+from schalter.secrets import SecretUnreadable
 
 
 class Command(BaseCommand):
@@ -118,6 +119,8 @@ class Command(BaseCommand):
                         done=options["done_folder"],
                         rejected=options["rejected_folder"],
                     )
+                except SecretUnreadable as error:  # this mailbox only: the others go on
+                    print(f"mailbox {mailbox.address} skipped: {error}", file=sys.stderr)
                 except (OSError, ValueError, imaplib.IMAP4.error) as error:
                     print(f"mailbox {mailbox.address} not reachable: {error}", file=sys.stderr)
             if options["once"]:
