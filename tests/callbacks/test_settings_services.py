@@ -4,13 +4,17 @@ saved; every change is audited, never with a password; a mailbox switched off de
 any more; a pattern from the page reads a real mail; the connection test and the poller of
 configured mailboxes talk to a real Dovecot (tests/callbacks/test_imap.py)."""
 
+import importlib
 import json
 import re
 import time
 from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 
 from schalter.accounts.actors import COMMAND
@@ -130,6 +134,10 @@ def test_a_mailbox_password_is_kept_write_only_and_never_audited(office):
         "voicemail-ar@giessen.example",
         "s3cret pass",
     )
+    # The column holds only the sealed password (schalter/secrets.py), which opens to it.
+    with scope(office=office):
+        [stored] = CallbackMailbox.objects.filter(pk=box.pk).values_list("imap_password", flat=True)
+    assert "s3cret" not in stored and secret_open(stored) == "s3cret pass"
     # Changed without a password: the one there is stays.
     box = mailbox_save(
         office=office,
@@ -446,3 +454,65 @@ def test_the_poller_reads_the_mailboxes_set_up_on_the_page(dovecot, office, reco
     out = StringIO()
     call_command("ingest_voicemail", "--imap-mailboxes", "--once", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_a_password_no_key_opens_skips_its_mailbox_and_the_poller_goes_on(
+    dovecot,  # noqa: F811
+    office,
+    recordings,
+    capsys,
+):
+    """A password sealed with a key since dropped (or written around the page): that mailbox is
+    named and skipped, the next one is polled; its connection test asks for it again."""
+    callbacks_on(office)
+    with scope(office=office):
+        CallbackMailbox.objects.filter(address=ADDRESS).delete()  # the IMAP user's own address
+    lost = dovecot_box(office, dovecot, address="lost@giessen.example")
+    dovecot_box(office, dovecot)  # polled after the lost one (by id)
+    other_key = [Fernet.generate_key().decode()]
+    with override_settings(SCHALTER_SECRETS_KEYS=other_key), scope(office=office):
+        CallbackMailbox.objects.filter(pk=lost.pk).update(imap_password=secret_seal(PASSWORD))
+    with mailbox(dovecot) as connection:
+        connection.append("INBOX", None, None, asterisk_mail(recordings["wav"], to=USER).as_bytes())
+    out = StringIO()
+    call_command("ingest_voicemail", "--imap-mailboxes", "--once", stdout=out)
+    [line] = [json.loads(text) for text in out.getvalue().splitlines()]
+    assert line["status"] == "created"
+    error = capsys.readouterr().err
+    assert "lost@giessen.example skipped" in error and "SCHALTER_SECRETS_KEYS" in error
+    lost.refresh_from_db()
+    check = mailbox_connection_check(lost)
+    assert not check.ok
+    assert check.message == german(
+        "The saved password cannot be read any more. Please enter it again."
+    )
+
+
+def test_the_migration_seals_the_passwords_saved_before_and_back(office):
+    """0004 on rows saved in plain text by the release before; backwards it opens them again."""
+    migration = importlib.import_module(
+        "schalter.callbacks.migrations.0004_mailbox_password_sealed"
+    )
+    box = mailbox_save(office=office, mailbox=None, values=imap_values(), acting_user=COMMAND)
+    smtp = mailbox_save(
+        office=office,
+        mailbox=None,
+        values=MailboxValues(address="vm-smtp@giessen.example"),
+        acting_user=COMMAND,
+    )
+    with scope(office=office):
+        CallbackMailbox.objects.filter(pk=box.pk).update(imap_password="plain pass")
+
+    def stored() -> dict[str, str]:
+        with scope(office=office):
+            return dict(CallbackMailbox.objects.values_list("address", "imap_password"))
+
+    with scopes_disabled():  # the migration's own (historical) models have no scopes
+        migration.passwords_seal(django_apps, None)
+    sealed = stored()
+    assert sealed[smtp.address] == ""  # no password: nothing sealed
+    assert "plain" not in sealed[box.address]
+    assert secret_open(sealed[box.address]) == "plain pass"
+    with scopes_disabled():
+        migration.passwords_open(django_apps, None)
+    assert stored() == {box.address: "plain pass", smtp.address: ""}
