@@ -11,6 +11,7 @@ prints a table and writes JSON to bench/results/. Exit status 0 when the bench r
 target is reported, not fatal); 1 when it broke (a message lost or doubled, a receiver dead)."""
 
 import argparse
+import base64
 import email
 import email.policy
 import io
@@ -165,6 +166,7 @@ def environment(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SCHALTER_SECRET_KEY": "bench-" + secrets.token_hex(32),
         "SCHALTER_ALTCHA_KEY": "bench-altcha-" + secrets.token_hex(32),
+        "SCHALTER_SECRETS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "SCHALTER_ALLOWED_HOSTS": "127.0.0.1",
         "SCHALTER_SSL_REDIRECT": "off",
         # As in production: the acknowledgement is queued for a worker, not sent in the receiver.

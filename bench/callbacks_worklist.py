@@ -9,6 +9,7 @@ warm-up; the figure is the ratio of the two p99s (target <= 2 x).
 Standalone (`scripts/run-bench` calls it): prints a table and writes JSON to bench/results/."""
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -189,6 +190,7 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "SCHALTER_SECRET_KEY": "bench-" + secrets.token_hex(32),
             "SCHALTER_ALTCHA_KEY": "bench-altcha-" + secrets.token_hex(32),
+            "SCHALTER_SECRETS_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "SCHALTER_ALLOWED_HOSTS": "127.0.0.1",
             "SCHALTER_SSL_REDIRECT": "off",
             "SCHALTER_TASK_BACKEND": "django_tasks_db.DatabaseBackend",

@@ -240,6 +240,7 @@ def production_logging() -> dict:
         DJANGO_SETTINGS_MODULE="schalter.config.settings.production",
         SCHALTER_SECRET_KEY="k" + "".join(f"{n:02x}" for n in range(40)),
         SCHALTER_ALTCHA_KEY="a" + "".join(f"{n:02x}" for n in range(40, 80)),
+        SCHALTER_SECRETS_KEYS="c2NoYWx0ZXItdGVzdC1zZWNyZXRzLWtleS0zMi1ieXQ=",
         SCHALTER_ACCESS_LOG="on",
     )
     shown = subprocess.run(

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 STRONG = "k" + "".join(f"{n:02x}" for n in range(40))  # 81 characters, many distinct
 OTHER_STRONG = "a" + "".join(f"{n:02x}" for n in range(40, 80))
+SECRETS_KEY = "c2NoYWx0ZXItdGVzdC1zZWNyZXRzLWtleS0zMi1ieXQ="  # a Fernet key (32 bytes)
 
 
 def start(
@@ -56,7 +57,11 @@ def run_production(arguments: list[str], **variables: str) -> subprocess.Complet
     ],
 )
 def test_production_refuses_to_start_with_a_weak_key(secret_key, altcha_key, named):
-    keys = {"SCHALTER_SECRET_KEY": secret_key, "SCHALTER_ALTCHA_KEY": altcha_key}
+    keys = {
+        "SCHALTER_SECRET_KEY": secret_key,
+        "SCHALTER_ALTCHA_KEY": altcha_key,
+        "SCHALTER_SECRETS_KEYS": SECRETS_KEY,
+    }
     started = start(**{name: value for name, value in keys.items() if value is not None})
     assert started.returncode != 0
     assert "started" not in started.stdout
@@ -64,12 +69,36 @@ def test_production_refuses_to_start_with_a_weak_key(secret_key, altcha_key, nam
 
 
 def test_production_starts_with_strong_keys_of_its_own():
-    started = start(SCHALTER_SECRET_KEY=STRONG, SCHALTER_ALTCHA_KEY=OTHER_STRONG)
+    started = start(
+        SCHALTER_SECRET_KEY=STRONG,
+        SCHALTER_ALTCHA_KEY=OTHER_STRONG,
+        SCHALTER_SECRETS_KEYS=SECRETS_KEY,
+    )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "started"
 
 
-KEYS = {"SCHALTER_SECRET_KEY": STRONG, "SCHALTER_ALTCHA_KEY": OTHER_STRONG}
+KEYS = {
+    "SCHALTER_SECRET_KEY": STRONG,
+    "SCHALTER_ALTCHA_KEY": OTHER_STRONG,
+    "SCHALTER_SECRETS_KEYS": SECRETS_KEY,
+}
+
+
+@pytest.mark.parametrize(
+    "secrets_keys",
+    [
+        None,  # missing: the development key, readable in the repository
+        "bG9jYWwtb25seS1zZWNyZXRzLWtleS1jaGFuZ2UtbWU=",  # that key given explicitly
+        f"{SECRETS_KEY},not-a-fernet-key",  # a rotation with a broken old key
+    ],
+)
+def test_production_refuses_to_start_without_keys_for_the_stored_secrets(secrets_keys):
+    """IMAP passwords are sealed with SCHALTER_SECRETS_KEYS (schalter/secrets.py)."""
+    keys = {**KEYS, "SCHALTER_SECRETS_KEYS": secrets_keys}
+    started = start(**{name: value for name, value in keys.items() if value is not None})
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr and "SCHALTER_SECRETS_KEYS" in started.stderr
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):

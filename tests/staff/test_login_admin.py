@@ -53,7 +53,11 @@ def probe(settings_module: str, **variables: str) -> str:
     return done.stdout
 
 
-KEYS = {"SCHALTER_SECRET_KEY": STRONG, "SCHALTER_ALTCHA_KEY": OTHER_STRONG}
+KEYS = {
+    "SCHALTER_SECRET_KEY": STRONG,
+    "SCHALTER_ALTCHA_KEY": OTHER_STRONG,
+    "SCHALTER_SECRETS_KEYS": "c2NoYWx0ZXItdGVzdC1zZWNyZXRzLWtleS0zMi1ieXQ=",
+}
 
 
 def test_production_does_not_mount_the_admin():

@@ -29,6 +29,7 @@ and the SQLite pass should not need PostgreSQL's binaries at all. On the SQLite 
 are deselected (pytest counts them as "deselected" in its summary), not skipped.
 SCHALTER_TOPOLOGY=on runs them on any pass (e.g. `SCHALTER_TOPOLOGY=on pytest tests/topology`)."""
 
+import base64
 import email
 import gzip
 import json
@@ -326,6 +327,7 @@ def topology():
         SCHALTER_TOPOLOGY_STATIC_ROOT=str(folder / "static"),
         SCHALTER_SECRET_KEY=secrets.token_urlsafe(50),
         SCHALTER_ALTCHA_KEY=secrets.token_urlsafe(50),
+        SCHALTER_SECRETS_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         SCHALTER_ALLOWED_HOSTS="127.0.0.1",
         SCHALTER_TRUSTED_PROXIES="127.0.0.1",
         SCHALTER_PUBLIC_URL=origin,
