@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from cryptography.fernet import Fernet
 from django.apps import apps as django_apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 
@@ -516,3 +516,26 @@ def test_the_migration_seals_the_passwords_saved_before_and_back(office):
     with scopes_disabled():
         migration.passwords_open(django_apps, None)
     assert stored() == {box.address: "plain pass", smtp.address: ""}
+
+
+def test_a_rotation_seals_the_stored_passwords_again_with_the_new_key(office):
+    """`manage.py secrets_reseal` between putting the new key first and dropping the old one."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(SCHALTER_SECRETS_KEYS=[old]):
+        box = mailbox_save(office=office, mailbox=None, values=imap_values(), acting_user=COMMAND)
+    out = StringIO()
+    with override_settings(SCHALTER_SECRETS_KEYS=[new, old]):
+        call_command("secrets_reseal", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    box.refresh_from_db()
+    with override_settings(SCHALTER_SECRETS_KEYS=[new]):
+        assert secret_open(box.imap_password) == "s3cret pass"
+    # A password no key opens is named, kept as it is, and the command fails.
+    with (
+        override_settings(SCHALTER_SECRETS_KEYS=[Fernet.generate_key().decode()]),
+        pytest.raises(CommandError, match=re.escape("voicemail-ar@giessen.example")),
+    ):
+        call_command("secrets_reseal", stdout=StringIO())
+    sealed = box.imap_password
+    box.refresh_from_db()
+    assert box.imap_password == sealed
