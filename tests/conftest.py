@@ -151,10 +151,10 @@ SLOW_TESTS = {
     "tests/topology/test_proxy.py": 180,  # the group's first: it starts the topology (PostgreSQL)
     "tests/topology/test_backup.py": 50,
     "tests/staff/test_tenancy_walk.py::test_staff_walk": 170,
-    "tests/planning/test_demo_optimiser.py": 180,  # its demo with 8 weeks' history, optimised
-    "tests/demo/test_seed.py::test_demo_has_the_offices": 70,
-    "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 120,
-    "tests/knowledge/test_pages.py::test_demo_seed": 75,
+    # The demo with 4 weeks' history, seeded once for the module, then optimised per office.
+    "tests/demo/test_seed.py::test_demo_has_the_offices": 110,
+    "tests/demo/test_seed.py::test_the_recommended_plan": 12,
+    "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 60,
     "tests/test_production_settings.py::test_production_sends": 60,
     "tests/test_production_settings.py::test_https_redirect": 20,
     "tests/test_production_settings.py::test_check_deploy": 16,
