@@ -155,7 +155,7 @@ SLOW_TESTS = {
     "tests/demo/test_seed.py::test_demo_has_the_offices": 110,
     "tests/demo/test_seed.py::test_the_recommended_plan": 12,
     "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 60,
-    "tests/test_production_settings.py::test_production_sends": 60,
+    "tests/test_production_settings.py::test_production_sends": 20,
     "tests/test_production_settings.py::test_https_redirect": 20,
     "tests/test_production_settings.py::test_check_deploy": 16,
     "tests/offices/test_office_admin.py::test_a_fresh_flyer": 45,
