@@ -24,7 +24,9 @@ def start(
     return run_production(["-c", "import django; django.setup(); print('started')"], **variables)
 
 
-def run_production(arguments: list[str], **variables: str) -> subprocess.CompletedProcess:
+def run_production(
+    arguments: list[str], *, timeout: float = 60, **variables: str
+) -> subprocess.CompletedProcess:
     """`python <arguments>` with the production settings and only the given SCHALTER_ variables."""
     environment = {
         key: value
@@ -41,7 +43,7 @@ def run_production(arguments: list[str], **variables: str) -> subprocess.Complet
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -119,8 +121,9 @@ def migrated_sqlite(tmp_path_factory, django_db_setup, django_db_blocker) -> str
             with closing(sqlite3.connect(path)) as copy:
                 connection.connection.backup(copy)
             return f"sqlite:///{path}"
+    # A minute of CPU on a busy machine: the timeout only guards against a hang.
     migrated = run_production(
-        ["manage.py", "migrate", "-v0"], DATABASE_URL=f"sqlite:///{path}", **KEYS
+        ["manage.py", "migrate", "-v0"], timeout=600, DATABASE_URL=f"sqlite:///{path}", **KEYS
     )
     assert migrated.returncode == 0, migrated.stderr
     return f"sqlite:///{path}"
