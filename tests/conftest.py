@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import User
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -91,6 +91,11 @@ def built_once(django_db_blocker, build):
         atomic.__enter__()
         try:
             built = build()
+            # The foreign keys checked now, in the module's transaction: left deferred, the
+            # checks would wait in PostgreSQL's queue and run again at each test's end (Django's
+            # TestCase checks constraints before it rolls back the test's savepoint, and the
+            # rollback puts them back), seconds per test after a demo's hundred thousand rows.
+            connection.check_constraints()
         except BaseException:
             atomic.__exit__(*sys.exc_info())
             raise
@@ -151,11 +156,11 @@ SLOW_TESTS = {
     "tests/topology/test_proxy.py": 180,  # the group's first: it starts the topology (PostgreSQL)
     "tests/topology/test_backup.py": 50,
     "tests/staff/test_tenancy_walk.py::test_staff_walk": 170,
-    "tests/planning/test_demo_optimiser.py": 180,  # its demo with 8 weeks' history, optimised
-    "tests/demo/test_seed.py::test_demo_has_the_offices": 70,
-    "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 120,
-    "tests/knowledge/test_pages.py::test_demo_seed": 75,
-    "tests/test_production_settings.py::test_production_sends": 60,
+    # The demo with 4 weeks' history, seeded once for the module, then optimised per office.
+    "tests/demo/test_seed.py::test_demo_has_the_offices": 110,
+    "tests/demo/test_seed.py::test_the_recommended_plan": 12,
+    "tests/printing/test_pdf_load.py::test_a_busy_render_slot": 60,
+    "tests/test_production_settings.py::test_production_sends": 20,
     "tests/test_production_settings.py::test_https_redirect": 20,
     "tests/test_production_settings.py::test_check_deploy": 16,
     "tests/offices/test_office_admin.py::test_a_fresh_flyer": 45,

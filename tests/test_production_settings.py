@@ -4,11 +4,14 @@ real Python process with the production settings, as a server would."""
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG = "k" + "".join(f"{n:02x}" for n in range(40))  # 81 characters, many distinct
@@ -22,7 +25,9 @@ def start(
     return run_production(["-c", "import django; django.setup(); print('started')"], **variables)
 
 
-def run_production(arguments: list[str], **variables: str) -> subprocess.CompletedProcess:
+def run_production(
+    arguments: list[str], *, timeout: float = 60, **variables: str
+) -> subprocess.CompletedProcess:
     """`python <arguments>` with the production settings and only the given SCHALTER_ variables."""
     environment = {
         key: value
@@ -39,7 +44,7 @@ def run_production(arguments: list[str], **variables: str) -> subprocess.Complet
         env=environment,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -132,12 +137,32 @@ print(json.dumps(answers))
 """
 
 
-def test_production_sends_plain_http_to_https_except_the_health_check(tmp_path):
-    database = f"sqlite:///{tmp_path / 'redirect.sqlite3'}"
-    hosts = "termine.example.de,testserver"
-    environment = {"DATABASE_URL": database, "SCHALTER_ALLOWED_HOSTS": hosts, **KEYS}
-    migrated = run_production(["manage.py", "migrate", "-v0"], **environment)
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory, django_db_setup, django_db_blocker) -> str:
+    """A migrated SQLite database file: on the SQLite pass a copy of this test process's own
+    migrated test database, made with SQLite's backup API in milliseconds (outside any test's
+    transaction, so it holds what `migrate` wrote and nothing else); on the PostgreSQL pass
+    `migrate` run with the production settings."""
+    path = tmp_path_factory.mktemp("production") / "redirect.sqlite3"
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with closing(sqlite3.connect(path)) as copy:
+                connection.connection.backup(copy)
+            return f"sqlite:///{path}"
+    # A minute of CPU on a busy machine: the timeout only guards against a hang.
+    migrated = run_production(
+        ["manage.py", "migrate", "-v0"], timeout=600, DATABASE_URL=f"sqlite:///{path}", **KEYS
+    )
     assert migrated.returncode == 0, migrated.stderr
+    return f"sqlite:///{path}"
+
+
+# The mark makes pytest-django create the test database that `migrated_sqlite` copies.
+@pytest.mark.django_db
+def test_production_sends_plain_http_to_https_except_the_health_check(migrated_sqlite):
+    hosts = "termine.example.de,testserver"
+    environment = {"DATABASE_URL": migrated_sqlite, "SCHALTER_ALLOWED_HOSTS": hosts, **KEYS}
     answered = run_production(["-c", REDIRECTS], **environment)
     assert answered.returncode == 0, answered.stderr
     answers = json.loads(answered.stdout.strip().splitlines()[-1])

@@ -1,7 +1,7 @@
 """The staff pages of the knowledge base: write, approve, read, search, compare, discuss, adopt;
 a conflicting edit shows the difference; other offices' private articles answer 404."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -171,27 +171,6 @@ def test_adopt_and_discuss_across_offices(
         url("knowledge_comment", office, article=article.pk), {"body": "So.", "parent": question.pk}
     )
     assert question.replies.get().office == office
-
-
-@pytest.mark.django_db
-def test_demo_seed_has_the_law_changes_shared_adopted_and_discussed():
-    from django_scopes import scopes_disabled
-
-    from schalter.demo.seed import seed_demo
-    from schalter.knowledge.models import Comment, PracticeNote
-
-    today = date(2026, 12, 6)
-    seed_demo(today)
-    with scopes_disabled():
-        titles = set(Revision.objects.values_list("title", flat=True))
-        assert "Chancenkarte nach § 20a AufenthG" in titles
-        assert Article.objects.filter(adopted_from__isnull=False).count() == 1
-        assert Article.objects.filter(visibility="shared").count() >= 5
-        assert Comment.objects.filter(parent__isnull=False).exists()
-        assert PracticeNote.objects.count() == 3
-        blue = Revision.objects.filter(title__startswith="Blaue Karte").order_by("number")
-        assert [r.effective_from for r in blue] == [date(2023, 11, 18), date(2026, 1, 1)]
-        assert any(ref["section"] == "18g" for ref in blue[0].legal_references)
 
 
 def test_the_callback_of_an_affected_service_shows_the_coming_change(

@@ -290,7 +290,7 @@ def live_office(transactional_db, live_server, settings, tmp_path):
     settings.SCHALTER_PDF_RENDERS = 1
     settings.SCHALTER_PDF_SLOT_WAIT_SECONDS = 0.2
     settings.SCHALTER_RATE_LIMITS = False
-    office = build_office("giessen", desks=120)  # a long render: 120 desk signs
+    office = build_office("giessen", desks=40)  # a long render: 40 desk signs (pages)
     services.opening_hours_set(
         office=office,
         weekly={d: [(clock(0, 0), clock(23, 59))] for d in range(7)},
@@ -304,7 +304,9 @@ def test_a_busy_render_slot_refuses_pdfs_while_pages_are_answered(live_office):
     another PDF gets 503 with Retry-After, a page and a hostile request their own answers."""
     before = renders_started()
     with (
-        httpx.Client(base_url=live_office, timeout=120) as long_client,
+        # The render process runs at a lower priority (printing/worker.py: NICENESS) and gets
+        # what the busy machine leaves: its answer may take minutes, which is no failure here.
+        httpx.Client(base_url=live_office, timeout=600) as long_client,
         httpx.Client(base_url=live_office, timeout=30) as other,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):

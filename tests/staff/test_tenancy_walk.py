@@ -12,6 +12,7 @@ or object-free routes cover, so a new route cannot escape (issue 11, "Tenancy an
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -24,7 +25,7 @@ import time_machine
 from django.apps import apps
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
@@ -263,13 +264,30 @@ SCHALTER_APPS = {
 
 
 def fingerprint() -> dict[str, list[tuple]]:
-    """Every row of every Schalter table (audit rows aside), by table."""
-    with scopes_disabled():
-        return {
-            model._meta.label: list(model._base_manager.order_by("pk").values_list())
-            for model in schalter_models()
-            if model not in NOT_EFFECTS
-        }
+    """Every row of every Schalter table (audit rows aside), by table: each row as the database
+    returns it, its columns in the order of the model's concrete fields (what `values_list()`
+    gives, without the ORM's query building and value conversion: the walk takes ~180 of
+    these)."""
+    with connection.cursor() as cursor:
+        found = {}
+        for label, sql in fingerprint_queries():
+            cursor.execute(sql)
+            found[label] = cursor.fetchall()
+        return found
+
+
+@functools.cache
+def fingerprint_queries() -> list[tuple[str, str]]:
+    quote = connection.ops.quote_name
+    queries = []
+    for model in schalter_models():
+        if model in NOT_EFFECTS:
+            continue
+        assert not model._meta.parents, f"{model._meta.label}: its parent's columns are elsewhere"
+        columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        queries.append((model._meta.label, f"SELECT {columns} FROM {table} ORDER BY {pk}"))  # noqa: S608
+    return queries
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:

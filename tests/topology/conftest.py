@@ -24,8 +24,8 @@ topology's own office is then added through the services (tests/topology/seed.py
 
 Which pass of `make test`: the PostgreSQL one. The topology starts its own cluster whatever
 DATABASE_URL says, so running it in both passes would test the same thing twice (about a
-minute each); scripts/run-tests sets DATABASE_URL to a postgres:// URL only for its second pass,
-and the SQLite pass should not need PostgreSQL's binaries at all. On the SQLite pass the tests
+minute each); scripts/run-tests sets DATABASE_URL to a postgres:// URL only for its PostgreSQL
+pass, and the SQLite pass should not need PostgreSQL's binaries at all. On the SQLite pass the tests
 are deselected (pytest counts them as "deselected" in its summary), not skipped.
 SCHALTER_TOPOLOGY=on runs them on any pass (e.g. `SCHALTER_TOPOLOGY=on pytest tests/topology`)."""
 
