@@ -261,6 +261,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
                 appointment.pk
             ),
             "client_language": language_for(appointment.language),
+            "client_language_label": language_label(language_for(appointment.language).code),
             "channel_label": _("by staff")
             if appointment.channel == Channel.STAFF
             else _("online by the client"),
