@@ -6,6 +6,8 @@ Leichte Sprache is German in plain rules; BCP 47 gives it a private-use subtag.
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, get_language_info, gettext, gettext_noop
+
 
 @dataclass(frozen=True)
 class Language:
@@ -91,3 +93,39 @@ def spoken_language_name(code: str) -> str:
     if code in BY_CODE:
         return BY_CODE[code].name_local
     return OTHER_SPOKEN_LANGUAGES.get(code, code)
+
+
+# Names (in English, translated in Schalter's catalogue) of the codes Django's own table of
+# languages lacks or names too broadly (it would call Dari "Persian").
+OWN_NAMES = {
+    "fa-af": gettext_noop("Dari"),
+    "prs": gettext_noop("Dari"),
+    "ps": gettext_noop("Pashto"),
+    "ku": gettext_noop("Kurdish"),
+    "kmr": gettext_noop("Kurmanji"),
+    "ti": gettext_noop("Tigrinya"),
+    "am": gettext_noop("Amharic"),
+    "so": gettext_noop("Somali"),
+    "apc": gettext_noop("Levantine Arabic"),
+    "ar-sy": gettext_noop("Syrian Arabic"),
+    "ar-iq": gettext_noop("Iraqi Arabic"),
+    "ar-ma": gettext_noop("Moroccan Arabic"),
+}
+
+
+def language_label(code: str, native: str | None = None) -> str:
+    """A client's language as staff read it: its name in the page's language with its name in
+    itself beside it ("Dari (دری)"); `native` where the caller knows a finer name (interpreters'
+    dialects), else the site's. Just the one name where both are the same or one is unknown."""
+    native = native or spoken_language_name(code)
+    lowered = code.lower()
+    if (get_language() or "").split("-")[0] == lowered.split("-")[0] and lowered not in OWN_NAMES:
+        return native  # an Arabic page names Arabic once
+    if lowered in OWN_NAMES:
+        name = gettext(OWN_NAMES[lowered])
+    else:
+        try:
+            name = str(get_language_info(lowered)["name_translated"])
+        except KeyError:
+            return native
+    return name if name == native or native == code else f"{name} ({native})"

@@ -106,6 +106,20 @@ def test_production_refuses_to_start_without_keys_for_the_stored_secrets(secrets
     assert "ImproperlyConfigured" in started.stderr and "SCHALTER_SECRETS_KEYS" in started.stderr
 
 
+def test_production_caches_in_redis_when_it_is_there():
+    """Every process shares the cache (a planning run's progress reaches the web processes)."""
+    started = run_production(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; print(s.CACHES)",
+        ],
+        SCHALTER_REDIS_URL="redis://127.0.0.1:1/0",
+        **KEYS,
+    )
+    assert started.returncode == 0, started.stderr
+    assert "RedisCache" in started.stdout
+
+
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     """`manage.py check --deploy` finds nothing, not even a warning (HSTS, HTTPS redirect, secure
     cookies, keys); the one reminder silenced on purpose (HSTS preload) says why in settings."""

@@ -51,3 +51,7 @@ for action, template in {
     actions.BUDGET_SET: _("%(actor)s set the interpreting budget for %(month)s to %(amount)s €"),
 }.items():
     register(action, template)
+register(
+    actions.ASSIGNMENTS_ERASED,
+    _("Personal data of %(assignments)s past interpreting assignments was erased"),
+)

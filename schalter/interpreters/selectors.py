@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django_scopes import scope
 
+from schalter.appointments.selectors import policy_of
 from schalter.interpreters.fees import JVEG_RATES, Fee, Rate, Receipt, fee_compute, rate_in_force
 from schalter.interpreters.fees import Assignment as FeeAssignment
 from schalter.interpreters.matching import Busy, Candidate, Need
@@ -24,6 +25,30 @@ from schalter.interpreters.models import (
 )
 from schalter.offices.localtime import local_date, local_midnight, local_time
 from schalter.offices.models import Office
+
+# Assignments that are over: their personal fields are erased after the office's retention period.
+FINISHED_STATES = (
+    AssignmentState.REQUESTED,
+    AssignmentState.DECLINED,
+    AssignmentState.REPORTED,
+    AssignmentState.CANCELLED,
+)
+
+
+def retention_days_of(office: Office) -> int:
+    """Interpreting serves an appointment (or a visit, a callback): its personal fields are kept
+    as long as the office keeps appointment data."""
+    return policy_of(office).retention_days
+
+
+def assignments_due_for_erasure(office: Office, now: datetime) -> QuerySet[Assignment]:
+    """Finished assignments that ended longer ago than the retention period and still hold the
+    client's first name or joining details (a phone number, a video link). Used by the eraser
+    and by the retention report, so both count the same."""
+    cutoff = now - timedelta(days=retention_days_of(office))
+    return Assignment.objects.filter(
+        office=office, end__lt=cutoff, state__in=FINISHED_STATES
+    ).exclude(client_first_name="", joining_details="")
 
 
 def statutory_rates() -> tuple[Rate, ...]:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
+from schalter.accounts.actors import SCHEDULER
 from schalter.accounts.services import Actor, audit_record
 from schalter.appointments import ratelimit
 from schalter.appointments.errors import Busy, RateLimited
@@ -872,3 +873,24 @@ def assignment_for_callback(
     )
     assignment_match(assignment=assignment, now=now, acting_user=acting_user)
     return assignment
+
+
+@transaction.atomic
+def assignments_personal_erase(*, office: Office, now: datetime) -> int:
+    """The retention eraser registered with offices.retention (run by the periodic tick):
+    finished assignments past the office's retention period lose the client's first name and
+    the joining details. Language, mode, times, minutes, km, receipts and the fee's inputs stay,
+    so the cost report and the insights roll-ups give the same figures. Returns how many."""
+    with scope(office=office):
+        due = selectors.assignments_due_for_erasure(office, now)
+        ids = list(due.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Assignment.objects.filter(pk__in=ids).update(client_first_name="", joining_details="")
+    audit_record(
+        office=office,
+        acting_user=SCHEDULER,
+        action=actions.ASSIGNMENTS_ERASED,
+        data={"assignments": len(ids)},
+    )
+    return len(ids)

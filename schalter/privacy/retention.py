@@ -19,6 +19,7 @@ from django_scopes import scope
 from schalter.appointments.models import Appointment, WaitlistEntry, WaitlistStatus
 from schalter.appointments.selectors import policy_of
 from schalter.callbacks.selectors import callback_policy_of, closed_before, retention_cutoff
+from schalter.interpreters.selectors import assignments_due_for_erasure, retention_days_of
 from schalter.offices.localtime import local_date
 from schalter.offices.models import ErasureRun, Office
 from schalter.visits.models import Ticket
@@ -103,11 +104,24 @@ def _callbacks(office: Office, now: datetime) -> list[tuple[Promise | str, str, 
     ]
 
 
+def _interpreters(office: Office, now: datetime) -> list[tuple[Promise | str, str, int]]:
+    with scope(office=office):
+        due = assignments_due_for_erasure(office, now).count()
+    return [
+        (
+            _("Interpreting: the client's first name and the phone number or video link"),
+            _days(retention_days_of(office)),
+            due,
+        )
+    ]
+
+
 # Every registered eraser's kinds of personal data: (what, how long, how many are due).
 KINDS: dict[str, Callable[[Office, datetime], list[tuple[Promise | str, str, int]]]] = {
     "appointments": _appointments,
     "visits": _visits,
     "callbacks": _callbacks,
+    "interpreters": _interpreters,
 }
 
 

@@ -24,7 +24,7 @@ from schalter.errors import Refusal
 from schalter.interpreters import selectors as interpreter_selectors
 from schalter.interpreters import services as interpreter_services
 from schalter.knowledge import selectors as knowledge_selectors
-from schalter.languages import language_for, spoken_language_name
+from schalter.languages import language_for, language_label
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.privacy.reads import APPOINTMENT_VIEWED
@@ -92,7 +92,7 @@ def _row(appointment: Appointment, office: Office, language: str) -> dict:
         "status": appointment.status,
         "status_label": appointment.get_status_display(),
         "persons": appointment.persons,
-        "interpreter": spoken_language_name(appointment.interpreter_language)
+        "interpreter": language_label(appointment.interpreter_language)
         if appointment.interpreter_language
         else "",
         "interpreter_code": appointment.interpreter_language,
@@ -261,6 +261,7 @@ def appointment_detail(request: HttpRequest, office: Office, pk: int) -> HttpRes
                 appointment.pk
             ),
             "client_language": language_for(appointment.language),
+            "client_language_label": language_label(language_for(appointment.language).code),
             "channel_label": _("by staff")
             if appointment.channel == Channel.STAFF
             else _("online by the client"),

@@ -29,6 +29,9 @@ from schalter.text import spreadsheet_cell
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
+# What the export's own audit row keeps of the query: the filter's fields only, each shortened
+# (an action name is the longest valid value), so a crafted address cannot bloat the log.
+EXPORT_FILTER_VALUE_MAX = 80
 
 
 class AuditFilterForm(KernFormMixin, forms.Form):
@@ -147,6 +150,15 @@ def _csv_rows(writer: Any, office: Office, events: list[AuditEvent]) -> Iterator
         )
 
 
+def export_filters(request: HttpRequest) -> dict[str, str]:
+    """The known filter fields of the export's query, each value cut to a bounded length."""
+    return {
+        key: request.GET[key][:EXPORT_FILTER_VALUE_MAX]
+        for key in AuditFilterForm.base_fields
+        if request.GET.get(key)
+    }
+
+
 @require_GET
 @office_view(Capability.VIEW_AUDIT)
 def audit_export(request: HttpRequest, office: Office) -> HttpResponse:
@@ -157,7 +169,7 @@ def audit_export(request: HttpRequest, office: Office) -> HttpResponse:
         office=office,
         acting_user=request.user,
         action=office_actions.AUDIT_EXPORTED,
-        data={key: str(value) for key, value in request.GET.items()},
+        data=export_filters(request),
     )
     response = StreamingHttpResponse(
         _csv_lines(office, events, translation.get_language()),

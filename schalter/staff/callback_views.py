@@ -39,7 +39,7 @@ from schalter.callbacks.worklist import (
 )
 from schalter.errors import Refusal
 from schalter.knowledge import selectors as knowledge_selectors
-from schalter.languages import spoken_language_name
+from schalter.languages import language_label
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.offices.selectors import owned_by
@@ -58,7 +58,7 @@ def _language_note(callback: Callback, routing: Routing) -> str:
     if not routing.nobody_speaks(callback.language):
         return ""
     return _("Nobody here speaks %(language)s: call with a phone interpreter.") % {
-        "language": spoken_language_name(callback.language)
+        "language": language_label(callback.language)
     }
 
 
@@ -98,7 +98,7 @@ def callbacks(request: HttpRequest, office: Office) -> HttpResponse:
             "deadline": _local(office, callback.deadline),
             "follow_up_at": _local(office, callback.follow_up_at),
             "overdue": is_overdue(callback, now),
-            "language_name": spoken_language_name(callback.language) if callback.language else "",
+            "language_name": language_label(callback.language) if callback.language else "",
             "language_note": _language_note(callback, routing),
             "for_colleague": not routing.is_hers(callback.language),
             "service_name": callback.service.name_in(language) if callback.service else "",
@@ -142,7 +142,7 @@ def _detail(request: HttpRequest, office: Office, callback: Callback, **extra) -
         "overdue": is_overdue(callback, now),
         "has_audio": has_audio,
         "attempts": attempts_of(callback),
-        "language_name": spoken_language_name(callback.language) if callback.language else "",
+        "language_name": language_label(callback.language) if callback.language else "",
         "deadline": _local(office, callback.deadline),
         "language_note": _language_note(callback, routing_of(office)),
         "service_name": callback.service.name_in(language) if callback.service else "",

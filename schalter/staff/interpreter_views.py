@@ -22,7 +22,7 @@ from schalter.interpreters import reports, selectors, services
 from schalter.interpreters.languages import language_name, language_normalise
 from schalter.interpreters.models import Assignment, AssignmentState, Mode
 from schalter.interpreters.parts import INTERPRETERS
-from schalter.languages import language_for
+from schalter.languages import language_for, language_label
 from schalter.offices.localtime import local_date, local_time
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
@@ -71,7 +71,7 @@ def overview(request: HttpRequest, office: Office) -> HttpResponse:
         {
             "assignment": assignment,
             "start": local_time(office, assignment.start),
-            "language": f"{language_name(assignment.language)} ({assignment.language})",
+            "language": language_label(assignment.language, language_name(assignment.language)),
             "mode": Mode(assignment.mode).label,
             "state": AssignmentState(assignment.state).label,
             "interpreter": assignment.interpreter.name if assignment.interpreter else "",
@@ -232,7 +232,7 @@ def pool(request: HttpRequest, office: Office) -> HttpResponse:
         {
             "interpreter": link.interpreter,
             "languages": ", ".join(
-                f"{language_name(code)} ({code})" for code in link.interpreter.languages
+                language_label(code, language_name(code)) for code in link.interpreter.languages
             ),
             "modes": ", ".join(str(Mode(mode).label) for mode in link.interpreter.modes),
             "distance_km": link.distance_km,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from schalter.accounts.roles import Capability
 from schalter.errors import Refusal
 from schalter.knowledge import selectors as knowledge_selectors
-from schalter.languages import LANGUAGES, language_for, spoken_language_name
+from schalter.languages import LANGUAGES, language_for, language_label
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
@@ -104,8 +104,8 @@ def desk_workspace(request: HttpRequest, office: Office) -> HttpResponse:
         client = {
             "service": service.name_in(language) if service else ticket.group.name_in(language),
             "documents": service.documents_in(language) if service else [],
-            "language": spoken_language_name(ticket.language),
-            "interpreter": spoken_language_name(ticket.interpreter_language)
+            "language": language_label(ticket.language),
+            "interpreter": language_label(ticket.interpreter_language)
             if ticket.interpreter_language
             else "",
             "booking_code": ticket.appointment.code if ticket.appointment else "",

@@ -17,6 +17,7 @@ from schalter.accounts.roles import Role
 from schalter.callbacks.models import Outcome
 from schalter.callbacks.requests import callback_request
 from schalter.callbacks.services import callback_close
+from schalter.interpreters.models import Assignment, AssignmentState
 from schalter.offices import retention
 from schalter.offices.models import ErasureRun
 from schalter.privacy.retention import KINDS, retention_report
@@ -72,6 +73,15 @@ def _make_personal_data(office):
             note="Bringt Pass mit",
             notify_phone="+4915123456789",
         )
+    with scopes_disabled():
+        Assignment.objects.create(
+            office=office,
+            language="fa",
+            start=start,
+            end=start + timedelta(hours=1),
+            state=AssignmentState.CANCELLED,
+            client_first_name="Farid",
+        )
     assert appointment.end < start + timedelta(days=30)
 
 
@@ -83,7 +93,7 @@ def test_the_report_counts_what_the_erasers_clear_next_and_when_they_ran(office)
     for row in before:
         due[row.eraser] = due.get(row.eraser, 0) + row.due
         assert row.last_run is None and row.cleared == 0
-    assert due == {"appointments": 1, "visits": 1, "callbacks": 1}
+    assert due == {"appointments": 1, "visits": 1, "callbacks": 1, "interpreters": 1}
     assert retention.personal_data_erase(office=office, now=later) == sum(due.values())
     with scopes_disabled():
         runs = {run.eraser: run for run in ErasureRun.objects.filter(office=office)}
@@ -116,6 +126,7 @@ def test_the_officer_and_the_admin_read_the_report_and_nobody_is_named(office, s
     assert admin.get(url).status_code == 200
     assert AuditEvent.objects.count() == audited  # counts only: not a read of a record
     html = page.content.decode()
+    assert "Farid" not in html
     assert "Olena" not in html and "olena@example.org" not in html and "0151" not in html
     soup = BeautifulSoup(html, "html.parser")
     rows = soup.select("table.retention-report tbody tr")

@@ -235,12 +235,15 @@ def test_day_view_queries_do_not_grow_with_appointments(staff_client, office, bo
 def test_reading_an_appointment_writes_an_audit_row(
     staff_client, make_staff, office, bookable, day
 ):
-    appointment = book(office, bookable["short"], at(office, day, "08:00"), name="Ayşe Yılmaz")
+    appointment = book(
+        office, bookable["short"], at(office, day, "08:00"), name="Ayşe Yılmaz", language="tr"
+    )
     user = make_staff(office, Role.CASEWORKER)
     client = sign_in(Client(), user)
     response = client.get(url(office, f"{appointment.pk}/"))
     assert response.status_code == 200
     assert "Ayşe Yılmaz" in response.content.decode()
+    assert "Türkisch (Türkçe)" in response.content.decode()  # her language, readable for staff
     viewed = AuditEvent.objects.filter(action="appointments.appointment.viewed")
     assert list(viewed.values_list("actor", "office", "target_id")) == [
         (user.pk, office.pk, str(appointment.pk))

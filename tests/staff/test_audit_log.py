@@ -160,6 +160,15 @@ def test_the_csv_export_is_streamed_with_the_same_sentences(office, cancelled, s
     assert AuditEvent.objects.filter(office=office, action="offices.audit.exported").exists()
 
 
+def test_the_export_records_only_its_filters_and_bounded(office, staff_client):
+    admin = staff_client(office, Role.OFFICE_ADMIN)
+    query = {"kind": "", "since": "2026-03-01", **{f"x{n}": "y" * 5000 for n in range(50)}}
+    assert admin.get("/staff/giessen/audit/export.csv", query).status_code == 200
+    assert admin.get("/staff/giessen/audit/export.csv", {"until": "9" * 5000}).status_code == 400
+    event = AuditEvent.objects.filter(office=office, action="offices.audit.exported").get()
+    assert event.data == {"since": "2026-03-01"}
+
+
 def test_a_caseworker_reads_no_audit_log(office, staff_client):
     caseworker = staff_client(office, Role.CASEWORKER)
     assert caseworker.get("/staff/giessen/audit/").status_code == 403

@@ -113,6 +113,7 @@ def test_staff_switch_an_unfound_request_to_video(staff_client, office):
     with time_machine.travel(NOW, tick=False):
         page = client.get(f"/staff/{office.slug}/interpreters/")
         assert "Noch keine Dolmetscherin gefunden" in page.content.decode()
+        assert "Dari (دری)" in page.content.decode()  # readable for German staff, and in itself
         client.post(f"/staff/{office.slug}/interpreters/{assignment.pk}/mode/", {"mode": "video"})
     assignment.refresh_from_db()
     assert assignment.mode == "video" and assignment.state == AssignmentState.PROPOSED

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Counts each answer for /metrics and, when switched on, logs it (redacted).
     "schalter.observability.requests.RequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Staff pages and pages behind a personal link: never stored by a browser or proxy.
+    "schalter.private_pages.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -96,3 +96,17 @@ LOGGING = {
     "formatters": {"json": {"()": "schalter.observability.logs.JsonLines"}},
     "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": "json"}},
 }
+
+# --- Cache ---------------------------------------------------------------------------------------
+# Shared by every web and worker process when Redis is there (the same server as the channel
+# layer's): a planning run's progress, written by the task worker, reaches the web processes.
+# Without it each process keeps its own, and `check --deploy` warns where a worker runs apart
+# (offices/checks.py).
+if env("SCHALTER_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("SCHALTER_REDIS_URL"),
+            "KEY_PREFIX": "schalter",
+        }
+    }
