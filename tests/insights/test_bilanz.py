@@ -53,7 +53,7 @@ def test_the_ministrys_bilanz_suppresses_small_groups(
     page = client.get(f"/staff/figures/{PERIOD}").content.decode()
     assert "/staff/figures/bilanz.pdf?" in page
     text = pdf_text(client.get(f"/staff/figures/bilanz.pdf{PERIOD}").content)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 5}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 5}
     giessen, darmstadt = office.name_in("de"), other_office.name_in("de")
     # The rows as the PDF shows them (offices in the comparison's order; pdftotext reads a
     # table's wrapped cells in an order that depends on the layout, so they are read here).

@@ -359,7 +359,7 @@ def test_the_ministrys_bilanz_sums_costs_and_lists_shared_notes_by_label(
             )
     ministry = staff_client(None, Role.MINISTRY)
     lines = pdf_lines(ministry.get(f"/staff/figures/bilanz.pdf{PERIOD}").content)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 2}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 2}
     anonymous = german("Office %(letter)s") % {"letter": "A"}  # the office did not consent
     darmstadt = other_office.name_in("de")
     assert not any(office.name_in("de") in line for line in lines)

@@ -79,7 +79,7 @@ def test_the_ministry_compares_callbacks_and_interpreting(
         )
     ]
     office_a, office_b = (german("Office %(letter)s") % {"letter": x} for x in "AB")
-    hidden = german("fewer than %(minimum)s") % {"minimum": 2}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 2}
     off = german("not in use")
     by_office = {row[0]: row[-7:] for row in rows[1:]}
     # 3 closed; reached 1 of 2 tried; 1 of 2 timed in time; 140 min = 2.3 h; 232.50 of 465 €.
@@ -95,7 +95,7 @@ def test_the_ministry_compares_callbacks_and_interpreting(
 
     settings.SCHALTER_INSIGHTS_MIN_GROUP = 5  # now Gießen's groups are too small as well
     _page, rows = exported(staff_client(None, Role.MINISTRY), MARCH)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 5}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 5}
     assert rows[1][-7:] == [hidden, hidden, hidden, hidden, hidden, "465.00 €", hidden]
     assert not {"3", "2.3", "232.50 €", "50.0 %"} & set(rows[1])
 

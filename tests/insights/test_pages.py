@@ -89,7 +89,7 @@ def test_ministry_never_sees_a_group_below_the_minimum(
     rows = BeautifulSoup(page, "html.parser").select("#offices-compared tbody tr")
     giessen = [r for r in rows if "Gießen" in r.get_text() or office.slug in r.get_text().lower()]
     row = giessen[0] if giessen else rows[0]
-    hidden = german("fewer than %(minimum)s") % {"minimum": 5}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 5}
     assert hidden in row.get_text()
     assert "4" not in [td.get_text() for td in row.select("td")]
     assert "4" not in [cell for line in csv.reader(io.StringIO(csv_text)) for cell in line]

@@ -204,7 +204,7 @@ def test_offices_are_named_only_with_consent(office, other_office, staff_client)
     soup = BeautifulSoup(other.get(f"/staff/{other_office.slug}/insights/").content, "html.parser")
     compared = soup.select_one("#table-comparison").get_text()
     assert "Giessen" in compared and german("This office") in compared
-    assert german("fewer than %(minimum)s") % {"minimum": 5} in compared
+    assert german("fewer than %(minimum)s clients") % {"minimum": 5} in compared
     admin.post(f"/staff/{office.slug}/insights/naming/", {"named": "0"})
     assert AuditEvent.objects.filter(action="insights.naming.withdrawn").count() == 1
     assert "Giessen" not in ministry.get("/staff/figures/").content.decode()
