@@ -177,7 +177,8 @@ def office_dashboard(
         "counts": counts_table,
         "leads": lead_table,
         "hours": chart_table(hours_chart),
-        "days": table_with_notes(chart_table(waits_chart), marks),
+        # A practice note keeps the days: it stands on its day's row (and the chart's line).
+        "days": table_with_notes(waits_chart.table() if marks else chart_table(waits_chart), marks),
         "free": free_table,
         "feedback": feedback_table,
         "comments": comments_table,
@@ -185,8 +186,19 @@ def office_dashboard(
     # Issue 17, part B: the callbacks' and interpreters' figures (parts switched on only).
     tables.update(part_tables(office, first, last, service_id=service_id, language=language))
     charts = [  # each with the name of its table in `tables`
-        {"chart": waits_chart, "kind": "line", "marks": marks, "table": "days"},
-        {"chart": hours_chart, "kind": "bar", "table": "hours"},
+        {
+            "chart": waits_chart,
+            "kind": "line",
+            "marks": marks,
+            "table": "days",
+            "empty": not (marks or chart_has_values(waits_chart)),
+        },
+        {
+            "chart": hours_chart,
+            "kind": "bar",
+            "table": "hours",
+            "empty": not chart_has_values(hours_chart),
+        },
     ]
     return Dashboard(got, tables, charts, summary)
 

@@ -148,7 +148,7 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
     rows = {name: table_rows_html(table) for name, table in board.tables.items()}  # once each
     charts = [
         {
-            "svg": _svg(item) if chart_has_values(item["chart"]) else "",  # nothing to draw
+            "svg": "" if item["empty"] else _svg(item),  # nothing to draw: a sentence
             "table": board.tables[item["table"]],
             "rows": rows[item["table"]],
         }

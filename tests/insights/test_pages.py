@@ -45,7 +45,7 @@ def test_lead_sees_charts_tables_and_exports(office, groups, sessions, staff_cli
     assert rows[1][1:] == ["3", "4", "5"]
     response = client.get(f"/staff/{office.slug}/insights/export/{PERIOD}&table=counts&kind=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(2, 2).value == "3"  # tickets
+    assert sheet.cell(2, 2).value == 3 and sheet.cell(2, 2).data_type == "n"  # tickets: a number
     assert (
         client.get(f"/staff/{office.slug}/insights/export/?table=nothing&kind=csv").status_code
         == 404
