@@ -73,7 +73,7 @@ def sheet_title(caption: str, taken: Collection[str] = ()) -> str:
         if len(f"{title} {word}".strip()) > SHEET_MAX:
             break
         title = f"{title} {word}".strip()
-    title = title.rstrip(",;.-–") or (words[0][:SHEET_MAX] if words else "Table")
+    title = title.rstrip(",;-–") or (words[0][:SHEET_MAX] if words else "Table")
     name, n = title, 1
     while name.casefold() in {t.casefold() for t in taken}:
         n += 1
