@@ -13,6 +13,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from schalter.numbers import MISSING, number_text, tick_text
+
 # Colours with contrast ≥ 3:1 on white, told apart without colour too.
 COLOURS = ("#1f4e99", "#b3541e", "#2e7d32", "#6a1b9a", "#37474f")
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 6")
@@ -53,10 +55,10 @@ class Chart:
 
 
 def _number(value: float | None, unit: str = "") -> str:
+    """A value as the active language writes it (schalter/numbers.py), one decimal below 100."""
     if value is None:
-        return "–"
-    text = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-    return f"{text} {unit}".strip()
+        return MISSING
+    return number_text(value, unit, 1 if abs(value) < 100 else 0)
 
 
 def nice_maximum(value: float) -> float:
@@ -85,7 +87,7 @@ def _frame(chart: Chart, top: float, body: list[str], defs: str = "") -> SafeStr
         axis.append(
             f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#ddd"/><text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(_number(value))}</text>"
+            f"{escape(tick_text(value))}</text>"
         )
     axis.append(
         f'<text x="{LEFT}" y="{TOP - 4}" text-anchor="start" font-weight="bold">'

@@ -38,14 +38,14 @@ def test_bar_chart_patterns_values_and_legend():
     assert root.get("role") == "img"
     assert len(root.findall(f".//{NS}pattern")) == 2
     labels = [t.text for t in root.iter(f"{NS}text")]
-    assert "12.0" in labels and "2.5" in labels and "Plan" in labels
+    assert "12,0" in labels and "2,5" in labels and "Plan" in labels  # German: the default
 
 
 def test_the_table_holds_the_same_figures():
     table = CHART.table()
     assert table["header"] == ("Hour", "Today", "Plan")
-    assert table["rows"][0] == ("8", "12.0 min", "3.0 min")
-    assert table["rows"][2] == ("10", "–", "2.0 min")
+    assert table["rows"][0] == ("8", "12,0 min", "3,0 min")  # German: the default
+    assert table["rows"][2] == ("10", "–", "2,0 min")
 
 
 def test_nice_maximum():

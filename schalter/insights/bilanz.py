@@ -25,11 +25,12 @@ from schalter.insights.cost_figures import costs_page_table, office_cost_line, t
 from schalter.insights.dashboard import (
     Dashboard,
     Table,
+    chart_has_values,
+    chart_table,
     minimum_group,
     office_dashboard,
     suppressed,
 )
-from schalter.insights.part_figures import share_text
 from schalter.insights.selectors import (
     FEEDBACK_QUESTIONS,
     PeriodFigures,
@@ -42,6 +43,15 @@ from schalter.insights.timeline import NOTE_TEXT_MAX
 from schalter.interpreters.models import Assignment, InterpreterBudget
 from schalter.interpreters.selectors import cost_report, month_bounds
 from schalter.knowledge.models import PracticeNote
+from schalter.numbers import (
+    MISSING,
+    change_text,
+    day_text,
+    money_text,
+    month_text,
+    number_text,
+    share_text,
+)
 from schalter.offices.models import Office
 
 # A Bilanz covers at most this many days (the insights form's limit too).
@@ -80,15 +90,14 @@ class Bilanz:
     minimum: int | None  # the suppression minimum, for the all-offices report
 
 
-def _text(value: object) -> str:
-    return "–" if value is None else str(value)
+def _text(value: int | float | None) -> str:
+    return number_text(value)
 
 
 def _change(now: float | int | None, before: float | int | None) -> str:
     if now is None or before is None:
-        return "–"
-    difference = round(float(now) - float(before), 1)
-    return f"{difference:+g}"
+        return MISSING
+    return change_text(round(float(now) - float(before), 1))
 
 
 def _key_figures(got: PeriodFigures) -> list[tuple[str, object, int, str]]:
@@ -169,10 +178,6 @@ def costs_of(office: Office, got: PeriodFigures) -> Costs:
     return Costs(total, budget if budgeted else None, desk_hours)
 
 
-def _euro(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value:,.2f} €"
-
-
 def costs_table(rows: list[tuple[str, Costs]]) -> Table:
     return {
         "caption": _("Costs"),
@@ -183,13 +188,22 @@ def costs_table(rows: list[tuple[str, Costs]]) -> Table:
             _("Desk hours open"),
         ),
         "rows": [
-            (name, _euro(c.interpreters), _euro(c.budget), f"{c.desk_hours:.1f}")
+            (
+                name,
+                money_text(c.interpreters),
+                money_text(c.budget),
+                number_text(c.desk_hours, "", 1),
+            )
             for name, c in rows
         ],
     }
 
 
 def _figure(chart: Chart, kind: str) -> Figure:
+    """The chart and its table; a chart with nothing to draw is left out (no empty picture:
+    its table says "No data in this period.")."""
+    if not chart_has_values(chart):
+        return Figure(svg="", table=chart_table(chart))
     svg = line_chart(chart) if kind == "line" else bar_chart(chart)
     return Figure(svg=str(svg), table=chart.table())
 
@@ -201,7 +215,7 @@ def monthly_chart(office: Office, first: date, last: date) -> Chart:
         description=_("Median and 90th percentile of the waiting time, month by month."),
         x_label=_("Month"),
         y_label=_("Minutes"),
-        categories=tuple(month.strftime("%Y-%m") for month, _spread in months),
+        categories=tuple(month_text(month) for month, _spread in months),
         series=(
             Series(_("Median"), tuple(_number(s.median) for _month, s in months)),
             Series(_("90th percentile"), tuple(_number(s.p90) for _month, s in months)),
@@ -381,7 +395,7 @@ def notes_table(
         "header": (_("Day"), _("Service"), _("Practice note")),
         "rows": [
             (
-                note.since.strftime("%d.%m.%Y"),
+                day_text(note.since),
                 note.service.name_in(language),
                 " ".join(note.text.split())[:NOTE_TEXT_MAX],
             )

@@ -15,6 +15,7 @@ from schalter.insights.part_figures import (
     share_text,
 )
 from schalter.insights.selectors import PeriodFigures
+from schalter.numbers import day_text, number_text
 from schalter.offices import selectors as office_selectors
 from schalter.offices.models import Office
 
@@ -82,7 +83,7 @@ def office_comparison(
     before_first, before_last = earlier_period(first_day, last_day)
     earlier = offices_table(
         [(_("This office, %(first)s to %(last)s") % {
-            "first": before_first.isoformat(), "last": before_last.isoformat()
+            "first": day_text(before_first), "last": day_text(before_last)
         }, office)],
         before_first,
         before_last,
@@ -137,7 +138,7 @@ def offices_part_cells(
         else:
             n = period.assignments
             interpreting = (
-                suppressed(f"{period.hours}", n),
+                suppressed(number_text(period.hours, "", 1), n),
                 suppressed(money_text(period.cost), n),
                 money_text(period.budget),  # what the office entered: no group of people
                 suppressed(share_text(period.used_percent), n),

@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from schalter.insights.models import ProgrammeBudget, StaffHours
-from schalter.insights.part_figures import interpreter_cost_of, money_text, share_text
+from schalter.insights.part_figures import interpreter_cost_of
 from schalter.insights.selectors import period_figures
+from schalter.numbers import money_text, number_text, share_text
 from schalter.offices.models import Office
 
 Table = dict[str, object]
@@ -106,14 +107,10 @@ def _hours_text(e: EnteredCosts) -> str:
     if e.staff_hours is None:
         return "–"
     return _("%(hours)s h (days entered: %(covered)s of %(days)s)") % {
-        "hours": e.staff_hours,
+        "hours": number_text(e.staff_hours, "", 1),
         "covered": e.staff_days,
         "days": e.days,
     }
-
-
-def _number_text(value: Decimal | None) -> str:
-    return "–" if value is None else str(value)
 
 
 def cost_header() -> tuple[str, ...]:
@@ -135,7 +132,7 @@ def cost_cells(line: CostLine, hide=None) -> tuple[object, ...]:
     return (
         _hours_text(line.entered),
         keep(line.served, line.served),
-        keep(_number_text(line.staff_minutes_per_client), line.served),
+        keep(number_text(line.staff_minutes_per_client, "", 1), line.served),
         money_text(line.interpreting),
         keep(money_text(line.interpreting_per_client), line.served),
         money_text(line.entered.budget),

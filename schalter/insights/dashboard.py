@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schalter.charts import Chart, Series
-from schalter.insights.part_figures import part_tables, share_text
+from schalter.insights.part_figures import part_tables
 from schalter.insights.selectors import (
     LEADS,
     PeriodFigures,
@@ -25,6 +25,7 @@ from schalter.insights.selectors import (
     period_figures,
 )
 from schalter.insights.timeline import note_marks, table_with_notes
+from schalter.numbers import day_text, month_text, number_text, share_text
 from schalter.offices.models import Office
 
 Table = dict[str, object]
@@ -36,7 +37,18 @@ def minimum_group() -> int:
 
 
 def _minutes(value: int | float | None) -> str:
-    return "–" if value is None else str(value)
+    return number_text(value)
+
+
+def chart_has_values(chart: Chart) -> bool:
+    """Whether the chart has anything to draw (an empty period shows a sentence instead)."""
+    return any(value is not None for series in chart.series for value in series.values)
+
+
+def chart_table(chart: Chart) -> Table:
+    """The chart's table; no rows where the chart has no values (not a row of dashes a day)."""
+    table = chart.table()
+    return table if chart_has_values(chart) else {**table, "rows": []}
 
 
 def spread_names() -> dict[str, str]:
@@ -115,7 +127,7 @@ def office_dashboard(
         description=_("Median and 90th percentile of the waiting time, day by day."),
         x_label=_("Day"),
         y_label=_("Minutes"),
-        categories=tuple(day.isoformat() for day, _spread in days),
+        categories=tuple(day_text(day) for day, _spread in days),
         series=(
             Series(_("Median"), tuple(_num(s.median) for _day, s in days)),
             Series(_("90th percentile"), tuple(_num(s.p90) for _day, s in days)),
@@ -158,14 +170,15 @@ def office_dashboard(
     comments_table: Table = {
         "caption": _("Comments (e-mail addresses and phone numbers removed)"),
         "header": (_("Month"), _("Comment")),
-        "rows": [(month.strftime("%Y-%m"), text) for month, text in feedback["comments"]],  # type: ignore[attr-defined]
+        "rows": [(month_text(month), text) for month, text in feedback["comments"]],  # type: ignore[attr-defined]
     }
     tables = {
         "minutes": minutes_table,
         "counts": counts_table,
         "leads": lead_table,
-        "hours": hours_chart.table(),
-        "days": table_with_notes(waits_chart.table(), marks),
+        "hours": chart_table(hours_chart),
+        # A practice note keeps the days: it stands on its day's row (and the chart's line).
+        "days": table_with_notes(waits_chart.table() if marks else chart_table(waits_chart), marks),
         "free": free_table,
         "feedback": feedback_table,
         "comments": comments_table,
@@ -173,8 +186,19 @@ def office_dashboard(
     # Issue 17, part B: the callbacks' and interpreters' figures (parts switched on only).
     tables.update(part_tables(office, first, last, service_id=service_id, language=language))
     charts = [  # each with the name of its table in `tables`
-        {"chart": waits_chart, "kind": "line", "marks": marks, "table": "days"},
-        {"chart": hours_chart, "kind": "bar", "table": "hours"},
+        {
+            "chart": waits_chart,
+            "kind": "line",
+            "marks": marks,
+            "table": "days",
+            "empty": not (marks or chart_has_values(waits_chart)),
+        },
+        {
+            "chart": hours_chart,
+            "kind": "bar",
+            "table": "hours",
+            "empty": not chart_has_values(hours_chart),
+        },
     ]
     return Dashboard(got, tables, charts, summary)
 
@@ -212,7 +236,7 @@ def suppressed(value: object, n: int) -> object:
     return (
         value
         if n >= minimum_group()
-        else _("fewer than %(minimum)s") % {"minimum": minimum_group()}
+        else _("fewer than %(minimum)s clients") % {"minimum": minimum_group()}
     )
 
 

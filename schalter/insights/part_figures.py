@@ -19,10 +19,12 @@ from schalter.insights.models import CallbackDay, InterpreterDay
 from schalter.insights.selectors import histogram_sums, roll_up_filters
 from schalter.interpreters.models import InterpreterBudget
 from schalter.interpreters.parts import INTERPRETERS
+from schalter.numbers import money_text, month_text, number_text, share_text
 from schalter.offices.models import Office
 from schalter.offices.parts import uses
 
 Table = dict[str, object]
+__all__ = ["money_text", "share_text"]  # their home is schalter/numbers.py
 CALLBACK_COUNTS = ("closed", "tried", "reached", "timed", "in_time")
 
 
@@ -233,14 +235,6 @@ def _period_of(
     )
 
 
-def share_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %"
-
-
-def money_text(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value:.2f} €"
-
-
 def part_tables(
     office: Office, first_day: date, last_day: date, *, service_id: int | None = None, language=""
 ) -> dict[str, Table]:
@@ -260,11 +254,11 @@ def part_tables(
                 ),
                 (
                     _("Hours to the first attempt (median)"),
-                    "–" if calls.hours_median is None else calls.hours_median,
+                    number_text(calls.hours_median),
                 ),
                 (
                     _("Hours to the first attempt (90th percentile)"),
-                    "–" if calls.hours_p90 is None else calls.hours_p90,
+                    number_text(calls.hours_p90),
                 ),
             ],
         }
@@ -282,9 +276,9 @@ def part_tables(
             ),
             "rows": [
                 (
-                    month.month.strftime("%Y-%m"),
+                    month_text(month.month),
                     month.assignments,
-                    f"{month.hours}",
+                    number_text(month.hours, "", 1),
                     money_text(month.cost),
                     money_text(month.budget),
                     share_text(month.used_percent),

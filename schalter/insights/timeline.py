@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from schalter.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Chart, line_chart
 from schalter.knowledge.models import PracticeNote
+from schalter.numbers import day_text
 from schalter.offices.models import Office
 
 NOTE_COLOUR = "#6a1b9a"
@@ -27,7 +28,7 @@ class Mark:
     def sentence(self) -> str:
         return _("Practice note %(label)s from %(day)s: %(text)s") % {
             "label": self.label,
-            "day": self.day.isoformat(),
+            "day": day_text(self.day),
             "text": self.text,
         }
 
@@ -58,16 +59,16 @@ def with_notes(chart: Chart, marks: list[Mark]) -> Chart:
 
 
 def marked_line_chart(chart: Chart, marks: list[Mark]) -> SafeString:
-    """A line chart over days (categories are ISO dates) with each note's day marked."""
+    """A line chart over days (categories are numbers.day_text) with each note's day marked."""
     svg = str(line_chart(with_notes(chart, marks)))
     days = list(chart.categories)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = max(1, len(days) - 1)
     drawn = []
     for mark in marks:
-        if mark.day.isoformat() not in days:
+        if day_text(mark.day) not in days:
             continue
-        i = days.index(mark.day.isoformat())
+        i = days.index(day_text(mark.day))
         x = LEFT + plot_w * i / n if len(days) > 1 else LEFT + plot_w / 2
         drawn.append(
             f'<g class="chart-note"><title>{escape(mark.sentence())}</title>'
@@ -80,12 +81,12 @@ def marked_line_chart(chart: Chart, marks: list[Mark]) -> SafeString:
 
 
 def table_with_notes(table: dict[str, object], marks: list[Mark]) -> dict[str, object]:
-    """A day-by-day table (first cell an ISO date) with a column for the notes of each day."""
+    """A day-by-day table (first cell a numbers.day_text), a column for the notes of each day."""
     if not marks:
         return table
     by_day: dict[str, list[str]] = {}
     for mark in marks:
-        by_day.setdefault(mark.day.isoformat(), []).append(f"{mark.label}: {mark.text}")
+        by_day.setdefault(day_text(mark.day), []).append(f"{mark.label}: {mark.text}")
     return {
         **table,
         "header": (*table["header"], _("Practice note")),  # type: ignore[misc]

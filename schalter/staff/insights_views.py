@@ -3,6 +3,7 @@ tables and a sentence, filtered by period, service and client language, every ta
 as CSV or XLSX. Today is rolled up on demand; closed days come from the scheduled tick."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,13 +28,19 @@ from schalter.insights.costs import (
     programme_budget_add,
     staff_hours_add,
 )
-from schalter.insights.dashboard import office_dashboard, table_rows_html
+from schalter.insights.dashboard import (
+    chart_has_values,
+    chart_table,
+    office_dashboard,
+    table_rows_html,
+)
 from schalter.insights.exports import csv_response, xlsx_response
 from schalter.insights.models import NamingConsent, ProgrammeBudget, StaffHours
 from schalter.insights.rollups import today_rollup
 from schalter.insights.timeline import marked_line_chart
 from schalter.kern_forms import KernFormMixin
 from schalter.languages import LANGUAGES, language_for
+from schalter.numbers import machine
 from schalter.offices import selectors as office_selectors
 from schalter.offices.localtime import local_date
 from schalter.offices.models import Office
@@ -141,7 +148,7 @@ def insights(request: HttpRequest, office: Office) -> HttpResponse:
     rows = {name: table_rows_html(table) for name, table in board.tables.items()}  # once each
     charts = [
         {
-            "svg": _svg(item),
+            "svg": "" if item["empty"] else _svg(item),  # nothing to draw: a sentence
             "table": board.tables[item["table"]],
             "rows": rows[item["table"]],
         }
@@ -220,11 +227,9 @@ def comparison_chart(table: dict) -> dict[str, object]:
     """The ministry's comparison as a bar chart of the median and p90 wait per office (a
     suppressed figure is a gap), with its table."""
 
-    def number(value: object) -> float | None:
-        try:
-            return float(str(value))
-        except ValueError:
-            return None
+    def number(value: object) -> float | None:  # a suppressed or missing figure: a gap
+        value = machine(value)
+        return float(value) if isinstance(value, int | float | Decimal) else None
 
     rows = table["rows"]
     chart = Chart(
@@ -242,6 +247,8 @@ def comparison_chart(table: dict) -> dict[str, object]:
         ),
         unit="min",
     )
+    if not chart_has_values(chart):
+        return {"svg": "", "table": chart_table(chart)}
     return {"svg": bar_chart(chart), "table": chart.table()}
 
 

@@ -97,7 +97,7 @@ def test_lead_reads_the_figures(open_page, make_staff, transactional_db, viewpor
     with page.expect_download() as download:
         page.locator("a[href*='table=counts'][href*='kind=xlsx']").click()
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-    assert sheet.cell(2, 2).value == "6"  # tickets
+    assert sheet.cell(2, 2).value == 6  # tickets: a number in the XLSX
 
 
 def test_ministry_reads_all_offices_anonymised(open_page, make_staff, transactional_db):
@@ -169,15 +169,15 @@ def test_admin_enters_staff_hours_and_budget(open_page, make_staff, transactiona
     page.goto(page.url.split("#")[0] + PERIOD)
     entries = page.locator("#cost-entries")
     expect(entries).to_contain_text("Dienstplan November")
-    expect(entries).to_contain_text("36500.00 €")
+    expect(entries).to_contain_text("36.500,00 €")  # German
     # One day of November's 300 h is 10.0 h; of the year's 36,500 € it is 100.00 €; six
-    # clients served: 10 h × 60 / 6 = 100.0 minutes each.
+    # clients served: 10 h × 60 / 6 = 100.0 minutes each (German: "100,0").
     costs = page.locator("#table-costs")
     expect(costs.locator("tr", has_text=german("Staff minutes per client served"))).to_contain_text(
-        "100.0"
+        "100,0"
     )
     expect(costs.locator("tbody tr").nth(5)).to_have_text(
-        f"{german('Programme budget')}100.00 €", use_inner_text=False
+        f"{german('Programme budget')}100,00 €", use_inner_text=False
     )
     assert_accessible(page)
     page.locator("#id_budget-amount").fill("")

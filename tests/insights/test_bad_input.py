@@ -6,9 +6,12 @@ import io
 from datetime import date, timedelta
 
 from django.http import StreamingHttpResponse
+from django_scopes import scopes_disabled
 
 from schalter.accounts.roles import Role
+from schalter.catalog.models import Service
 from schalter.insights.feedback import feedback_answer, feedback_invite
+from schalter.knowledge.models import PracticeNote
 from tests.conftest import german
 from tests.insights.test_feedback import NOW
 from tests.printing.conftest import pdf_text
@@ -18,6 +21,11 @@ LAST = FIRST + timedelta(days=3 * 366 - 2)  # the longest period the form takes
 
 
 def test_an_export_of_years_is_streamed_row_by_row(office, staff_client):
+    # Without figures the days would be no rows ("No data in this period."): a practice note on
+    # the first day keeps every day's row, as a year of figures would.
+    service = Service.objects.get_or_create(slug="card-pick-up", defaults={"name": {"de": "x"}})[0]
+    with scopes_disabled():
+        PracticeNote.objects.create(office=office, service=service, since=FIRST, text="Neu")
     client = staff_client(office, Role.TEAM_LEAD)
     query = f"?first={FIRST}&last={LAST}&table=days&kind=csv"
     response = client.get(f"/staff/{office.slug}/insights/export/{query}")

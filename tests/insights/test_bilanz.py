@@ -36,9 +36,10 @@ def test_the_offices_bilanz_has_its_figures(office, groups, sessions, staff_clie
         in text
     )
     assert f"{german('Tickets')} 6 0 +6" in text  # this period, the one before, the difference
-    assert f"{german('Median')} 2031-03-03 5.0 min {german('90th percentile')} 8.0 min" in text
-    assert "100.0 %" in text  # every ticket a walk-in
-    assert f"{office.name_in('de')} 0.00 € – 4.0" in text  # costs: no interpreters, 4 desk hours
+    # German numbers and days (schalter/numbers.py), no longer "5.0 min", "100.0 %", "0.00 €".
+    assert f"{german('Median')} 03.03.2031 5,0 min {german('90th percentile')} 8,0 min" in text
+    assert "100,0 %" in text  # every ticket a walk-in
+    assert f"{office.name_in('de')} 0,00 € – 4,0" in text  # costs: no interpreters, 4 desk hours
     assert "03.03.2031" in text and "02.03.2031" in text  # the period and the one before
 
 
@@ -53,19 +54,19 @@ def test_the_ministrys_bilanz_suppresses_small_groups(
     page = client.get(f"/staff/figures/{PERIOD}").content.decode()
     assert "/staff/figures/bilanz.pdf?" in page
     text = pdf_text(client.get(f"/staff/figures/bilanz.pdf{PERIOD}").content)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 5}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 5}
     giessen, darmstadt = office.name_in("de"), other_office.name_in("de")
     # The rows as the PDF shows them (offices in the comparison's order; pdftotext reads a
     # table's wrapped cells in an order that depends on the layout, so they are read here).
     assert comparison_rows(giessen) == (hidden, hidden, hidden, hidden, hidden)
     assert comparison_rows(darmstadt)[0] == hidden
     assert giessen in text and darmstadt in text and hidden in text
-    assert "6.0 min" not in text and " 4 " not in text  # neither the p90 nor the count
+    assert "6,0 min" not in text and " 4 " not in text  # neither the p90 nor the count
 
     settings.SCHALTER_INSIGHTS_MIN_GROUP = 3  # four is enough now
     assert comparison_rows(giessen)[:3] == (4, "4", "6")  # tickets, median, p90
     text = pdf_text(client.get(f"/staff/figures/bilanz.pdf{PERIOD}").content)
-    assert "6.0 min" in text  # the p90 in the chart's table
+    assert "6,0 min" in text  # the p90 in the chart's table (German decimal comma)
 
 
 def comparison_rows(label: str) -> tuple:

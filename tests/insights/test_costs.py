@@ -189,20 +189,20 @@ def test_the_admin_enters_hours_and_budget_and_the_lead_reads_them(
         row.th.get_text(strip=True): row.td.get_text(strip=True)
         for row in soup.select("#table-costs tbody tr")
     }
-    assert rows == {
+    assert rows == {  # in German: "10,0", "25,00 €" (schalter/numbers.py)
         german("Staff hours"): german("%(hours)s h (days entered: %(covered)s of %(days)s)")
-        % {"hours": "10.0", "covered": 1, "days": 1},
+        % {"hours": "10,0", "covered": 1, "days": 1},
         german("Served"): "2",
-        german("Staff minutes per client served"): "300.0",
-        german("Interpreting cost"): "25.00 €",
-        german("Interpreting cost per client served"): "12.50 €",
-        german("Programme budget"): "100.00 €",
-        german("Interpreting cost against the programme budget"): "25.0 %",
+        german("Staff minutes per client served"): "300,0",
+        german("Interpreting cost"): "25,00 €",
+        german("Interpreting cost per client served"): "12,50 €",
+        german("Programme budget"): "100,00 €",
+        german("Interpreting cost against the programme budget"): "25,0 %",
     }
     assert "Dienstplan März" in soup.select_one("#cost-entries").get_text()
     lines = pdf_lines(lead.get(f"/staff/{office.slug}/insights/bilanz.pdf{PERIOD}").content)
     assert costs_rows(lines) == expected_rows(
-        "10.0", 2, "300.0", "25.00 €", "12.50 €", "100.00 €", "25.0 %"
+        "10,0", 2, "300,0", "25,00 €", "12,50 €", "100,00 €", "25,0 %"
     )
 
 
@@ -359,22 +359,22 @@ def test_the_ministrys_bilanz_sums_costs_and_lists_shared_notes_by_label(
             )
     ministry = staff_client(None, Role.MINISTRY)
     lines = pdf_lines(ministry.get(f"/staff/figures/bilanz.pdf{PERIOD}").content)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 2}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 2}
     anonymous = german("Office %(letter)s") % {"letter": "A"}  # the office did not consent
     darmstadt = other_office.name_in("de")
     assert not any(office.name_in("de") in line for line in lines)
     # All offices first: 30.0 h, 2 clients, 30 h × 60 / 2 = 900.0 min, 25 € of 300 € = 8.3 %.
     assert costs_rows(lines) == expected_rows(
-        "30.0", 2, "900.0", "25.00 €", "12.50 €", "300.00 €", "8.3 %"
+        "30,0", 2, "900,0", "25,00 €", "12,50 €", "300,00 €", "8,3 %"
     )
     # Then each office's section under its label, with its shared notes.
     office_a, named = lines.index(anonymous), lines.index(darmstadt)
     assert costs_rows(lines, office_a) == expected_rows(
-        "10.0", 2, "300.0", "25.00 €", "12.50 €", "100.00 €", "25.0 %"
+        "10,0", 2, "300,0", "25,00 €", "12,50 €", "100,00 €", "25,0 %"
     )
     # Nobody served there: the figures made of its clients are suppressed.
     assert costs_rows(lines, named) == expected_rows(
-        "20.0", hidden, hidden, "0.00 €", hidden, "200.00 €", "0.0 %"
+        "20,0", hidden, hidden, "0,00 €", hidden, "200,00 €", "0,0 %"
     )
     day, name = DAY.strftime("%d.%m.%Y"), service.name_in("de")
     assert f"{day} {name} Vorsprache nur bis 10 Uhr" in lines[office_a:named]

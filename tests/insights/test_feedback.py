@@ -89,4 +89,4 @@ def test_leads_read_scores_and_scrubbed_comments(office, staff_client):
     text = page.content.decode()
     assert "Anrufen: […]" in text and "2345678" not in text
     assert "&lt;b&gt;gut&lt;/b&gt;" in text and "<b>gut</b>" not in text
-    assert "<td>3</td><td>3.0</td>" in text  # three waiting scores, 2 + 3 + 4 over 3
+    assert "<td>3</td><td>3,0</td>" in text  # three waiting scores, 2 + 3 + 4 over 3

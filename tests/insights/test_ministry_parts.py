@@ -54,9 +54,19 @@ def exported(client, query):
     csv_text = b"".join(client.get(f"/staff/figures/offices.csv{query}").streaming_content)
     rows = list(csv.reader(io.StringIO(csv_text.decode())))
     sheet = load_workbook(io.BytesIO(client.get(f"/staff/figures/offices.xlsx{query}").content))
-    cells = [[str(c.value) for c in row] for row in sheet.active.iter_rows()]
-    assert html == rows == cells  # the page and both exports: one table
-    return page, rows
+    cells = [[c.value for c in row] for row in sheet.active.iter_rows()]
+    # One table: the page in the page's language, the exports with its values (numbers with a
+    # dot in the CSV, numeric cells in the XLSX; docs/insights.md).
+    assert len(html) == len(rows) == len(cells)
+    for shown, written, cell in zip(html, rows, cells, strict=True):
+        assert len(shown) == len(written) == len(cell)
+        for text, value, got in zip(shown, written, cell, strict=True):
+            if isinstance(got, int | float):
+                german_number = text.split()[0].replace(".", "").replace(",", ".")
+                assert float(value) == got == float(german_number)
+            else:
+                assert text == value == got
+    return page, html, rows
 
 
 def test_the_ministry_compares_callbacks_and_interpreting(
@@ -64,7 +74,7 @@ def test_the_ministry_compares_callbacks_and_interpreting(
 ):
     settings.SCHALTER_INSIGHTS_MIN_GROUP = 2
     histories(office, other_office)
-    page, rows = exported(staff_client(None, Role.MINISTRY), MARCH)
+    page, rows, written = exported(staff_client(None, Role.MINISTRY), MARCH)
     header = rows[0]
     assert header[-7:] == [
         german(text)
@@ -79,25 +89,26 @@ def test_the_ministry_compares_callbacks_and_interpreting(
         )
     ]
     office_a, office_b = (german("Office %(letter)s") % {"letter": x} for x in "AB")
-    hidden = german("fewer than %(minimum)s") % {"minimum": 2}
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 2}
     off = german("not in use")
     by_office = {row[0]: row[-7:] for row in rows[1:]}
     # 3 closed; reached 1 of 2 tried; 1 of 2 timed in time; 140 min = 2.3 h; 232.50 of 465 €.
-    assert by_office[office_a] == ["3", "50.0 %", "50.0 %", "2.3", "232.50 €", "465.00 €", "50.0 %"]
+    assert by_office[office_a] == ["3", "50,0 %", "50,0 %", "2,3", "232,50 €", "465,00 €", "50,0 %"]
+    assert written[1][-7:] == ["3", "50.0", "50.0", "2.3", "232.50", "465.00", "50.0"]  # CSV
     # One callback: below the minimum, its rates too; interpreting off: absent, not zero.
     assert by_office[office_b] == [hidden, hidden, hidden, off, off, off, off]
     assert "Giessen" not in page and "Gießen" not in page and "Darmstadt" not in page
     assert "Amina" not in page and "+49" not in page
 
     # One day of March: its share of the month's budget, 465 € ÷ 31 = 15.00 €.
-    _page, rows = exported(staff_client(None, Role.MINISTRY), ONE_DAY)
-    assert rows[1][-3:] == ["232.50 €", "15.00 €", "1550.0 %"]
+    _page, rows, _written = exported(staff_client(None, Role.MINISTRY), ONE_DAY)
+    assert rows[1][-3:] == ["232,50 €", "15,00 €", "1.550,0 %"]
 
     settings.SCHALTER_INSIGHTS_MIN_GROUP = 5  # now Gießen's groups are too small as well
-    _page, rows = exported(staff_client(None, Role.MINISTRY), MARCH)
-    hidden = german("fewer than %(minimum)s") % {"minimum": 5}
-    assert rows[1][-7:] == [hidden, hidden, hidden, hidden, hidden, "465.00 €", hidden]
-    assert not {"3", "2.3", "232.50 €", "50.0 %"} & set(rows[1])
+    _page, rows, _written = exported(staff_client(None, Role.MINISTRY), MARCH)
+    hidden = german("fewer than %(minimum)s clients") % {"minimum": 5}
+    assert rows[1][-7:] == [hidden, hidden, hidden, hidden, hidden, "465,00 €", hidden]
+    assert not {"3", "2,3", "232,50 €", "50,0 %"} & set(rows[1])
 
 
 def test_callback_days_of_an_office_without_tickets_are_rolled_up(office):

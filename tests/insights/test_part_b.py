@@ -112,7 +112,7 @@ def test_callback_figures_from_a_known_history(office):
     assert got.rate("in_time", "timed") == 50.0  # first attempt within the deadline
     assert (got.hours_median, got.hours_p90) == (1, 26)
     rows = dict(part_tables(office, DAY, DAY)["callbacks"]["rows"])
-    assert rows[german("Reach rate")] == "50.0 %" and rows[german("Callbacks closed")] == 3
+    assert rows[german("Reach rate")] == "50,0 %" and rows[german("Callbacks closed")] == 3
     callbacks_day_rollup(office=office, day=DAY)  # again: the same, not twice
     assert callback_figures(office, DAY, DAY).counts["closed"] == 3
 
@@ -148,7 +148,7 @@ def test_interpreter_hours_and_cost_against_the_budget(office):
     assert month.cost == Decimal("232.50") == cost_report(office, DAY).total
     assert (month.budget, month.remaining, month.used_percent) == (465, Decimal("232.50"), 50.0)
     row = part_tables(office, DAY, DAY)["interpreters"]["rows"][0]
-    assert row == ("2026-03", 2, "2.3", "232.50 €", "465.00 €", "50.0 %")
+    assert row == ("März 2026", 2, "2,3", "232,50 €", "465,00 €", "50,0 %")  # German
 
 
 def test_a_practice_note_on_the_waiting_timeline(office, staff_client):
@@ -170,7 +170,7 @@ def test_a_practice_note_on_the_waiting_timeline(office, staff_client):
     assert "Walk-ins only before 10:00" in svg.desc.get_text()  # read out with the chart
     table = svg.find_parent("figure").table
     noted = [row for row in table.select("tbody tr") if "N1" in row.get_text()]
-    assert len(noted) == 1 and DAY.isoformat() in noted[0].th.get_text()
+    assert len(noted) == 1 and DAY.strftime("%d.%m.%Y") in noted[0].th.get_text()  # German
     assert "Older note" not in page.content.decode()
     export = client.get(
         f"/staff/{office.slug}/insights/export/?first={first}&last={DAY.isoformat()}"
@@ -204,7 +204,7 @@ def test_offices_are_named_only_with_consent(office, other_office, staff_client)
     soup = BeautifulSoup(other.get(f"/staff/{other_office.slug}/insights/").content, "html.parser")
     compared = soup.select_one("#table-comparison").get_text()
     assert "Giessen" in compared and german("This office") in compared
-    assert german("fewer than %(minimum)s") % {"minimum": 5} in compared
+    assert german("fewer than %(minimum)s clients") % {"minimum": 5} in compared
     admin.post(f"/staff/{office.slug}/insights/naming/", {"named": "0"})
     assert AuditEvent.objects.filter(action="insights.naming.withdrawn").count() == 1
     assert "Giessen" not in ministry.get("/staff/figures/").content.decode()

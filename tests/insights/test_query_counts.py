@@ -72,7 +72,7 @@ def test_dashboard_and_comparison_queries_do_not_grow_with_offices(office, staff
     dashboard = f"/staff/{office.slug}/insights/{PERIOD}"
     two = queries(lead, dashboard), comparison_queries()
     page = lead.get(dashboard).content.decode()
-    assert "540.00 €" in page and "Amt-1" not in page  # the figures are there, anonymised
+    assert "540,00 €" in page and "Amt-1" not in page  # the figures are there, anonymised
 
     for n in range(2, 6):
         with_figures(build_office(f"amt-{n}"))
