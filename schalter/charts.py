@@ -218,7 +218,7 @@ def line_chart(chart: Chart) -> SafeString:
         [LINE_GAP * len(lines) for lines in names],
     )
     right_edge = float(WIDTH)
-    for (k, series, points), label_y, lines in zip(drawn, label_ys, names, strict=True):
+    for (k, _series, points), label_y, lines in zip(drawn, label_ys, names, strict=True):
         colour, dash, marker = (
             COLOURS[k % len(COLOURS)],
             DASHES[k % len(DASHES)],
