@@ -30,6 +30,7 @@ from schalter.planning.errors import PlanStale
 from schalter.planning.optimiser import optimise, plan_from_data, rules_from_plan
 from schalter.planning.simulator import Estimate
 from schalter.planning.whatif import Comparison, Knobs, is_long, knobs_of
+from schalter.planning.words import plan_words
 from schalter.staff.guards import office_view
 from schalter.staff.navigation import office_render
 
@@ -228,7 +229,12 @@ def planning(request: HttpRequest, office: Office) -> HttpResponse:
                 context |= _figures(state["comparison"], baseline.opens)
             else:
                 context["progress"] = state
-    context |= {"form": form, "baseline": baseline, "plan": baseline.plan.describe()}
+    service_names = selectors.service_names(office, get_language())
+    context |= {
+        "form": form,
+        "baseline": baseline,
+        "plan": plan_words(baseline.plan, service_names),
+    }
     return office_render(request, "staff/planning/whatif.html", context, status=status)
 
 
@@ -272,6 +278,7 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
     recommended: list[dict] = report["best"]  # type: ignore[assignment]
     others: list[dict] = report["alternatives"]  # type: ignore[assignment]
     rows = [report["today"], *recommended, *others][: PLANS_SHOWN + 1]
+    service_names = selectors.service_names(office, get_language())
     names = [_("Today")] + [_("Plan %(number)s") % {"number": i + 1} for i in range(len(rows) - 1)]
     if recommended:
         best = recommended[0]
@@ -308,7 +315,7 @@ def planning_plans(request: HttpRequest, office: Office) -> HttpResponse:
     plans = [
         {
             "name": name,
-            "plan": row["plan"],
+            "plan": plan_words(plan_from_data(row["plan_data"]), service_names),
             "mean": _estimate(row, "mean_wait_minutes"),
             "p90": _estimate(row, "p90_wait_minutes"),
             "idle": _minutes(row["idle_desk_hours"]),
@@ -413,7 +420,7 @@ def planning_apply(request: HttpRequest, office: Office) -> HttpResponse:
     context = {
         "weekday_name": WEEKDAYS[weekday],
         "weekday": weekday,
-        "plan": plan.describe(),
+        "plan": plan_words(plan, names),
         "rules": rules,
         "payload": payload,
         "form": form,

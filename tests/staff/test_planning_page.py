@@ -8,6 +8,7 @@ from django.test import override_settings
 from schalter.accounts.actors import COMMAND
 from schalter.accounts.roles import Role
 from schalter.offices.services import office_part_switch
+from schalter.planning.selectors import service_names
 from tests.conftest import make_bookable
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,13 @@ def test_a_precise_run_goes_to_the_task_backend_and_the_page_polls(office, plann
     assert "100 simulated days" in done
     other = client.get(url(office) + "?run=unknown", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "no longer available" in other
+
+
+def test_todays_appointments_are_told_in_words_with_the_services_names(
+    office, planning_on, staff_client
+):    client = staff_client(office, Role.TEAM_LEAD)
+    page = client.get(url(office), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    line = page[page.find("Termine heute") :][:400]
+    names = service_names(office, "de").values()
+    assert any(name in line for name in names), line
+    assert "slots ×" not in line and "Minuten-Termine" in line, line
