@@ -85,7 +85,8 @@ def test_a_precise_run_goes_to_the_task_backend_and_the_page_polls(office, plann
 
 def test_todays_appointments_are_told_in_words_with_the_services_names(
     office, planning_on, staff_client
-):    client = staff_client(office, Role.TEAM_LEAD)
+):
+    client = staff_client(office, Role.TEAM_LEAD)
     page = client.get(url(office), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     line = page[page.find("Termine heute") :][:400]
     names = service_names(office, "de").values()
