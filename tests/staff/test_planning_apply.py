@@ -18,7 +18,8 @@ from schalter.appointments.models import AvailabilityRule
 from schalter.offices.services import office_part_switch
 from schalter.planning.actions import PLAN_APPLIED
 from schalter.planning.optimiser import plan_from_rules
-from schalter.planning.selectors import rule_specs_on, slot_minutes_by_service
+from schalter.planning.selectors import rule_specs_on, service_names, slot_minutes_by_service
+from schalter.planning.words import plan_words
 from tests.conftest import make_bookable
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,8 @@ def test_the_best_plans_beside_todays_then_review_and_apply(office, planning_on,
     event = AuditEvent.objects.get(action=PLAN_APPLIED)
     applied = plan_from_rules(rule_specs_on(office, monday), slot_minutes_by_service(office))
     assert applied.describe() == event.data["plan"]  # the rules are what the plan says
-    shown = re.search(r'<p class="kern-body" dir="ltr">([^<]+)</p>', text)
-    assert shown and unescape(shown.group(1)) == applied.describe()
+    shown = re.search(r'<p class="kern-body" id="plan-reviewed">([^<]+)</p>', text)
+    assert shown and unescape(shown.group(1)) == plan_words(applied, service_names(office, "en"))
 
 
 def test_a_stale_plan_is_refused_with_a_clear_message(office, planning_on, staff_client):
