@@ -20,15 +20,19 @@ MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 120, 16, 40
 FONT_SIZE = 12
-CHAR_WIDTH = 0.55 * FONT_SIZE  # the average glyph width of the sans-serif font, a bit over
-LABEL_GAP = 10  # room between two axis labels
+LABEL_GAP = 6  # room between two axis labels
 LINE_GAP = 14  # room between two end-of-line labels
+NARROW = frozenset(" .,:;'|!()[]-/iljtfI")
 _ids = itertools.count(1)
 
 
 def text_width(text: str) -> float:
-    """The width a text of this length takes at the charts' font size (an upper estimate)."""
-    return len(text) * CHAR_WIDTH
+    """The width a text takes at the charts' font size, from the widths of a sans-serif
+    font's character classes rounded up (narrow signs, digits, capitals, the rest)."""
+    em = 0.0
+    for char in text:
+        em += 0.3 if char in NARROW else 0.6 if char.isdigit() else 0.68 if char.isupper() else 0.52
+    return em * FONT_SIZE
 
 
 def label_step(categories: tuple[str, ...], plot_width: float) -> int:
