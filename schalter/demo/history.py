@@ -64,7 +64,7 @@ APPOINTMENT_SERVICES = 3  # the first services of today's rules that are booked
 BOOKED_SHARE = 0.5  # of the seats today's rules offer each of them
 NO_SHOW = 0.12
 PUNCTUALITY = Punctuality(mean_minutes=-4.0, sd_minutes=6.0)
-STAFFED_SHARE = 0.7  # of the active desks, staffed on a history day
+STAFFED_SHARE = 0.75  # of the active desks, staffed on a history day
 ESTIMATE_SD_MINUTES = 4.0  # how far the expected wait told on issue misses the real one
 MAX_OPEN_MINUTES = 12 * 60  # the practice office, open around the clock, gets no history
 NAMES = ("Olena K.", "Mehmet D.", "Ahmad K.", "Ioana P.", "Lina H.", "Tomasz W.", "Amina B.")
