@@ -31,7 +31,7 @@ def text_width(text: str) -> float:
     font's character classes rounded up (narrow signs, digits, capitals, the rest)."""
     em = 0.0
     for char in text:
-        em += 0.3 if char in NARROW else 0.6 if char.isdigit() else 0.68 if char.isupper() else 0.52
+        em += 0.3 if char in NARROW else 0.6 if char.isdigit() else 0.68 if char.isupper() else 0.56
     return em * FONT_SIZE
 
 
@@ -216,7 +216,7 @@ def line_chart(chart: Chart) -> SafeString:
         points = [(x_of(i), y_of(v)) for i, v in enumerate(series.values) if v is not None]
         if points:
             drawn.append((k, series, points))
-    names = [wrapped(series.name, WIDTH - points[-1][0] - 8) for _k, series, points in drawn]
+    names = [wrapped(series.name, WIDTH - points[-1][0] - 16) for _k, series, points in drawn]
     label_ys = _spread(
         [points[-1][1] + 4 + LINE_GAP * k for k, _s, points in drawn],
         [LINE_GAP * len(lines) for lines in names],
