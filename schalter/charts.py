@@ -21,7 +21,66 @@ DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 6")
 MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 120, 16, 40
+FONT_SIZE = 12
+LABEL_GAP = 6  # room between two axis labels
+LINE_GAP = 14  # room between two end-of-line labels
+NARROW = frozenset(" .,:;'|!()[]-/iljtfI")
 _ids = itertools.count(1)
+
+
+def text_width(text: str) -> float:
+    """The width a text takes at the charts' font size, from the widths of a sans-serif
+    font's character classes rounded up (narrow signs, digits, capitals, the rest)."""
+    em = 0.0
+    for char in text:
+        em += 0.3 if char in NARROW else 0.6 if char.isdigit() else 0.68 if char.isupper() else 0.56
+    return em * FONT_SIZE
+
+
+def label_step(categories: tuple[str, ...], plot_width: float) -> int:
+    """Label only every n-th category so that no two axis labels overlap: the smallest n for
+    which n ticks' distance is wider than the widest label and a gap. The chart's table keeps
+    every category."""
+    count = len(categories)
+    if count <= 1:
+        return 1
+    widest = max(text_width(c) for c in categories) + LABEL_GAP
+    spacing = plot_width / count
+    return max(1, math.ceil(widest / spacing))
+
+
+def wrapped(text: str, width: float) -> list[str]:
+    """The text's words in lines no wider than width (a longer word keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], attributes: str = "") -> str:
+    """A text of several lines, one tspan each, the first at y."""
+    if len(lines) == 1:
+        return f'<text x="{x:.1f}" y="{y:.1f}"{attributes}>{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if j == 0 else LINE_GAP}">{escape(line)}</tspan>'
+        for j, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}"{attributes}>{spans}</text>'
+
+
+def _spread(wanted: list[float], heights: list[float]) -> list[float]:
+    """Heights for labels (each `heights` tall) wanted at these heights, moved down as little
+    as needed so that none overprints another (in the wanted order from top to bottom)."""
+    order = sorted(range(len(wanted)), key=lambda k: wanted[k])
+    placed = list(wanted)
+    below = -math.inf
+    for k in order:
+        placed[k] = max(wanted[k], below)
+        below = placed[k] + heights[k]
+    return placed
 
 
 @dataclass(frozen=True)
@@ -72,8 +131,13 @@ def nice_maximum(value: float) -> float:
     return 10 * power
 
 
-def _frame(chart: Chart, top: float, body: list[str], defs: str = "") -> SafeString:
+def _frame(
+    chart: Chart, top: float, body: list[str], defs: str = "", right_edge: float = WIDTH
+) -> SafeString:
+    """The axes, title and description around the body; the picture widens beyond WIDTH (the
+    plot itself keeps its place) when a legend or line label reaches to right_edge."""
     uid = next(_ids)
+    width = max(WIDTH, math.ceil(right_edge))
     title_id, desc_id = f"chart-title-{uid}", f"chart-desc-{uid}"
     plot_h = HEIGHT - TOP - BOTTOM
     axis = [
@@ -98,8 +162,8 @@ def _frame(chart: Chart, top: float, body: list[str], defs: str = "") -> SafeStr
         f"{escape(chart.x_label)}</text>"
     )
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id} {desc_id}" class="chart" font-size="12" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}" class="chart" font-size="{FONT_SIZE}" '
         f'font-family="system-ui, sans-serif">'
         f'<title id="{title_id}">{escape(chart.title)}</title>'
         f'<desc id="{desc_id}">{escape(chart.description)}</desc>'
@@ -143,19 +207,29 @@ def line_chart(chart: Chart) -> SafeString:
     def y_of(v: float) -> float:
         return TOP + plot_h - plot_h * v / top
 
+    step = label_step(chart.categories, plot_w)
     body = [
         f'<text x="{x_of(i):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{escape(c)}</text>'
         for i, c in enumerate(chart.categories)
+        if i % step == 0
     ]
+    drawn = []
     for k, series in enumerate(chart.series):
+        points = [(x_of(i), y_of(v)) for i, v in enumerate(series.values) if v is not None]
+        if points:
+            drawn.append((k, series, points))
+    names = [wrapped(series.name, WIDTH - points[-1][0] - 16) for _k, series, points in drawn]
+    label_ys = _spread(
+        [points[-1][1] + 4 + LINE_GAP * k for k, _s, points in drawn],
+        [LINE_GAP * len(lines) for lines in names],
+    )
+    right_edge = float(WIDTH)
+    for (k, _series, points), label_y, lines in zip(drawn, label_ys, names, strict=True):
         colour, dash, marker = (
             COLOURS[k % len(COLOURS)],
             DASHES[k % len(DASHES)],
             MARKERS[k % len(MARKERS)],
         )
-        points = [(x_of(i), y_of(v)) for i, v in enumerate(series.values) if v is not None]
-        if not points:
-            continue
         path = " ".join(
             f"{'M' if j == 0 else 'L'}{x:.1f},{y:.1f}" for j, (x, y) in enumerate(points)
         )
@@ -163,12 +237,10 @@ def line_chart(chart: Chart) -> SafeString:
         body.append(f'<g aria-hidden="true"><path d="{path}" fill="none" stroke="{colour}" '
                     f'stroke-width="2.5"{dash_attr}/>')  # fmt: skip
         body += [_marker(marker, x, y, colour) for x, y in points]
-        last_x, last_y = points[-1]
-        body.append(
-            f'<text x="{last_x + 8:.1f}" y="{last_y + 4 + 14 * k:.1f}" fill="{colour}">'
-            f"{escape(series.name)}</text></g>"
-        )
-    return _frame(chart, top, body)
+        last_x = points[-1][0]
+        right_edge = max(right_edge, last_x + 8 + max(map(text_width, lines)))
+        body.append(_lines(last_x + 8, label_y, lines, f' fill="{colour}"') + "</g>")
+    return _frame(chart, top, body, right_edge=right_edge)
 
 
 def bar_chart(chart: Chart) -> SafeString:
@@ -198,12 +270,14 @@ def bar_chart(chart: Chart) -> SafeString:
         )
     defs = f"<defs>{''.join(patterns)}</defs>"
     body = []
+    step = label_step(chart.categories, plot_w)
     for i, category in enumerate(chart.categories):
         x0 = LEFT + group_w * i + group_w * 0.1
-        body.append(
-            f'<text x="{LEFT + group_w * (i + 0.5):.1f}" y="{TOP + plot_h + 16}" '
-            f'text-anchor="middle">{escape(category)}</text>'
-        )
+        if i % step == 0:
+            body.append(
+                f'<text x="{LEFT + group_w * (i + 0.5):.1f}" y="{TOP + plot_h + 16}" '
+                f'text-anchor="middle">{escape(category)}</text>'
+            )
         for k, series in enumerate(chart.series):
             value = series.values[i]
             if value is None:
@@ -216,11 +290,15 @@ def bar_chart(chart: Chart) -> SafeString:
                 f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h - h - 4:.1f}" '
                 f'text-anchor="middle">{escape(_number(value))}</text>'
             )
+    right_edge = float(WIDTH)
+    y = TOP + 10
     for k, series in enumerate(chart.series):  # the legend, with the same fill
-        y = TOP + 10 + 20 * k
+        text_x = WIDTH - RIGHT + 28
+        lines = wrapped(series.name, WIDTH - text_x)
+        right_edge = max(right_edge, text_x + max(map(text_width, lines)))
         body.append(
-            f'<rect x="{WIDTH - RIGHT + 10}" y="{y - 10}" width="14" height="14" '
-            f'fill="url(#bar-{uid}-{k})" stroke="#222"/>'
-            f'<text x="{WIDTH - RIGHT + 30}" y="{y + 1}">{escape(series.name)}</text>'
+            f'<rect x="{WIDTH - RIGHT + 8}" y="{y - 10}" width="14" height="14" '
+            f'fill="url(#bar-{uid}-{k})" stroke="#222"/>' + _lines(text_x, y + 1, lines)
         )
-    return _frame(chart, top, body, defs)
+        y += 20 + LINE_GAP * (len(lines) - 1)
+    return _frame(chart, top, body, defs, right_edge)

@@ -13,16 +13,22 @@ nothing else may write these models this way.
 The process: each weekday's appointments are those today's availability rules give (the first
 services they name, booked evenly), with 12 % no-shows and arrivals N(−4, 6) minutes around the
 start; walk-ins for the counter queue (prefix "A") arrive at a rate that peaks in the first hour
-after opening and falls off, scaled to the office's desks."""
+after opening and falls off, scaled to the office's desks, and served at only some of them
+(STAFFED_SHARE: a desk needs a person), so the morning queue builds up and drains (waits of a few
+to some forty minutes). Each day the staffed desks are opened and closed (`DeskSession`, for
+tickets per desk hour) and each ticket carries the expected wait a client is told on issue
+(`predicted_wait_minutes`: the real wait give or take a few minutes), as the live queue does."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django_scopes import scope
 
+from schalter.accounts.models import Membership
 from schalter.appointments.codes import CODE_ALPHABET, CODE_LENGTH
 from schalter.appointments.models import Appointment, Channel, Status
 from schalter.offices.localtime import local_midnight
@@ -43,6 +49,7 @@ from schalter.tokens import token_hash
 from schalter.visits.models import (
     CallEvent,
     CallKind,
+    DeskSession,
     Outcome,
     Priority,
     ServiceGroup,
@@ -57,6 +64,8 @@ APPOINTMENT_SERVICES = 3  # the first services of today's rules that are booked
 BOOKED_SHARE = 0.5  # of the seats today's rules offer each of them
 NO_SHOW = 0.12
 PUNCTUALITY = Punctuality(mean_minutes=-4.0, sd_minutes=6.0)
+STAFFED_SHARE = 0.75  # of the active desks, staffed on a history day
+ESTIMATE_SD_MINUTES = 4.0  # how far the expected wait told on issue misses the real one
 MAX_OPEN_MINUTES = 12 * 60  # the practice office, open around the clock, gets no history
 NAMES = ("Olena K.", "Mehmet D.", "Ahmad K.", "Ioana P.", "Lina H.", "Tomasz W.", "Amina B.")
 
@@ -64,6 +73,11 @@ NAMES = ("Olena K.", "Mehmet D.", "Ahmad K.", "Ioana P.", "Lina H.", "Tomasz W."
 def _moment(office: Office, day: date, opens: time, minutes: float) -> datetime:
     start = local_midnight(office, day) + timedelta(hours=opens.hour, minutes=opens.minute)
     return start + timedelta(minutes=minutes)
+
+
+def staffed(count: int) -> int:
+    """How many of `count` active desks are staffed on a history day (the first ones)."""
+    return max(1, math.ceil(count * STAFFED_SHARE)) if count else 0
 
 
 def _scenarios(office: Office, today: date) -> dict[int, Scenario]:
@@ -92,7 +106,7 @@ def _scenarios(office: Office, today: date) -> dict[int, Scenario]:
         rates = tuple(WALK_IN_PROFILE[min(h, len(WALK_IN_PROFILE) - 1)] * len(desks) for h in
                       range(hours))  # fmt: skip
         found[weekday] = Scenario(
-            desks=tuple(DeskSpec(d.name) for d in desks),
+            desks=tuple(DeskSpec(d.name) for d in desks[: staffed(len(desks))]),
             open_minutes=minutes,
             service_times={**times, "walk-in": WALK_IN_TIME},
             walk_ins=(WalkIns("walk-in", rates, urgent_share=0.05),),
@@ -116,9 +130,13 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
     with scope(office=office.pk):
         groups = {g.prefix: g for g in ServiceGroup.objects.filter(office=office)}
         desks = list(Desk.objects.filter(office=office, active=True).order_by("number"))
+        desks = desks[: staffed(len(desks))]
         group = groups.get("A") or next(iter(groups.values()), None)
         if group is None or not desks:
             return 0
+        people = list(
+            Membership.objects.filter(office=office).order_by("pk").values_list("user", flat=True)
+        )
 
         def appointment(service: str, day: date, start: float, status: str) -> Appointment:
             opens = opening[day.weekday()][0]
@@ -158,6 +176,9 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
             finished = _moment(office, v.day, opens, v.finished) if v.finished is not None else None
             desk = desks[rng.randrange(len(desks))]
             a = by_visit.get(id(v))
+            told = None
+            if v.wait is not None:
+                told = max(0, round(v.wait + rng.gauss(0.0, ESTIMATE_SD_MINUTES)))
             tickets.append(
                 Ticket(
                     office=office,
@@ -177,6 +198,7 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
                     started_at=called,
                     finished_at=finished,
                     call_count=1 if called else 0,
+                    predicted_wait_minutes=told,
                     outcome=Outcome.COMPLETED if finished else "",
                 )
             )
@@ -189,4 +211,36 @@ def history_seed(office: Office, *, today: date, weeks: int = 8, seed: int = 1) 
                 calls.append(CallEvent(office=office, ticket=t, desk=t.desk, kind=CallKind.FINISH,
                                        at=t.finished_at))  # fmt: skip
         CallEvent.objects.bulk_create(calls, batch_size=1000)
+        DeskSession.objects.bulk_create(_sessions(office, desks, people, visits, opening, rng))
     return len(tickets)
+
+
+def _sessions(
+    office: Office,
+    desks: list[Desk],
+    people: list[int],
+    visits: list[VisitRecord],
+    opening: dict[int, tuple[time, float]],
+    rng: random.Random,
+) -> list[DeskSession]:
+    """Each history day's staffed desks, opened a few minutes before opening by one of the
+    office's staff each and closed when the day's last client is done (at least at closing)."""
+    if not people:
+        return []
+    last: dict[date, float] = {}
+    for v in visits:
+        last[v.day] = max(last.get(v.day, 0.0), v.finished or v.called or v.arrival)
+    sessions = []
+    for day, done in sorted(last.items()):
+        opens, minutes = opening[day.weekday()]
+        for k, desk in enumerate(desks):
+            sessions.append(
+                DeskSession(
+                    office=office,
+                    desk=desk,
+                    user_id=people[k % len(people)],
+                    started_at=_moment(office, day, opens, -rng.uniform(2, 10)),
+                    ended_at=_moment(office, day, opens, max(done, minutes) + rng.uniform(2, 15)),
+                )
+            )
+    return sessions

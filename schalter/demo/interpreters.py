@@ -1,8 +1,12 @@
 """Demo interpreters (issue 15): a small pool serving the demo offices that use the part
-(DEMO_PARTS), a month's budget, and one request matched so the staff overview shows one."""
+(DEMO_PARTS), a month's budget, and one request matched so the staff overview shows one: asked
+and proposed at the moment of seeding (on any weekday: a proposal dated before a weekend seeding
+would already be past its answer time and expire at the first tick)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from schalter.accounts.actors import COMMAND
 from schalter.interpreters import services
@@ -47,16 +51,15 @@ def seed_interpreters(offices: list[Office], today: date) -> None:
     office = served[0]
     day = today + timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
     start = local_midnight(office, day) + timedelta(hours=10)
+    now = max(timezone.now(), start - timedelta(days=2))  # two days ahead, or right away
     assignment = services.assignment_request(
         office=office,
         language="prs",
         mode="on_site",
         start=start,
         end=start + timedelta(hours=1),
-        now=datetime.combine(today, time(8), tzinfo=office.zone),
+        now=timezone.now(),
         client_first_name="Farid",
         acting_user=COMMAND,
     )
-    services.assignment_match(
-        assignment=assignment, now=start - timedelta(days=2), acting_user=COMMAND
-    )
+    services.assignment_match(assignment=assignment, now=now, acting_user=COMMAND)

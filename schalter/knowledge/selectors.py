@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django_scopes import scopes_disabled
 
@@ -260,7 +260,8 @@ def has_read(user: User, article: Article) -> bool:
 
 def reading_due(user: User, office: Office, roles: frozenset[str] | None = None) -> list[Article]:
     """The office's articles this person must read and has not (since their last material
-    change). `roles`: hers in the office, when the caller knows them already."""
+    change), each with its latest published title as `published_title` (in the same query).
+    `roles`: hers in the office, when the caller knows them already."""
     roles = roles_in(user, office) if roles is None else roles
     if not roles:
         return []
@@ -274,7 +275,12 @@ def reading_due(user: User, office: Office, roles: frozenset[str] | None = None)
         mine = [pk for pk, required in asked if set(required) & roles]
         if not mine:
             return []
-        articles = Article.objects.filter(pk__in=mine).filter(_published())
+        titles = Revision.objects.filter(article=OuterRef("pk"), state=RevisionState.PUBLISHED)
+        articles = (
+            Article.objects.filter(pk__in=mine)
+            .filter(_published())
+            .annotate(published_title=Subquery(titles.order_by("-number").values("title")[:1]))
+        )
         return [article for article in articles if not has_read(user, article)]
 
 

@@ -6,6 +6,7 @@ so that the demo (about half a minute of CPU) is built once rather than once per
 import io
 import json
 import re
+import statistics
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -22,7 +23,8 @@ from schalter.demo.seed import DEMO_PARTS
 from schalter.knowledge.models import Article, Comment, PracticeNote, Revision
 from schalter.languages import LANGUAGE_CODES
 from schalter.offices.models import Desk, Office
-from schalter.visits.models import ServiceGroup
+from schalter.visits.models import DeskSession, ServiceGroup, Ticket
+from schalter.visits.selectors import wait_estimates
 from tests.conftest import built_once
 
 # One worker builds the demo for the whole module (`--dist loadgroup` keeps the group together).
@@ -195,3 +197,25 @@ def test_the_recommended_plan_beats_todays_plan_in_p90(seeded, office):
         f"{best['p90_change_minutes']} {best['p90_change_minutes_ci']} "
         f"({best['p90_change_share']:+.0%}): {best['plan'][:120]}"
     )
+
+
+def test_the_history_has_waits_with_a_morning_peak_open_desks_and_expected_waits(seeded):
+    today = timezone.localdate()
+    with scopes_disabled():
+        office = Office.objects.get(slug="giessen")
+        tickets = Ticket.objects.filter(
+            office=office, day__lt=today, first_called_at__isnull=False
+        ).values_list("day", "created_at", "first_called_at", "predicted_wait_minutes")
+        by_day: dict = {}
+        for day, created, called, _told in tickets:
+            by_day.setdefault(day, []).append((created, (called - created).total_seconds() / 60))
+        assert len(by_day) >= 5
+        medians = [statistics.median(w for _c, w in waits) for waits in by_day.values()]
+        assert 2 <= statistics.median(medians) <= 40, medians
+        longest = [max(waits, key=lambda cw: cw[1])[1] for waits in by_day.values()]
+        assert max(longest) < 120, longest
+        assert all(told is not None for *_rest, told in tickets)  # expected waits recorded
+        sessions = DeskSession.objects.filter(office=office, started_at__date__lt=today)
+        days = {s.started_at.date() for s in sessions}
+        assert len(days) >= len(by_day) - 1 and all(s.ended_at > s.started_at for s in sessions)
+    assert wait_estimates(office, min(by_day), max(by_day)).called > 0

@@ -202,3 +202,13 @@ def test_the_callback_of_an_affected_service_shows_the_coming_change(
     assert (
         "knowledge-banners" not in agent.get(url("callback", office, pk=other.pk)).content.decode()
     )
+
+
+def test_the_please_read_box_names_the_articles_by_their_titles(office, people, clients):
+    first = publish(
+        write(office, people.editor, title="Chancenkarte prüfen", required_roles=[Role.CASEWORKER]),
+        approver=people.second,
+    )
+    page = clients["caseworker"].get(url("knowledge", office)).content.decode()
+    box = page[page.find("kern-alert--warning") :][:800]
+    assert "Chancenkarte prüfen" in box and f"Artikel {first.article.pk}<" not in box, box
