@@ -16,6 +16,7 @@ from schalter.errors import Refusal
 from schalter.insights import actions
 from schalter.insights.models import ProgrammeBudget, StaffHours
 from schalter.locks import bounded_lock_wait
+from schalter.numbers import number_text
 from schalter.offices.models import Office
 
 # A period covers at most this many days (as the dashboard's and the Bilanz's).
@@ -86,30 +87,11 @@ def staff_hours_add(
             % {"most": days * MOST_HOURS_A_DAY, "days": days},
             field="hours",
         )
-    with transaction.atomic():
-        _no_overlap(StaffHours, office, first_day, last_day)
-        entry = StaffHours(
-            office=office,
-            first_day=first_day,
-            last_day=last_day,
-            hours=hours.quantize(Decimal("0.1")),
-            note=" ".join(note.split())[:NOTE_MAX],
-            entered_at=now,
-        )
-        entry.full_clean()
-        entry.save()
-        audit_record(
-            office=office,
-            acting_user=acting_user,
-            action=actions.STAFF_HOURS_ENTERED,
-            target=entry,
-            data={
-                "first": first_day.isoformat(),
-                "last": last_day.isoformat(),
-                "hours": str(entry.hours),
-            },
-        )
-    return entry
+    return _entry_save(
+        StaffHours(office=office, first_day=first_day, last_day=last_day, entered_at=now,
+                   hours=hours.quantize(Decimal("0.1"))),
+        note=note, action=actions.STAFF_HOURS_ENTERED, acting_user=acting_user, figure="hours",
+    )  # fmt: skip
 
 
 def programme_budget_add(
@@ -128,30 +110,34 @@ def programme_budget_add(
         raise CostRefused(_("A budget cannot be negative."), field="amount")
     if amount > MOST_BUDGET:
         raise CostRefused(
-            _("At most %(most)s € can be entered.") % {"most": f"{MOST_BUDGET:,.0f}"},
+            _("At most %(most)s € can be entered.") % {"most": number_text(MOST_BUDGET, places=0)},
             field="amount",
         )
+    return _entry_save(
+        ProgrammeBudget(office=office, first_day=first_day, last_day=last_day, entered_at=now,
+                        amount=amount.quantize(Decimal("0.01"))),
+        note=note, action=actions.BUDGET_ENTERED, acting_user=acting_user, figure="amount",
+    )  # fmt: skip
+
+
+def _entry_save[Entry: (StaffHours, ProgrammeBudget)](
+    entry: Entry, *, note: str, action: str, acting_user: Actor, figure: str
+) -> Entry:
+    """Save a checked entry unless it overlaps one of its kind, with its audit row."""
     with transaction.atomic():
-        _no_overlap(ProgrammeBudget, office, first_day, last_day)
-        entry = ProgrammeBudget(
-            office=office,
-            first_day=first_day,
-            last_day=last_day,
-            amount=amount.quantize(Decimal("0.01")),
-            note=" ".join(note.split())[:NOTE_MAX],
-            entered_at=now,
-        )
+        _no_overlap(type(entry), entry.office, entry.first_day, entry.last_day)
+        entry.note = " ".join(note.split())[:NOTE_MAX]
         entry.full_clean()
         entry.save()
         audit_record(
-            office=office,
+            office=entry.office,
             acting_user=acting_user,
-            action=actions.BUDGET_ENTERED,
+            action=action,
             target=entry,
             data={
-                "first": first_day.isoformat(),
-                "last": last_day.isoformat(),
-                "amount": str(entry.amount),
+                "first": entry.first_day.isoformat(),
+                "last": entry.last_day.isoformat(),
+                figure: str(getattr(entry, figure)),
             },
         )
     return entry
