@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 from schalter.callbacks.parts import CALLBACKS
 from schalter.insights.histograms import merged, quantile
 from schalter.insights.models import CallbackDay, InterpreterDay
-from schalter.insights.selectors import histogram_sums, roll_up_filters
+from schalter.insights.selectors import histogram_sums, roll_up_filters, roll_up_rows
 from schalter.interpreters.models import InterpreterBudget
 from schalter.interpreters.parts import INTERPRETERS
 from schalter.numbers import money_text, month_text, number_text, share_text
@@ -76,11 +76,7 @@ def offices_callback_figures(
     figures: dict[int, CallbackFigures | None] = {office.pk: None for office in offices}
     if not on:
         return figures
-    rows = CallbackDay.objects.filter(office_id__in=on, day__range=(first_day, last_day))
-    if service_id is not None:
-        rows = rows.filter(service_id=service_id)
-    if language:
-        rows = rows.filter(language=language)
+    rows = roll_up_rows(CallbackDay, on, first_day, last_day, service_id, language)
     totals: dict[int, dict[str, Any]] = {
         row["office_id"]: dict(row)
         for row in rows.values("office_id").annotate(**{n: Sum(n) for n in CALLBACK_COUNTS})

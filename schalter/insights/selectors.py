@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -105,7 +105,20 @@ def figure_rows(
     service_id: int | None = None,
     language: str = "",
 ) -> QuerySet[DailyFigure]:
-    rows = DailyFigure.objects.filter(office=office, day__range=(first_day, last_day))
+    return roll_up_rows(DailyFigure, [office.pk], first_day, last_day, service_id, language)
+
+
+def roll_up_rows[Row: models.Model](
+    model: type[Row],
+    office_ids: Sequence[int],
+    first_day: date,
+    last_day: date,
+    service_id: int | None,
+    language: str,
+) -> QuerySet[Row]:
+    """The offices' roll-up rows of a period (DailyFigure, CallbackDay, ...), filtered by service
+    and language as asked; roll_up_filters is the same in SQL."""
+    rows = model._default_manager.filter(office_id__in=office_ids, day__range=(first_day, last_day))
     if service_id is not None:
         rows = rows.filter(service_id=service_id)
     if language:
@@ -194,11 +207,7 @@ def offices_period_figures(
     ids = list(dict.fromkeys(office_ids))
     if not ids:
         return {}
-    rows = DailyFigure.objects.filter(office_id__in=ids, day__range=(first_day, last_day))
-    if service_id is not None:
-        rows = rows.filter(service_id=service_id)
-    if language:
-        rows = rows.filter(language=language)
+    rows = roll_up_rows(DailyFigure, ids, first_day, last_day, service_id, language)
     totals: dict[int, dict[str, Any]] = {
         row["office_id"]: dict(row)
         for row in rows.values("office_id").annotate(
