@@ -10,6 +10,7 @@ from schalter.accounts.roles import Role
 from schalter.callbacks.models import CallbackMailbox
 from schalter.callbacks.parts import CALLBACKS
 from schalter.offices.services import office_part_switch
+from schalter.secrets import secret_open
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_staff_calendar import sign_in
 from tests.conftest import build_office, german
@@ -77,4 +78,5 @@ def test_an_admin_adds_a_mailbox_with_the_keyboard(open_page, make_staff, transa
     with scope(office=office):
         box = CallbackMailbox.objects.get()
     assert (box.language, box.imap_port, box.imap_tls) == ("ar", 993, True)
-    assert box.imap_password == "Geheim-123"
+    assert box.imap_password != "Geheim-123"  # sealed at rest (schalter/secrets.py)
+    assert secret_open(box.imap_password) == "Geheim-123"

@@ -91,7 +91,7 @@ def test_from_a_booking_in_dari_to_the_fee_on_statement_and_cost_report(
     staff = staff_signed_in(open_page, admin, "/staff/giessen/interpreters/")
     assert_accessible(staff)
     row = staff.locator("tbody tr").filter(has_text="Amina")
-    assert "vorgeschlagen" in row.inner_text() and "(prs)" in row.inner_text()
+    assert "vorgeschlagen" in row.inner_text() and "Dari (دری)" in row.inner_text()
     staff.get_by_role("link", name="Dolmetscherpool").click()
     staff.wait_for_url("**/interpreters/pool/")
     assert_accessible(staff)
