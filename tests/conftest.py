@@ -349,6 +349,18 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def offices_language():
+    """Each test starts in the offices' language (German), whatever an earlier test of its
+    process left active (a request or a mail in Dari leaves Dari active in the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def book_earliest_by_phone(office: Office, service: Service, **client):
     """Book the earliest free online time of a service as staff would for a caller (confirmed at
     once). `client` gives name, email, phone, language."""
