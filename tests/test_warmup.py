@@ -50,7 +50,10 @@ def test_every_step_runs_and_leaves_the_templates_compiled(settings, office, cap
         frozen = gc.get_freeze_count()
         gc.unfreeze()  # warm() froze this test process's objects too
     assert set(took) == {"templates", "translations", "urls", "pdf", "pages", "displays", "live"}
-    assert [r.getMessage() for r in caplog.records] == []
+    # Only the warm-up's own: a live server an earlier browser test of this process left
+    # running may log its refusal of a request under this test's ALLOWED_HOSTS meanwhile.
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("schalter.config.warmup")]
+    assert said == []
     loader = engines["django"].engine.template_loaders[0]
     cached = getattr(loader, "get_template_cache", {})
     assert "public/office_home.html" in cached and "visits/ticket_live.html" in cached
