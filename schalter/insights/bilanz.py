@@ -27,6 +27,7 @@ from schalter.insights.dashboard import (
     Table,
     chart_has_values,
     chart_table,
+    comparison_cells,
     minimum_group,
     office_dashboard,
     suppressed,
@@ -281,17 +282,7 @@ def all_offices_bilanz(offices: list[tuple[str, Office]], first: date, last: dat
     for name, office in offices:
         got = now[office.pk]
         waiting = got.spreads["waiting"]
-        tickets, booked = got.counts["tickets"], got.counts["booked"]
-        comparison_rows.append(
-            (
-                name,
-                suppressed(tickets, tickets),
-                suppressed(_text(waiting.median), waiting.n),
-                suppressed(_text(waiting.p90), waiting.n),
-                suppressed(share_text(got.rate("walk_ins", "tickets")), tickets),
-                suppressed(share_text(got.rate("no_shows", "booked")), booked),
-            )
-        )
+        comparison_rows.append(comparison_cells(name, got))
         big_enough = waiting.n >= minimum
         medians.append(float(waiting.median) if big_enough and waiting.median is not None else None)
         p90s.append(float(waiting.p90) if big_enough and waiting.p90 is not None else None)

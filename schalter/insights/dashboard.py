@@ -40,6 +40,21 @@ def _minutes(value: int | float | None) -> str:
     return number_text(value)
 
 
+def comparison_cells(name: str, got: PeriodFigures) -> tuple:
+    """One office's row of the offices' comparison (ministry table and Bilanz): tickets, waiting
+    median and p90, walk-in and no-show shares, each suppressed below the minimum group."""
+    waiting = got.spreads["waiting"]
+    tickets, booked = got.counts["tickets"], got.counts["booked"]
+    return (
+        name,
+        suppressed(tickets, tickets),
+        suppressed(_minutes(waiting.median), waiting.n),
+        suppressed(_minutes(waiting.p90), waiting.n),
+        suppressed(share_text(got.rate("walk_ins", "tickets")), tickets),
+        suppressed(share_text(got.rate("no_shows", "booked")), booked),
+    )
+
+
 def chart_has_values(chart: Chart) -> bool:
     """Whether the chart has anything to draw (an empty period shows a sentence instead)."""
     return any(value is not None for series in chart.series for value in series.values)
@@ -263,19 +278,7 @@ def offices_table(
         **known,
     }
     for name, office in offices:
-        got = figures[office.pk]
-        waiting = got.spreads["waiting"]
-        tickets, booked = got.counts["tickets"], got.counts["booked"]
-        rows.append(
-            (
-                name,
-                suppressed(tickets, tickets),
-                suppressed(_minutes(waiting.median), waiting.n),
-                suppressed(_minutes(waiting.p90), waiting.n),
-                suppressed(share_text(got.rate("walk_ins", "tickets")), tickets),
-                suppressed(share_text(got.rate("no_shows", "booked")), booked),
-            )
-        )
+        rows.append(comparison_cells(name, figures[office.pk]))
     return {
         "caption": _("Figures of all offices"),
         "header": (
